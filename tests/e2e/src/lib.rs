@@ -1,0 +1,1 @@
+//! End-to-end tests of the real app; see tests/e2e/README.md.
