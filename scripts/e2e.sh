@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Runs the end-to-end tests (tests/e2e) against the real app in a real window:
+#   Xvfb on a free display, a private session bus, dunst as the notification server on it,
+#   dbus-monitor recording every org.freedesktop.Notifications call, tauri-driver (from
+#   target/tools, installed once per checkout), then `cargo test -p worktogether-e2e`.
+# Everything started here is stopped on exit, whatever happens. Artifacts: artifacts/e2e/.
+#
+#   scripts/e2e.sh [TEST FILTER...]       build, then run the tests (arguments go to the test binaries)
+#   scripts/e2e.sh --with-services CMD... run CMD in the same environment instead (no build);
+#                                         e.g. `scripts/e2e.sh --with-services bash` to poke around
+set -euo pipefail
+RUN_CMD=()
+if [[ ${1:-} == --with-services ]]; then shift; RUN_CMD=("$@"); fi
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+ART=$ROOT/artifacts/e2e
+TOOLS=$ROOT/target/tools
+mkdir -p "$ART"
+log() { echo "e2e: $*" >&2; }
+
+# 1. The app (debug: shares its build with `cargo test`) and tauri-driver.
+APP=$ROOT/target/debug/worktogether
+if ((${#RUN_CMD[@]} == 0)); then
+  log "building the app"
+  cargo build --locked -p worktogether
+  [[ -x $APP ]] || { log "no binary at $APP"; exit 1; }
+fi
+
+TAURI_DRIVER=$TOOLS/bin/tauri-driver
+if [[ ! -x $TAURI_DRIVER ]]; then
+  log "installing tauri-driver into $TOOLS"
+  # 2.x: the 3.x line is a pre-release.
+  cargo install tauri-driver --locked --version '^2' --root "$TOOLS"
+fi
+NATIVE_DRIVER=$(command -v WebKitWebDriver || true)
+[[ -n $NATIVE_DRIVER ]] || { log "WebKitWebDriver missing: run 'make deps' (webkit2gtk-driver)"; exit 1; }
+
+# 2. Services. Each PID goes into PIDS; the trap stops them all, newest first.
+PIDS=()
+TEST_PGID=
+cleanup() {
+  local rc=$?
+  set +e
+  if [[ -n ${DISPLAY:-} ]] && command -v import >/dev/null; then
+    import -display "$DISPLAY" -window root "$ART/screen-at-exit.png" 2>/dev/null
+  fi
+  # The tests stop their own drivers and apps; this catches what a crashed test left.
+  [[ -n $TEST_PGID ]] && kill -TERM -- "-$TEST_PGID" 2>/dev/null
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do kill -TERM "${PIDS[i]}" 2>/dev/null; done
+  sleep 0.5
+  [[ -n $TEST_PGID ]] && kill -KILL -- "-$TEST_PGID" 2>/dev/null
+  for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null; done
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
+  local secs=$1 what=$2; shift 2
+  local deadline=$((SECONDS + secs))
+  until "$@" >/dev/null 2>&1; do
+    ((SECONDS < deadline)) || { log "timed out after ${secs}s waiting for $what"; return 1; }
+    sleep 0.2
+  done
+}
+
+# A private runtime dir and config home: nothing from the user's desktop leaks in.
+export XDG_RUNTIME_DIR=$ART/runtime
+export XDG_CONFIG_HOME=$ART/config
+rm -rf "$XDG_RUNTIME_DIR"; mkdir -p "$XDG_RUNTIME_DIR" "$XDG_CONFIG_HOME"; chmod 700 "$XDG_RUNTIME_DIR"
+
+# Xvfb picks a free display itself and writes its number to fd 3 (-displayfd).
+exec 3>"$ART/display"
+Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp >"$ART/xvfb.log" 2>&1 &
+PIDS+=($!)
+exec 3>&-
+wait_for 20 "Xvfb to report its display" test -s "$ART/display"
+export DISPLAY=":$(head -n1 "$ART/display")"
+wait_for 20 "Xvfb on $DISPLAY" xdpyinfo -display "$DISPLAY"
+log "Xvfb on $DISPLAY"
+
+# The session bus.
+eval "$(dbus-launch --sh-syntax)"
+PIDS+=("$DBUS_SESSION_BUS_PID")
+export DBUS_SESSION_BUS_ADDRESS
+log "session bus $DBUS_SESSION_BUS_ADDRESS"
+
+# Record every Notify call before a notification server exists, so none is missed.
+NOTIFY_LOG=$ART/notifications.log
+: >"$NOTIFY_LOG"
+dbus-monitor --session "interface='org.freedesktop.Notifications'" >"$NOTIFY_LOG" 2>"$ART/dbus-monitor.err" &
+PIDS+=($!)
+# dbus-monitor prints the NameAcquired/NameLost of becoming a monitor once it listens.
+wait_for 10 "dbus-monitor to listen" test -s "$NOTIFY_LOG"
+
+# dunst: the notification server (it also draws the notifications on the Xvfb screen).
+mkdir -p "$XDG_CONFIG_HOME/dunst"
+dunst >"$ART/dunst.log" 2>&1 &
+PIDS+=($!)
+has_notifications_owner() {
+  dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+    org.freedesktop.DBus.NameHasOwner string:org.freedesktop.Notifications | grep -q 'boolean true'
+}
+wait_for 20 "dunst to own org.freedesktop.Notifications" has_notifications_owner
+log "dunst owns org.freedesktop.Notifications"
+
+# 3. The tests, in their own process group so the trap can stop whatever they leave.
+export WORKTOGETHER_E2E=1
+export WORKTOGETHER_E2E_APP=$APP
+export WORKTOGETHER_E2E_TAURI_DRIVER=$TAURI_DRIVER
+export WORKTOGETHER_E2E_NATIVE_DRIVER=$NATIVE_DRIVER
+export WORKTOGETHER_E2E_ARTIFACTS=$ART
+export WORKTOGETHER_E2E_NOTIFY_LOG=$NOTIFY_LOG
+# The app's language follows the locale; the tests expect English texts.
+# (Only LANG: LC_ALL would override it, and en_US.UTF-8 need not be a generated locale.)
+unset LC_ALL LC_MESSAGES
+export LANG=en_US.UTF-8 LANGUAGE=en
+export RUST_BACKTRACE=1
+
+if ((${#RUN_CMD[@]})); then
+  set +e
+  "${RUN_CMD[@]}"
+  exit $?
+fi
+
+log "running the tests"
+set +e
+setsid cargo test -p worktogether-e2e --locked -- --test-threads=1 "$@" &
+TEST_PGID=$!
+wait "$TEST_PGID"
+rc=$?
+set -e
+log "tests exited with $rc; artifacts in $ART"
+exit "$rc"
