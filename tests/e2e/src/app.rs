@@ -301,9 +301,41 @@ impl App {
         Ok(v.as_str().map(str::to_owned))
     }
 
-    /// The phase the running-session screen shows (`data-phase` of `phase-name`).
+    /// The phase on screen: `data-phase` of `phase-name`; failing that, `closing` or
+    /// `commitment` when only the closing or commitment round's screen is there.
     pub fn shown_phase(&self) -> Result<Option<String>> {
-        self.attr_of("phase-name", "data-phase")
+        let v = self.session.execute(
+            "const p = document.querySelector('[data-testid=\"phase-name\"]'); \
+             if (p && p.getAttribute('data-phase')) return p.getAttribute('data-phase'); \
+             if (document.querySelector('[data-testid=\"closing-round\"]')) return 'closing'; \
+             if (document.querySelector('[data-testid=\"commitment-round\"]')) return 'commitment'; \
+             return null;",
+            vec![],
+        )?;
+        Ok(v.as_str().map(str::to_owned))
+    }
+
+    /// How many elements with this `data-testid` there are.
+    pub fn count(&self, testid: &str) -> Result<usize> {
+        Ok(self.texts_of(testid)?.len())
+    }
+
+    /// Saves a template over IPC (the UI has no faster way to make seconds-long phases).
+    /// `phases` are `(kind, seconds)`. Returns the template's id.
+    pub fn save_template(&self, name: &str, phases: &[(&str, u64)]) -> Result<String> {
+        let phases: Vec<Value> = phases
+            .iter()
+            .map(|(kind, secs)| json!({ "kind": kind, "durationSecs": secs }))
+            .collect();
+        let template = self.invoke(
+            "save_template",
+            json!({ "draft": { "id": null, "name": name, "phases": phases } }),
+        )?;
+        template
+            .get("id")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .with_context(|| format!("save_template answered without an id: {template}"))
     }
 
     /// Saves the page's HTML and a screenshot, for a failing test.

@@ -6,8 +6,10 @@ use std::path::Path;
 use anyhow::{Context, Result};
 
 /// One `org.freedesktop.Notifications.Notify` call.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Notification {
+    /// When dbus-monitor saw the call, in seconds since the Unix epoch (its `time=`).
+    pub time: f64,
     pub app_name: String,
     pub summary: String,
     pub body: String,
@@ -64,7 +66,13 @@ pub fn parse(text: &str) -> Vec<Notification> {
             .filter(|end| *end > 4)
             .map(|end| unquote(&args[4..end].join("\n")))
             .unwrap_or_default();
+        let time = line
+            .split_whitespace()
+            .find_map(|field| field.strip_prefix("time="))
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(f64::NAN);
         out.push(Notification {
+            time,
             app_name: string_at(0),
             summary: string_at(3),
             body,
@@ -121,6 +129,7 @@ signal time=4.0 sender=:1.5 -> destination=(null destination) serial=9 path=/org
         assert_eq!(
             got,
             vec![Notification {
+                time: 3.0,
                 app_name: "Worktogether".into(),
                 summary: "Focus".into(),
                 body: "25 minutes.\nGo.".into(),
