@@ -1,0 +1,4 @@
+// Hand-written to match docs/ipc.md; the Rust side regenerates this file with ts-rs.
+import type { PhaseKind } from "./PhaseKind";
+
+export type PlannedPhase = { kind: PhaseKind, durationSecs: number, };

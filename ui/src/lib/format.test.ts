@@ -1,0 +1,132 @@
+import { describe, expect, it } from "vitest";
+import type { CurrentPhase } from "../bindings/CurrentPhase";
+import {
+  commitmentTextProblem,
+  dayPart,
+  formatClock,
+  formatHoursMinutes,
+  formatOvertime,
+  minutesLabel,
+  planSummary,
+  planTotalSecs,
+  progressFraction,
+  remainingSecs,
+  startOfLocalDay,
+} from "./format";
+
+describe("formatClock", () => {
+  it("shows mm:ss below an hour", () => {
+    expect(formatClock(0)).toBe("00:00");
+    expect(formatClock(59)).toBe("00:59");
+    expect(formatClock(600)).toBe("10:00");
+    expect(formatClock(3599)).toBe("59:59");
+  });
+  it("shows h:mm:ss from an hour on", () => {
+    expect(formatClock(3600)).toBe("1:00:00");
+    expect(formatClock(3661)).toBe("1:01:01");
+    expect(formatClock(36000)).toBe("10:00:00");
+  });
+  it("never shows negative time", () => {
+    expect(formatClock(-5)).toBe("00:00");
+  });
+  it("drops fractions", () => {
+    expect(formatClock(61.9)).toBe("01:01");
+  });
+});
+
+describe("formatOvertime", () => {
+  it("is calm and short", () => {
+    expect(formatOvertime(0)).toBe("+0:00");
+    expect(formatOvertime(75)).toBe("+1:15");
+    expect(formatOvertime(3725)).toBe("+1:02:05");
+  });
+});
+
+describe("formatHoursMinutes", () => {
+  it("shows h:mm", () => {
+    expect(formatHoursMinutes(0)).toBe("0:00");
+    expect(formatHoursMinutes(59 * 60)).toBe("0:59");
+    expect(formatHoursMinutes(100 * 60)).toBe("1:40");
+    expect(formatHoursMinutes(89)).toBe("0:01");
+  });
+});
+
+describe("planSummary", () => {
+  it("joins the minutes of the phases", () => {
+    const phases = [600, 3000, 600, 3000, 600].map((durationSecs, i) => ({
+      kind: (["commitment", "focus", "break", "focus", "closing"] as const)[i]!,
+      durationSecs,
+    }));
+    expect(planSummary(phases)).toBe("10 · 50 · 10 · 50 · 10");
+    expect(planTotalSecs(phases)).toBe(7800);
+  });
+  it("handles odd durations and empty plans", () => {
+    expect(minutesLabel(90)).toBe("1.5");
+    expect(planSummary([])).toBe("");
+  });
+});
+
+describe("remainingSecs", () => {
+  const phase: CurrentPhase = {
+    index: 1,
+    kind: "focus",
+    startedAt: "2026-11-25T13:00:00.000Z",
+    deadline: "2026-11-25T13:50:00.000Z",
+    durationSecs: 3000,
+    remainingSecs: 1234,
+  };
+  it("is deadline minus now while running", () => {
+    expect(remainingSecs(phase, "running", Date.parse("2026-11-25T13:00:00.000Z"))).toBe(3000);
+    expect(remainingSecs(phase, "running", Date.parse("2026-11-25T13:49:00.000Z"))).toBe(60);
+  });
+  it("rounds partial seconds up so 00:00 only shows at the deadline", () => {
+    expect(remainingSecs(phase, "running", Date.parse("2026-11-25T13:49:59.200Z"))).toBe(1);
+  });
+  it("goes negative past the deadline (overtime)", () => {
+    expect(remainingSecs(phase, "running", Date.parse("2026-11-25T13:51:00.000Z"))).toBe(-60);
+  });
+  it("is the frozen value while paused", () => {
+    expect(remainingSecs(phase, "paused", Date.parse("2026-11-25T15:00:00.000Z"))).toBe(1234);
+  });
+});
+
+describe("progressFraction", () => {
+  it("goes from 0 to 1", () => {
+    expect(progressFraction(100, 100)).toBe(0);
+    expect(progressFraction(100, 25)).toBe(0.75);
+    expect(progressFraction(100, -10)).toBe(1);
+    expect(progressFraction(0, 0)).toBe(1);
+  });
+});
+
+describe("startOfLocalDay", () => {
+  it("is local midnight", () => {
+    const now = new Date(2026, 10, 25, 15, 30);
+    const start = new Date(startOfLocalDay(now));
+    expect(start.getFullYear()).toBe(2026);
+    expect(start.getMonth()).toBe(10);
+    expect(start.getDate()).toBe(25);
+    expect(start.getHours()).toBe(0);
+    expect(start.getMinutes()).toBe(0);
+  });
+});
+
+describe("commitmentTextProblem", () => {
+  it("rejects empty and over-long text", () => {
+    expect(commitmentTextProblem("")).toBe("empty");
+    expect(commitmentTextProblem("   ")).toBe("empty");
+    expect(commitmentTextProblem("a".repeat(500))).toBeNull();
+    expect(commitmentTextProblem("a".repeat(501))).toBe("too_long");
+    expect(commitmentTextProblem("ä".repeat(500))).toBeNull();
+    expect(commitmentTextProblem("Buchhaltung")).toBeNull();
+  });
+});
+
+describe("dayPart", () => {
+  it("greets by the time of day", () => {
+    expect(dayPart(new Date(2026, 0, 1, 8))).toBe("morning");
+    expect(dayPart(new Date(2026, 0, 1, 14))).toBe("afternoon");
+    expect(dayPart(new Date(2026, 0, 1, 20))).toBe("evening");
+    expect(dayPart(new Date(2026, 0, 1, 2))).toBe("night");
+  });
+});

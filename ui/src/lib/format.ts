@@ -1,0 +1,97 @@
+// Pure helpers: time arithmetic for display only. The timer of record lives in Rust.
+import type { CurrentPhase } from "../bindings/CurrentPhase";
+import type { PlannedPhase } from "../bindings/PlannedPhase";
+import type { SessionStatus } from "../bindings/SessionStatus";
+
+const pad = (n: number) => String(n).padStart(2, "0");
+
+/** A countdown: "mm:ss" below an hour, "h:mm:ss" from one hour on. Negative input counts as 0. */
+export function formatClock(totalSecs: number): string {
+  const s = Math.max(0, Math.floor(totalSecs));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  return h > 0 ? `${h}:${pad(m)}:${pad(sec)}` : `${pad(m)}:${pad(sec)}`;
+}
+
+/** Time past the deadline, calm and short: "+m:ss" (or "+h:mm:ss"). */
+export function formatOvertime(overSecs: number): string {
+  const s = Math.max(0, Math.floor(overSecs));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  return h > 0 ? `+${h}:${pad(m)}:${pad(sec)}` : `+${m}:${pad(sec)}`;
+}
+
+/** A duration as "h:mm" (focus time in lists). */
+export function formatHoursMinutes(totalSecs: number): string {
+  const mins = Math.max(0, Math.round(totalSecs / 60));
+  return `${Math.floor(mins / 60)}:${pad(mins % 60)}`;
+}
+
+/** Whole or decimal minutes for a plan: 600 → "10", 90 → "1.5". */
+export function minutesLabel(secs: number): string {
+  const m = secs / 60;
+  if (Number.isInteger(m)) return String(m);
+  return String(Math.round(m * 10) / 10);
+}
+
+/** A template's phase plan, compactly: "10 · 50 · 10 · 50 · 10" (the unit is added by the caller). */
+export function planSummary(phases: readonly PlannedPhase[]): string {
+  return phases.map((p) => minutesLabel(p.durationSecs)).join(" · ");
+}
+
+/** Total planned seconds of a plan. */
+export function planTotalSecs(phases: readonly PlannedPhase[]): number {
+  return phases.reduce((sum, p) => sum + p.durationSecs, 0);
+}
+
+/**
+ * Seconds left in the current phase at `nowMs`, from the deadline Rust sent
+ * (remaining = deadline − now). While paused the frozen `remainingSecs` is the truth.
+ * Negative once the deadline has passed (overtime).
+ */
+export function remainingSecs(phase: CurrentPhase, status: SessionStatus, nowMs: number): number {
+  if (status === "paused") return phase.remainingSecs;
+  const deadline = Date.parse(phase.deadline);
+  if (Number.isNaN(deadline)) return phase.remainingSecs;
+  return Math.ceil((deadline - nowMs) / 1000);
+}
+
+/** How far through the phase we are, 0..1. */
+export function progressFraction(durationSecs: number, remaining: number): number {
+  if (durationSecs <= 0) return 1;
+  const f = 1 - Math.max(0, remaining) / durationSecs;
+  return Math.min(1, Math.max(0, f));
+}
+
+/** Start of the local day containing `now`, as an RFC 3339 UTC string. */
+export function startOfLocalDay(now: Date): string {
+  const d = new Date(now.getFullYear(), now.getMonth(), now.getDate(), 0, 0, 0, 0);
+  return d.toISOString();
+}
+
+/** Characters as Rust counts them (Unicode scalar values). */
+export function charCount(text: string): number {
+  return [...text].length;
+}
+
+export const COMMITMENT_MAX_CHARS = 500;
+
+/** The client-side mirror of the commitment text rule: not empty, at most 500 characters. */
+export function commitmentTextProblem(text: string): "empty" | "too_long" | null {
+  const trimmed = text.trim();
+  if (trimmed.length === 0) return "empty";
+  if (charCount(trimmed) > COMMITMENT_MAX_CHARS) return "too_long";
+  return null;
+}
+
+export type DayPart = "morning" | "afternoon" | "evening" | "night";
+
+export function dayPart(now: Date): DayPart {
+  const h = now.getHours();
+  if (h < 5) return "night";
+  if (h < 12) return "morning";
+  if (h < 18) return "afternoon";
+  return "evening";
+}

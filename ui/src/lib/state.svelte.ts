@@ -1,0 +1,106 @@
+// What the UI shows, fed by command results and the `session` / `phase-changed` events.
+import { tick } from "svelte";
+// No business rules live here: Rust decides, the UI re-renders.
+import type { AppInfo } from "../bindings/AppInfo";
+import type { PhaseChange } from "../bindings/PhaseChange";
+import type { PhaseKind } from "../bindings/PhaseKind";
+import type { SessionSummary } from "../bindings/SessionSummary";
+import type { SessionView } from "../bindings/SessionView";
+import * as api from "./api";
+import { setLanguage, t, tn, type MessageKey } from "./i18n.svelte";
+import { minutesLabel } from "./format";
+
+export type View = "home" | "history";
+
+export const app = $state<{
+  info: AppInfo | null;
+  session: SessionView | null;
+  loaded: boolean;
+  loadError: string | null;
+  view: View;
+  lastSummary: SessionSummary | null;
+  announcement: string;
+}>({
+  info: null,
+  session: null,
+  loaded: false,
+  loadError: null,
+  view: "home",
+  lastSummary: null,
+  announcement: "",
+});
+
+export const phaseKey = (kind: PhaseKind): MessageKey => `phase.${kind}` as MessageKey;
+
+/** Take a snapshot from Rust, ignoring one that is older than what we already show. */
+export function applySession(view: SessionView | null): void {
+  const current = app.session;
+  if (view && current && view.id === current.id && Date.parse(view.asOf) < Date.parse(current.asOf)) {
+    return;
+  }
+  app.session = view && view.phase ? view : null;
+}
+
+export function announce(text: string): void {
+  // re-set so that the same text is announced again
+  app.announcement = "";
+  queueMicrotask(() => {
+    app.announcement = text;
+  });
+}
+
+function announcePhaseChange(change: PhaseChange): void {
+  const session = app.session;
+  const step = session?.plan.find((s) => s.index === change.toIndex);
+  let text = step
+    ? t("announce.phaseWithMinutes", { phase: t(phaseKey(change.to)), minutes: minutesLabel(step.durationSecs) })
+    : t("announce.phase", { phase: t(phaseKey(change.to)) });
+  if (change.missed > 0) text += " " + tn("announce.missed", change.missed);
+  announce(text);
+}
+
+let started = false;
+
+export async function init(): Promise<void> {
+  if (started) return;
+  started = true;
+  await api.onSession((view) => applySession(view));
+  await api.onPhaseChanged((change) => {
+    // the `session` event carries the new state; fetch once more in case it raced ahead
+    void api
+      .currentSession()
+      .then(applySession)
+      .catch(() => undefined)
+      .finally(() => announcePhaseChange(change));
+  });
+  try {
+    const [info, session] = await Promise.all([api.appInfo(), api.currentSession()]);
+    app.info = info;
+    setLanguage(info.language);
+    applySession(session);
+  } catch (e) {
+    app.loadError = api.toApiError(e).message;
+  } finally {
+    app.loaded = true;
+  }
+}
+
+/** Re-read the session from Rust (e.g. when a deadline passed and no event has come yet). */
+export async function refreshSession(): Promise<void> {
+  try {
+    applySession(await api.currentSession());
+  } catch {
+    // the next event will bring it
+  }
+}
+
+let readySent = false;
+
+/** Tell Rust once that the first screen is rendered with its data. */
+export function markReady(): void {
+  if (readySent) return;
+  readySent = true;
+  void tick()
+    .then(() => api.uiReady())
+    .catch(() => undefined);
+}

@@ -1,0 +1,393 @@
+// A fake of the Rust side for development and screenshots only (served by mock.html, never
+// part of the production build). It follows docs/ipc.md closely enough to click through.
+import { emit } from "@tauri-apps/api/event";
+import type { ApiError } from "../bindings/ApiError";
+import type { CarryOverSuggestion } from "../bindings/CarryOverSuggestion";
+import type { ClosingReport } from "../bindings/ClosingReport";
+import type { Commitment } from "../bindings/Commitment";
+import type { CommitmentDraft } from "../bindings/CommitmentDraft";
+import type { Language } from "../bindings/Language";
+import type { PhaseKind } from "../bindings/PhaseKind";
+import type { PlannedPhase } from "../bindings/PlannedPhase";
+import type { SessionSummary } from "../bindings/SessionSummary";
+import type { SessionView } from "../bindings/SessionView";
+import type { StepState } from "../bindings/StepState";
+import type { Template } from "../bindings/Template";
+
+const MIN = 60;
+const p = (kind: PhaseKind, minutes: number): PlannedPhase => ({ kind, durationSecs: minutes * MIN });
+
+export const TEMPLATES: Template[] = [
+  {
+    id: "tpl-worktogether",
+    name: "Worktogether",
+    builtin: true,
+    phases: [p("commitment", 10), p("focus", 50), p("break", 10), p("focus", 50), p("closing", 10)],
+  },
+  {
+    id: "tpl-pomodoro",
+    name: "Pomodoro",
+    builtin: true,
+    phases: [
+      p("commitment", 5),
+      p("focus", 25), p("break", 5), p("focus", 25), p("break", 5),
+      p("focus", 25), p("break", 5), p("focus", 25),
+      p("closing", 5),
+    ],
+  },
+  { id: "tpl-short", name: "Short block", builtin: true, phases: [p("commitment", 3), p("focus", 45), p("closing", 2)] },
+];
+
+const messages: Record<Language, Record<string, string>> = {
+  en: {
+    empty: "Please write what you will work on.",
+    tooLong: "A commitment can be at most 500 characters long.",
+    noSession: "No session is running.",
+    wrongState: "That is not possible in this phase.",
+  },
+  de: {
+    empty: "Bitte schreib, woran du arbeiten wirst.",
+    tooLong: "Ein Commitment darf höchstens 500 Zeichen lang sein.",
+    noSession: "Es läuft keine Session.",
+    wrongState: "Das geht in dieser Phase nicht.",
+  },
+};
+
+let seq = 0;
+const newId = (prefix: string) => `${prefix}-${++seq}`;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+interface Live {
+  id: string;
+  templateName: string;
+  plan: PlannedPhase[];
+  states: StepState[];
+  index: number;
+  phaseStartedAt: number;
+  deadline: number;
+  extendedSecs: number;
+  status: "running" | "paused";
+  pausedSince: number | null;
+  remainingAtPause: number;
+  commitments: Commitment[];
+  focusBefore: number; // focus seconds of finished focus phases
+  startedAt: number;
+  interruptions: number;
+}
+
+export class FakeBackend {
+  lang: Language;
+  live: Live | null = null;
+  history: SessionSummary[] = [];
+  suggestions: CarryOverSuggestion[] = [];
+  #timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(lang: Language) {
+    this.lang = lang;
+  }
+
+  error(code: ApiError["code"], key: string): ApiError {
+    return { code, message: messages[this.lang][key] ?? key };
+  }
+
+  // ---- session state ---------------------------------------------------------------------
+
+  start(templateId: string, now = Date.now()): SessionView {
+    if (this.live) throw this.error("wrong_state", "wrongState");
+    const tpl = TEMPLATES.find((t) => t.id === templateId);
+    if (!tpl) throw this.error("not_found", "noSession");
+    const first = tpl.phases[0]!;
+    this.live = {
+      id: newId("session"),
+      templateName: tpl.name,
+      plan: tpl.phases,
+      states: tpl.phases.map((_, i) => (i === 0 ? "current" : "upcoming")),
+      index: 0,
+      phaseStartedAt: now,
+      deadline: now + first.durationSecs * 1000,
+      extendedSecs: 0,
+      status: "running",
+      pausedSince: null,
+      remainingAtPause: 0,
+      commitments: [],
+      focusBefore: 0,
+      startedAt: now,
+      interruptions: 0,
+    };
+    this.schedule();
+    return this.view();
+  }
+
+  requireLive(): Live {
+    if (!this.live) throw this.error("wrong_state", "noSession");
+    return this.live;
+  }
+
+  focusNow(l: Live, now = Date.now()): number {
+    const kind = l.plan[l.index]?.kind;
+    let current = 0;
+    if (kind === "focus") {
+      const end = l.status === "paused" && l.pausedSince ? l.pausedSince : now;
+      const planned = (l.plan[l.index]?.durationSecs ?? 0) + l.extendedSecs;
+      const remaining = l.status === "paused" ? l.remainingAtPause : (l.deadline - end) / 1000;
+      current = Math.max(0, Math.min(planned, planned - remaining));
+    }
+    return Math.round(l.focusBefore + current);
+  }
+
+  view(now = Date.now()): SessionView {
+    const l = this.requireLive();
+    const phase = l.plan[l.index]!;
+    const remaining =
+      l.status === "paused" ? l.remainingAtPause : Math.ceil((l.deadline - now) / 1000);
+    return {
+      id: l.id,
+      templateName: l.templateName,
+      status: l.status,
+      startedAt: iso(l.startedAt),
+      phase: {
+        index: l.index,
+        kind: phase.kind,
+        startedAt: iso(l.phaseStartedAt),
+        deadline: iso(l.status === "paused" ? now + l.remainingAtPause * 1000 : l.deadline),
+        durationSecs: phase.durationSecs + l.extendedSecs,
+        remainingSecs: remaining,
+      },
+      next: l.plan[l.index + 1] ?? null,
+      plan: l.plan.map((s, i) => ({ index: i, kind: s.kind, durationSecs: s.durationSecs, state: l.states[i]! })),
+      pausedSince: l.pausedSince ? iso(l.pausedSince) : null,
+      commitments: l.commitments.map((c) => ({ ...c })),
+      focusSecs: this.focusNow(l, now),
+      asOf: iso(now),
+    };
+  }
+
+  advance(reason: "elapsed" | "skipped", now = Date.now()): void {
+    const l = this.requireLive();
+    if (l.index >= l.plan.length - 1) return; // the closing round waits for the report
+    l.focusBefore = this.focusNow(l, now);
+    const from = l.plan[l.index]!.kind;
+    l.states[l.index] = reason === "skipped" ? "skipped" : "done";
+    l.index += 1;
+    l.states[l.index] = "current";
+    l.phaseStartedAt = now;
+    l.deadline = now + l.plan[l.index]!.durationSecs * 1000;
+    l.extendedSecs = 0;
+    if (l.status === "paused") {
+      l.status = "running";
+      l.pausedSince = null;
+    }
+    this.schedule();
+    void emit("phase-changed", { sessionId: l.id, from, to: l.plan[l.index]!.kind, toIndex: l.index, missed: 0 });
+  }
+
+  schedule(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    const l = this.live;
+    if (!l || l.status !== "running" || l.index >= l.plan.length - 1) return;
+    this.#timer = setTimeout(() => {
+      this.advance("elapsed");
+      this.publish();
+    }, Math.max(0, l.deadline - Date.now()));
+  }
+
+  publish(): void {
+    void emit("session", this.live ? this.view() : null);
+  }
+
+  // ---- commands ---------------------------------------------------------------------------
+
+  checkText(draft: CommitmentDraft): void {
+    const text = draft.text.trim();
+    if (!text) throw this.error("invalid_input", "empty");
+    if ([...text].length > 500) throw this.error("invalid_input", "tooLong");
+  }
+
+  handle(cmd: string, args: Record<string, unknown>): unknown {
+    switch (cmd) {
+      case "app_info":
+        return {
+          version: "0.1.0",
+          dataDir: "/home/anna/.local/share/worktogether",
+          databasePath: "/home/anna/.local/share/worktogether/worktogether.sqlite3",
+          language: this.lang,
+        };
+      case "list_templates":
+        return TEMPLATES;
+      case "current_session":
+        return this.live ? this.view() : null;
+      case "start_session":
+        return this.mutate(() => this.start(args.templateId as string));
+      case "add_commitment":
+        return this.mutate(() => {
+          const l = this.requireLive();
+          const draft = args.draft as CommitmentDraft;
+          this.checkText(draft);
+          l.commitments.push(this.commitment(l.id, l.commitments.length, draft.text.trim(), draft.tag));
+        });
+      case "update_commitment":
+        return this.mutate(() => {
+          const draft = args.draft as CommitmentDraft;
+          this.checkText(draft);
+          const c = this.find(args.id as string);
+          c.text = draft.text.trim();
+          c.tag = draft.tag;
+        });
+      case "remove_commitment":
+        return this.mutate(() => {
+          const l = this.requireLive();
+          l.commitments = l.commitments.filter((c) => c.id !== args.id);
+          l.commitments.forEach((c, i) => (c.position = i));
+        });
+      case "move_commitment":
+        return this.mutate(() => {
+          const l = this.requireLive();
+          const c = this.find(args.id as string);
+          const rest = l.commitments.filter((x) => x.id !== c.id);
+          const pos = Math.max(0, Math.min(rest.length, args.position as number));
+          rest.splice(pos, 0, c);
+          rest.forEach((x, i) => (x.position = i));
+          l.commitments = rest;
+        });
+      case "tick_commitment":
+        return this.mutate(() => {
+          this.find(args.id as string).outcome = args.done ? "done" : "pending";
+        });
+      case "carry_over_suggestions":
+        return this.suggestions;
+      case "carry_over":
+        return this.mutate(() => {
+          const l = this.requireLive();
+          for (const id of args.ids as string[]) {
+            const s = this.suggestions.find((x) => x.commitment.id === id);
+            if (!s) continue;
+            const c = this.commitment(l.id, l.commitments.length, s.commitment.text, s.commitment.tag);
+            c.carriedFrom = id;
+            c.carryCount = s.commitment.carryCount + 1;
+            l.commitments.push(c);
+          }
+          this.suggestions = this.suggestions.filter((s) => !(args.ids as string[]).includes(s.commitment.id));
+        });
+      case "pause_session":
+        return this.mutate(() => {
+          const l = this.requireLive();
+          if (l.status === "paused") throw this.error("wrong_state", "wrongState");
+          const now = Date.now();
+          l.remainingAtPause = Math.max(0, Math.ceil((l.deadline - now) / 1000));
+          l.status = "paused";
+          l.pausedSince = now;
+          l.interruptions += 1;
+          this.schedule();
+        });
+      case "resume_session":
+        return this.mutate(() => {
+          const l = this.requireLive();
+          if (l.status !== "paused") throw this.error("wrong_state", "wrongState");
+          l.deadline = Date.now() + l.remainingAtPause * 1000;
+          l.status = "running";
+          l.pausedSince = null;
+          this.schedule();
+        });
+      case "skip_phase":
+        return this.mutate(() => {
+          const l = this.requireLive();
+          if (l.index >= l.plan.length - 1) throw this.error("wrong_state", "wrongState");
+          this.advance("skipped");
+        });
+      case "extend_phase":
+        return this.mutate(() => {
+          const l = this.requireLive();
+          const secs = (args.minutes as number) * MIN;
+          l.extendedSecs += secs;
+          if (l.status === "paused") l.remainingAtPause += secs;
+          else l.deadline += secs * 1000;
+          this.schedule();
+        });
+      case "end_session_early":
+        return this.mutate(() => {
+          const l = this.requireLive();
+          while (l.index < l.plan.length - 1) this.advance("skipped");
+        });
+      case "abandon_session": {
+        const l = this.requireLive();
+        this.history.unshift(this.summary(l, "abandoned", null));
+        this.live = null;
+        this.schedule();
+        this.publish();
+        return null;
+      }
+      case "close_session": {
+        const l = this.requireLive();
+        if (l.plan[l.index]?.kind !== "closing") throw this.error("wrong_state", "wrongState");
+        const report = args.report as ClosingReport;
+        for (const o of report.outcomes) {
+          const c = this.find(o.commitmentId);
+          c.outcome = o.outcome;
+          c.note = o.note;
+          c.feedbackWanted = o.feedbackWanted;
+        }
+        const summary = this.summary(l, "finished", report);
+        this.history.unshift(summary);
+        this.live = null;
+        this.schedule();
+        this.publish();
+        return summary;
+      }
+      case "list_sessions": {
+        const since = args.since ? Date.parse(args.since as string) : -Infinity;
+        return this.history.filter((s) => Date.parse(s.startedAt) >= since).slice(0, args.limit as number);
+      }
+      case "ui_ready":
+        return null;
+      default:
+        throw { code: "internal", message: `mock: unknown command ${cmd}` } satisfies ApiError;
+    }
+  }
+
+  mutate(fn: () => unknown): SessionView {
+    fn();
+    const view = this.view();
+    this.publish();
+    return view;
+  }
+
+  find(id: string): Commitment {
+    const c = this.requireLive().commitments.find((x) => x.id === id);
+    if (!c) throw this.error("not_found", "noSession");
+    return c;
+  }
+
+  commitment(sessionId: string, position: number, text: string, tag: string | null): Commitment {
+    return {
+      id: newId("c"),
+      sessionId,
+      position,
+      text,
+      tag,
+      estimateMinutes: null,
+      outcome: "pending",
+      note: null,
+      feedbackWanted: false,
+      carriedFrom: null,
+      carryCount: 0,
+    };
+  }
+
+  summary(l: Live, status: "finished" | "abandoned", report: ClosingReport | null): SessionSummary {
+    const now = Date.now();
+    return {
+      id: l.id,
+      templateName: l.templateName,
+      status,
+      startedAt: iso(l.startedAt),
+      endedAt: iso(now),
+      focusSecs: this.focusNow(l, now),
+      pauseSecs: 0,
+      interruptions: l.interruptions,
+      commitments: l.commitments.map((c) => ({ ...c })),
+      overallNote: report?.overallNote ?? null,
+      focusRating: report?.focusRating ?? null,
+    };
+  }
+}

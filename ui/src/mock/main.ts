@@ -1,0 +1,143 @@
+// Dev/preview only: mock.html?state=…&lang=de|en&theme=light|dark
+// state: home | home-empty | commitment | focus | paused | break | closing | history | history-empty
+import { mockIPC } from "@tauri-apps/api/mocks";
+import type { Commitment } from "../bindings/Commitment";
+import type { Language } from "../bindings/Language";
+import type { SessionSummary } from "../bindings/SessionSummary";
+import { FakeBackend } from "./fake";
+
+const params = new URLSearchParams(location.search);
+const state = params.get("state") ?? "home";
+const lang: Language = params.get("lang") === "de" ? "de" : "en";
+const theme = params.get("theme");
+if (theme === "dark" || theme === "light") document.documentElement.dataset.theme = theme;
+
+const texts = {
+  en: {
+    c: ["Finish the October bookkeeping", "Write the newsletter draft", "Update the website’s price page"],
+    tags: ["Bookkeeping", "Social Media", "Website"],
+    s: ["Reply to the tax adviser", "Plan next week’s Instagram posts", "Sort receipts for Q3"],
+    note: "Got through all receipts except two.",
+    overall: "Good flow after a slow start. The break helped.",
+  },
+  de: {
+    c: ["Buchhaltung für Oktober abschließen", "Newsletter-Entwurf schreiben", "Preisseite der Website aktualisieren"],
+    tags: ["Buchhaltung", "Social Media", "Website"],
+    s: ["Steuerberaterin antworten", "Instagram-Posts für nächste Woche planen", "Belege für Q3 sortieren"],
+    note: "Alle Belege bis auf zwei erledigt.",
+    overall: "Nach zähem Start guter Flow. Die Pause hat geholfen.",
+  },
+}[lang];
+
+const fake = new FakeBackend(lang);
+const MIN = 60_000;
+const now = Date.now();
+
+function commitment(i: number, sessionId: string, over: Partial<Commitment> = {}): Commitment {
+  return {
+    id: `seed-${sessionId}-${i}`,
+    sessionId,
+    position: i,
+    text: texts.c[i % 3]!,
+    tag: i === 1 ? null : texts.tags[i % 3]!,
+    estimateMinutes: null,
+    outcome: "pending",
+    note: null,
+    feedbackWanted: false,
+    carriedFrom: null,
+    carryCount: 0,
+    ...over,
+  };
+}
+
+function pastSession(daysAgo: number, hour: number, i: number): SessionSummary {
+  const start = new Date();
+  start.setDate(start.getDate() - daysAgo);
+  start.setHours(hour, 0, 0, 0);
+  const id = `past-${i}`;
+  const abandoned = i === 2;
+  return {
+    id,
+    templateName: i % 2 === 0 ? "Worktogether" : "Pomodoro",
+    status: abandoned ? "abandoned" : "finished",
+    startedAt: start.toISOString(),
+    endedAt: new Date(start.getTime() + (abandoned ? 35 : 130) * MIN).toISOString(),
+    focusSecs: abandoned ? 25 * 60 : 100 * 60 - i * 60,
+    pauseSecs: 0,
+    interruptions: i === 1 ? 2 : 0,
+    commitments: abandoned
+      ? [commitment(2, id)]
+      : [
+          commitment(0, id, { outcome: "done", note: texts.note, feedbackWanted: i === 0 }),
+          commitment(1, id, { outcome: "partly" }),
+          commitment(2, id, { outcome: "not_done", carryCount: 1 }),
+        ],
+    overallNote: abandoned ? null : texts.overall,
+    focusRating: abandoned ? null : 4 - (i % 2),
+  };
+}
+
+function liveAt(index: number, minutesIntoPhase: number) {
+  fake.start("tpl-worktogether", now - (10 + minutesIntoPhase) * MIN);
+  const l = fake.live!;
+  l.index = index;
+  l.states = l.plan.map((_, i) => (i < index ? (i === 2 ? "skipped" : "done") : i === index ? "current" : "upcoming"));
+  l.phaseStartedAt = now - minutesIntoPhase * MIN;
+  l.deadline = l.phaseStartedAt + l.plan[index]!.durationSecs * 1000;
+  l.focusBefore = index > 1 ? 50 * 60 : 0;
+  l.commitments = [0, 1, 2].map((i) => commitment(i, l.id));
+  fake.schedule();
+}
+
+switch (state) {
+  case "home":
+    fake.history = [pastSession(0, 9, 0), pastSession(1, 14, 1), pastSession(3, 9, 2)];
+    break;
+  case "commitment":
+    fake.start("tpl-worktogether", now - 3 * MIN);
+    fake.live!.commitments = [commitment(0, fake.live!.id), commitment(1, fake.live!.id)];
+    fake.suggestions = texts.s.map((text, i) => ({
+      commitment: { ...commitment(i, "old"), id: `sugg-${i}`, text, carryCount: i === 2 ? 3 : i, tag: i === 1 ? "Social Media" : null },
+      sessionStartedAt: new Date(now - (i + 1) * 86_400_000).toISOString(),
+    }));
+    break;
+  case "focus":
+    liveAt(1, 22);
+    fake.live!.commitments[0]!.outcome = "done";
+    break;
+  case "paused":
+    liveAt(1, 31);
+    fake.live!.status = "paused";
+    fake.live!.pausedSince = now - 4 * MIN;
+    fake.live!.remainingAtPause = 19 * 60 + 12;
+    fake.live!.interruptions = 1;
+    fake.schedule();
+    break;
+  case "break":
+    liveAt(2, 3);
+    fake.live!.states[2] = "current";
+    fake.live!.commitments[0]!.outcome = "done";
+    break;
+  case "closing":
+    liveAt(4, 12);
+    fake.live!.states = ["done", "done", "done", "done", "current"];
+    fake.live!.focusBefore = 100 * 60;
+    fake.live!.commitments[0]!.outcome = "done";
+    break;
+  case "history":
+    fake.history = [0, 1, 2, 3, 4].map((i) => pastSession(i * 2, 9 + i, i));
+    break;
+}
+
+mockIPC((cmd, payload) => fake.handle(cmd, (payload ?? {}) as Record<string, unknown>), { shouldMockEvents: true });
+
+await import("../main");
+
+if (state.startsWith("history")) {
+  const click = () => {
+    const nav = document.querySelector<HTMLButtonElement>('[data-testid="nav-history"]');
+    if (nav) nav.click();
+    else setTimeout(click, 20);
+  };
+  click();
+}
