@@ -41,6 +41,16 @@ export function tn(key: string, count: number, params?: Record<string, string | 
   return t(full, { count, ...params });
 }
 
+/** A planned length in words: "2 h 10 min", "50 min", "1 h". */
+export function durationWords(totalSecs: number): string {
+  const mins = Math.round(totalSecs / 60);
+  const h = Math.floor(mins / 60);
+  const m = mins % 60;
+  if (h === 0) return t("duration.minutes", { m });
+  if (m === 0) return t("duration.hours", { h });
+  return t("duration.hoursMinutes", { h, m });
+}
+
 const locale = () => (i18n.lang === "de" ? "de-DE" : "en-GB");
 
 export function formatDate(iso: string): string {
