@@ -15,6 +15,7 @@ export function languageFrom(tag: string | undefined | null): Language {
 const initial: Language = typeof navigator === "undefined" ? "en" : languageFrom(navigator.language);
 
 export const i18n = $state<{ lang: Language }>({ lang: initial });
+if (typeof document !== "undefined") document.documentElement.lang = initial;
 
 export function setLanguage(lang: Language): void {
   i18n.lang = lang;

@@ -1,6 +1,6 @@
 // What the UI shows, fed by command results and the `session` / `phase-changed` events.
-import { tick } from "svelte";
 // No business rules live here: Rust decides, the UI re-renders.
+import { tick } from "svelte";
 import type { AppInfo } from "../bindings/AppInfo";
 import type { PhaseChange } from "../bindings/PhaseChange";
 import type { PhaseKind } from "../bindings/PhaseKind";
@@ -80,6 +80,7 @@ export async function init(): Promise<void> {
     applySession(session);
   } catch (e) {
     app.loadError = api.toApiError(e).message;
+    markReady();
   } finally {
     app.loaded = true;
   }

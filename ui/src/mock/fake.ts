@@ -44,12 +44,14 @@ const messages: Record<Language, Record<string, string>> = {
     tooLong: "A commitment can be at most 500 characters long.",
     noSession: "No session is running.",
     wrongState: "That is not possible in this phase.",
+    outcomeMissing: "Give every commitment an outcome: done, partly or not done.",
   },
   de: {
     empty: "Bitte schreib, woran du arbeiten wirst.",
     tooLong: "Ein Commitment darf höchstens 500 Zeichen lang sein.",
     noSession: "Es läuft keine Session.",
     wrongState: "Das geht in dieser Phase nicht.",
+    outcomeMissing: "Gib jedem Commitment ein Ergebnis: erledigt, teilweise oder nicht erledigt.",
   },
 };
 
@@ -321,6 +323,7 @@ export class FakeBackend {
         const l = this.requireLive();
         if (l.plan[l.index]?.kind !== "closing") throw this.error("wrong_state", "wrongState");
         const report = args.report as ClosingReport;
+        if (report.outcomes.some((o) => o.outcome === "pending")) throw this.error("invalid_input", "outcomeMissing");
         for (const o of report.outcomes) {
           const c = this.find(o.commitmentId);
           c.outcome = o.outcome;
