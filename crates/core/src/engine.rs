@@ -1,0 +1,365 @@
+//! The phase engine: a pure state machine over a session's stored wall-clock timestamps.
+//!
+//! Nothing here counts: the current phase is derived from when each phase started, the
+//! plan, extensions and pauses, evaluated against the `now` the caller passes in. That is
+//! why the timer is right after a restart, a crash, a suspend or a clock change, and why
+//! evaluating at every tick or only once at the end gives the same state.
+
+use crate::Timestamp;
+use crate::error::{CoreError, Result, WrongState};
+use crate::limits::{EXTEND_MAX_MINUTES, PHASE_MAX_SECS};
+use crate::model::{EndReason, PauseKind, PhaseKind, PlannedPhase, SessionStatus};
+use chrono::Duration;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+/// One phase as it actually ran.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhaseRun {
+    /// Index into the session's plan.
+    pub plan_index: usize,
+    pub kind: PhaseKind,
+    pub started_at: Timestamp,
+    pub ended_at: Option<Timestamp>,
+    /// Minutes added with "+5 min", in seconds.
+    pub extended_secs: u32,
+    pub end_reason: Option<EndReason>,
+}
+
+/// A stretch that is not focus. Interruptions and sleeps in "pause while asleep" mode move
+/// the phase's deadline; sleeps in "keep wall-clock time" mode do not, but are still not
+/// counted as focus.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pause {
+    pub started_at: Timestamp,
+    pub ended_at: Option<Timestamp>,
+    pub kind: PauseKind,
+    pub shifts_deadline: bool,
+    pub note: Option<String>,
+}
+
+/// What a sleep of the computer does to a running session (a setting).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum SleepMode {
+    /// Phases go on while the computer sleeps, as a clock on the wall would (default).
+    #[default]
+    KeepWallClock,
+    /// A sleep pauses the session: its phases resume where they were.
+    PauseWhileAsleep,
+}
+
+/// The phase change one evaluation found. Several phases that passed while the app was
+/// closed or the computer slept are reported as one change (`missed` counts the ones in
+/// between), so the person gets one catch-up notice instead of a burst.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PhaseChange {
+    pub session_id: Uuid,
+    pub from: PhaseKind,
+    pub to: PhaseKind,
+    pub to_index: u32,
+    pub missed: u32,
+}
+
+/// The timing state of one session: everything the engine needs, nothing it derives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionClock {
+    pub session_id: Uuid,
+    pub plan: Vec<PlannedPhase>,
+    pub status: SessionStatus,
+    /// Never empty; the last run is the current phase while the session is in progress.
+    pub runs: Vec<PhaseRun>,
+    pub pauses: Vec<Pause>,
+}
+
+fn secs(s: u32) -> Duration {
+    Duration::seconds(i64::from(s))
+}
+
+impl SessionClock {
+    /// Starts a session on `plan` at `now`, in its first phase.
+    pub fn start(session_id: Uuid, plan: Vec<PlannedPhase>, now: Timestamp) -> Self {
+        let first = PhaseRun {
+            plan_index: 0,
+            kind: plan.first().map_or(PhaseKind::Commitment, |p| p.kind),
+            started_at: now,
+            ended_at: None,
+            extended_secs: 0,
+            end_reason: None,
+        };
+        Self { session_id, plan, status: SessionStatus::Running, runs: vec![first], pauses: Vec::new() }
+    }
+
+    pub fn started_at(&self) -> Timestamp {
+        self.runs[0].started_at
+    }
+
+    /// The current phase run (the last one).
+    pub fn current(&self) -> &PhaseRun {
+        self.runs.last().expect("a session always has a run")
+    }
+
+    fn current_mut(&mut self) -> &mut PhaseRun {
+        self.runs.last_mut().expect("a session always has a run")
+    }
+
+    /// When the session ended, if it has.
+    pub fn ended_at(&self) -> Option<Timestamp> {
+        if self.status.in_progress() { None } else { self.current().ended_at }
+    }
+
+    fn is_last_phase(&self, run: &PhaseRun) -> bool {
+        run.plan_index + 1 >= self.plan.len()
+    }
+
+    pub fn open_pause(&self) -> Option<&Pause> {
+        self.pauses.iter().rev().find(|p| p.ended_at.is_none())
+    }
+
+    /// Planned length of a run plus its extensions.
+    pub fn run_duration(&self, run: &PhaseRun) -> Duration {
+        secs(self.plan[run.plan_index].duration_secs) + secs(run.extended_secs)
+    }
+
+    /// Time within `[from, to)` covered by pauses (open ones count up to `now`);
+    /// `only_shifting` restricts it to pauses that move the deadline.
+    fn paused_within(&self, from: Timestamp, to: Timestamp, now: Timestamp, only_shifting: bool) -> Duration {
+        self.pauses
+            .iter()
+            .filter(|p| !only_shifting || p.shifts_deadline)
+            .map(|p| {
+                let start = p.started_at.max(from);
+                let end = p.ended_at.unwrap_or(now).min(to);
+                (end - start).max(Duration::zero())
+            })
+            .sum()
+    }
+
+    /// The wall-clock instant the run ends by time, as of `now`. While paused the deadline
+    /// moves with `now`, so the remaining time stays frozen.
+    pub fn deadline(&self, run: &PhaseRun, now: Timestamp) -> Timestamp {
+        let end = run.ended_at.unwrap_or(now.max(run.started_at));
+        run.started_at + self.run_duration(run) + self.paused_within(run.started_at, end, now, true)
+    }
+
+    /// Remaining time of the current phase at `now`; negative in the closing round's overtime.
+    pub fn remaining(&self, now: Timestamp) -> Duration {
+        self.deadline(self.current(), now) - now
+    }
+
+    /// Moves the clock to `now`: every phase whose deadline has passed ends at its
+    /// deadline and the next begins there. The closing round never ends by time: it waits
+    /// for the person's report.
+    pub fn advance(&mut self, now: Timestamp) -> Option<PhaseChange> {
+        let from = self.current().kind;
+        let mut passed = 0u32;
+        while self.status == SessionStatus::Running && !self.is_last_phase(self.current()) {
+            let deadline = self.deadline(self.current(), now);
+            if deadline > now {
+                break;
+            }
+            self.end_current(deadline, EndReason::Elapsed);
+            let next = self.current().plan_index + 1;
+            self.begin(next, deadline);
+            passed += 1;
+        }
+        (passed > 0).then(|| PhaseChange {
+            session_id: self.session_id,
+            from,
+            to: self.current().kind,
+            to_index: u32::try_from(self.current().plan_index).unwrap_or(u32::MAX),
+            missed: passed - 1,
+        })
+    }
+
+    /// The phase change between an `earlier` state of this clock and now, whether time or
+    /// an operation (skip, end early) caused it; `None` if the phase is the same or the
+    /// session is over.
+    pub fn change_since(&self, earlier: &SessionClock) -> Option<PhaseChange> {
+        let added = self.runs.len().checked_sub(earlier.runs.len()).filter(|n| *n > 0)?;
+        self.status.in_progress().then(|| PhaseChange {
+            session_id: self.session_id,
+            from: earlier.current().kind,
+            to: self.current().kind,
+            to_index: u32::try_from(self.current().plan_index).unwrap_or(u32::MAX),
+            missed: u32::try_from(added - 1).unwrap_or(u32::MAX),
+        })
+    }
+
+    fn end_current(&mut self, at: Timestamp, reason: EndReason) {
+        let run = self.current_mut();
+        run.ended_at = Some(at);
+        run.end_reason = Some(reason);
+    }
+
+    fn begin(&mut self, plan_index: usize, at: Timestamp) {
+        self.runs.push(PhaseRun {
+            plan_index,
+            kind: self.plan[plan_index].kind,
+            started_at: at,
+            ended_at: None,
+            extended_secs: 0,
+            end_reason: None,
+        });
+    }
+
+    fn require_in_progress(&self) -> Result<()> {
+        if self.status.in_progress() { Ok(()) } else { Err(CoreError::WrongState(WrongState::SessionOver)) }
+    }
+
+    fn close_open_pause(&mut self, now: Timestamp) {
+        if let Some(p) = self.pauses.iter_mut().rev().find(|p| p.ended_at.is_none()) {
+            p.ended_at = Some(now);
+        }
+        if self.status == SessionStatus::Paused {
+            self.status = SessionStatus::Running;
+        }
+    }
+
+    /// An interruption begins ("child needs me"), with an optional "where I left off" note.
+    pub fn pause(&mut self, now: Timestamp, note: Option<String>) -> Result<()> {
+        self.require_in_progress()?;
+        if self.status == SessionStatus::Paused {
+            return Err(CoreError::WrongState(WrongState::AlreadyPaused));
+        }
+        self.advance(now);
+        self.pauses.push(Pause {
+            started_at: now,
+            ended_at: None,
+            kind: PauseKind::Interruption,
+            shifts_deadline: true,
+            note,
+        });
+        self.status = SessionStatus::Paused;
+        Ok(())
+    }
+
+    /// The interruption ends; the phase goes on with the time it had left.
+    pub fn resume(&mut self, now: Timestamp) -> Result<()> {
+        self.require_in_progress()?;
+        if self.status != SessionStatus::Paused {
+            return Err(CoreError::WrongState(WrongState::NotPaused));
+        }
+        self.close_open_pause(now);
+        Ok(())
+    }
+
+    /// Ends the current phase now and starts the next (a pause ends with it).
+    pub fn skip(&mut self, now: Timestamp) -> Result<()> {
+        self.require_in_progress()?;
+        self.advance(now);
+        if self.is_last_phase(self.current()) {
+            return Err(CoreError::WrongState(WrongState::InClosingRound));
+        }
+        self.close_open_pause(now);
+        self.end_current(now, EndReason::Skipped);
+        let next = self.current().plan_index + 1;
+        self.begin(next, now);
+        Ok(())
+    }
+
+    /// Adds `minutes` to the current phase.
+    pub fn extend(&mut self, now: Timestamp, minutes: u32) -> Result<()> {
+        if minutes == 0 || minutes > EXTEND_MAX_MINUTES {
+            return Err(CoreError::ExtendOutOfRange { max: EXTEND_MAX_MINUTES });
+        }
+        self.require_in_progress()?;
+        self.advance(now);
+        let run = self.current();
+        let total = self.plan[run.plan_index].duration_secs + run.extended_secs + minutes * 60;
+        if total > PHASE_MAX_SECS {
+            return Err(CoreError::PhaseTooLong { position: run.plan_index as u32 + 1 });
+        }
+        self.current_mut().extended_secs += minutes * 60;
+        Ok(())
+    }
+
+    /// Leaves the work phase for the closing round now.
+    pub fn end_early(&mut self, now: Timestamp) -> Result<()> {
+        self.require_in_progress()?;
+        self.advance(now);
+        if self.is_last_phase(self.current()) {
+            return Err(CoreError::WrongState(WrongState::InClosingRound));
+        }
+        self.close_open_pause(now);
+        self.end_current(now, EndReason::EndedEarly);
+        self.begin(self.plan.len() - 1, now);
+        Ok(())
+    }
+
+    /// Gives the session up without a closing round. It stays in history as abandoned.
+    pub fn abandon(&mut self, now: Timestamp) -> Result<()> {
+        self.require_in_progress()?;
+        self.advance(now);
+        self.close_open_pause(now);
+        self.end_current(now, EndReason::Abandoned);
+        self.status = SessionStatus::Abandoned;
+        Ok(())
+    }
+
+    /// Finishes the session; only possible in its closing round.
+    pub fn close(&mut self, now: Timestamp) -> Result<()> {
+        self.require_in_progress()?;
+        self.advance(now);
+        if !self.is_last_phase(self.current()) {
+            return Err(CoreError::WrongState(WrongState::NotInClosingRound));
+        }
+        self.close_open_pause(now);
+        self.end_current(now, EndReason::Closed);
+        self.status = SessionStatus::Finished;
+        Ok(())
+    }
+
+    /// The computer slept from `from` to `to` (the ticker saw wall-clock time jump far
+    /// beyond its interval), then moves the clock to `to`. In `PauseWhileAsleep` mode the
+    /// sleep moves the deadline; in both modes it is not counted as focus. Only a running
+    /// session records sleeps.
+    pub fn record_sleep(&mut self, from: Timestamp, to: Timestamp, mode: SleepMode) -> Option<PhaseChange> {
+        if self.status == SessionStatus::Running {
+            let from = from.max(self.current().started_at);
+            let latest_pause_end = self.pauses.iter().filter_map(|p| p.ended_at).max();
+            let from = latest_pause_end.map_or(from, |e| from.max(e));
+            if from < to {
+                self.pauses.push(Pause {
+                    started_at: from,
+                    ended_at: Some(to),
+                    kind: PauseKind::Sleep,
+                    shifts_deadline: mode == SleepMode::PauseWhileAsleep,
+                    note: None,
+                });
+            }
+        }
+        self.advance(to)
+    }
+
+    /// Time really spent in phases of `kind` up to `now`: pauses and sleeps are not counted.
+    pub fn active_time(&self, kind: PhaseKind, now: Timestamp) -> Duration {
+        self.runs
+            .iter()
+            .filter(|r| r.kind == kind)
+            .map(|r| {
+                let end = r.ended_at.unwrap_or(now).max(r.started_at);
+                (end - r.started_at) - self.paused_within(r.started_at, end, now, false)
+            })
+            .sum()
+    }
+
+    pub fn focus_time(&self, now: Timestamp) -> Duration {
+        self.active_time(PhaseKind::Focus, now)
+    }
+
+    /// Total time paused or asleep up to `now`.
+    pub fn pause_time(&self, now: Timestamp) -> Duration {
+        let end = self.ended_at().unwrap_or(now);
+        self.paused_within(self.started_at(), end, now, false)
+    }
+
+    /// How many interruptions the person reported.
+    pub fn interruptions(&self) -> usize {
+        self.pauses.iter().filter(|p| p.kind == PauseKind::Interruption).count()
+    }
+}

@@ -1,0 +1,153 @@
+//! Typed errors of the core. Each one says what is wrong in terms a person understands;
+//! the shell turns them into `{ code, message }` in the person's language via
+//! [`CoreError::message_key`].
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+pub type Result<T, E = CoreError> = std::result::Result<T, E>;
+
+/// The class of an error, for the UI to react without matching on text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ErrorCode {
+    InvalidInput,
+    NotFound,
+    WrongState,
+    Storage,
+    Internal,
+}
+
+/// The things that can be looked up by ID.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entity {
+    Session,
+    Commitment,
+    Template,
+}
+
+/// Operations refused because of the session's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WrongState {
+    NoSession,
+    SessionInProgress,
+    SessionOver,
+    AlreadyPaused,
+    NotPaused,
+    InClosingRound,
+    NotInClosingRound,
+    AlreadyCarried,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    #[error("the commitment is empty")]
+    CommitmentEmpty,
+    #[error("the commitment has {len} characters, at most {max} are allowed")]
+    CommitmentTooLong { len: usize, max: usize },
+    #[error("the tag is longer than {max} characters")]
+    TagTooLong { max: usize },
+    #[error("the note is longer than {max} characters")]
+    NoteTooLong { max: usize },
+    #[error("the estimate must be 1 to {max} minutes")]
+    EstimateOutOfRange { max: u32 },
+    #[error("a session holds at most {max} commitments")]
+    TooManyCommitments { max: usize },
+    #[error("position {position} is outside the list")]
+    PositionOutOfRange { position: u32 },
+    #[error("the template needs a name")]
+    TemplateNameEmpty,
+    #[error("the template name is longer than {max} characters")]
+    TemplateNameTooLong { max: usize },
+    #[error("a template with this name exists")]
+    TemplateNameTaken,
+    #[error("a template starts with a commitment round, ends with a closing round and has focus in between")]
+    TemplateShape,
+    #[error("a template has at most {max} phases")]
+    TooManyPhases { max: usize },
+    #[error("phase {position} has no duration")]
+    PhaseZero { position: u32 },
+    #[error("phase {position} would be longer than 8 hours")]
+    PhaseTooLong { position: u32 },
+    #[error("built-in templates can be edited but not deleted")]
+    BuiltinTemplate,
+    #[error("extend by 1 to {max} minutes")]
+    ExtendOutOfRange { max: u32 },
+    #[error("the focus rating is 1 to 5")]
+    RatingOutOfRange,
+    #[error("every commitment needs an outcome")]
+    OutcomeMissing,
+    #[error("the report names a commitment that is not in this session")]
+    ForeignCommitment,
+    #[error("{0:?} not found")]
+    NotFound(Entity),
+    #[error("wrong state: {0:?}")]
+    WrongState(WrongState),
+    #[error("the stored data is inconsistent: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Storage(#[from] rusqlite::Error),
+    #[error("database migration failed: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+}
+
+impl CoreError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::NotFound(_) => ErrorCode::NotFound,
+            Self::WrongState(_) => ErrorCode::WrongState,
+            Self::Storage(_) | Self::Migration(_) => ErrorCode::Storage,
+            Self::Corrupt(_) => ErrorCode::Internal,
+            _ => ErrorCode::InvalidInput,
+        }
+    }
+
+    /// The catalog key of the message for people, and the values for its placeholders.
+    pub fn message_key(&self) -> (&'static str, Vec<(&'static str, String)>) {
+        use CoreError as E;
+        let none = Vec::new;
+        match self {
+            E::CommitmentEmpty => ("error.commitment_empty", none()),
+            E::CommitmentTooLong { len, max } => {
+                ("error.commitment_too_long", vec![("len", len.to_string()), ("max", max.to_string())])
+            }
+            E::TagTooLong { max } => ("error.tag_too_long", vec![("max", max.to_string())]),
+            E::NoteTooLong { max } => ("error.note_too_long", vec![("max", max.to_string())]),
+            E::EstimateOutOfRange { max } => ("error.estimate_out_of_range", vec![("max", max.to_string())]),
+            E::TooManyCommitments { max } => ("error.too_many_commitments", vec![("max", max.to_string())]),
+            E::PositionOutOfRange { .. } => ("error.position_out_of_range", none()),
+            E::TemplateNameEmpty => ("error.template_name_empty", none()),
+            E::TemplateNameTooLong { max } => ("error.template_name_too_long", vec![("max", max.to_string())]),
+            E::TemplateNameTaken => ("error.template_name_taken", none()),
+            E::TemplateShape => ("error.template_shape", none()),
+            E::TooManyPhases { max } => ("error.too_many_phases", vec![("max", max.to_string())]),
+            E::PhaseZero { position } => ("error.phase_zero", vec![("position", position.to_string())]),
+            E::PhaseTooLong { position } => ("error.phase_too_long", vec![("position", position.to_string())]),
+            E::BuiltinTemplate => ("error.builtin_template", none()),
+            E::ExtendOutOfRange { max } => ("error.extend_out_of_range", vec![("max", max.to_string())]),
+            E::RatingOutOfRange => ("error.rating_out_of_range", none()),
+            E::OutcomeMissing => ("error.outcome_missing", none()),
+            E::ForeignCommitment => ("error.foreign_commitment", none()),
+            E::NotFound(Entity::Session) => ("error.not_found.session", none()),
+            E::NotFound(Entity::Commitment) => ("error.not_found.commitment", none()),
+            E::NotFound(Entity::Template) => ("error.not_found.template", none()),
+            E::WrongState(w) => (
+                match w {
+                    WrongState::NoSession => "error.state.no_session",
+                    WrongState::SessionInProgress => "error.state.session_in_progress",
+                    WrongState::SessionOver => "error.state.session_over",
+                    WrongState::AlreadyPaused => "error.state.already_paused",
+                    WrongState::NotPaused => "error.state.not_paused",
+                    WrongState::InClosingRound => "error.state.in_closing_round",
+                    WrongState::NotInClosingRound => "error.state.not_in_closing_round",
+                    WrongState::AlreadyCarried => "error.state.already_carried",
+                },
+                none(),
+            ),
+            E::Corrupt(_) => ("error.internal", none()),
+            E::Storage(e) => ("error.storage", vec![("detail", e.to_string())]),
+            E::Migration(e) => ("error.storage", vec![("detail", e.to_string())]),
+        }
+    }
+}

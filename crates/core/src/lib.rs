@@ -1,0 +1,23 @@
+//! Worktogether's headless core: the session ritual (commitment round → focus blocks and
+//! breaks → closing round) as a domain model, a pure phase engine and a SQLite store.
+//!
+//! Architecture invariant: nothing here reads the system clock, talks to the network or
+//! knows about Tauri. Every operation takes `now`; the shell owns time and I/O.
+
+pub mod engine;
+pub mod error;
+pub mod ids;
+pub mod limits;
+pub mod model;
+pub mod store;
+pub mod templates;
+pub mod view;
+
+pub use engine::{PhaseChange, SessionClock, SleepMode};
+pub use error::{CoreError, ErrorCode, Result};
+pub use model::*;
+pub use store::Store;
+pub use view::*;
+
+/// All stored and computed times are UTC wall-clock instants.
+pub type Timestamp = chrono::DateTime<chrono::Utc>;

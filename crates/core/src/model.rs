@@ -1,0 +1,239 @@
+//! The domain: sessions run a template's phases; commitments are what a person sets out to
+//! do in a session and, in the closing round, what became of it.
+
+use crate::Timestamp;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+/// The four kinds of phase of the ritual.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum PhaseKind {
+    /// Commitment-Runde: say what you will work on.
+    Commitment,
+    /// A focus block of the Arbeitsphase.
+    Focus,
+    Break,
+    /// Abschlussrunde: report what became of each commitment.
+    Closing,
+}
+
+impl PhaseKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Commitment => "commitment",
+            Self::Focus => "focus",
+            Self::Break => "break",
+            Self::Closing => "closing",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Commitment, Self::Focus, Self::Break, Self::Closing].into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// What became of a commitment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Outcome {
+    Pending,
+    Done,
+    Partly,
+    NotDone,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Done => "done",
+            Self::Partly => "partly",
+            Self::NotDone => "not_done",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Pending, Self::Done, Self::Partly, Self::NotDone].into_iter().find(|o| o.as_str() == s)
+    }
+
+    /// Partly and not done commitments are offered again in the next commitment round.
+    pub fn is_unfinished(self) -> bool {
+        matches!(self, Self::Partly | Self::NotDone)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum SessionStatus {
+    Running,
+    Paused,
+    Finished,
+    Abandoned,
+}
+
+impl SessionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Running => "running",
+            Self::Paused => "paused",
+            Self::Finished => "finished",
+            Self::Abandoned => "abandoned",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Running, Self::Paused, Self::Finished, Self::Abandoned].into_iter().find(|o| o.as_str() == s)
+    }
+
+    /// A session in progress is running or paused; at most one exists at a time.
+    pub fn in_progress(self) -> bool {
+        matches!(self, Self::Running | Self::Paused)
+    }
+}
+
+/// One step of a template's plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PlannedPhase {
+    pub kind: PhaseKind,
+    pub duration_secs: u32,
+}
+
+impl PlannedPhase {
+    pub const fn new(kind: PhaseKind, minutes: u32) -> Self {
+        Self { kind, duration_secs: minutes * 60 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Template {
+    pub id: Uuid,
+    pub name: String,
+    pub builtin: bool,
+    pub phases: Vec<PlannedPhase>,
+}
+
+/// A template as the person entered it; `id` is `None` for a new one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TemplateDraft {
+    pub id: Option<Uuid>,
+    pub name: String,
+    pub phases: Vec<PlannedPhase>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Commitment {
+    pub id: Uuid,
+    pub session_id: Uuid,
+    pub position: u32,
+    pub text: String,
+    /// A client or an area ("Buchhaltung", "Website").
+    pub tag: Option<String>,
+    pub estimate_minutes: Option<u32>,
+    pub outcome: Outcome,
+    /// What was actually done.
+    pub note: Option<String>,
+    pub feedback_wanted: bool,
+    /// The unfinished commitment of an earlier session this one continues.
+    pub carried_from: Option<Uuid>,
+    /// How many times this commitment has been carried over.
+    pub carry_count: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CommitmentDraft {
+    pub text: String,
+    pub tag: Option<String>,
+    pub estimate_minutes: Option<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct OutcomeEntry {
+    pub commitment_id: Uuid,
+    pub outcome: Outcome,
+    pub note: Option<String>,
+    pub feedback_wanted: bool,
+}
+
+/// What the person reports in the closing round.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ClosingReport {
+    pub outcomes: Vec<OutcomeEntry>,
+    pub overall_note: Option<String>,
+    /// How focused the session felt, 1 to 5.
+    pub focus_rating: Option<u8>,
+}
+
+/// Why a phase run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndReason {
+    Elapsed,
+    Skipped,
+    EndedEarly,
+    Abandoned,
+    Closed,
+}
+
+impl EndReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Elapsed => "elapsed",
+            Self::Skipped => "skipped",
+            Self::EndedEarly => "ended_early",
+            Self::Abandoned => "abandoned",
+            Self::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Elapsed, Self::Skipped, Self::EndedEarly, Self::Abandoned, Self::Closed]
+            .into_iter()
+            .find(|r| r.as_str() == s)
+    }
+}
+
+/// A stretch of time inside a session that is not focus: an interruption the person
+/// reported, or a sleep of the computer the ticker noticed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PauseKind {
+    Interruption,
+    Sleep,
+}
+
+impl PauseKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Interruption => "interruption",
+            Self::Sleep => "sleep",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Interruption, Self::Sleep].into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// Convenience for code that holds a time and wants whole seconds between two instants.
+pub fn secs_between(from: Timestamp, to: Timestamp) -> i64 {
+    (to - from).num_milliseconds().div_euclid(1000)
+}

@@ -1,0 +1,89 @@
+//! The schema, as forward-only migrations. The version lives in `PRAGMA user_version`;
+//! each migration runs in one transaction. Never edit a released migration: add one.
+
+use rusqlite_migration::{M, Migrations};
+
+/// Times are RFC 3339 UTC text with milliseconds, so they sort as text.
+const V1: &str = "
+CREATE TABLE templates (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    builtin_key TEXT UNIQUE,            -- set for the built-in templates
+    phases      TEXT NOT NULL,          -- JSON array of {kind, durationSecs}
+    position    INTEGER NOT NULL,
+    created_at  TEXT NOT NULL
+);
+CREATE UNIQUE INDEX templates_name ON templates (name COLLATE NOCASE);
+
+CREATE TABLE sessions (
+    id            TEXT PRIMARY KEY,
+    template_name TEXT NOT NULL,
+    plan          TEXT NOT NULL,        -- the template's phases, copied at start
+    status        TEXT NOT NULL CHECK (status IN ('running','paused','finished','abandoned')),
+    started_at    TEXT NOT NULL,
+    ended_at      TEXT,
+    overall_note  TEXT,
+    focus_rating  INTEGER CHECK (focus_rating BETWEEN 1 AND 5)
+);
+CREATE INDEX sessions_started ON sessions (started_at);
+-- At most one session in progress.
+CREATE UNIQUE INDEX sessions_one_in_progress ON sessions ((1)) WHERE status IN ('running','paused');
+
+CREATE TABLE phase_runs (
+    session_id    TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    seq           INTEGER NOT NULL,
+    plan_index    INTEGER NOT NULL,
+    kind          TEXT NOT NULL CHECK (kind IN ('commitment','focus','break','closing')),
+    started_at    TEXT NOT NULL,
+    ended_at      TEXT,
+    extended_secs INTEGER NOT NULL DEFAULT 0,
+    end_reason    TEXT,
+    PRIMARY KEY (session_id, seq)
+);
+
+CREATE TABLE pauses (
+    session_id      TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    seq             INTEGER NOT NULL,
+    started_at      TEXT NOT NULL,
+    ended_at        TEXT,
+    kind            TEXT NOT NULL CHECK (kind IN ('interruption','sleep')),
+    shifts_deadline INTEGER NOT NULL,
+    note            TEXT,
+    PRIMARY KEY (session_id, seq)
+);
+
+CREATE TABLE commitments (
+    id               TEXT PRIMARY KEY,
+    session_id       TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    position         INTEGER NOT NULL,
+    text             TEXT NOT NULL,
+    tag              TEXT,
+    estimate_minutes INTEGER,
+    outcome          TEXT NOT NULL DEFAULT 'pending'
+                     CHECK (outcome IN ('pending','done','partly','not_done')),
+    note             TEXT,
+    feedback_wanted  INTEGER NOT NULL DEFAULT 0,
+    carried_from     TEXT REFERENCES commitments (id) ON DELETE SET NULL,
+    carry_count      INTEGER NOT NULL DEFAULT 0,
+    created_at       TEXT NOT NULL
+);
+CREATE INDEX commitments_session ON commitments (session_id, position);
+CREATE INDEX commitments_carried_from ON commitments (carried_from);
+
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+";
+
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(V1)])
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrations_are_valid() {
+        super::migrations().validate().expect("every migration applies to an empty database");
+    }
+}

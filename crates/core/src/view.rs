@@ -1,0 +1,179 @@
+//! Snapshots the UI renders. They are computed from the stored session and `now`; the UI
+//! draws its countdown from `CurrentPhase::deadline` and keeps no timer of its own.
+
+use crate::Timestamp;
+use crate::engine::SessionClock;
+use crate::model::{Commitment, EndReason, PhaseKind, PlannedPhase, SessionStatus};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum StepState {
+    Done,
+    Skipped,
+    Current,
+    Upcoming,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PlanStep {
+    pub index: u32,
+    pub kind: PhaseKind,
+    pub duration_secs: u32,
+    pub state: StepState,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CurrentPhase {
+    pub index: u32,
+    pub kind: PhaseKind,
+    pub started_at: Timestamp,
+    /// When the phase ends by time. While paused it moves on with the clock.
+    pub deadline: Timestamp,
+    /// Planned length plus extensions.
+    pub duration_secs: u32,
+    /// Remaining at `as_of`; negative in the closing round's overtime; frozen while paused.
+    pub remaining_secs: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SessionView {
+    pub id: Uuid,
+    pub template_name: String,
+    pub status: SessionStatus,
+    pub started_at: Timestamp,
+    pub phase: Option<CurrentPhase>,
+    pub next: Option<PlannedPhase>,
+    pub plan: Vec<PlanStep>,
+    pub paused_since: Option<Timestamp>,
+    pub commitments: Vec<Commitment>,
+    pub focus_secs: u32,
+    pub as_of: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SessionSummary {
+    pub id: Uuid,
+    pub template_name: String,
+    pub status: SessionStatus,
+    pub started_at: Timestamp,
+    pub ended_at: Option<Timestamp>,
+    pub focus_secs: u32,
+    pub pause_secs: u32,
+    pub interruptions: u32,
+    pub commitments: Vec<Commitment>,
+    pub overall_note: Option<String>,
+    pub focus_rating: Option<u8>,
+}
+
+/// An unfinished commitment of an earlier session, offered in the commitment round.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CarryOverSuggestion {
+    pub commitment: Commitment,
+    pub session_started_at: Timestamp,
+}
+
+fn whole_secs(d: chrono::Duration) -> i64 {
+    d.num_milliseconds().div_euclid(1000)
+}
+
+fn clamp_u32(v: i64) -> u32 {
+    u32::try_from(v.max(0)).unwrap_or(u32::MAX)
+}
+
+/// Each step of the plan with how it went: done, skipped, current or still to come.
+pub fn plan_steps(clock: &SessionClock) -> Vec<PlanStep> {
+    let current = clock.status.in_progress().then(|| clock.current().plan_index);
+    clock
+        .plan
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let run = clock.runs.iter().rev().find(|r| r.plan_index == i);
+            let state = match (current, run.and_then(|r| r.end_reason)) {
+                (Some(c), _) if c == i => StepState::Current,
+                (_, Some(EndReason::Elapsed | EndReason::Closed)) => StepState::Done,
+                (_, Some(_)) => StepState::Skipped,
+                (Some(c), None) if i < c => StepState::Skipped,
+                (None, None) => StepState::Skipped,
+                _ => StepState::Upcoming,
+            };
+            PlanStep { index: i as u32, kind: p.kind, duration_secs: p.duration_secs, state }
+        })
+        .collect()
+}
+
+pub fn session_view(
+    clock: &SessionClock,
+    template_name: String,
+    commitments: Vec<Commitment>,
+    now: Timestamp,
+) -> SessionView {
+    let run = clock.current();
+    let phase = clock.status.in_progress().then(|| {
+        let deadline = clock.deadline(run, now);
+        CurrentPhase {
+            index: run.plan_index as u32,
+            kind: run.kind,
+            started_at: run.started_at,
+            deadline,
+            duration_secs: clamp_u32(whole_secs(clock.run_duration(run))),
+            remaining_secs: i32::try_from(whole_secs(deadline - now)).unwrap_or(i32::MIN),
+        }
+    });
+    let next = clock.status.in_progress().then(|| clock.plan.get(run.plan_index + 1).copied()).flatten();
+    SessionView {
+        id: clock.session_id,
+        template_name,
+        status: clock.status,
+        started_at: clock.started_at(),
+        phase,
+        next,
+        plan: plan_steps(clock),
+        paused_since: clock.open_pause().map(|p| p.started_at),
+        commitments,
+        focus_secs: clamp_u32(whole_secs(clock.focus_time(now))),
+        as_of: now,
+    }
+}
+
+pub struct SummaryNotes {
+    pub overall_note: Option<String>,
+    pub focus_rating: Option<u8>,
+}
+
+pub fn session_summary(
+    clock: &SessionClock,
+    template_name: String,
+    commitments: Vec<Commitment>,
+    notes: SummaryNotes,
+    now: Timestamp,
+) -> SessionSummary {
+    let end = clock.ended_at().unwrap_or(now);
+    SessionSummary {
+        id: clock.session_id,
+        template_name,
+        status: clock.status,
+        started_at: clock.started_at(),
+        ended_at: clock.ended_at(),
+        focus_secs: clamp_u32(whole_secs(clock.focus_time(end))),
+        pause_secs: clamp_u32(whole_secs(clock.pause_time(end))),
+        interruptions: clock.interruptions() as u32,
+        commitments,
+        overall_note: notes.overall_note,
+        focus_rating: notes.focus_rating,
+    }
+}

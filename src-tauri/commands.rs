@@ -1,0 +1,184 @@
+//! Tauri commands: each takes the state, calls the core, and maps errors at the edge.
+
+use crate::error::ApiError;
+use crate::events::{UiEvent, emit};
+use crate::i18n::Language;
+use crate::state::AppState;
+use serde::Serialize;
+use tauri::{AppHandle, Runtime, State};
+use ts_rs::TS;
+use uuid::Uuid;
+use worktogether_core::{
+    CarryOverSuggestion, ClosingReport, CommitmentDraft, SessionSummary, SessionView, Template, TemplateDraft,
+    Timestamp,
+};
+
+type Result<T> = std::result::Result<T, ApiError>;
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AppInfo {
+    pub version: String,
+    pub data_dir: String,
+    pub database_path: String,
+    pub language: Language,
+}
+
+#[tauri::command]
+pub fn app_info(state: State<'_, AppState>) -> AppInfo {
+    AppInfo {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        data_dir: state.data_dir.display().to_string(),
+        database_path: state.database_path.display().to_string(),
+        language: state.catalog.language(),
+    }
+}
+
+#[tauri::command]
+pub fn list_templates(state: State<'_, AppState>) -> Result<Vec<Template>> {
+    state.read(|s, _| s.list_templates())
+}
+
+#[tauri::command]
+pub fn save_template(state: State<'_, AppState>, draft: TemplateDraft) -> Result<Template> {
+    state.write(|s, now| s.save_template(draft, now))
+}
+
+#[tauri::command]
+pub fn delete_template(state: State<'_, AppState>, id: Uuid) -> Result<()> {
+    state.write(|s, _| s.delete_template(id))
+}
+
+#[tauri::command]
+pub fn start_session<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    template_id: Uuid,
+) -> Result<SessionView> {
+    let view = state.write(|s, now| s.start_session(template_id, now))?;
+    emit(&app, UiEvent::Session(Some(&view)));
+    state.ticker.notify_one();
+    Ok(view)
+}
+
+#[tauri::command]
+pub fn current_session(state: State<'_, AppState>) -> Result<Option<SessionView>> {
+    state.read(|s, now| s.current_session(now))
+}
+
+#[tauri::command]
+pub fn add_commitment<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    draft: CommitmentDraft,
+) -> Result<SessionView> {
+    state.session_op(&app, |s, now| s.add_commitment(draft, now))
+}
+
+#[tauri::command]
+pub fn update_commitment<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: Uuid,
+    draft: CommitmentDraft,
+) -> Result<SessionView> {
+    state.session_op(&app, |s, now| s.update_commitment(id, draft, now))
+}
+
+#[tauri::command]
+pub fn remove_commitment<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, id: Uuid) -> Result<SessionView> {
+    state.session_op(&app, |s, now| s.remove_commitment(id, now))
+}
+
+#[tauri::command]
+pub fn move_commitment<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: Uuid,
+    position: u32,
+) -> Result<SessionView> {
+    state.session_op(&app, |s, now| s.move_commitment(id, position, now))
+}
+
+#[tauri::command]
+pub fn tick_commitment<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: Uuid,
+    done: bool,
+) -> Result<SessionView> {
+    state.session_op(&app, |s, now| s.tick_commitment(id, done, now))
+}
+
+#[tauri::command]
+pub fn carry_over_suggestions(state: State<'_, AppState>) -> Result<Vec<CarryOverSuggestion>> {
+    state.read(|s, _| s.carry_over_suggestions())
+}
+
+#[tauri::command]
+pub fn carry_over<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, ids: Vec<Uuid>) -> Result<SessionView> {
+    state.session_op(&app, |s, now| s.carry_over(&ids, now))
+}
+
+#[tauri::command]
+pub fn pause_session<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    note: Option<String>,
+) -> Result<SessionView> {
+    state.session_op(&app, |s, now| s.pause_session(note, now))
+}
+
+#[tauri::command]
+pub fn resume_session<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<SessionView> {
+    state.session_op(&app, |s, now| s.resume_session(now))
+}
+
+#[tauri::command]
+pub fn skip_phase<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<SessionView> {
+    state.session_op(&app, |s, now| s.skip_phase(now))
+}
+
+#[tauri::command]
+pub fn extend_phase<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, minutes: u32) -> Result<SessionView> {
+    state.session_op(&app, |s, now| s.extend_phase(minutes, now))
+}
+
+#[tauri::command]
+pub fn end_session_early<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<SessionView> {
+    state.session_op(&app, |s, now| s.end_session_early(now))
+}
+
+#[tauri::command]
+pub fn abandon_session<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<()> {
+    state.session_op(&app, |s, now| s.abandon_session(now)).map(drop)
+}
+
+#[tauri::command]
+pub fn close_session<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    report: ClosingReport,
+) -> Result<SessionSummary> {
+    let summary = state.write(|s, now| s.close_session(report, now))?;
+    emit(&app, UiEvent::Session(None));
+    Ok(summary)
+}
+
+#[tauri::command]
+pub fn list_sessions(state: State<'_, AppState>, since: Option<Timestamp>, limit: u32) -> Result<Vec<SessionSummary>> {
+    state.read(|s, now| s.list_sessions(since, limit, now))
+}
+
+/// The UI's first screen is interactive. With `WORKTOGETHER_EXIT_WHEN_READY` set (the
+/// start-up benchmark), the app prints the time since launch and quits.
+#[tauri::command]
+pub fn ui_ready<R: Runtime>(app: AppHandle<R>, started: State<'_, crate::Started>) {
+    let elapsed = started.0.elapsed();
+    log::info!("first screen ready after {elapsed:?}");
+    if std::env::var_os("WORKTOGETHER_EXIT_WHEN_READY").is_some() {
+        println!("ready_ms {}", elapsed.as_millis());
+        app.exit(0);
+    }
+}

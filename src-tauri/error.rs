@@ -1,0 +1,24 @@
+//! The one error type that crosses the IPC boundary: a code for the UI to classify and a
+//! message in the person's language to show.
+
+use crate::i18n::Catalog;
+use serde::Serialize;
+use ts_rs::TS;
+use worktogether_core::{CoreError, ErrorCode};
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn from_core(err: &CoreError, catalog: &Catalog) -> Self {
+        if matches!(err.code(), ErrorCode::Storage | ErrorCode::Internal) {
+            log::error!("{err}");
+        }
+        let (key, args) = err.message_key();
+        Self { code: err.code(), message: catalog.t(key, &args) }
+    }
+}

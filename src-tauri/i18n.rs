@@ -1,0 +1,92 @@
+//! The shell's strings (notifications, error messages) from the German and English
+//! catalogs in `locales/`, which the UI shares.
+
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum Language {
+    De,
+    En,
+}
+
+impl Language {
+    /// German when the system speaks German, English otherwise.
+    pub fn from_locale(locale: Option<&str>) -> Self {
+        match locale {
+            Some(l) if l.to_ascii_lowercase().starts_with("de") => Self::De,
+            _ => Self::En,
+        }
+    }
+
+    pub fn detect() -> Self {
+        Self::from_locale(sys_locale::get_locale().as_deref())
+    }
+}
+
+pub struct Catalog {
+    language: Language,
+    strings: HashMap<String, String>,
+}
+
+impl Catalog {
+    pub fn new(language: Language) -> Self {
+        let source = match language {
+            Language::De => include_str!("../locales/de/app.json"),
+            Language::En => include_str!("../locales/en/app.json"),
+        };
+        let strings = serde_json::from_str(source).expect("the bundled catalog is valid JSON (tested)");
+        Self { language, strings }
+    }
+
+    pub fn language(&self) -> Language {
+        self.language
+    }
+
+    /// The string for `key` with `{name}` placeholders filled; the key itself if missing
+    /// (a test makes sure none is).
+    pub fn t(&self, key: &str, args: &[(&str, String)]) -> String {
+        let mut text = self.strings.get(key).cloned().unwrap_or_else(|| key.to_owned());
+        for (name, value) in args {
+            text = text.replace(&format!("{{{name}}}"), value);
+        }
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(lang: Language) -> Vec<String> {
+        let mut keys: Vec<_> = Catalog::new(lang).strings.into_keys().collect();
+        keys.sort();
+        keys
+    }
+
+    #[test]
+    fn both_languages_have_the_same_keys() {
+        assert_eq!(keys(Language::De), keys(Language::En), "every string needs a German and an English text");
+    }
+
+    #[test]
+    fn german_is_chosen_for_german_systems_only() {
+        assert_eq!(Language::from_locale(Some("de-DE")), Language::De);
+        assert_eq!(Language::from_locale(Some("de_AT.UTF-8")), Language::De);
+        assert_eq!(Language::from_locale(Some("en-US")), Language::En);
+        assert_eq!(Language::from_locale(Some("fr-FR")), Language::En);
+        assert_eq!(Language::from_locale(None), Language::En);
+    }
+
+    #[test]
+    fn placeholders_are_filled() {
+        let c = Catalog::new(Language::De);
+        assert_eq!(
+            c.t("notify.phase_with_minutes", &[("phase", "Fokus".into()), ("minutes", "50".into())]),
+            "Fokus · 50 Min"
+        );
+    }
+}

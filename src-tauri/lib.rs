@@ -1,0 +1,70 @@
+//! Worktogether's desktop shell: Tauri commands over the core, the ticker, notifications
+//! and events. No business rules live here.
+
+mod commands;
+mod error;
+mod events;
+mod i18n;
+mod notifier;
+mod state;
+mod ticker;
+
+use std::time::Instant;
+
+pub use i18n::Language;
+pub use state::AppState;
+
+/// When the process started, for the start-up measurement.
+pub struct Started(pub Instant);
+
+/// Builds the app around `state`; generic over the runtime so tests can use a mock one.
+pub fn builder<R: tauri::Runtime>(state: AppState) -> tauri::Builder<R> {
+    tauri::Builder::<R>::new()
+        .manage(state)
+        .manage(Started(Instant::now()))
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::list_templates,
+            commands::save_template,
+            commands::delete_template,
+            commands::start_session,
+            commands::current_session,
+            commands::add_commitment,
+            commands::update_commitment,
+            commands::remove_commitment,
+            commands::move_commitment,
+            commands::tick_commitment,
+            commands::carry_over_suggestions,
+            commands::carry_over,
+            commands::pause_session,
+            commands::resume_session,
+            commands::skip_phase,
+            commands::extend_phase,
+            commands::end_session_early,
+            commands::abandon_session,
+            commands::close_session,
+            commands::list_sessions,
+            commands::ui_ready,
+        ])
+        .setup(|app| {
+            tauri::async_runtime::spawn(ticker::run(app.handle().clone()));
+            Ok(())
+        })
+}
+
+pub fn run() {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    let data_dir = state::data_dir();
+    let state = match AppState::open(&data_dir, Language::detect()) {
+        Ok(state) => state,
+        Err(e) => {
+            eprintln!("Worktogether cannot open its database in {}: {e}", data_dir.display());
+            std::process::exit(1);
+        }
+    };
+    log::info!("database: {}", state.database_path.display());
+    builder::<tauri::Wry>(state).run(tauri::generate_context!()).unwrap_or_else(|e| {
+        eprintln!("Worktogether could not start: {e}");
+        std::process::exit(1);
+    });
+}

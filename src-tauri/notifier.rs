@@ -1,0 +1,200 @@
+//! Native notifications at phase changes, through notify-rust over D-Bus.
+//!
+//! Sending never blocks the UI or the ticker: it runs on its own task with timeouts, and
+//! is skipped (logged once) when no notification service owns the bus name — otherwise
+//! D-Bus may spend 10–50 s trying to start one.
+
+use crate::i18n::Catalog;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+use worktogether_core::{PhaseChange, PhaseKind, PlannedPhase, SessionView};
+
+const SERVICE: &str = "org.freedesktop.Notifications";
+const OWNER_CHECK_TIMEOUT: Duration = Duration::from_secs(2);
+const SEND_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// What a notification says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub summary: String,
+    pub body: String,
+}
+
+fn phase_name(catalog: &Catalog, kind: PhaseKind) -> String {
+    catalog.t(&format!("phase.{}", kind.as_str()), &[])
+}
+
+/// "Fokus · 50 Min": a phase and its length in whole minutes (rounded up).
+fn with_minutes(catalog: &Catalog, phase: PlannedPhase) -> String {
+    let minutes = phase.duration_secs.div_ceil(60).to_string();
+    catalog.t("notify.phase_with_minutes", &[("phase", phase_name(catalog, phase.kind)), ("minutes", minutes)])
+}
+
+/// The notice for a phase change: what starts now and what comes next.
+pub fn phase_notice(catalog: &Catalog, change: &PhaseChange, view: &SessionView) -> Notice {
+    let duration_secs = view.phase.as_ref().map_or(0, |p| p.duration_secs);
+    let now = with_minutes(catalog, PlannedPhase { kind: change.to, duration_secs });
+    let next = view.next.map(|n| with_minutes(catalog, n)).unwrap_or_default();
+    let (summary, mut body) = match change.to {
+        PhaseKind::Closing => (catalog.t("notify.closing.title", &[]), catalog.t("notify.closing.body", &[])),
+        PhaseKind::Commitment => (now, catalog.t("notify.commitment.body", &[("next", next)])),
+        PhaseKind::Break => (now, catalog.t("notify.break.body", &[("next", next)])),
+        PhaseKind::Focus => {
+            let open: Vec<&str> = view
+                .commitments
+                .iter()
+                .filter(|c| c.outcome == worktogether_core::Outcome::Pending)
+                .map(|c| c.text.as_str())
+                .collect();
+            let body = if open.is_empty() {
+                catalog.t("notify.focus.body_empty", &[("next", next)])
+            } else {
+                catalog.t("notify.focus.body", &[("commitments", open.join("; ")), ("next", next)])
+            };
+            (now, body)
+        }
+    };
+    if change.missed > 0 {
+        body = format!("{} {body}", catalog.t("notify.catch_up", &[("count", (change.missed + 1).to_string())]));
+    }
+    Notice { summary, body }
+}
+
+#[derive(Default)]
+pub struct Notifier {
+    reported_missing_service: AtomicBool,
+}
+
+impl Notifier {
+    /// Sends `notice` in the background; returns at once.
+    pub fn send(self: Arc<Self>, notice: Notice) {
+        tauri::async_runtime::spawn(async move {
+            if !self.service_available().await {
+                return;
+            }
+            let shown = tauri::async_runtime::spawn_blocking(move || {
+                notify_rust::Notification::new()
+                    .appname("Worktogether")
+                    .summary(&notice.summary)
+                    .body(&notice.body)
+                    .icon("worktogether")
+                    .show()
+                    .map(|_| ())
+            });
+            match tokio::time::timeout(SEND_TIMEOUT, shown).await {
+                Ok(Ok(Ok(()))) => {}
+                Ok(Ok(Err(e))) => log::warn!("notification not shown: {e}"),
+                Ok(Err(e)) => log::warn!("notification task failed: {e}"),
+                Err(_) => log::warn!("notification service did not answer within {SEND_TIMEOUT:?}"),
+            }
+        });
+    }
+
+    /// Whether a notification service is there to talk to (Linux: owns the bus name).
+    async fn service_available(&self) -> bool {
+        #[cfg(target_os = "linux")]
+        {
+            let owned = tokio::time::timeout(OWNER_CHECK_TIMEOUT, name_has_owner()).await;
+            let available = matches!(owned, Ok(Ok(true)));
+            if !available && !self.reported_missing_service.swap(true, Ordering::Relaxed) {
+                log::warn!("no notification service on the session bus ({owned:?}); notifications are skipped");
+            }
+            if available {
+                self.reported_missing_service.store(false, Ordering::Relaxed);
+            }
+            available
+        }
+        #[cfg(not(target_os = "linux"))]
+        {
+            let _ = (&self.reported_missing_service, Ordering::Relaxed, OWNER_CHECK_TIMEOUT, SERVICE);
+            true
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+async fn name_has_owner() -> zbus::Result<bool> {
+    let connection = zbus::Connection::session().await?;
+    let proxy = zbus::fdo::DBusProxy::new(&connection).await?;
+    Ok(proxy.name_has_owner(zbus::names::BusName::try_from(SERVICE)?).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Language;
+    use chrono::{TimeZone, Utc};
+    use worktogether_core::{Commitment, CurrentPhase, Outcome, SessionStatus};
+
+    fn view(kind: PhaseKind, minutes: u32, next: Option<(PhaseKind, u32)>, commitments: &[&str]) -> SessionView {
+        let t = Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap();
+        let id = uuid::Uuid::nil();
+        SessionView {
+            id,
+            template_name: "Worktogether".into(),
+            status: SessionStatus::Running,
+            started_at: t,
+            phase: Some(CurrentPhase {
+                index: 1,
+                kind,
+                started_at: t,
+                deadline: t,
+                duration_secs: minutes * 60,
+                remaining_secs: 0,
+            }),
+            next: next.map(|(kind, m)| PlannedPhase::new(kind, m)),
+            plan: vec![],
+            paused_since: None,
+            commitments: commitments
+                .iter()
+                .enumerate()
+                .map(|(i, text)| Commitment {
+                    id,
+                    session_id: id,
+                    position: i as u32,
+                    text: (*text).into(),
+                    tag: None,
+                    estimate_minutes: None,
+                    outcome: Outcome::Pending,
+                    note: None,
+                    feedback_wanted: false,
+                    carried_from: None,
+                    carry_count: 0,
+                })
+                .collect(),
+            focus_secs: 0,
+            as_of: t,
+        }
+    }
+
+    fn change(from: PhaseKind, to: PhaseKind, missed: u32) -> PhaseChange {
+        PhaseChange { session_id: uuid::Uuid::nil(), from, to, to_index: 1, missed }
+    }
+
+    #[test]
+    fn focus_says_what_starts_what_for_and_what_comes_next() {
+        let de = Catalog::new(Language::De);
+        let v = view(PhaseKind::Focus, 50, Some((PhaseKind::Break, 10)), &["Buchhaltung", "Website"]);
+        let n = phase_notice(&de, &change(PhaseKind::Commitment, PhaseKind::Focus, 0), &v);
+        assert_eq!(n.summary, "Fokus · 50 Min");
+        assert_eq!(n.body, "Deine Commitments: Buchhaltung; Website. Danach: Pause · 10 Min");
+    }
+
+    #[test]
+    fn closing_asks_what_was_done_in_both_languages() {
+        let v = view(PhaseKind::Closing, 10, None, &[]);
+        let c = change(PhaseKind::Focus, PhaseKind::Closing, 0);
+        assert_eq!(phase_notice(&Catalog::new(Language::De), &c, &v).summary, "Abschlussrunde: Was hast du geschafft?");
+        assert_eq!(phase_notice(&Catalog::new(Language::En), &c, &v).summary, "Closing round: what did you get done?");
+    }
+
+    #[test]
+    fn a_catch_up_is_one_notice_that_says_so() {
+        let en = Catalog::new(Language::En);
+        let v = view(PhaseKind::Focus, 25, Some((PhaseKind::Closing, 5)), &[]);
+        let n = phase_notice(&en, &change(PhaseKind::Focus, PhaseKind::Focus, 2), &v);
+        assert_eq!(n.summary, "Focus · 25 min");
+        assert!(n.body.starts_with("While you were away, 3 phases passed."), "{}", n.body);
+    }
+}

@@ -1,0 +1,101 @@
+//! The app's shared state: the store, the person's language, the notifier and the
+//! ticker's wake-up. Commands and the ticker go through `read`, `write` and `publish`.
+
+use crate::error::ApiError;
+use crate::events::{UiEvent, emit};
+use crate::i18n::{Catalog, Language};
+use crate::notifier::{Notifier, phase_notice};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use tauri::{AppHandle, Runtime};
+use tokio::sync::Notify;
+use worktogether_core::store::{Applied, DATABASE_FILE};
+use worktogether_core::templates::Builtin;
+use worktogether_core::{CoreError, SessionView, SleepMode, Store, Timestamp};
+
+/// The shell's one reading of the wall clock; the core is always handed `now`.
+#[allow(clippy::disallowed_methods)]
+pub fn now() -> Timestamp {
+    chrono::Utc::now()
+}
+
+/// Where the database lives: `$WORKTOGETHER_DATA_DIR`, else the OS data directory
+/// (`$XDG_DATA_HOME/worktogether` on Linux).
+pub fn data_dir() -> PathBuf {
+    match std::env::var_os("WORKTOGETHER_DATA_DIR").filter(|d| !d.is_empty()) {
+        Some(dir) => PathBuf::from(dir),
+        None => dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("worktogether"),
+    }
+}
+
+pub struct AppState {
+    store: Mutex<Store>,
+    pub catalog: Catalog,
+    pub notifier: Arc<Notifier>,
+    /// Wakes the ticker when a session starts or changes.
+    pub ticker: Arc<Notify>,
+    pub data_dir: PathBuf,
+    pub database_path: PathBuf,
+}
+
+impl AppState {
+    pub fn open(data_dir: &Path, language: Language) -> Result<Self, CoreError> {
+        let database_path = data_dir.join(DATABASE_FILE);
+        let mut store = Store::open(&database_path)?;
+        let catalog = Catalog::new(language);
+        store.ensure_builtin_templates(|b: Builtin| catalog.t(&format!("builtin.{}", b.key()), &[]), now())?;
+        Ok(Self {
+            store: Mutex::new(store),
+            catalog,
+            notifier: Arc::new(Notifier::default()),
+            ticker: Arc::new(Notify::new()),
+            data_dir: data_dir.to_path_buf(),
+            database_path,
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Store> {
+        // A panic while holding the lock left no half-written data (transactions roll
+        // back), so the store is still good to use.
+        self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn error(&self, err: &CoreError) -> ApiError {
+        ApiError::from_core(err, &self.catalog)
+    }
+
+    pub fn read<T>(&self, f: impl FnOnce(&Store, Timestamp) -> Result<T, CoreError>) -> Result<T, ApiError> {
+        f(&self.lock(), now()).map_err(|e| self.error(&e))
+    }
+
+    pub fn write<T>(&self, f: impl FnOnce(&mut Store, Timestamp) -> Result<T, CoreError>) -> Result<T, ApiError> {
+        f(&mut self.lock(), now()).map_err(|e| self.error(&e))
+    }
+
+    pub fn sleep_mode(&self) -> SleepMode {
+        self.lock().sleep_mode().unwrap_or_default()
+    }
+
+    /// An operation on the session in progress: runs it, tells the UI, notifies at a
+    /// phase change and wakes the ticker.
+    pub fn session_op<R: Runtime>(
+        &self,
+        app: &AppHandle<R>,
+        f: impl FnOnce(&mut Store, Timestamp) -> Result<Applied, CoreError>,
+    ) -> Result<SessionView, ApiError> {
+        let applied = self.write(f)?;
+        self.publish(app, &applied);
+        self.ticker.notify_one();
+        Ok(applied.view)
+    }
+
+    /// Sends a snapshot to the UI and, at a phase change, the event and a notification.
+    pub fn publish<R: Runtime>(&self, app: &AppHandle<R>, applied: &Applied) {
+        let in_progress = applied.view.status.in_progress();
+        emit(app, UiEvent::Session(in_progress.then_some(&applied.view)));
+        if let Some(change) = &applied.change {
+            emit(app, UiEvent::PhaseChanged(change));
+            self.notifier.clone().send(phase_notice(&self.catalog, change, &applied.view));
+        }
+    }
+}
