@@ -62,6 +62,9 @@ describe("planSummary", () => {
   });
   it("handles odd durations and empty plans", () => {
     expect(minutesLabel(90)).toBe("1.5");
+    expect(minutesLabel(90, "de")).toBe("1,5");
+    expect(minutesLabel(5)).toBe("0.1");
+    expect(minutesLabel(6000)).toBe("100");
     expect(planSummary([])).toBe("");
   });
 });

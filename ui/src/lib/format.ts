@@ -29,16 +29,14 @@ export function formatHoursMinutes(totalSecs: number): string {
   return `${Math.floor(mins / 60)}:${pad(mins % 60)}`;
 }
 
-/** Whole or decimal minutes for a plan: 600 → "10", 90 → "1.5". */
-export function minutesLabel(secs: number): string {
-  const m = secs / 60;
-  if (Number.isInteger(m)) return String(m);
-  return String(Math.round(m * 10) / 10);
+/** Whole or decimal minutes for a plan: 600 → "10", 90 → "1.5" ("1,5" in German). */
+export function minutesLabel(secs: number, locale = "en"): string {
+  return new Intl.NumberFormat(locale, { maximumFractionDigits: 1, useGrouping: false }).format(secs / 60);
 }
 
 /** A template's phase plan, compactly: "10 · 50 · 10 · 50 · 10" (the unit is added by the caller). */
-export function planSummary(phases: readonly PlannedPhase[]): string {
-  return phases.map((p) => minutesLabel(p.durationSecs)).join(" · ");
+export function planSummary(phases: readonly PlannedPhase[], locale = "en"): string {
+  return phases.map((p) => minutesLabel(p.durationSecs, locale)).join(" · ");
 }
 
 /** Total planned seconds of a plan. */

@@ -7,7 +7,7 @@ import type { PhaseKind } from "../bindings/PhaseKind";
 import type { SessionSummary } from "../bindings/SessionSummary";
 import type { SessionView } from "../bindings/SessionView";
 import * as api from "./api";
-import { setLanguage, t, tn, type MessageKey } from "./i18n.svelte";
+import { setLanguage, t, tn, type MessageKey, i18n } from "./i18n.svelte";
 import { minutesLabel } from "./format";
 
 export type View = "home" | "history";
@@ -53,7 +53,7 @@ function announcePhaseChange(change: PhaseChange): void {
   const session = app.session;
   const step = session?.plan.find((s) => s.index === change.toIndex);
   let text = step
-    ? t("announce.phaseWithMinutes", { phase: t(phaseKey(change.to)), minutes: minutesLabel(step.durationSecs) })
+    ? t("announce.phaseWithMinutes", { phase: t(phaseKey(change.to)), minutes: minutesLabel(step.durationSecs, i18n.lang) })
     : t("announce.phase", { phase: t(phaseKey(change.to)) });
   if (change.missed > 0) text += " " + tn("announce.missed", change.missed);
   announce(text);
@@ -64,15 +64,20 @@ let started = false;
 export async function init(): Promise<void> {
   if (started) return;
   started = true;
-  await api.onSession((view) => applySession(view));
-  await api.onPhaseChanged((change) => {
-    // the `session` event carries the new state; fetch once more in case it raced ahead
-    void api
-      .currentSession()
-      .then(applySession)
-      .catch(() => undefined)
-      .finally(() => announcePhaseChange(change));
-  });
+  // Listening must not keep the first screen from loading; a failure only costs live updates.
+  await Promise.all([
+    api.onSession((view) => applySession(view)).catch(() => undefined),
+    api
+      .onPhaseChanged((change) => {
+        // the `session` event carries the new state; fetch once more in case it raced ahead
+        void api
+          .currentSession()
+          .then(applySession)
+          .catch(() => undefined)
+          .finally(() => announcePhaseChange(change));
+      })
+      .catch(() => undefined),
+  ]);
   try {
     const [info, session] = await Promise.all([api.appInfo(), api.currentSession()]);
     app.info = info;

@@ -1,10 +1,10 @@
 // Dev/preview only: mock.html?state=…&lang=de|en&theme=light|dark
-// state: home | home-empty | commitment | focus | paused | break | closing | history | history-empty
+// state: home | home-empty | fast | commitment | focus | paused | break | closing | history | history-empty
 import { mockIPC } from "@tauri-apps/api/mocks";
 import type { Commitment } from "../bindings/Commitment";
 import type { Language } from "../bindings/Language";
 import type { SessionSummary } from "../bindings/SessionSummary";
-import { FakeBackend } from "./fake";
+import { FakeBackend, TEMPLATES } from "./fake";
 
 const params = new URLSearchParams(location.search);
 const state = params.get("state") ?? "home";
@@ -90,6 +90,21 @@ function liveAt(index: number, minutesIntoPhase: number) {
 }
 
 switch (state) {
+  case "fast":
+    // seconds-long phases, to watch the phase changes arrive as events
+    TEMPLATES.push({
+      id: "tpl-fast",
+      name: "Fast",
+      builtin: false,
+      phases: [
+        { kind: "commitment", durationSecs: 3 },
+        { kind: "focus", durationSecs: 3 },
+        { kind: "break", durationSecs: 2 },
+        { kind: "focus", durationSecs: 2 },
+        { kind: "closing", durationSecs: 3 },
+      ],
+    });
+    break;
   case "home":
     fake.history = [pastSession(0, 9, 0), pastSession(1, 14, 1), pastSession(3, 9, 2)];
     break;
