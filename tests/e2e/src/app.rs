@@ -94,19 +94,13 @@ impl App {
             .arg("--native-driver")
             .arg(&ctx.env.native_driver)
             .env("WORKTOGETHER_DATA_DIR", data_dir)
-            .env(
-                "RUST_LOG",
-                std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()),
-            )
+            .env("RUST_LOG", std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()))
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
             .stderr(log)
             .spawn()
             .with_context(|| format!("starting {}", ctx.env.tauri_driver.display()))?;
-        let mut driver = Driver {
-            child,
-            stopped: false,
-        };
+        let mut driver = Driver { child, stopped: false };
         let client = Client::new(port);
         let capabilities = json!({
             "browserName": "wry",
@@ -116,10 +110,7 @@ impl App {
         let start = Instant::now();
         let session = loop {
             if let Some(status) = driver.child.try_wait()? {
-                bail!(
-                    "tauri-driver exited with {status}; see {}",
-                    log_path.display()
-                );
+                bail!("tauri-driver exited with {status}; see {}", log_path.display());
             }
             match client.new_session(capabilities.clone()) {
                 Ok(session) => break session,
@@ -132,13 +123,8 @@ impl App {
                 Err(_) => std::thread::sleep(Duration::from_millis(500)),
             }
         };
-        let app = Self {
-            session,
-            driver,
-            app_binary: ctx.env.app.clone(),
-            data_dir: data_dir.to_owned(),
-            closed: false,
-        };
+        let app =
+            Self { session, driver, app_binary: ctx.env.app.clone(), data_dir: data_dir.to_owned(), closed: false };
         app.session.set_script_timeout(30_000)?;
         app.wait_until_loaded()?;
         Ok(app)
@@ -146,22 +132,14 @@ impl App {
 
     /// Waits until the page has loaded and Tauri's IPC bridge is there.
     pub fn wait_until_loaded(&self) -> Result<()> {
-        wait_for(
-            STARTUP_TIMEOUT,
-            "the UI to load (document ready, Tauri IPC present)",
-            || {
-                let ready = self.session.execute(
-                    "return document.readyState === 'complete' && !!window.__TAURI_INTERNALS__ \
+        wait_for(STARTUP_TIMEOUT, "the UI to load (document ready, Tauri IPC present)", || {
+            let ready = self.session.execute(
+                "return document.readyState === 'complete' && !!window.__TAURI_INTERNALS__ \
                  && !!document.querySelector('[data-testid]');",
-                    vec![],
-                );
-                Ok(ready
-                    .ok()
-                    .and_then(|v| v.as_bool())
-                    .unwrap_or(false)
-                    .then_some(()))
-            },
-        )
+                vec![],
+            );
+            Ok(ready.ok().and_then(|v| v.as_bool()).unwrap_or(false).then_some(()))
+        })
     }
 
     /// Calls a Rust command over IPC, as the UI does. An `ApiError` becomes an `Err`.
@@ -184,8 +162,7 @@ impl App {
     pub fn reload(&self) -> Result<()> {
         if let Err(e) = self.session.refresh() {
             eprintln!("WebDriver refresh failed ({e:#}); reloading from a script");
-            self.session
-                .execute("location.reload(); return null;", vec![])?;
+            self.session.execute("location.reload(); return null;", vec![])?;
         }
         // Let the old document go before waiting for the new one.
         std::thread::sleep(Duration::from_millis(300));
@@ -203,11 +180,7 @@ impl App {
 
     /// Waits for an element with this `data-testid`.
     pub fn wait_testid(&self, testid: &str, timeout: Duration) -> Result<Element> {
-        wait_for(
-            timeout,
-            &format!("[data-testid={testid}] to appear"),
-            || self.session.find(&Self::selector(testid)),
-        )
+        wait_for(timeout, &format!("[data-testid={testid}] to appear"), || self.session.find(&Self::selector(testid)))
     }
 
     /// Clicks an element; if WebDriver's click fails (it sometimes does with WebKitWebDriver),
@@ -244,9 +217,7 @@ impl App {
             .and_then(|()| self.session.send_keys(&element, text));
         let value = self.value_of(testid)?;
         if typed.is_err() || value.as_deref() != Some(text) {
-            eprintln!(
-                "typing into {testid} gave {value:?} ({typed:?}); setting the value from a script"
-            );
+            eprintln!("typing into {testid} gave {value:?} ({typed:?}); setting the value from a script");
             self.session.execute(
                 "const [sel, text] = arguments; const el = document.querySelector(sel); \
                  const proto = el instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype; \
@@ -283,13 +254,7 @@ impl App {
             "return Array.from(document.querySelectorAll(arguments[0])).map((el) => el.innerText);",
             vec![json!(Self::selector(testid))],
         )?;
-        Ok(v.as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|s| s.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default())
+        Ok(v.as_array().map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect()).unwrap_or_default())
     }
 
     /// An attribute of the first element with this `data-testid`.
@@ -323,14 +288,10 @@ impl App {
     /// Saves a template over IPC (the UI has no faster way to make seconds-long phases).
     /// `phases` are `(kind, seconds)`. Returns the template's id.
     pub fn save_template(&self, name: &str, phases: &[(&str, u64)]) -> Result<String> {
-        let phases: Vec<Value> = phases
-            .iter()
-            .map(|(kind, secs)| json!({ "kind": kind, "durationSecs": secs }))
-            .collect();
-        let template = self.invoke(
-            "save_template",
-            json!({ "draft": { "id": null, "name": name, "phases": phases } }),
-        )?;
+        let phases: Vec<Value> =
+            phases.iter().map(|(kind, secs)| json!({ "kind": kind, "durationSecs": secs })).collect();
+        let template =
+            self.invoke("save_template", json!({ "draft": { "id": null, "name": name, "phases": phases } }))?;
         template
             .get("id")
             .and_then(Value::as_str)
@@ -343,10 +304,7 @@ impl App {
         if let Err(e) = ctx.screenshot(label) {
             eprintln!("screenshot {label}: {e:#}");
         }
-        match self
-            .session
-            .execute("return document.documentElement.outerHTML;", vec![])
-        {
+        match self.session.execute("return document.documentElement.outerHTML;", vec![]) {
             Ok(html) => {
                 let file = ctx.dir.join(format!("{label}.html"));
                 if let Err(e) = std::fs::write(&file, html.as_str().unwrap_or_default()) {
@@ -359,17 +317,11 @@ impl App {
 
     /// The pid of the app process this driver started.
     pub fn app_pid(&self) -> Result<u32> {
-        let pids: Vec<u32> = descendants(self.driver.child.id())
-            .into_iter()
-            .filter(|pid| is_binary(*pid, &self.app_binary))
-            .collect();
+        let pids: Vec<u32> =
+            descendants(self.driver.child.id()).into_iter().filter(|pid| is_binary(*pid, &self.app_binary)).collect();
         match pids.as_slice() {
             [pid] => Ok(*pid),
-            [] => bail!(
-                "no {} process under tauri-driver {}",
-                self.app_binary.display(),
-                self.driver.child.id()
-            ),
+            [] => bail!("no {} process under tauri-driver {}", self.app_binary.display(), self.driver.child.id()),
             many => bail!("several app processes under tauri-driver: {many:?}"),
         }
     }
@@ -379,11 +331,9 @@ impl App {
     pub fn crash(mut self) -> Result<u32> {
         let pid = self.app_pid()?;
         signal(pid, "KILL")?;
-        wait_for(
-            Duration::from_secs(10),
-            &format!("app pid {pid} to die after SIGKILL"),
-            || Ok((!alive(pid)).then_some(())),
-        )?;
+        wait_for(Duration::from_secs(10), &format!("app pid {pid} to die after SIGKILL"), || {
+            Ok((!alive(pid)).then_some(()))
+        })?;
         self.stop();
         Ok(pid)
     }
@@ -412,11 +362,7 @@ impl Drop for App {
 
 /// Sends a signal with kill(1) (the workspace forbids `unsafe`, so no libc::kill).
 fn signal(pid: u32, name: &str) -> Result<()> {
-    let status = Command::new("kill")
-        .arg(format!("-{name}"))
-        .arg(pid.to_string())
-        .stderr(Stdio::null())
-        .status()?;
+    let status = Command::new("kill").arg(format!("-{name}")).arg(pid.to_string()).stderr(Stdio::null()).status()?;
     if !status.success() {
         bail!("kill -{name} {pid} failed: {status}");
     }
@@ -445,11 +391,7 @@ fn descendants(root: u32) -> Vec<u32> {
     let mut parents = Vec::new();
     if let Ok(entries) = std::fs::read_dir("/proc") {
         for entry in entries.flatten() {
-            let Some(pid) = entry
-                .file_name()
-                .to_str()
-                .and_then(|s| s.parse::<u32>().ok())
-            else {
+            let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
                 continue;
             };
             if let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat"))
@@ -463,12 +405,7 @@ fn descendants(root: u32) -> Vec<u32> {
     let mut i = 0;
     while i < found.len() {
         let parent = found[i];
-        found.extend(
-            parents
-                .iter()
-                .filter(|(_, ppid)| *ppid == parent)
-                .map(|(pid, _)| *pid),
-        );
+        found.extend(parents.iter().filter(|(_, ppid)| *ppid == parent).map(|(pid, _)| *pid));
         i += 1;
     }
     found.remove(0);
@@ -482,6 +419,5 @@ fn is_binary(pid: u32, binary: &Path) -> bool {
     };
     let exe = exe.to_string_lossy();
     let want = binary.canonicalize().unwrap_or_else(|_| binary.to_owned());
-    exe == want.to_string_lossy()
-        || exe.strip_suffix(" (deleted)") == Some(&*want.to_string_lossy())
+    exe == want.to_string_lossy() || exe.strip_suffix(" (deleted)") == Some(&*want.to_string_lossy())
 }

@@ -73,9 +73,7 @@ impl TestCtx {
     /// `None` (after saying so) when the tests do not run under scripts/e2e.sh.
     pub fn new(name: &str) -> Result<Option<Self>> {
         let Some(env) = E2eEnv::from_env()? else {
-            eprintln!(
-                "{name}: skipped: end-to-end tests need the display and bus of `make e2e` (scripts/e2e.sh)"
-            );
+            eprintln!("{name}: skipped: end-to-end tests need the display and bus of `make e2e` (scripts/e2e.sh)");
             return Ok(None);
         };
         let dir = env.artifacts.join(name);
@@ -83,11 +81,7 @@ impl TestCtx {
             std::fs::remove_dir_all(&dir).with_context(|| format!("clearing {}", dir.display()))?;
         }
         std::fs::create_dir_all(&dir)?;
-        Ok(Some(Self {
-            env,
-            name: name.to_owned(),
-            dir,
-        }))
+        Ok(Some(Self { env, name: name.to_owned(), dir }))
     }
 
     /// A fresh, empty data directory for the app (`WORKTOGETHER_DATA_DIR`).
@@ -114,32 +108,21 @@ impl TestCtx {
 
 /// Polls `check` every 200 ms until it returns `Some`, for at most `timeout`.
 /// `what` completes "timed out after N s waiting for ...". Errors from `check` end the wait.
-pub fn wait_for<T>(
-    timeout: Duration,
-    what: &str,
-    mut check: impl FnMut() -> Result<Option<T>>,
-) -> Result<T> {
+pub fn wait_for<T>(timeout: Duration, what: &str, mut check: impl FnMut() -> Result<Option<T>>) -> Result<T> {
     let start = Instant::now();
     loop {
         if let Some(value) = check()? {
             return Ok(value);
         }
         if start.elapsed() >= timeout {
-            bail!(
-                "timed out after {:.0} s waiting for {what}",
-                timeout.as_secs_f64()
-            );
+            bail!("timed out after {:.0} s waiting for {what}", timeout.as_secs_f64());
         }
         std::thread::sleep(Duration::from_millis(200));
     }
 }
 
 /// Like [`wait_for`], but errors from `check` count as "not yet" (the last one is reported).
-pub fn wait_for_ok<T>(
-    timeout: Duration,
-    what: &str,
-    mut check: impl FnMut() -> Result<T>,
-) -> Result<T> {
+pub fn wait_for_ok<T>(timeout: Duration, what: &str, mut check: impl FnMut() -> Result<T>) -> Result<T> {
     let mut last = None;
     let result = wait_for(timeout, what, || match check() {
         Ok(value) => Ok(Some(value)),
@@ -179,9 +162,7 @@ pub fn parse_countdown(text: &str) -> Option<u64> {
     let token = text
         .split(|c: char| !(c.is_ascii_digit() || c == ':'))
         .find(|t| t.contains(':') && t.split(':').all(|p| !p.is_empty()))?;
-    token
-        .split(':')
-        .try_fold(0u64, |acc, part| Some(acc * 60 + part.parse::<u64>().ok()?))
+    token.split(':').try_fold(0u64, |acc, part| Some(acc * 60 + part.parse::<u64>().ok()?))
 }
 
 #[cfg(test)]

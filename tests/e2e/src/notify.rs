@@ -17,17 +17,13 @@ pub struct Notification {
 
 /// The log's current length: notifications after this offset are the ones that follow.
 pub fn log_len(log: &Path) -> Result<u64> {
-    Ok(std::fs::metadata(log)
-        .with_context(|| format!("reading {}", log.display()))?
-        .len())
+    Ok(std::fs::metadata(log).with_context(|| format!("reading {}", log.display()))?.len())
 }
 
 /// The `Notify` calls recorded after byte `offset` of the log.
 pub fn notifications_since(log: &Path, offset: u64) -> Result<Vec<Notification>> {
     let bytes = std::fs::read(log).with_context(|| format!("reading {}", log.display()))?;
-    let start = usize::try_from(offset)
-        .unwrap_or(usize::MAX)
-        .min(bytes.len());
+    let start = usize::try_from(offset).unwrap_or(usize::MAX).min(bytes.len());
     Ok(parse(&String::from_utf8_lossy(&bytes[start..])))
 }
 
@@ -71,21 +67,14 @@ pub fn parse(text: &str) -> Vec<Notification> {
             .find_map(|field| field.strip_prefix("time="))
             .and_then(|t| t.parse().ok())
             .unwrap_or(f64::NAN);
-        out.push(Notification {
-            time,
-            app_name: string_at(0),
-            summary: string_at(3),
-            body,
-        });
+        out.push(Notification { time, app_name: string_at(0), summary: string_at(3), body });
     }
     out
 }
 
 /// Whether a line starts a message in dbus-monitor's output.
 fn is_header(line: &str) -> bool {
-    ["method call ", "method return ", "signal ", "error "]
-        .iter()
-        .any(|h| line.starts_with(h))
+    ["method call ", "method return ", "signal ", "error "].iter().any(|h| line.starts_with(h))
 }
 
 /// `   string "text"` → `text`.

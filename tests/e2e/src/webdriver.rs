@@ -18,11 +18,7 @@ pub struct WdError {
 
 impl std::fmt::Display for WdError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "WebDriver {} {}: {}",
-            self.status, self.error, self.message
-        )
+        write!(f, "WebDriver {} {}: {}", self.status, self.error, self.message)
     }
 }
 
@@ -44,10 +40,7 @@ impl Client {
             .timeout_global(Some(Duration::from_secs(120)))
             .build()
             .into();
-        Self {
-            agent,
-            base: format!("http://127.0.0.1:{port}"),
-        }
+        Self { agent, base: format!("http://127.0.0.1:{port}") }
     }
 
     /// Sends one command; returns its `value` or the WebDriver error.
@@ -58,39 +51,21 @@ impl Client {
             ("DELETE", _) => self.agent.delete(&url).call(),
             ("POST", body) => {
                 let body = body.cloned().unwrap_or_else(|| json!({})).to_string();
-                self.agent
-                    .post(&url)
-                    .header("content-type", "application/json")
-                    .send(body)
+                self.agent.post(&url).header("content-type", "application/json").send(body)
             }
             _ => bail!("unsupported method {method}"),
         }
         .with_context(|| format!("{method} {url}"))?;
         let status = response.status().as_u16();
-        let text = response
-            .into_body()
-            .read_to_string()
-            .with_context(|| format!("reading the answer to {method} {url}"))?;
+        let text =
+            response.into_body().read_to_string().with_context(|| format!("reading the answer to {method} {url}"))?;
         let parsed: Value = serde_json::from_str(&text)
             .with_context(|| format!("{method} {url} answered {status} with non-JSON: {text}"))?;
         let value = parsed.get("value").cloned().unwrap_or(Value::Null);
         if status >= 400 {
-            let error = value
-                .get("error")
-                .and_then(Value::as_str)
-                .unwrap_or("unknown")
-                .to_owned();
-            let message = value
-                .get("message")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned();
-            return Err(WdError {
-                status,
-                error,
-                message,
-            }
-            .into());
+            let error = value.get("error").and_then(Value::as_str).unwrap_or("unknown").to_owned();
+            let message = value.get("message").and_then(Value::as_str).unwrap_or("").to_owned();
+            return Err(WdError { status, error, message }.into());
         }
         Ok(value)
     }
@@ -103,10 +78,7 @@ impl Client {
             .get("sessionId")
             .and_then(Value::as_str)
             .ok_or_else(|| anyhow!("new session answered without a sessionId: {value}"))?;
-        Ok(Session {
-            client: self.clone(),
-            id: id.to_owned(),
-        })
+        Ok(Session { client: self.clone(), id: id.to_owned() })
     }
 }
 
@@ -122,17 +94,11 @@ pub struct Session {
 
 impl Session {
     fn cmd(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value> {
-        self.client.request(
-            method,
-            &format!("/session/{}{}", self.id, path),
-            body.as_ref(),
-        )
+        self.client.request(method, &format!("/session/{}{}", self.id, path), body.as_ref())
     }
 
     pub fn delete(&self) -> Result<()> {
-        self.client
-            .request("DELETE", &format!("/session/{}", self.id), None)
-            .map(drop)
+        self.client.request("DELETE", &format!("/session/{}", self.id), None).map(drop)
     }
 
     pub fn refresh(&self) -> Result<()> {
@@ -141,11 +107,7 @@ impl Session {
 
     /// The first element matching the CSS selector, or `None` when there is none.
     pub fn find(&self, css: &str) -> Result<Option<Element>> {
-        match self.cmd(
-            "POST",
-            "/element",
-            Some(json!({ "using": "css selector", "value": css })),
-        ) {
+        match self.cmd("POST", "/element", Some(json!({ "using": "css selector", "value": css }))) {
             Ok(value) => {
                 let id = value
                     .get(ELEMENT_KEY)
@@ -160,15 +122,9 @@ impl Session {
 
     pub fn find_all(&self, css: &str) -> Result<Vec<Element>> {
         let value = self
-            .cmd(
-                "POST",
-                "/elements",
-                Some(json!({ "using": "css selector", "value": css })),
-            )
+            .cmd("POST", "/elements", Some(json!({ "using": "css selector", "value": css })))
             .with_context(|| format!("finding all {css}"))?;
-        let list = value
-            .as_array()
-            .ok_or_else(|| anyhow!("find all {css}: not a list: {value}"))?;
+        let list = value.as_array().ok_or_else(|| anyhow!("find all {css}: not a list: {value}"))?;
         Ok(list
             .iter()
             .filter_map(|v| v.get(ELEMENT_KEY).and_then(Value::as_str))
@@ -177,22 +133,15 @@ impl Session {
     }
 
     pub fn click(&self, element: &Element) -> Result<()> {
-        self.cmd("POST", &format!("/element/{}/click", element.0), None)
-            .map(drop)
+        self.cmd("POST", &format!("/element/{}/click", element.0), None).map(drop)
     }
 
     pub fn send_keys(&self, element: &Element, text: &str) -> Result<()> {
-        self.cmd(
-            "POST",
-            &format!("/element/{}/value", element.0),
-            Some(json!({ "text": text })),
-        )
-        .map(drop)
+        self.cmd("POST", &format!("/element/{}/value", element.0), Some(json!({ "text": text }))).map(drop)
     }
 
     pub fn clear(&self, element: &Element) -> Result<()> {
-        self.cmd("POST", &format!("/element/{}/clear", element.0), None)
-            .map(drop)
+        self.cmd("POST", &format!("/element/{}/clear", element.0), None).map(drop)
     }
 
     pub fn text(&self, element: &Element) -> Result<String> {
@@ -201,42 +150,27 @@ impl Session {
     }
 
     pub fn attribute(&self, element: &Element, name: &str) -> Result<Option<String>> {
-        let value = self.cmd(
-            "GET",
-            &format!("/element/{}/attribute/{name}", element.0),
-            None,
-        )?;
+        let value = self.cmd("GET", &format!("/element/{}/attribute/{name}", element.0), None)?;
         Ok(value.as_str().map(str::to_owned))
     }
 
     /// Runs a synchronous script; `arguments` are available as `arguments[i]`.
     pub fn execute(&self, script: &str, args: Vec<Value>) -> Result<Value> {
-        self.cmd(
-            "POST",
-            "/execute/sync",
-            Some(json!({ "script": script, "args": args })),
-        )
+        self.cmd("POST", "/execute/sync", Some(json!({ "script": script, "args": args })))
     }
 
     /// Runs an asynchronous script: it reports its result by calling `arguments[arguments.length - 1]`.
     pub fn execute_async(&self, script: &str, args: Vec<Value>) -> Result<Value> {
-        self.cmd(
-            "POST",
-            "/execute/async",
-            Some(json!({ "script": script, "args": args })),
-        )
+        self.cmd("POST", "/execute/async", Some(json!({ "script": script, "args": args })))
     }
 
     /// Sets the script timeout (ms) for `execute_async`.
     pub fn set_script_timeout(&self, ms: u64) -> Result<()> {
-        self.cmd("POST", "/timeouts", Some(json!({ "script": ms })))
-            .map(drop)
+        self.cmd("POST", "/timeouts", Some(json!({ "script": ms }))).map(drop)
     }
 }
 
 /// Whether `error` is a WebDriver error with the given W3C code.
 pub fn is_wd_error(error: &anyhow::Error, code: &str) -> bool {
-    error
-        .downcast_ref::<WdError>()
-        .is_some_and(|e| e.error == code)
+    error.downcast_ref::<WdError>().is_some_and(|e| e.error == code)
 }

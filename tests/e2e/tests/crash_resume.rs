@@ -78,24 +78,18 @@ fn start_and_focus(ctx: &TestCtx, app: &App) -> Result<()> {
     app.click(&format!("start-template-{TEMPLATE}"))?;
     app.type_into("commitment-input", COMMITMENT)?;
     app.click("commitment-add")?;
-    wait_for(UI_TIMEOUT, "the commitment-item", || {
-        Ok((app.count("commitment-item")? == 1).then_some(()))
+    wait_for(UI_TIMEOUT, "the commitment-item", || Ok((app.count("commitment-item")? == 1).then_some(())))?;
+    wait_for(Duration::from_secs(PLAN[0].1 + 20), "the focus phase after the commitment round elapses", || {
+        Ok((app.shown_phase()?.as_deref() == Some("focus")).then_some(()))
     })?;
-    wait_for(
-        Duration::from_secs(PLAN[0].1 + 20),
-        "the focus phase after the commitment round elapses",
-        || Ok((app.shown_phase()?.as_deref() == Some("focus")).then_some(())),
-    )?;
     ctx.screenshot("1-focus-before-crash")?;
     Ok(())
 }
 
 fn check_resumed(ctx: &TestCtx, app: &App, deadline: chrono::DateTime<Utc>) -> Result<()> {
-    wait_for(
-        STARTUP_TIMEOUT,
-        "the running session to be shown again after the restart",
-        || Ok(app.has("running-session")?.then_some(())),
-    )?;
+    wait_for(STARTUP_TIMEOUT, "the running session to be shown again after the restart", || {
+        Ok(app.has("running-session")?.then_some(()))
+    })?;
     let phase = app.shown_phase()?;
     ensure!(
         phase.as_deref() == Some("focus"),
@@ -138,17 +132,12 @@ fn check_resumed(ctx: &TestCtx, app: &App, deadline: chrono::DateTime<Utc>) -> R
         .as_array()
         .map(|a| a.iter().filter_map(|c| c["text"].as_str()).collect())
         .unwrap_or_default();
-    ensure!(
-        texts == [COMMITMENT],
-        "current_session should hold the one commitment typed before the crash: {view}"
-    );
+    ensure!(texts == [COMMITMENT], "current_session should hold the one commitment typed before the crash: {view}");
 
     // One session, still in progress; the focus run was resumed, not started again.
     let db = open_db(&app.data_dir)?;
-    let sessions: Vec<String> = db
-        .prepare("SELECT status FROM sessions")?
-        .query_map([], |r| r.get(0))?
-        .collect::<Result<_, _>>()?;
+    let sessions: Vec<String> =
+        db.prepare("SELECT status FROM sessions")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
     ensure!(
         sessions == ["running"],
         "the database should hold exactly one session, in progress (running), after the \

@@ -19,13 +19,7 @@ const TEMPLATE: &str = "E2E";
 /// The plan. The commitment round is long enough to type two commitments on a slow,
 /// loaded CI machine before it elapses on its own; the other phases are as short as
 /// still lets each be seen and photographed.
-const PLAN: [(&str, u64); 5] = [
-    ("commitment", 12),
-    ("focus", 5),
-    ("break", 4),
-    ("focus", 5),
-    ("closing", 600),
-];
+const PLAN: [(&str, u64); 5] = [("commitment", 12), ("focus", 5), ("break", 4), ("focus", 5), ("closing", 600)];
 const COMMITMENTS: [&str; 2] = ["Write the release notes", "Review the tray menu"];
 /// The summary of the notification at the change into each phase after the first, in
 /// English (scripts/e2e.sh sets LANG=en_US.UTF-8 and the app follows the locale).
@@ -85,37 +79,26 @@ fn run(ctx: &TestCtx, app: &App, notify_from: u64) -> Result<()> {
     let expected: Vec<&str> = PLAN.iter().map(|(kind, _)| *kind).collect();
     let total: u64 = PLAN[..4].iter().map(|(_, secs)| secs).sum();
     let mut seen: Vec<String> = Vec::new();
-    wait_for(
-        Duration::from_secs(total + 30),
-        "the closing round after every phase",
-        || {
-            let Some(phase) = app.shown_phase()? else {
-                return Ok(None);
-            };
-            if seen.last() != Some(&phase) {
-                ctx.screenshot(&format!("{}-{phase}", seen.len() + 1))?;
-                seen.push(phase.clone());
-            }
-            Ok((phase == "closing").then_some(()))
-        },
-    )
+    wait_for(Duration::from_secs(total + 30), "the closing round after every phase", || {
+        let Some(phase) = app.shown_phase()? else {
+            return Ok(None);
+        };
+        if seen.last() != Some(&phase) {
+            ctx.screenshot(&format!("{}-{phase}", seen.len() + 1))?;
+            seen.push(phase.clone());
+        }
+        Ok((phase == "closing").then_some(()))
+    })
     .with_context(|| format!("phases seen so far: {seen:?}"))?;
-    ensure!(
-        seen == expected,
-        "the screen should show each planned phase in turn, {expected:?}; it showed {seen:?}"
-    );
+    ensure!(seen == expected, "the screen should show each planned phase in turn, {expected:?}; it showed {seen:?}");
 
     // The notifications: one per phase change, in order, none at start. Give the last one a
     // moment to arrive, then a short quiet time so that a duplicate would show up too.
     let wanted = EXPECTED_SUMMARIES.len();
-    wait_for(
-        Duration::from_secs(10),
-        &format!("{wanted} Notify calls"),
-        || {
-            let n = notify::notifications_since(&ctx.env.notify_log, notify_from)?;
-            Ok((n.len() >= wanted).then_some(()))
-        },
-    )
+    wait_for(Duration::from_secs(10), &format!("{wanted} Notify calls"), || {
+        let n = notify::notifications_since(&ctx.env.notify_log, notify_from)?;
+        Ok((n.len() >= wanted).then_some(()))
+    })
     .or_else(|e| {
         let got = notify::notifications_since(&ctx.env.notify_log, notify_from)?;
         Err(e.context(format!("Notify calls so far: {got:#?}")))
@@ -133,11 +116,12 @@ fn run(ctx: &TestCtx, app: &App, notify_from: u64) -> Result<()> {
     app.click("rating-4")?;
     ctx.screenshot("6-closing-filled")?;
     app.click("closing-save")?;
-    wait_for(
-        UI_TIMEOUT,
-        "the closing round to close after saving",
-        || Ok((!app.has("closing-round")?).then_some(())),
-    )?;
+    // Saving ends on the home screen (with the session's summary) once close_session has
+    // answered; the closing round disappears a moment earlier, when the session event comes.
+    wait_for(UI_TIMEOUT, "the home screen after saving the closing round", || {
+        Ok((app.has("home")? && !app.has("closing-round")?).then_some(()))
+    })?;
+    ctx.screenshot("7-home-after-save")?;
 
     // The history lists the session with both commitments and their outcomes.
     app.click("nav-history")?;
@@ -146,20 +130,21 @@ fn run(ctx: &TestCtx, app: &App, notify_from: u64) -> Result<()> {
         let texts = app.texts_of("history-session")?;
         Ok((!texts.is_empty()).then_some(texts))
     })?;
-    ctx.screenshot("7-history")?;
-    ensure!(
-        sessions.len() == 1,
-        "the history should list exactly the one session just closed; it lists {sessions:#?}"
-    );
+    ctx.screenshot("8-history")?;
+    ensure!(app.has("history-list")?, "the history should stay on screen once opened");
+    ensure!(sessions.len() == 1, "the history should list exactly the one session just closed; it lists {sessions:#?}");
     for text in COMMITMENTS {
+        ensure!(sessions[0].contains(text), "the history entry should show the commitment {text:?}: {:?}", sessions[0]);
+    }
+    // The outcomes in the UI's English words (locales/en/ui.json: outcome.done, outcome.partly),
+    // and in list_sessions, where the history gets them from.
+    for word in ["Done", "Partly"] {
         ensure!(
-            sessions[0].contains(text),
-            "the history entry should show the commitment {text:?}: {:?}",
+            sessions[0].contains(word),
+            "the history entry should show the outcome {word:?} chosen in the closing round: {:?}",
             sessions[0]
         );
     }
-    // The UI shows outcomes in its own words and symbols; what it renders comes from
-    // list_sessions, so check the outcomes there.
     let listed = app.invoke("list_sessions", json!({ "since": null, "limit": 10 }))?;
     let outcomes: Vec<_> = listed[0]["commitments"]
         .as_array()
@@ -210,18 +195,9 @@ fn check_database(app: &App, notifications: &[Notification]) -> Result<()> {
     let [(session_id, status, ended_at, rating)] = sessions.as_slice() else {
         bail!("the database should hold exactly one session; it holds {sessions:?}");
     };
-    ensure!(
-        status == "finished",
-        "the session was closed, so its status should be finished, not {status:?}"
-    );
-    ensure!(
-        ended_at.is_some(),
-        "a finished session should have ended_at"
-    );
-    ensure!(
-        *rating == Some(4),
-        "the focus rating chosen (rating-4) should be stored, not {rating:?}"
-    );
+    ensure!(status == "finished", "the session was closed, so its status should be finished, not {status:?}");
+    ensure!(ended_at.is_some(), "a finished session should have ended_at");
+    ensure!(*rating == Some(4), "the focus rating chosen (rating-4) should be stored, not {rating:?}");
 
     let runs: Vec<PhaseRun> = db
         .prepare(
@@ -246,18 +222,12 @@ fn check_database(app: &App, notifications: &[Notification]) -> Result<()> {
     );
     for (i, run) in runs.iter().enumerate() {
         let index = i64::try_from(i)?;
-        ensure!(
-            run.plan_index == index,
-            "phase run {i} should be plan step {i}, not {}",
-            run.plan_index
-        );
+        ensure!(run.plan_index == index, "phase run {i} should be plan step {i}, not {}", run.plan_index);
         let start = parse_time(&run.started_at)?;
-        let end_text = run.ended_at.as_deref().with_context(|| {
-            format!(
-                "phase run {i} ({}) should have ended: the session is finished",
-                run.kind
-            )
-        })?;
+        let end_text = run
+            .ended_at
+            .as_deref()
+            .with_context(|| format!("phase run {i} ({}) should have ended: the session is finished", run.kind))?;
         let end = parse_time(end_text)?;
         ensure!(
             start < end,
@@ -265,11 +235,7 @@ fn check_database(app: &App, notifications: &[Notification]) -> Result<()> {
             run.kind,
             run.started_at
         );
-        let want_reason = if i + 1 == runs.len() {
-            "closed"
-        } else {
-            "elapsed"
-        };
+        let want_reason = if i + 1 == runs.len() { "closed" } else { "elapsed" };
         ensure!(
             run.end_reason.as_deref() == Some(want_reason),
             "phase run {i} ({}) should have ended as {want_reason:?} (nothing was skipped), not {:?}",
@@ -315,14 +281,10 @@ fn check_database(app: &App, notifications: &[Notification]) -> Result<()> {
             "SELECT position, text, outcome, note FROM commitments WHERE session_id = ?1 \
              ORDER BY position",
         )?
-        .query_map([session_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })?
+        .query_map([session_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
         .collect::<Result<_, _>>()?;
-    let got: Vec<(&str, &str)> = commitments
-        .iter()
-        .map(|(_, text, outcome, _)| (text.as_str(), outcome.as_str()))
-        .collect();
+    let got: Vec<(&str, &str)> =
+        commitments.iter().map(|(_, text, outcome, _)| (text.as_str(), outcome.as_str())).collect();
     ensure!(
         got == vec![(COMMITMENTS[0], "done"), (COMMITMENTS[1], "partly")],
         "the two commitments should be stored in order with the outcomes chosen in the closing \
