@@ -10,6 +10,7 @@ mod state;
 mod ticker;
 
 use std::time::Instant;
+use tauri::Manager;
 
 pub use i18n::Language;
 pub use state::AppState;
@@ -47,6 +48,12 @@ pub fn builder<R: tauri::Runtime>(state: AppState) -> tauri::Builder<R> {
             commands::ui_ready,
         ])
         .setup(|app| {
+            // Start with the window hidden (the idle-CPU benchmark; later: start in the tray).
+            if std::env::var_os("WORKTOGETHER_HIDDEN").is_some()
+                && let Some(window) = app.get_webview_window("main")
+            {
+                window.hide()?;
+            }
             tauri::async_runtime::spawn(ticker::run(app.handle().clone()));
             Ok(())
         })

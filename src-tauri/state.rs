@@ -14,7 +14,6 @@ use worktogether_core::templates::Builtin;
 use worktogether_core::{CoreError, SessionView, SleepMode, Store, Timestamp};
 
 /// The shell's one reading of the wall clock; the core is always handed `now`.
-#[allow(clippy::disallowed_methods)]
 pub fn now() -> Timestamp {
     chrono::Utc::now()
 }
