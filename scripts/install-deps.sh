@@ -24,8 +24,10 @@ if ((${#missing[@]})); then
   SUDO=()
   if [[ $(id -u) -ne 0 ]]; then SUDO=(sudo); fi
   export DEBIAN_FRONTEND=noninteractive
-  "${SUDO[@]}" apt-get update -qq
-  "${SUDO[@]}" apt-get install -y -qq "${missing[@]}" </dev/null
+  # A mirror hiccup should not fail a CI run: try each step up to three times.
+  retry() { local n; for n in 1 2 3; do "$@" && return 0; echo "install-deps: retrying ($n): $*" >&2; sleep $((n * 5)); done; return 1; }
+  retry "${SUDO[@]}" apt-get update -qq
+  retry "${SUDO[@]}" apt-get install -y -qq "${missing[@]}" </dev/null
 else
   echo "install-deps: Debian packages present"
 fi
