@@ -38,11 +38,13 @@ NATIVE_DRIVER=$(command -v WebKitWebDriver || true)
 # 2. Services. Each PID goes into PIDS; the trap stops them all, newest first.
 PIDS=()
 TEST_PGID=
+XVFB_DISPLAY=
 cleanup() {
   local rc=$?
   set +e
-  if [[ -n ${DISPLAY:-} ]] && command -v import >/dev/null; then
-    import -display "$DISPLAY" -window root "$ART/screen-at-exit.png" 2>/dev/null
+  # Only our own display: never photograph the desktop of whoever runs this.
+  if [[ -n $XVFB_DISPLAY ]] && command -v import >/dev/null; then
+    import -display "$XVFB_DISPLAY" -window root "$ART/screen-at-exit.png" 2>/dev/null
   fi
   # The tests stop their own drivers and apps; this catches what a crashed test left.
   [[ -n $TEST_PGID ]] && kill -TERM -- "-$TEST_PGID" 2>/dev/null
@@ -75,7 +77,8 @@ Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp >"$ART/xvfb.log" 2>&1 &
 PIDS+=($!)
 exec 3>&-
 wait_for 20 "Xvfb to report its display" test -s "$ART/display"
-export DISPLAY=":$(head -n1 "$ART/display")"
+XVFB_DISPLAY=":$(head -n1 "$ART/display")"
+export DISPLAY=$XVFB_DISPLAY
 wait_for 20 "Xvfb on $DISPLAY" xdpyinfo -display "$DISPLAY"
 log "Xvfb on $DISPLAY"
 
