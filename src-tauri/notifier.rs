@@ -146,6 +146,7 @@ mod tests {
             next: next.map(|(kind, m)| PlannedPhase::new(kind, m)),
             plan: vec![],
             paused_since: None,
+            pause_note: None,
             commitments: commitments
                 .iter()
                 .enumerate()

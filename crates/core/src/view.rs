@@ -55,6 +55,8 @@ pub struct SessionView {
     pub next: Option<PlannedPhase>,
     pub plan: Vec<PlanStep>,
     pub paused_since: Option<Timestamp>,
+    /// "Where I left off", written when pausing.
+    pub pause_note: Option<String>,
     pub commitments: Vec<Commitment>,
     pub focus_secs: u32,
     pub as_of: Timestamp,
@@ -144,6 +146,7 @@ pub fn session_view(
         next,
         plan: plan_steps(clock),
         paused_since: clock.open_pause().map(|p| p.started_at),
+        pause_note: clock.open_pause().and_then(|p| p.note.clone()),
         commitments,
         focus_secs: clamp_u32(whole_secs(clock.focus_time(now))),
         as_of: now,

@@ -31,7 +31,8 @@ fn a_whole_session_ends_in_history_with_honest_focus_time() {
     assert_eq!((change.from, change.to), (PhaseKind::Commitment, PhaseKind::Focus));
     assert_eq!(s.tick(at(11), None, SleepMode::KeepWallClock).unwrap().unwrap().change, None, "one change, once");
 
-    s.pause_session(Some("Kind ist wach".into()), at(20)).unwrap();
+    let paused = s.pause_session(Some("Kind ist wach".into()), at(20)).unwrap().view;
+    assert_eq!(paused.pause_note.as_deref(), Some("Kind ist wach"), "the note is shown while paused");
     let v = s.resume_session(at(50)).unwrap().view;
     assert_eq!(v.phase.as_ref().unwrap().remaining_secs, 40, "the pause moved the deadline");
     s.tick(at(200), None, SleepMode::KeepWallClock).unwrap();

@@ -5,4 +5,8 @@ import type { PlanStep } from "./PlanStep";
 import type { PlannedPhase } from "./PlannedPhase";
 import type { SessionStatus } from "./SessionStatus";
 
-export type SessionView = { id: string, templateName: string, status: SessionStatus, startedAt: string, phase: CurrentPhase | null, next: PlannedPhase | null, plan: Array<PlanStep>, pausedSince: string | null, commitments: Array<Commitment>, focusSecs: number, asOf: string, };
+export type SessionView = { id: string, templateName: string, status: SessionStatus, startedAt: string, phase: CurrentPhase | null, next: PlannedPhase | null, plan: Array<PlanStep>, pausedSince: string | null, 
+/**
+ * "Where I left off", written when pausing.
+ */
+pauseNote: string | null, commitments: Array<Commitment>, focusSecs: number, asOf: string, };
