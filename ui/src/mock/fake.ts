@@ -70,6 +70,7 @@ interface Live {
   extendedSecs: number;
   status: "running" | "paused";
   pausedSince: number | null;
+  pauseNote: string | null;
   remainingAtPause: number;
   commitments: Commitment[];
   focusBefore: number; // focus seconds of finished focus phases
@@ -110,6 +111,7 @@ export class FakeBackend {
       extendedSecs: 0,
       status: "running",
       pausedSince: null,
+      pauseNote: null,
       remainingAtPause: 0,
       commitments: [],
       focusBefore: 0,
@@ -158,6 +160,7 @@ export class FakeBackend {
       next: l.plan[l.index + 1] ?? null,
       plan: l.plan.map((s, i) => ({ index: i, kind: s.kind, durationSecs: s.durationSecs, state: l.states[i]! })),
       pausedSince: l.pausedSince ? iso(l.pausedSince) : null,
+      pauseNote: l.status === "paused" ? l.pauseNote : null,
       commitments: l.commitments.map((c) => ({ ...c })),
       focusSecs: this.focusNow(l, now),
       asOf: iso(now),
@@ -178,6 +181,7 @@ export class FakeBackend {
     if (l.status === "paused") {
       l.status = "running";
       l.pausedSince = null;
+      l.pauseNote = null;
     }
     this.schedule();
     void emit("phase-changed", { sessionId: l.id, from, to: l.plan[l.index]!.kind, toIndex: l.index, missed: 0 });
@@ -279,6 +283,8 @@ export class FakeBackend {
           l.remainingAtPause = Math.max(0, Math.ceil((l.deadline - now) / 1000));
           l.status = "paused";
           l.pausedSince = now;
+          const note = typeof args.note === "string" ? args.note.trim() : "";
+          l.pauseNote = note || null;
           l.interruptions += 1;
           this.schedule();
         });
@@ -289,6 +295,7 @@ export class FakeBackend {
           l.deadline = Date.now() + l.remainingAtPause * 1000;
           l.status = "running";
           l.pausedSince = null;
+          l.pauseNote = null;
           this.schedule();
         });
       case "skip_phase":

@@ -18,6 +18,7 @@ const texts = {
     tags: ["Bookkeeping", "Social Media", "Website"],
     s: ["Reply to the tax adviser", "Plan next week’s Instagram posts", "Sort receipts for Q3"],
     note: "Got through all receipts except two.",
+    leftOff: "Halfway through the September receipts, the fuel bills are next",
     overall: "Good flow after a slow start. The break helped.",
   },
   de: {
@@ -25,6 +26,7 @@ const texts = {
     tags: ["Buchhaltung", "Social Media", "Website"],
     s: ["Steuerberaterin antworten", "Instagram-Posts für nächste Woche planen", "Belege für Q3 sortieren"],
     note: "Alle Belege bis auf zwei erledigt.",
+    leftOff: "Mitten in den Belegen für September, als Nächstes die Tankquittungen",
     overall: "Nach zähem Start guter Flow. Die Pause hat geholfen.",
   },
 }[lang];
@@ -124,6 +126,7 @@ switch (state) {
     liveAt(1, 31);
     fake.live!.status = "paused";
     fake.live!.pausedSince = now - 4 * MIN;
+    fake.live!.pauseNote = texts.leftOff;
     fake.live!.remainingAtPause = 19 * 60 + 12;
     fake.live!.interruptions = 1;
     fake.schedule();
