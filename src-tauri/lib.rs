@@ -5,6 +5,8 @@ mod commands;
 mod error;
 mod events;
 mod i18n;
+#[cfg(test)]
+mod ipc_tests;
 mod notifier;
 mod state;
 mod ticker;
@@ -18,10 +20,10 @@ pub use state::AppState;
 /// When the process started, for the start-up measurement.
 pub struct Started(pub Instant);
 
-/// Builds the app around `state`; generic over the runtime so tests can use a mock one.
-pub fn builder<R: tauri::Runtime>(state: AppState) -> tauri::Builder<R> {
-    tauri::Builder::<R>::new()
-        .manage(state)
+/// Wires the app around `state` onto `base`: `tauri::Builder::default()` in the app, the
+/// mock runtime's builder in tests.
+pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
+    base.manage(state)
         .manage(Started(Instant::now()))
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
@@ -70,7 +72,7 @@ pub fn run() {
         }
     };
     log::info!("database: {}", state.database_path.display());
-    builder::<tauri::Wry>(state).run(tauri::generate_context!()).unwrap_or_else(|e| {
+    builder(tauri::Builder::default(), state).run(tauri::generate_context!()).unwrap_or_else(|e| {
         eprintln!("Worktogether could not start: {e}");
         std::process::exit(1);
     });

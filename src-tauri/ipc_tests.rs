@@ -1,0 +1,111 @@
+//! The shell's wiring, headless: commands called over IPC by name with the UI's argument
+//! shapes, on a mock runtime, against a real database in a temporary directory.
+
+use crate::{AppState, Language, builder};
+use serde_json::{Value, json};
+use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
+use tauri::webview::InvokeRequest;
+use tauri::{Listener, WebviewWindow};
+
+struct Harness {
+    _dir: tempfile::TempDir,
+    _app: tauri::App<MockRuntime>,
+    webview: WebviewWindow<MockRuntime>,
+    events: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+fn harness(language: Language) -> Harness {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let state = AppState::open(dir.path(), language).expect("a fresh database opens");
+    let app =
+        builder(mock_builder(), state).build(tauri::generate_context!()).expect("the app builds on the mock runtime");
+    let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    for name in ["session", "phase-changed"] {
+        let events = events.clone();
+        app.listen_any(name, move |_| events.lock().expect("not poisoned").push(name.to_owned()));
+    }
+    let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("a webview");
+    Harness { _dir: dir, _app: app, webview, events }
+}
+
+impl Harness {
+    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        let request = InvokeRequest {
+            cmd: cmd.into(),
+            callback: tauri::ipc::CallbackFn(0),
+            error: tauri::ipc::CallbackFn(1),
+            // The origin of the bundled UI on Linux and macOS (Windows uses http://tauri.localhost).
+            url: "tauri://localhost".parse().expect("a valid URL"),
+            body: tauri::ipc::InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        };
+        get_ipc_response(&self.webview, request).map(|body| body.deserialize::<Value>().expect("JSON"))
+    }
+
+    fn ok(&self, cmd: &str, args: Value) -> Value {
+        self.call(cmd, args).unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+    }
+}
+
+#[test]
+fn a_session_runs_through_the_commands_the_ui_calls() {
+    let h = harness(Language::En);
+    let templates = h.ok("list_templates", json!({}));
+    let names: Vec<_> = templates.as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Worktogether", "Pomodoro", "Short block"], "built-ins named in the person's language");
+
+    let id = templates[2]["id"].clone();
+    let view = h.ok("start_session", json!({ "templateId": id }));
+    assert_eq!(view["phase"]["kind"], "commitment");
+    let view =
+        h.ok("add_commitment", json!({ "draft": { "text": "Steuererklärung", "tag": null, "estimateMinutes": 45 } }));
+    assert_eq!(view["commitments"][0]["estimateMinutes"], 45);
+    let view = h.ok("skip_phase", json!({}));
+    assert_eq!(view["phase"]["kind"], "focus");
+    assert!(h.events.lock().unwrap().contains(&"phase-changed".to_owned()), "a skip is a phase change for the UI");
+    h.ok("pause_session", json!({ "note": "Kind ist wach" }));
+    h.ok("resume_session", json!({}));
+    h.ok("extend_phase", json!({ "minutes": 5 }));
+    let view = h.ok("end_session_early", json!({}));
+    assert_eq!(view["phase"]["kind"], "closing");
+
+    let commitment = view["commitments"][0]["id"].clone();
+    let report = json!({ "report": {
+        "outcomes": [{ "commitmentId": commitment, "outcome": "partly", "note": "Belege sortiert", "feedbackWanted": true }],
+        "overallNote": null, "focusRating": 3 } });
+    let summary = h.ok("close_session", report);
+    assert_eq!(summary["status"], "finished");
+    assert_eq!(h.ok("current_session", json!({})), Value::Null);
+    let history = h.ok("list_sessions", json!({ "since": null, "limit": 10 }));
+    assert_eq!(history[0]["commitments"][0]["note"], "Belege sortiert");
+    let suggestions = h.ok("carry_over_suggestions", json!({}));
+    assert_eq!(suggestions[0]["commitment"]["text"], "Steuererklärung", "partly done is offered again");
+}
+
+#[test]
+fn refusals_carry_a_code_and_a_message_in_the_persons_language() {
+    let h = harness(Language::De);
+    let err = h
+        .call("add_commitment", json!({ "draft": { "text": "x", "tag": null, "estimateMinutes": null } }))
+        .unwrap_err();
+    assert_eq!(err, json!({ "code": "wrong_state", "message": "Gerade läuft keine Session." }));
+
+    let id = h.ok("list_templates", json!({}))[0]["id"].clone();
+    h.ok("start_session", json!({ "templateId": id }));
+    let err = h
+        .call("add_commitment", json!({ "draft": { "text": "  ", "tag": null, "estimateMinutes": null } }))
+        .unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+    assert_eq!(err["message"], "Schreib auf, woran du arbeiten willst.");
+    let err = h.call("start_session", json!({ "templateId": id })).unwrap_err();
+    assert_eq!(err["code"], "wrong_state");
+    let err = h.call("extend_phase", json!({ "minutes": 0 })).unwrap_err();
+    assert_eq!(err["message"], "Du kannst eine Phase um 1 bis 60 Minuten verlängern.");
+    let err =
+        h.call("close_session", json!({ "report": { "outcomes": [], "overallNote": null, "focusRating": null } }));
+    assert_eq!(err.unwrap_err()["code"], "wrong_state", "closing before the closing round is refused");
+    assert!(h.call("start_session", json!({ "templateId": "not-a-uuid" })).is_err(), "malformed IDs are refused");
+    let view = h.ok("current_session", json!({}));
+    assert!(view["commitments"].as_array().unwrap().is_empty(), "nothing refused was saved");
+}
