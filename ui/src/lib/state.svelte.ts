@@ -6,11 +6,19 @@ import type { PhaseChange } from "../bindings/PhaseChange";
 import type { PhaseKind } from "../bindings/PhaseKind";
 import type { SessionSummary } from "../bindings/SessionSummary";
 import type { SessionView } from "../bindings/SessionView";
+import type { Template } from "../bindings/Template";
 import * as api from "./api";
 import { setLanguage, t, tn, type MessageKey, i18n } from "./i18n.svelte";
 import { minutesLabel } from "./format";
 
-export type View = "home" | "history";
+export type View = "home" | "history" | "template";
+
+/** What the template editor edits: an existing template, or a new one (`template` null). */
+export interface TemplateEditing {
+  template: Template | null;
+  /** the names of all other templates, for the client-side uniqueness check */
+  otherNames: string[];
+}
 
 export const app = $state<{
   info: AppInfo | null;
@@ -20,6 +28,9 @@ export const app = $state<{
   view: View;
   lastSummary: SessionSummary | null;
   announcement: string;
+  editing: TemplateEditing | null;
+  /** `data-testid` of the control the home screen focuses once it is back (after the editor) */
+  returnFocus: string | null;
 }>({
   info: null,
   session: null,
@@ -28,6 +39,8 @@ export const app = $state<{
   view: "home",
   lastSummary: null,
   announcement: "",
+  editing: null,
+  returnFocus: null,
 });
 
 export const phaseKey = (kind: PhaseKind): MessageKey => `phase.${kind}` as MessageKey;

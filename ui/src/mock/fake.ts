@@ -13,6 +13,7 @@ import type { SessionSummary } from "../bindings/SessionSummary";
 import type { SessionView } from "../bindings/SessionView";
 import type { StepState } from "../bindings/StepState";
 import type { Template } from "../bindings/Template";
+import type { TemplateDraft } from "../bindings/TemplateDraft";
 
 const MIN = 60;
 const p = (kind: PhaseKind, minutes: number): PlannedPhase => ({ kind, durationSecs: minutes * MIN });
@@ -36,6 +37,12 @@ export const TEMPLATES: Template[] = [
     ],
   },
   { id: "tpl-short", name: "Short block", builtin: true, phases: [p("commitment", 3), p("focus", 45), p("closing", 2)] },
+  {
+    id: "tpl-deep",
+    name: "Deep work",
+    builtin: false,
+    phases: [p("commitment", 5), p("focus", 90), p("break", 15), p("focus", 60), p("closing", 5)],
+  },
 ];
 
 const messages: Record<Language, Record<string, string>> = {
@@ -45,6 +52,15 @@ const messages: Record<Language, Record<string, string>> = {
     noSession: "No session is running.",
     wrongState: "That is not possible in this phase.",
     outcomeMissing: "Give every commitment an outcome: done, partly or not done.",
+    nameEmpty: "Give the template a name.",
+    nameTooLong: "A template name can have at most 60 characters.",
+    nameTaken: "A template with this name exists already.",
+    shape: "A template starts with a commitment round, ends with a closing round and has at least one focus block in between.",
+    tooMany: "A template has at most 41 phases.",
+    phaseZero: "Phase {position} needs a duration.",
+    phaseTooLong: "Phase {position} would be longer than 8 hours.",
+    builtin: "Built-in templates can be changed but not deleted.",
+    noTemplate: "This template no longer exists.",
   },
   de: {
     empty: "Bitte schreib, woran du arbeiten wirst.",
@@ -52,6 +68,15 @@ const messages: Record<Language, Record<string, string>> = {
     noSession: "Es läuft keine Session.",
     wrongState: "Das geht in dieser Phase nicht.",
     outcomeMissing: "Gib jedem Commitment ein Ergebnis: erledigt, teilweise oder nicht erledigt.",
+    nameEmpty: "Gib der Vorlage einen Namen.",
+    nameTooLong: "Ein Vorlagenname darf höchstens 60 Zeichen haben.",
+    nameTaken: "Eine Vorlage mit diesem Namen gibt es schon.",
+    shape: "Eine Vorlage beginnt mit einer Commitment-Runde, endet mit einer Abschlussrunde und hat dazwischen mindestens einen Fokus-Block.",
+    tooMany: "Eine Vorlage hat höchstens 41 Phasen.",
+    phaseZero: "Phase {position} braucht eine Dauer.",
+    phaseTooLong: "Phase {position} wäre länger als 8 Stunden.",
+    builtin: "Eingebaute Vorlagen kannst du ändern, aber nicht löschen.",
+    noTemplate: "Diese Vorlage gibt es nicht mehr.",
   },
 };
 
@@ -89,8 +114,53 @@ export class FakeBackend {
     this.lang = lang;
   }
 
-  error(code: ApiError["code"], key: string): ApiError {
-    return { code, message: messages[this.lang][key] ?? key };
+  error(code: ApiError["code"], key: string, position?: number): ApiError {
+    const text = messages[this.lang][key] ?? key;
+    return { code, message: text.replace("{position}", String(position ?? "")) };
+  }
+
+  /** The template rules of crates/core/src/templates.rs, in the same order. */
+  saveTemplate(draft: TemplateDraft): Template {
+    const name = draft.name.trim();
+    if (!name) throw this.error("invalid_input", "nameEmpty");
+    if ([...name].length > 60) throw this.error("invalid_input", "nameTooLong");
+    const phases = draft.phases;
+    if (phases.length > 41) throw this.error("invalid_input", "tooMany");
+    const middle = phases.slice(1, -1);
+    const shapeOk =
+      phases.length >= 3 &&
+      phases[0]!.kind === "commitment" &&
+      phases[phases.length - 1]!.kind === "closing" &&
+      middle.every((x) => x.kind === "focus" || x.kind === "break") &&
+      middle.some((x) => x.kind === "focus");
+    if (!shapeOk) throw this.error("invalid_input", "shape");
+    phases.forEach((x, i) => {
+      if (x.durationSecs < 1) throw this.error("invalid_input", "phaseZero", i + 1);
+      if (x.durationSecs > 8 * 3600) throw this.error("invalid_input", "phaseTooLong", i + 1);
+    });
+    const fold = (n: string) => n.replace(/[A-Z]/g, (c) => c.toLowerCase());
+    if (TEMPLATES.some((x) => x.id !== draft.id && fold(x.name) === fold(name))) {
+      throw this.error("invalid_input", "nameTaken");
+    }
+    const copy = phases.map((x) => ({ kind: x.kind, durationSecs: x.durationSecs }));
+    if (draft.id === null) {
+      const created: Template = { id: newId("tpl"), name, builtin: false, phases: copy };
+      TEMPLATES.push(created);
+      return created;
+    }
+    const existing = TEMPLATES.find((x) => x.id === draft.id);
+    if (!existing) throw this.error("not_found", "noTemplate");
+    existing.name = name;
+    existing.phases = copy;
+    return existing;
+  }
+
+  deleteTemplate(id: string): null {
+    const i = TEMPLATES.findIndex((x) => x.id === id);
+    if (i < 0) throw this.error("not_found", "noTemplate");
+    if (TEMPLATES[i]!.builtin) throw this.error("invalid_input", "builtin");
+    TEMPLATES.splice(i, 1);
+    return null;
   }
 
   // ---- session state ---------------------------------------------------------------------
@@ -220,7 +290,11 @@ export class FakeBackend {
           language: this.lang,
         };
       case "list_templates":
-        return TEMPLATES;
+        return TEMPLATES.map((x) => ({ ...x, phases: x.phases.map((ph) => ({ ...ph })) }));
+      case "save_template":
+        return this.saveTemplate(args.draft as TemplateDraft);
+      case "delete_template":
+        return this.deleteTemplate(args.id as string);
       case "current_session":
         return this.live ? this.view() : null;
       case "start_session":

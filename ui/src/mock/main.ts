@@ -1,5 +1,7 @@
 // Dev/preview only: mock.html?state=…&lang=de|en&theme=light|dark
 // state: home | home-empty | fast | commitment | focus | paused | break | closing | history | history-empty
+//        | template (&template=<name>, default "Deep work") | template-new | fast-edit (seconds-long phases)
+//          with &name=<new name> and &step=save|invalid|delete|delete-confirm
 import { mockIPC } from "@tauri-apps/api/mocks";
 import type { Commitment } from "../bindings/Commitment";
 import type { Language } from "../bindings/Language";
@@ -92,6 +94,21 @@ function liveAt(index: number, minutesIntoPhase: number) {
 }
 
 switch (state) {
+  case "fast-edit":
+    // a template saved by the tests, with seconds-long phases: shown rounded up, kept as is
+    TEMPLATES.push({
+      id: "tpl-fast",
+      name: "Fast",
+      builtin: false,
+      phases: [
+        { kind: "commitment", durationSecs: 12 },
+        { kind: "focus", durationSecs: 5 },
+        { kind: "break", durationSecs: 90 },
+        { kind: "focus", durationSecs: 5 },
+        { kind: "closing", durationSecs: 3 },
+      ],
+    });
+    break;
   case "fast":
     // seconds-long phases, to watch the phase changes arrive as events
     TEMPLATES.push({
@@ -150,6 +167,38 @@ switch (state) {
 mockIPC((cmd, payload) => fake.handle(cmd, (payload ?? {}) as Record<string, unknown>), { shouldMockEvents: true });
 
 await import("../main");
+
+/** Click the element with this test hook once it is there. */
+function clickWhenThere(testId: string, then?: () => void) {
+  const el = document.querySelector<HTMLElement>(`[data-testid="${CSS.escape(testId)}"]`);
+  if (!el) {
+    setTimeout(() => clickWhenThere(testId, then), 20);
+    return;
+  }
+  el.click();
+  if (then) setTimeout(then, 50);
+}
+
+if (state === "template" || state === "template-new" || state === "fast-edit") {
+  const name = state === "fast-edit" ? "Fast" : (params.get("template") ?? "Deep work");
+  const step = params.get("step");
+  const setValue = (input: HTMLInputElement | undefined, value: string) => {
+    if (!input) return;
+    input.value = value;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+  };
+  clickWhenThere(state === "template-new" ? "template-new" : `template-edit-${name}`, () => {
+    const newName = params.get("name");
+    if (newName !== null) setValue(document.querySelector<HTMLInputElement>('[data-testid="template-name"]') ?? undefined, newName);
+    if (step === "delete") clickWhenThere("template-delete");
+    if (step === "delete-confirm") clickWhenThere("template-delete", () => clickWhenThere("template-delete-confirm"));
+    if (step === "save") setTimeout(() => clickWhenThere("template-save"), 50);
+    if (step === "invalid") {
+      setValue(document.querySelector<HTMLInputElement>('[data-testid="template-name"]') ?? undefined, "Pomodoro");
+      setValue(document.querySelectorAll<HTMLInputElement>('.editor input[type="number"]')[1], "0");
+    }
+  });
+}
 
 if (state.startsWith("history")) {
   const click = () => {
