@@ -3,6 +3,8 @@ import type { CurrentPhase } from "../bindings/CurrentPhase";
 import {
   commitmentTextProblem,
   dayPart,
+  estimateProblem,
+  estimateValue,
   formatClock,
   formatHoursMinutes,
   formatOvertime,
@@ -131,5 +133,25 @@ describe("dayPart", () => {
     expect(dayPart(new Date(2026, 0, 1, 14))).toBe("afternoon");
     expect(dayPart(new Date(2026, 0, 1, 20))).toBe("evening");
     expect(dayPart(new Date(2026, 0, 1, 2))).toBe("night");
+  });
+});
+
+describe("estimateProblem / estimateValue", () => {
+  it("allows no estimate or whole minutes from 1 to 480", () => {
+    expect(estimateProblem(null)).toBeNull();
+    expect(estimateProblem(undefined)).toBeNull();
+    expect(estimateProblem(Number.NaN)).toBeNull();
+    expect(estimateProblem(1)).toBeNull();
+    expect(estimateProblem(480)).toBeNull();
+  });
+  it("refuses fractions and out-of-range values", () => {
+    expect(estimateProblem(2.5)).toBe("not_whole");
+    expect(estimateProblem(0)).toBe("out_of_range");
+    expect(estimateProblem(481)).toBe("out_of_range");
+  });
+  it("sends null for an empty field", () => {
+    expect(estimateValue(null)).toBeNull();
+    expect(estimateValue(Number.NaN)).toBeNull();
+    expect(estimateValue(30)).toBe(30);
   });
 });

@@ -93,3 +93,18 @@ export function dayPart(now: Date): DayPart {
   if (h < 18) return "afternoon";
   return "evening";
 }
+
+export const ESTIMATE_MAX_MINUTES = 480;
+
+/** The client-side mirror of the estimate rule: empty, or whole minutes from 1 to 480. */
+export function estimateProblem(minutes: number | null | undefined): "not_whole" | "out_of_range" | null {
+  if (minutes === null || minutes === undefined || Number.isNaN(minutes)) return null;
+  if (!Number.isInteger(minutes)) return "not_whole";
+  if (minutes < 1 || minutes > ESTIMATE_MAX_MINUTES) return "out_of_range";
+  return null;
+}
+
+/** What to send for an estimate field: a number, or null when it is empty. */
+export function estimateValue(minutes: number | null | undefined): number | null {
+  return minutes === null || minutes === undefined || Number.isNaN(minutes) ? null : minutes;
+}

@@ -61,6 +61,7 @@ const messages: Record<Language, Record<string, string>> = {
     phaseTooLong: "Phase {position} would be longer than 8 hours.",
     builtin: "Built-in templates can be changed but not deleted.",
     noTemplate: "This template no longer exists.",
+    estimate: "An estimate is 1 to 480 minutes.",
   },
   de: {
     empty: "Bitte schreib, woran du arbeiten wirst.",
@@ -77,6 +78,7 @@ const messages: Record<Language, Record<string, string>> = {
     phaseTooLong: "Phase {position} wäre länger als 8 Stunden.",
     builtin: "Eingebaute Vorlagen kannst du ändern, aber nicht löschen.",
     noTemplate: "Diese Vorlage gibt es nicht mehr.",
+    estimate: "Eine Schätzung liegt zwischen 1 und 480 Minuten.",
   },
 };
 
@@ -278,6 +280,8 @@ export class FakeBackend {
     const text = draft.text.trim();
     if (!text) throw this.error("invalid_input", "empty");
     if ([...text].length > 500) throw this.error("invalid_input", "tooLong");
+    const est = draft.estimateMinutes;
+    if (est !== null && (!Number.isInteger(est) || est < 1 || est > 480)) throw this.error("invalid_input", "estimate");
   }
 
   handle(cmd: string, args: Record<string, unknown>): unknown {
@@ -304,7 +308,9 @@ export class FakeBackend {
           const l = this.requireLive();
           const draft = args.draft as CommitmentDraft;
           this.checkText(draft);
-          l.commitments.push(this.commitment(l.id, l.commitments.length, draft.text.trim(), draft.tag));
+          const c = this.commitment(l.id, l.commitments.length, draft.text.trim(), draft.tag);
+          c.estimateMinutes = draft.estimateMinutes;
+          l.commitments.push(c);
         });
       case "update_commitment":
         return this.mutate(() => {
@@ -313,6 +319,7 @@ export class FakeBackend {
           const c = this.find(args.id as string);
           c.text = draft.text.trim();
           c.tag = draft.tag;
+          c.estimateMinutes = draft.estimateMinutes;
         });
       case "remove_commitment":
         return this.mutate(() => {

@@ -129,7 +129,7 @@ switch (state) {
     break;
   case "commitment":
     fake.start("tpl-worktogether", now - 3 * MIN);
-    fake.live!.commitments = [commitment(0, fake.live!.id), commitment(1, fake.live!.id)];
+    fake.live!.commitments = [commitment(0, fake.live!.id, { estimateMinutes: 45 }), commitment(1, fake.live!.id)];
     fake.suggestions = texts.s.map((text, i) => ({
       commitment: { ...commitment(i, "old"), id: `sugg-${i}`, text, carryCount: i === 2 ? 3 : i, tag: i === 1 ? "Social Media" : null },
       sessionStartedAt: new Date(now - (i + 1) * 86_400_000).toISOString(),
