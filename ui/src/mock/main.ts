@@ -1,7 +1,7 @@
 // Dev/preview only: mock.html?state=…&lang=de|en&theme=light|dark
 // state: home | home-empty | fast | commitment | focus | paused | break | closing | history | history-empty
 //        | template (&template=<name>, default "Deep work") | template-new | fast-edit (seconds-long phases)
-//          with &name=<new name> and &step=save|invalid|delete|delete-confirm
+//          with &name=<new name> and &step=save|invalid|delete|delete-confirm|esc
 import { mockIPC } from "@tauri-apps/api/mocks";
 import type { Commitment } from "../bindings/Commitment";
 import type { Language } from "../bindings/Language";
@@ -193,6 +193,9 @@ if (state === "template" || state === "template-new" || state === "fast-edit") {
     if (step === "delete") clickWhenThere("template-delete");
     if (step === "delete-confirm") clickWhenThere("template-delete", () => clickWhenThere("template-delete-confirm"));
     if (step === "save") setTimeout(() => clickWhenThere("template-save"), 50);
+    if (step === "esc") {
+      document.activeElement?.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
+    }
     if (step === "invalid") {
       setValue(document.querySelector<HTMLInputElement>('[data-testid="template-name"]') ?? undefined, "Pomodoro");
       setValue(document.querySelectorAll<HTMLInputElement>('.editor input[type="number"]')[1], "0");
