@@ -94,6 +94,10 @@ impl App {
             .arg("--native-driver")
             .arg(&ctx.env.native_driver)
             .env("WORKTOGETHER_DATA_DIR", data_dir)
+            // WebKit's storage and caches stay within the test too, so that nothing a
+            // previous run (or the developer's own app) left there changes what the UI does.
+            .env("XDG_DATA_HOME", ctx.dir.join("xdg-data"))
+            .env("XDG_CACHE_HOME", ctx.dir.join("xdg-cache"))
             .env("RUST_LOG", std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()))
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
