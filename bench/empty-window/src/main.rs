@@ -1,0 +1,35 @@
+//! An empty Tauri 2 window: the floor `make bench` measures the app against. It behaves
+//! like the app only where the benchmark looks: `ui_ready` (printed and quit with
+//! `WORKTOGETHER_EXIT_WHEN_READY`) and `WORKTOGETHER_HIDDEN` (the window hidden at setup).
+
+use std::time::Instant;
+use tauri::{AppHandle, Manager, State};
+
+/// When the app was built, as the app's `Started` is.
+struct Started(Instant);
+
+/// The page is loaded; a copy of the app's `ui_ready` command.
+#[tauri::command]
+fn ui_ready(app: AppHandle, started: State<'_, Started>) {
+    let elapsed = started.0.elapsed();
+    if std::env::var_os("WORKTOGETHER_EXIT_WHEN_READY").is_some() {
+        println!("ready_ms {}", elapsed.as_millis());
+        app.exit(0);
+    }
+}
+
+fn main() {
+    tauri::Builder::default()
+        .manage(Started(Instant::now()))
+        .invoke_handler(tauri::generate_handler![ui_ready])
+        .setup(|app| {
+            if std::env::var_os("WORKTOGETHER_HIDDEN").is_some()
+                && let Some(window) = app.get_webview_window("main")
+            {
+                window.hide()?;
+            }
+            Ok(())
+        })
+        .run(tauri::generate_context!())
+        .expect("the empty window could not start");
+}
