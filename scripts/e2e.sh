@@ -39,6 +39,7 @@ NATIVE_DRIVER=$(command -v WebKitWebDriver || true)
 PIDS=()
 TEST_PGID=
 XVFB_DISPLAY=
+RUNTIME_DIR=
 cleanup() {
   local rc=$?
   set +e
@@ -52,6 +53,7 @@ cleanup() {
   sleep 0.5
   [[ -n $TEST_PGID ]] && kill -KILL -- "-$TEST_PGID" 2>/dev/null
   for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null; done
+  [[ -n $RUNTIME_DIR ]] && rm -rf "$RUNTIME_DIR" 2>/dev/null
   exit "$rc"
 }
 trap cleanup EXIT
@@ -66,10 +68,13 @@ wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
   done
 }
 
-# A private runtime dir and config home: nothing from the user's desktop leaks in.
-export XDG_RUNTIME_DIR=$ART/runtime
+# A private runtime dir and config home: nothing from the user's desktop leaks in. The
+# runtime dir is new for every run (services activated on the bus, e.g. the document portal,
+# may mount things in it) and removed at exit.
+RUNTIME_DIR=$(mktemp -d "${TMPDIR:-/tmp}/worktogether-e2e.XXXXXX")
+export XDG_RUNTIME_DIR=$RUNTIME_DIR
 export XDG_CONFIG_HOME=$ART/config
-rm -rf "$XDG_RUNTIME_DIR"; mkdir -p "$XDG_RUNTIME_DIR" "$XDG_CONFIG_HOME"; chmod 700 "$XDG_RUNTIME_DIR"
+mkdir -p "$XDG_CONFIG_HOME"
 
 # Xvfb picks a free display itself and writes its number to fd 3 (-displayfd).
 exec 3>"$ART/display"
