@@ -17,6 +17,7 @@ help:
 	@echo "make test    fmt, clippy, Rust tests, bindings check, UI check and tests, e2e"
 	@echo "make e2e     the end-to-end tests only (real app under Xvfb, tauri-driver)"
 	@echo "make fmt     format the Rust code;  make clippy  lint it"
+	@echo "make bench   start-up, memory and idle CPU of a release build (docs/benchmarks.md)"
 
 deps:
 	scripts/install-deps.sh
