@@ -221,8 +221,21 @@ def measure_memory(subject, workdir, seed_tool, after_s):
         for pid, (comm, _) in procs.items():
             by_comm[comm] = by_comm.get(comm, 0) + pss_kib(pid)
         total = sum(by_comm.values())
+        # PSS splits shared pages among all the processes that map them: WebKit processes
+        # of other programs (e.g. e2e tests running meanwhile) make this figure smaller.
+        foreign = 0
+        for entry in os.listdir("/proc"):
+            if entry.isdigit() and int(entry) not in procs:
+                st = read_stat(int(entry))
+                foreign += bool(st and st[0].startswith("WebKit"))
         log(f"memory {subject.name}: {total / 1024:.1f} MiB PSS in {len(procs)} processes {by_comm}")
-        return {"total_kib": total, "by_comm": by_comm, "alive": launch.proc.poll() is None}
+        return {
+            "total_kib": total,
+            "by_comm": by_comm,
+            "alive": launch.proc.poll() is None,
+            "foreign_webkit": foreign,
+            "loadavg": Path("/proc/loadavg").read_text().split()[0],
+        }
     finally:
         launch.stop()
 
@@ -439,6 +452,15 @@ def render(info, args, startup, memory, cpu):
     failed = {k: v["failed"] for k, v in startup.items() if v["failed"]}
     if failed:
         lines += [f"Start-up runs without a `ready_ms` line within 60 s: {failed}.", ""]
+    lines += [
+        "While the memory figures were taken: "
+        + "; ".join(
+            f"{name}: {res['foreign_webkit']} WebKit processes of other programs running, load average {res['loadavg']}"
+            for name, res in memory.items()
+        )
+        + " (other WebKit processes share library pages and lower the PSS; load slows start-up).",
+        "",
+    ]
     for name, res in list(memory.items()) + list(cpu.items()):
         if not res["alive"]:
             lines += [f"Note: the {name} had exited before its measurement ended; its figures are not valid.", ""]
