@@ -133,7 +133,7 @@ fi
 
 log "running the tests"
 set +e
-setsid cargo test -p worktogether-e2e --locked -- --test-threads=1 "$@" &
+setsid cargo test -p worktogether-e2e --locked -- --include-ignored --test-threads=1 "$@" &
 TEST_PGID=$!
 wait "$TEST_PGID"
 rc=$?

@@ -36,10 +36,11 @@ pub struct E2eEnv {
 }
 
 impl E2eEnv {
-    /// `None` when not run by scripts/e2e.sh (then there is no display or bus to test on).
-    pub fn from_env() -> Result<Option<Self>> {
+    /// The environment scripts/e2e.sh sets up; an error anywhere else (there is no display
+    /// or bus to test on), so a test never passes without having run.
+    pub fn from_env() -> Result<Self> {
         if std::env::var_os("WORKTOGETHER_E2E").is_none() {
-            return Ok(None);
+            bail!("end-to-end tests need the display and bus of `make e2e` (scripts/e2e.sh)");
         }
         let path = |name: &str| -> Result<PathBuf> {
             std::env::var_os(name)
@@ -58,7 +59,7 @@ impl E2eEnv {
                 bail!("the {what} is missing at {}", p.display());
             }
         }
-        Ok(Some(env))
+        Ok(env)
     }
 }
 
@@ -70,18 +71,15 @@ pub struct TestCtx {
 }
 
 impl TestCtx {
-    /// `None` (after saying so) when the tests do not run under scripts/e2e.sh.
-    pub fn new(name: &str) -> Result<Option<Self>> {
-        let Some(env) = E2eEnv::from_env()? else {
-            eprintln!("{name}: skipped: end-to-end tests need the display and bus of `make e2e` (scripts/e2e.sh)");
-            return Ok(None);
-        };
+    /// Fails when the tests do not run under scripts/e2e.sh.
+    pub fn new(name: &str) -> Result<Self> {
+        let env = E2eEnv::from_env()?;
         let dir = env.artifacts.join(name);
         if dir.exists() {
             std::fs::remove_dir_all(&dir).with_context(|| format!("clearing {}", dir.display()))?;
         }
         std::fs::create_dir_all(&dir)?;
-        Ok(Some(Self { env, name: name.to_owned(), dir }))
+        Ok(Self { env, name: name.to_owned(), dir })
     }
 
     /// A fresh, empty data directory for the app (`WORKTOGETHER_DATA_DIR`).

@@ -26,10 +26,9 @@ const COMMITMENTS: [&str; 2] = ["Write the release notes", "Review the tray menu
 const EXPECTED_SUMMARIES: [&str; 4] = ["Focus", "Break", "Focus", "Closing round"];
 
 #[test]
+#[ignore = "needs the display, bus and notification server of `make e2e`"]
 fn whole_session() -> Result<()> {
-    let Some(ctx) = TestCtx::new("whole_session")? else {
-        return Ok(());
-    };
+    let ctx = TestCtx::new("whole_session")?;
     // Notifications from earlier tests are in the same log: count only ours.
     let notify_from = notify::log_len(&ctx.env.notify_log)?;
     let data_dir = ctx.data_dir()?;
