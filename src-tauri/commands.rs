@@ -1,4 +1,6 @@
 //! Tauri commands: each takes the state, calls the core, and maps errors at the edge.
+//! They are `async` so that they run on the async runtime's threads, never blocking the
+//! main thread, which draws the window and carries every IPC answer.
 
 use crate::error::ApiError;
 use crate::events::{UiEvent, emit};
@@ -36,22 +38,22 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
 }
 
 #[tauri::command]
-pub fn list_templates(state: State<'_, AppState>) -> Result<Vec<Template>> {
+pub async fn list_templates(state: State<'_, AppState>) -> Result<Vec<Template>> {
     state.read(|s, _| s.list_templates())
 }
 
 #[tauri::command]
-pub fn save_template(state: State<'_, AppState>, draft: TemplateDraft) -> Result<Template> {
+pub async fn save_template(state: State<'_, AppState>, draft: TemplateDraft) -> Result<Template> {
     state.write(|s, now| s.save_template(draft, now))
 }
 
 #[tauri::command]
-pub fn delete_template(state: State<'_, AppState>, id: Uuid) -> Result<()> {
+pub async fn delete_template(state: State<'_, AppState>, id: Uuid) -> Result<()> {
     state.write(|s, _| s.delete_template(id))
 }
 
 #[tauri::command]
-pub fn start_session<R: Runtime>(
+pub async fn start_session<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     template_id: Uuid,
@@ -63,12 +65,12 @@ pub fn start_session<R: Runtime>(
 }
 
 #[tauri::command]
-pub fn current_session(state: State<'_, AppState>) -> Result<Option<SessionView>> {
+pub async fn current_session(state: State<'_, AppState>) -> Result<Option<SessionView>> {
     state.read(|s, now| s.current_session(now))
 }
 
 #[tauri::command]
-pub fn add_commitment<R: Runtime>(
+pub async fn add_commitment<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     draft: CommitmentDraft,
@@ -77,7 +79,7 @@ pub fn add_commitment<R: Runtime>(
 }
 
 #[tauri::command]
-pub fn update_commitment<R: Runtime>(
+pub async fn update_commitment<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: Uuid,
@@ -87,12 +89,16 @@ pub fn update_commitment<R: Runtime>(
 }
 
 #[tauri::command]
-pub fn remove_commitment<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, id: Uuid) -> Result<SessionView> {
+pub async fn remove_commitment<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: Uuid,
+) -> Result<SessionView> {
     state.session_op(&app, |s, now| s.remove_commitment(id, now))
 }
 
 #[tauri::command]
-pub fn move_commitment<R: Runtime>(
+pub async fn move_commitment<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: Uuid,
@@ -102,7 +108,7 @@ pub fn move_commitment<R: Runtime>(
 }
 
 #[tauri::command]
-pub fn tick_commitment<R: Runtime>(
+pub async fn tick_commitment<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     id: Uuid,
@@ -112,17 +118,21 @@ pub fn tick_commitment<R: Runtime>(
 }
 
 #[tauri::command]
-pub fn carry_over_suggestions(state: State<'_, AppState>) -> Result<Vec<CarryOverSuggestion>> {
+pub async fn carry_over_suggestions(state: State<'_, AppState>) -> Result<Vec<CarryOverSuggestion>> {
     state.read(|s, _| s.carry_over_suggestions())
 }
 
 #[tauri::command]
-pub fn carry_over<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, ids: Vec<Uuid>) -> Result<SessionView> {
+pub async fn carry_over<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    ids: Vec<Uuid>,
+) -> Result<SessionView> {
     state.session_op(&app, |s, now| s.carry_over(&ids, now))
 }
 
 #[tauri::command]
-pub fn pause_session<R: Runtime>(
+pub async fn pause_session<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     note: Option<String>,
@@ -131,32 +141,36 @@ pub fn pause_session<R: Runtime>(
 }
 
 #[tauri::command]
-pub fn resume_session<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<SessionView> {
+pub async fn resume_session<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<SessionView> {
     state.session_op(&app, |s, now| s.resume_session(now))
 }
 
 #[tauri::command]
-pub fn skip_phase<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<SessionView> {
+pub async fn skip_phase<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<SessionView> {
     state.session_op(&app, |s, now| s.skip_phase(now))
 }
 
 #[tauri::command]
-pub fn extend_phase<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, minutes: u32) -> Result<SessionView> {
+pub async fn extend_phase<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    minutes: u32,
+) -> Result<SessionView> {
     state.session_op(&app, |s, now| s.extend_phase(minutes, now))
 }
 
 #[tauri::command]
-pub fn end_session_early<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<SessionView> {
+pub async fn end_session_early<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<SessionView> {
     state.session_op(&app, |s, now| s.end_session_early(now))
 }
 
 #[tauri::command]
-pub fn abandon_session<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<()> {
+pub async fn abandon_session<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<()> {
     state.session_op(&app, |s, now| s.abandon_session(now)).map(drop)
 }
 
 #[tauri::command]
-pub fn close_session<R: Runtime>(
+pub async fn close_session<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     report: ClosingReport,
@@ -167,7 +181,11 @@ pub fn close_session<R: Runtime>(
 }
 
 #[tauri::command]
-pub fn list_sessions(state: State<'_, AppState>, since: Option<Timestamp>, limit: u32) -> Result<Vec<SessionSummary>> {
+pub async fn list_sessions(
+    state: State<'_, AppState>,
+    since: Option<Timestamp>,
+    limit: u32,
+) -> Result<Vec<SessionSummary>> {
     state.read(|s, now| s.list_sessions(since, limit, now))
 }
 

@@ -9,7 +9,7 @@ import type { SessionView } from "../bindings/SessionView";
 import type { Template } from "../bindings/Template";
 import * as api from "./api";
 import { setLanguage, t, tn, type MessageKey, i18n } from "./i18n.svelte";
-import { minutesLabel } from "./format";
+import { minutesLabel, startOfLocalDay } from "./format";
 
 export type View = "home" | "history" | "template";
 
@@ -72,13 +72,33 @@ function announcePhaseChange(change: PhaseChange): void {
   announce(text);
 }
 
+/** What the home screen shows, when it was loaded together with the first screen. */
+export interface HomeData {
+  templates: Template[];
+  today: SessionSummary[];
+}
+
+let prefetchedHome: HomeData | null = null;
+
+/** The home screen's data loaded at start-up, handed out once (later visits reload). */
+export function takePrefetchedHome(): HomeData | null {
+  const data = prefetchedHome;
+  prefetchedHome = null;
+  return data;
+}
+
 let started = false;
 
+/**
+ * Loads everything the first screen needs in one go, before anything is drawn: every
+ * layout and paint delays the answers to the calls still in flight, so one render with
+ * all data is much faster than a loading state followed by the data.
+ */
 export async function init(): Promise<void> {
   if (started) return;
   started = true;
   // Listening must not keep the first screen from loading; a failure only costs live updates.
-  await Promise.all([
+  const listening = Promise.all([
     api.onSession((view) => applySession(view)).catch(() => undefined),
     api
       .onPhaseChanged((change) => {
@@ -91,8 +111,13 @@ export async function init(): Promise<void> {
       })
       .catch(() => undefined),
   ]);
+  const home = Promise.all([api.listTemplates(), api.listSessions(startOfLocalDay(new Date()), 50)])
+    .then(([templates, today]) => {
+      prefetchedHome = { templates, today };
+    })
+    .catch(() => undefined); // the home screen loads (and reports) it again
   try {
-    const [info, session] = await Promise.all([api.appInfo(), api.currentSession()]);
+    const [info, session] = await Promise.all([api.appInfo(), api.currentSession(), listening, home]);
     app.info = info;
     setLanguage(info.language);
     applySession(session);
