@@ -155,6 +155,7 @@ impl SessionClock {
     /// deadline and the next begins there. The closing round never ends by time: it waits
     /// for the person's report.
     pub fn advance(&mut self, now: Timestamp) -> Option<PhaseChange> {
+        let now = self.no_earlier_than_recorded(now);
         let from = self.current().kind;
         let mut passed = 0u32;
         while self.status == SessionStatus::Running && !self.is_last_phase(self.current()) {
@@ -180,14 +181,34 @@ impl SessionClock {
     /// an operation (skip, end early) caused it; `None` if the phase is the same or the
     /// session is over.
     pub fn change_since(&self, earlier: &SessionClock) -> Option<PhaseChange> {
-        let added = self.runs.len().checked_sub(earlier.runs.len()).filter(|n| *n > 0)?;
-        self.status.in_progress().then(|| PhaseChange {
+        let first_new = earlier.runs.len().checked_sub(1)?;
+        if self.runs.len() <= earlier.runs.len() || !self.status.in_progress() {
+            return None;
+        }
+        // Phases that began and ran out by time in between passed unseen; a skip is no miss.
+        let between = &self.runs[first_new + 1..self.runs.len() - 1];
+        let missed = between.iter().filter(|r| r.end_reason == Some(EndReason::Elapsed)).count();
+        Some(PhaseChange {
             session_id: self.session_id,
             from: earlier.current().kind,
             to: self.current().kind,
             to_index: u32::try_from(self.current().plan_index).unwrap_or(u32::MAX),
-            missed: u32::try_from(added - 1).unwrap_or(u32::MAX),
+            missed: u32::try_from(missed).unwrap_or(u32::MAX),
         })
+    }
+
+    /// `now`, or the latest recorded instant if the computer's clock was set back.
+    fn no_earlier_than_recorded(&self, now: Timestamp) -> Timestamp {
+        now.max(self.latest_instant())
+    }
+
+    /// The latest instant the clock has recorded. Time never runs backwards for a session:
+    /// if the computer's clock is set back, operations happen at this instant instead, so
+    /// phases and pauses can never overlap or end before they began.
+    pub fn latest_instant(&self) -> Timestamp {
+        let runs = self.runs.iter().flat_map(|r| [Some(r.started_at), r.ended_at]);
+        let pauses = self.pauses.iter().flat_map(|p| [Some(p.started_at), p.ended_at]);
+        runs.chain(pauses).flatten().max().unwrap_or_else(|| self.started_at())
     }
 
     fn end_current(&mut self, at: Timestamp, reason: EndReason) {
@@ -222,6 +243,7 @@ impl SessionClock {
 
     /// An interruption begins ("child needs me"), with an optional "where I left off" note.
     pub fn pause(&mut self, now: Timestamp, note: Option<String>) -> Result<()> {
+        let now = self.no_earlier_than_recorded(now);
         self.require_in_progress()?;
         if self.status == SessionStatus::Paused {
             return Err(CoreError::WrongState(WrongState::AlreadyPaused));
@@ -240,6 +262,7 @@ impl SessionClock {
 
     /// The interruption ends; the phase goes on with the time it had left.
     pub fn resume(&mut self, now: Timestamp) -> Result<()> {
+        let now = self.no_earlier_than_recorded(now);
         self.require_in_progress()?;
         if self.status != SessionStatus::Paused {
             return Err(CoreError::WrongState(WrongState::NotPaused));
@@ -250,6 +273,7 @@ impl SessionClock {
 
     /// Ends the current phase now and starts the next (a pause ends with it).
     pub fn skip(&mut self, now: Timestamp) -> Result<()> {
+        let now = self.no_earlier_than_recorded(now);
         self.require_in_progress()?;
         self.advance(now);
         if self.is_last_phase(self.current()) {
@@ -264,6 +288,7 @@ impl SessionClock {
 
     /// Adds `minutes` to the current phase.
     pub fn extend(&mut self, now: Timestamp, minutes: u32) -> Result<()> {
+        let now = self.no_earlier_than_recorded(now);
         if minutes == 0 || minutes > EXTEND_MAX_MINUTES {
             return Err(CoreError::ExtendOutOfRange { max: EXTEND_MAX_MINUTES });
         }
@@ -280,6 +305,7 @@ impl SessionClock {
 
     /// Leaves the work phase for the closing round now.
     pub fn end_early(&mut self, now: Timestamp) -> Result<()> {
+        let now = self.no_earlier_than_recorded(now);
         self.require_in_progress()?;
         self.advance(now);
         if self.is_last_phase(self.current()) {
@@ -293,6 +319,7 @@ impl SessionClock {
 
     /// Gives the session up without a closing round. It stays in history as abandoned.
     pub fn abandon(&mut self, now: Timestamp) -> Result<()> {
+        let now = self.no_earlier_than_recorded(now);
         self.require_in_progress()?;
         self.advance(now);
         self.close_open_pause(now);
@@ -303,6 +330,7 @@ impl SessionClock {
 
     /// Finishes the session; only possible in its closing round.
     pub fn close(&mut self, now: Timestamp) -> Result<()> {
+        let now = self.no_earlier_than_recorded(now);
         self.require_in_progress()?;
         self.advance(now);
         if !self.is_last_phase(self.current()) {
@@ -319,6 +347,7 @@ impl SessionClock {
     /// sleep moves the deadline; in both modes it is not counted as focus. Only a running
     /// session records sleeps.
     pub fn record_sleep(&mut self, from: Timestamp, to: Timestamp, mode: SleepMode) -> Option<PhaseChange> {
+        let to = self.no_earlier_than_recorded(to);
         if self.status == SessionStatus::Running {
             let from = from.max(self.current().started_at);
             let latest_pause_end = self.pauses.iter().filter_map(|p| p.ended_at).max();

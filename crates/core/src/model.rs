@@ -1,7 +1,6 @@
 //! The domain: sessions run a template's phases; commitments are what a person sets out to
 //! do in a session and, in the closing round, what became of it.
 
-use crate::Timestamp;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use uuid::Uuid;
@@ -231,9 +230,4 @@ impl PauseKind {
     pub fn parse(s: &str) -> Option<Self> {
         [Self::Interruption, Self::Sleep].into_iter().find(|r| r.as_str() == s)
     }
-}
-
-/// Convenience for code that holds a time and wants whole seconds between two instants.
-pub fn secs_between(from: Timestamp, to: Timestamp) -> i64 {
-    (to - from).num_milliseconds().div_euclid(1000)
 }

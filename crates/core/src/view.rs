@@ -92,6 +92,12 @@ fn whole_secs(d: chrono::Duration) -> i64 {
     d.num_milliseconds().div_euclid(1000)
 }
 
+/// Remaining time in whole seconds, rounded up as a countdown shows it ("0:01" until the
+/// very end), so the display does not jump by a second on pause and resume.
+fn countdown_secs(d: chrono::Duration) -> i64 {
+    (d.num_milliseconds() + 999).div_euclid(1000)
+}
+
 fn clamp_u32(v: i64) -> u32 {
     u32::try_from(v.max(0)).unwrap_or(u32::MAX)
 }
@@ -133,7 +139,7 @@ pub fn session_view(
             started_at: run.started_at,
             deadline,
             duration_secs: clamp_u32(whole_secs(clock.run_duration(run))),
-            remaining_secs: i32::try_from(whole_secs(deadline - now)).unwrap_or(i32::MIN),
+            remaining_secs: i32::try_from(countdown_secs(deadline - now)).unwrap_or(i32::MIN),
         }
     });
     let next = clock.status.in_progress().then(|| clock.plan.get(run.plan_index + 1).copied()).flatten();

@@ -122,6 +122,29 @@ fn sleep_keeps_wall_clock_time_or_pauses() {
 }
 
 #[test]
+fn a_clock_set_back_never_makes_phases_overlap() {
+    let mut c = worktogether();
+    c.advance(at(20)); // focus began at 10 s
+    c.skip(at(5)).unwrap(); // the clock was set back 15 s
+    assert_eq!(c.runs[1].ended_at, Some(at(10)), "never before the phase began: at the latest recorded instant");
+    assert_eq!(c.current().started_at, at(10));
+    c.pause(at(3), None).unwrap();
+    c.resume(at(30)).unwrap();
+    assert_eq!(c.pauses[0].started_at, at(10), "a pause cannot begin before the phase it interrupts");
+    assert_eq!(c.pause_time(at(30)), Duration::seconds(20));
+}
+
+#[test]
+fn a_skip_at_a_deadline_is_not_a_missed_phase() {
+    let mut c = worktogether();
+    let before = c.clone();
+    c.advance(at(10));
+    c.skip(at(10)).unwrap();
+    let change = c.change_since(&before).expect("two phases on");
+    assert_eq!((change.to, change.missed), (PhaseKind::Break, 0), "the person was there: nothing was missed");
+}
+
+#[test]
 fn abandon_keeps_what_happened() {
     let mut c = worktogether();
     c.advance(at(30));
@@ -144,6 +167,8 @@ enum Op {
     Abandon,
     Close,
     Sleep(i64, bool),
+    /// The computer's clock is set back.
+    ClockBack(i64),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -157,6 +182,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => Just(Op::Abandon),
         1 => Just(Op::Close),
         1 => (31i64..20_000, any::<bool>()).prop_map(|(s, p)| Op::Sleep(s, p)),
+        1 => (1i64..7200).prop_map(Op::ClockBack),
     ]
 }
 
@@ -177,6 +203,8 @@ fn plan_strategy() -> impl Strategy<Value = Vec<PlannedPhase>> {
 }
 
 fn check_invariants(c: &SessionClock, now: Timestamp) {
+    // After the clock was set back, the session lives at its latest recorded instant.
+    let now = now.max(c.latest_instant());
     let end = c.ended_at().unwrap_or(now);
     for pair in c.runs.windows(2) {
         assert_eq!(pair[0].ended_at, Some(pair[1].started_at), "each phase starts where the previous ended");
@@ -214,6 +242,10 @@ fn apply(c: &mut SessionClock, op: &Op, now: &mut Timestamp, continuous: bool) {
             *now += Duration::seconds(secs);
             c.advance(*now);
         }
+        Op::ClockBack(secs) => {
+            *now -= Duration::seconds(secs);
+            c.advance(*now);
+        }
         Op::Sleep(secs, pause) => {
             let from = *now;
             c.advance(from);
@@ -232,19 +264,23 @@ fn apply(c: &mut SessionClock, op: &Op, now: &mut Timestamp, continuous: bool) {
                 Op::EndEarly => c.end_early(*now),
                 Op::Abandon => c.abandon(*now),
                 Op::Close => c.close(*now),
-                Op::Wait(_) | Op::Sleep(..) => unreachable!(),
+                Op::Wait(_) | Op::Sleep(..) | Op::ClockBack(_) => unreachable!(),
             };
             match (&result, op) {
                 (Err(_), _) => assert_eq!(*c, before, "a refused operation changes nothing"),
                 (Ok(()), Op::Skip) => {
                     assert_eq!(c.current().plan_index, before.current().plan_index + 1, "skip goes to the next phase");
-                    assert_eq!(c.current().started_at, *now, "the next phase starts at once");
+                    let effective = (*now).max(before.latest_instant());
+                    assert_eq!(c.current().started_at, effective, "the next phase starts at once");
                 }
-                (Ok(()), Op::Extend(m)) => assert_eq!(
-                    c.remaining(*now),
-                    before.remaining(*now) + Duration::seconds(i64::from(*m) * 60),
-                    "extend adds exactly its minutes"
-                ),
+                (Ok(()), Op::Extend(m)) => {
+                    let effective = (*now).max(before.latest_instant());
+                    assert_eq!(
+                        c.remaining(effective),
+                        before.remaining(effective) + Duration::seconds(i64::from(*m) * 60),
+                        "extend adds exactly its minutes"
+                    );
+                }
                 _ => {}
             }
         }

@@ -120,3 +120,27 @@ fn unfinished_commitments_are_carried_over_once_with_a_count() {
     let v = s.carry_over(&[again[0].commitment.id], at(201)).unwrap().view;
     assert_eq!(v.commitments[0].carry_count, 2, "carried a second time");
 }
+
+#[test]
+fn commitments_of_an_abandoned_session_are_offered_again() {
+    let (mut s, _dir) = store();
+    let t = quick_template(&mut s);
+    s.start_session(t.id, at(0)).unwrap();
+    s.add_commitment(draft("Steuer"), at(1)).unwrap();
+    finish_with(&mut s, 2, &[Outcome::NotDone]);
+    let original = s.carry_over_suggestions().unwrap()[0].commitment.id;
+
+    s.start_session(t.id, at(100)).unwrap();
+    s.carry_over(&[original], at(101)).unwrap();
+    s.add_commitment(draft("Rechnungen"), at(102)).unwrap();
+    s.abandon_session(at(103)).unwrap();
+
+    let offered: Vec<_> = s.carry_over_suggestions().unwrap().into_iter().map(|x| x.commitment).collect();
+    let texts: Vec<_> = offered.iter().map(|c| c.text.as_str()).collect();
+    assert!(texts.contains(&"Rechnungen"), "left open in an abandoned session: offered");
+    assert_eq!(texts.iter().filter(|t| **t == "Steuer").count(), 1, "the carried one is offered once, not twice");
+    s.start_session(t.id, at(200)).unwrap();
+    let ids: Vec<_> = offered.iter().map(|c| c.id).collect();
+    let v = s.carry_over(&ids, at(201)).unwrap().view;
+    assert_eq!(v.commitments.len(), 2, "both can be taken over");
+}

@@ -17,6 +17,10 @@ use uuid::Uuid;
 pub(crate) const COLUMNS: &str = "c.id, c.session_id, c.position, c.text, c.tag, c.estimate_minutes, c.outcome, \
      c.note, c.feedback_wanted, c.carried_from, c.carry_count";
 
+/// Whether commitment `c` has been taken into a later session. (If that session was
+/// abandoned, its copy is the one offered again: it carries the link and the count.)
+pub(crate) const CARRIED: &str = "EXISTS (SELECT 1 FROM commitments d WHERE d.carried_from = c.id)";
+
 pub(crate) fn from_row(row: &Row) -> rusqlite::Result<Commitment> {
     let outcome: String = row.get(6)?;
     Ok(Commitment {
@@ -141,14 +145,14 @@ pub(crate) fn record_outcomes(tx: &Transaction, session_id: Uuid, outcomes: &[Ou
 impl Store {
     pub fn add_commitment(&mut self, draft: CommitmentDraft, now: Timestamp) -> Result<Applied> {
         let draft = validate_draft(draft)?;
-        self.with_session(now, |tx, clock| {
+        self.with_session(now, |tx, clock, now| {
             insert(tx, clock.session_id, NewCommitment { draft: &draft, carried_from: None, carry_count: 0 }, now)
         })
     }
 
     pub fn update_commitment(&mut self, id: Uuid, draft: CommitmentDraft, now: Timestamp) -> Result<Applied> {
         let draft = validate_draft(draft)?;
-        self.with_session(now, |tx, clock| {
+        self.with_session(now, |tx, clock, _| {
             position_in(tx, clock.session_id, id)?;
             tx.execute(
                 "UPDATE commitments SET text = ?2, tag = ?3, estimate_minutes = ?4 WHERE id = ?1",
@@ -159,7 +163,7 @@ impl Store {
     }
 
     pub fn remove_commitment(&mut self, id: Uuid, now: Timestamp) -> Result<Applied> {
-        self.with_session(now, |tx, clock| {
+        self.with_session(now, |tx, clock, _| {
             let position = position_in(tx, clock.session_id, id)?;
             tx.execute("DELETE FROM commitments WHERE id = ?1", [id.to_string()])?;
             tx.execute(
@@ -172,7 +176,7 @@ impl Store {
 
     /// Moves a commitment to `to` (0-based); the others close ranks.
     pub fn move_commitment(&mut self, id: Uuid, to: u32, now: Timestamp) -> Result<Applied> {
-        self.with_session(now, |tx, clock| {
+        self.with_session(now, |tx, clock, _| {
             let from = position_in(tx, clock.session_id, id)?;
             let last = count(tx, clock.session_id)?.saturating_sub(1) as u32;
             if to > last {
@@ -197,7 +201,7 @@ impl Store {
 
     /// Ticked during the session means done; unticked means still open.
     pub fn tick_commitment(&mut self, id: Uuid, done: bool, now: Timestamp) -> Result<Applied> {
-        self.with_session(now, |tx, clock| {
+        self.with_session(now, |tx, clock, _| {
             position_in(tx, clock.session_id, id)?;
             let outcome = if done { Outcome::Done } else { Outcome::Pending };
             tx.execute("UPDATE commitments SET outcome = ?2 WHERE id = ?1", params![id.to_string(), outcome.as_str()])?;
@@ -208,7 +212,7 @@ impl Store {
     /// Takes unfinished commitments of earlier sessions into the session in progress,
     /// keeping the link and counting how often each was carried.
     pub fn carry_over(&mut self, ids: &[Uuid], now: Timestamp) -> Result<Applied> {
-        self.with_session(now, |tx, clock| {
+        self.with_session(now, |tx, clock, now| {
             for id in ids {
                 let original = tx
                     .query_row(
@@ -219,11 +223,12 @@ impl Store {
                     .optional()?
                     .ok_or(CoreError::NotFound(Entity::Commitment))?;
                 let already: bool = tx.query_row(
-                    "SELECT EXISTS (SELECT 1 FROM commitments WHERE carried_from = ?1)",
+                    &format!("SELECT {CARRIED} FROM commitments c WHERE c.id = ?1"),
                     [id.to_string()],
                     |r| r.get(0),
                 )?;
-                if already || original.session_id == clock.session_id || !original.outcome.is_unfinished() {
+                let offered = original.outcome.is_unfinished() || original.outcome == Outcome::Pending;
+                if already || original.session_id == clock.session_id || !offered {
                     return Err(CoreError::WrongState(WrongState::AlreadyCarried));
                 }
                 let draft = CommitmentDraft {

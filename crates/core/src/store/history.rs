@@ -1,6 +1,6 @@
 //! Reading the past: finished and abandoned sessions, and unfinished commitments to carry.
 
-use super::commitments::{COLUMNS, from_row};
+use super::commitments::{CARRIED, COLUMNS, from_row};
 use super::{Store, parse_ts, parse_uuid, ts};
 use crate::Timestamp;
 use crate::error::Result;
@@ -25,13 +25,14 @@ impl Store {
         ids.into_iter().map(|id| self.session_summary(id, now)).collect()
     }
 
-    /// Unfinished commitments (partly or not done) of finished sessions that have not
-    /// been carried over yet, newest first.
+    /// Unfinished commitments that have not been carried over yet, newest first: partly or
+    /// not done in a finished session, or left open in an abandoned one.
     pub fn carry_over_suggestions(&self) -> Result<Vec<CarryOverSuggestion>> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT {COLUMNS}, s.started_at FROM commitments c JOIN sessions s ON s.id = c.session_id
-             WHERE s.status = 'finished' AND c.outcome IN ('partly','not_done')
-               AND NOT EXISTS (SELECT 1 FROM commitments d WHERE d.carried_from = c.id)
+             WHERE ((s.status = 'finished' AND c.outcome IN ('partly','not_done'))
+                    OR (s.status = 'abandoned' AND c.outcome = 'pending'))
+               AND NOT {CARRIED}
              ORDER BY s.started_at DESC, c.position LIMIT ?1"
         ))?;
         let rows = stmt.query_map([SUGGESTIONS_MAX], |r| {

@@ -8,7 +8,7 @@ use crate::error::{CoreError, Entity, Result, WrongState};
 use crate::ids::new_id;
 use crate::model::{ClosingReport, EndReason, PauseKind, PhaseKind, SessionStatus};
 use crate::view::{SessionSummary, SessionView, SummaryNotes, session_summary, session_view};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use uuid::Uuid;
 
 /// The result of an operation on the session in progress: the new snapshot, and the
@@ -142,7 +142,7 @@ impl Store {
     /// Starts a session from a template, in its commitment round.
     pub fn start_session(&mut self, template_id: Uuid, now: Timestamp) -> Result<SessionView> {
         let now = to_millis(now);
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         if in_progress_id(&tx)?.is_some() {
             return Err(CoreError::WrongState(WrongState::SessionInProgress));
         }
@@ -178,15 +178,15 @@ impl Store {
     pub(crate) fn with_session(
         &mut self,
         now: Timestamp,
-        op: impl FnOnce(&Transaction, &mut SessionClock) -> Result<()>,
+        op: impl FnOnce(&Transaction, &mut SessionClock, Timestamp) -> Result<()>,
     ) -> Result<Applied> {
-        let now = to_millis(now);
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let id = in_progress_id(&tx)?.ok_or(CoreError::WrongState(WrongState::NoSession))?;
         let mut row = load(&tx, id)?;
+        let now = to_millis(now).max(row.clock.latest_instant());
         let before = row.clock.clone();
         row.clock.advance(now);
-        op(&tx, &mut row.clock)?;
+        op(&tx, &mut row.clock, now)?;
         let change = row.clock.change_since(&before);
         if row.clock != before {
             save_clock(&tx, &row.clock)?;
@@ -200,10 +200,10 @@ impl Store {
     /// what changed. `slept_from` is set when the ticker saw wall-clock time jump (the
     /// computer slept); `None` when nothing runs.
     pub fn tick(&mut self, now: Timestamp, slept_from: Option<Timestamp>, mode: SleepMode) -> Result<Option<Applied>> {
-        let now = to_millis(now);
-        let tx = self.conn.transaction()?;
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let Some(id) = in_progress_id(&tx)? else { return Ok(None) };
         let mut row = load(&tx, id)?;
+        let now = to_millis(now).max(row.clock.latest_instant());
         let before = row.clock.clone();
         // A sleep is recorded before time moves on, so that in "pause while asleep" mode
         // the phase resumes where it was instead of having run out in the dark.
@@ -222,37 +222,36 @@ impl Store {
 
     pub fn pause_session(&mut self, note: Option<String>, now: Timestamp) -> Result<Applied> {
         let note = commitments::clean_note(note)?;
-        self.with_session(now, |_, clock| clock.pause(to_millis(now), note))
+        self.with_session(now, |_, clock, now| clock.pause(now, note))
     }
 
     pub fn resume_session(&mut self, now: Timestamp) -> Result<Applied> {
-        self.with_session(now, |_, clock| clock.resume(to_millis(now)))
+        self.with_session(now, |_, clock, now| clock.resume(now))
     }
 
     pub fn skip_phase(&mut self, now: Timestamp) -> Result<Applied> {
-        self.with_session(now, |_, clock| clock.skip(to_millis(now)))
+        self.with_session(now, |_, clock, now| clock.skip(now))
     }
 
     pub fn extend_phase(&mut self, minutes: u32, now: Timestamp) -> Result<Applied> {
-        self.with_session(now, |_, clock| clock.extend(to_millis(now), minutes))
+        self.with_session(now, |_, clock, now| clock.extend(now, minutes))
     }
 
     pub fn end_session_early(&mut self, now: Timestamp) -> Result<Applied> {
-        self.with_session(now, |_, clock| clock.end_early(to_millis(now)))
+        self.with_session(now, |_, clock, now| clock.end_early(now))
     }
 
     pub fn abandon_session(&mut self, now: Timestamp) -> Result<Applied> {
-        self.with_session(now, |_, clock| clock.abandon(to_millis(now)))
+        self.with_session(now, |_, clock, now| clock.abandon(now))
     }
 
     /// Saves the closing round's report and finishes the session.
     pub fn close_session(&mut self, report: ClosingReport, now: Timestamp) -> Result<SessionSummary> {
-        let now = to_millis(now);
         if report.focus_rating.is_some_and(|r| !(1..=5).contains(&r)) {
             return Err(CoreError::RatingOutOfRange);
         }
         let overall_note = commitments::clean_note(report.overall_note.clone())?;
-        let applied = self.with_session(now, |tx, clock| {
+        let applied = self.with_session(now, |tx, clock, now| {
             // The state is checked before the report, so "not yet" wins over "incomplete".
             if clock.current().kind != PhaseKind::Closing {
                 return Err(CoreError::WrongState(WrongState::NotInClosingRound));
@@ -264,7 +263,7 @@ impl Store {
             )?;
             clock.close(now)
         })?;
-        self.session_summary(applied.view.id, now)
+        self.session_summary(applied.view.id, applied.view.as_of)
     }
 
     /// One session for history.
