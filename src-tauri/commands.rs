@@ -58,8 +58,8 @@ pub async fn start_session<R: Runtime>(
     state: State<'_, AppState>,
     template_id: Uuid,
 ) -> Result<SessionView> {
-    let view = state.write(|s, now| s.start_session(template_id, now))?;
-    emit(&app, UiEvent::Session(Some(&view)));
+    let view = state
+        .write_then(|s, now| s.start_session(template_id, now), |view| emit(&app, UiEvent::Session(Some(view))))?;
     state.ticker.notify_one();
     Ok(view)
 }
@@ -175,9 +175,7 @@ pub async fn close_session<R: Runtime>(
     state: State<'_, AppState>,
     report: ClosingReport,
 ) -> Result<SessionSummary> {
-    let summary = state.write(|s, now| s.close_session(report, now))?;
-    emit(&app, UiEvent::Session(None));
-    Ok(summary)
+    state.write_then(|s, now| s.close_session(report, now), |_| emit(&app, UiEvent::Session(None)))
 }
 
 #[tauri::command]

@@ -8,6 +8,7 @@ mod i18n;
 #[cfg(test)]
 mod ipc_tests;
 mod notifier;
+mod sleep;
 mod state;
 mod ticker;
 mod webview;

@@ -33,7 +33,10 @@ fn with_minutes(catalog: &Catalog, phase: PlannedPhase) -> String {
 
 /// The notice for a phase change: what starts now and what comes next.
 pub fn phase_notice(catalog: &Catalog, change: &PhaseChange, view: &SessionView) -> Notice {
-    let duration_secs = view.phase.as_ref().map_or(0, |p| p.duration_secs);
+    // After a catch-up, what is left of the phase matters, not its planned length.
+    let duration_secs = view.phase.as_ref().map_or(0, |p| {
+        if change.missed > 0 { u32::try_from(p.remaining_secs.max(0)).unwrap_or(0) } else { p.duration_secs }
+    });
     let now = with_minutes(catalog, PlannedPhase { kind: change.to, duration_secs });
     let next = view.next.map(|n| with_minutes(catalog, n)).unwrap_or_default();
     let (summary, mut body) = match change.to {
@@ -194,8 +197,10 @@ mod tests {
     fn a_catch_up_is_one_notice_that_says_so() {
         let en = Catalog::new(Language::En);
         let v = view(PhaseKind::Focus, 25, Some((PhaseKind::Closing, 5)), &[]);
+        let mut v = v;
+        v.phase.as_mut().unwrap().remaining_secs = 10 * 60 - 5;
         let n = phase_notice(&en, &change(PhaseKind::Focus, PhaseKind::Focus, 2), &v);
-        assert_eq!(n.summary, "Focus · 25 min");
+        assert_eq!(n.summary, "Focus · 10 min", "what is left of the phase, rounded up");
         assert!(n.body.starts_with("While you were away, 3 phases passed."), "{}", n.body);
     }
 }

@@ -11,7 +11,7 @@ use tauri::{AppHandle, Runtime};
 use tokio::sync::Notify;
 use worktogether_core::store::{Applied, DATABASE_FILE};
 use worktogether_core::templates::Builtin;
-use worktogether_core::{CoreError, SessionView, SleepMode, Store, Timestamp};
+use worktogether_core::{CoreError, SessionView, Store, Timestamp};
 
 /// The shell's one reading of the wall clock; the core is always handed `now`.
 pub fn now() -> Timestamp {
@@ -71,8 +71,17 @@ impl AppState {
         f(&mut self.lock(), now()).map_err(|e| self.error(&e))
     }
 
-    pub fn sleep_mode(&self) -> SleepMode {
-        self.lock().sleep_mode().unwrap_or_default()
+    /// Runs `f` and then `after` on its result, both under the store's lock, so events
+    /// leave in the order of the changes they report.
+    pub fn write_then<T>(
+        &self,
+        f: impl FnOnce(&mut Store, Timestamp) -> Result<T, CoreError>,
+        after: impl FnOnce(&T),
+    ) -> Result<T, ApiError> {
+        let mut store = self.lock();
+        let result = f(&mut store, now()).map_err(|e| self.error(&e))?;
+        after(&result);
+        Ok(result)
     }
 
     /// An operation on the session in progress: runs it, tells the UI, notifies at a
@@ -82,10 +91,25 @@ impl AppState {
         app: &AppHandle<R>,
         f: impl FnOnce(&mut Store, Timestamp) -> Result<Applied, CoreError>,
     ) -> Result<SessionView, ApiError> {
-        let applied = self.write(f)?;
-        self.publish(app, &applied);
+        let applied = self.write_then(f, |applied| self.publish(app, applied))?;
         self.ticker.notify_one();
         Ok(applied.view)
+    }
+
+    /// The ticker's evaluation; `Ok(false)` when no session is in progress.
+    pub fn tick<R: Runtime>(&self, app: &AppHandle<R>, slept_from: Option<Timestamp>) -> Result<bool, ApiError> {
+        let applied = self.write_then(
+            |store, now| {
+                let mode = store.sleep_mode().unwrap_or_default();
+                store.tick(now, slept_from, mode)
+            },
+            |applied| {
+                if let Some(applied) = applied.as_ref().filter(|a| a.change.is_some() || slept_from.is_some()) {
+                    self.publish(app, applied);
+                }
+            },
+        )?;
+        Ok(applied.is_some())
     }
 
     /// Sends a snapshot to the UI and, at a phase change, the event and a notification.
