@@ -11,8 +11,8 @@ use tauri::{AppHandle, Runtime, State};
 use ts_rs::TS;
 use uuid::Uuid;
 use worktogether_core::{
-    CarryOverSuggestion, ClosingReport, CommitmentDraft, SessionSummary, SessionView, Template, TemplateDraft,
-    Timestamp,
+    CarryOverSuggestion, ClosingReport, CommitmentDraft, SessionSummary, SessionView, SleepMode, Template,
+    TemplateDraft, Timestamp,
 };
 
 type Result<T> = std::result::Result<T, ApiError>;
@@ -176,6 +176,27 @@ pub async fn close_session<R: Runtime>(
     report: ClosingReport,
 ) -> Result<SessionSummary> {
     state.write_then(|s, now| s.close_session(report, now), |_| emit(&app, UiEvent::Session(None)))
+}
+
+/// The settings the app has so far; the full settings screen comes later.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Settings {
+    pub sleep_mode: SleepMode,
+}
+
+#[tauri::command]
+pub async fn settings(state: State<'_, AppState>) -> Result<Settings> {
+    state.read(|s, _| Ok(Settings { sleep_mode: s.sleep_mode()? }))
+}
+
+#[tauri::command]
+pub async fn set_sleep_mode(state: State<'_, AppState>, mode: SleepMode) -> Result<Settings> {
+    state.write(|s, _| {
+        s.set_sleep_mode(mode)?;
+        Ok(Settings { sleep_mode: s.sleep_mode()? })
+    })
 }
 
 #[tauri::command]

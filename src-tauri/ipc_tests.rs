@@ -109,3 +109,14 @@ fn refusals_carry_a_code_and_a_message_in_the_persons_language() {
     let view = h.ok("current_session", json!({}));
     assert!(view["commitments"].as_array().unwrap().is_empty(), "nothing refused was saved");
 }
+
+#[test]
+fn the_sleep_setting_is_kept_and_bad_values_are_refused() {
+    let h = harness(Language::En);
+    assert_eq!(h.ok("settings", json!({})), json!({ "sleepMode": "keep_wall_clock" }), "the default");
+    let saved = h.ok("set_sleep_mode", json!({ "mode": "pause_while_asleep" }));
+    assert_eq!(saved["sleepMode"], "pause_while_asleep");
+    assert_eq!(h.ok("settings", json!({}))["sleepMode"], "pause_while_asleep");
+    assert!(h.call("set_sleep_mode", json!({ "mode": "hibernate" })).is_err(), "unknown modes are refused");
+    assert_eq!(h.ok("settings", json!({}))["sleepMode"], "pause_while_asleep", "and change nothing");
+}

@@ -49,6 +49,8 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> t
             commands::abandon_session,
             commands::close_session,
             commands::list_sessions,
+            commands::settings,
+            commands::set_sleep_mode,
             commands::ui_ready,
         ])
         .setup(|app| {

@@ -121,11 +121,12 @@ impl Store {
     }
 
     pub fn delete_template(&mut self, id: Uuid) -> Result<()> {
-        let template = self.template(id)?;
-        if template.builtin {
+        let tx = self.conn.transaction()?;
+        if get(&tx, id)?.builtin {
             return Err(CoreError::BuiltinTemplate);
         }
-        self.conn.execute("DELETE FROM templates WHERE id = ?1", [id.to_string()])?;
+        tx.execute("DELETE FROM templates WHERE id = ?1", [id.to_string()])?;
+        tx.commit()?;
         Ok(())
     }
 }
