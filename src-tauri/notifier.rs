@@ -5,8 +5,6 @@
 //! D-Bus may spend 10–50 s trying to start one.
 
 use crate::i18n::Catalog;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use worktogether_core::{PhaseChange, PhaseKind, PlannedPhase, SessionView};
 
@@ -64,63 +62,91 @@ pub fn phase_notice(catalog: &Catalog, change: &PhaseChange, view: &SessionView)
     Notice { summary, body }
 }
 
-#[derive(Default)]
+/// Sends notices one after another, in the order of the phase changes, from one
+/// background task; `send` returns at once.
 pub struct Notifier {
-    reported_missing_service: AtomicBool,
+    queue: tokio::sync::mpsc::UnboundedSender<Notice>,
 }
 
 impl Notifier {
-    /// Sends `notice` in the background; returns at once.
-    pub fn send(self: Arc<Self>, notice: Notice) {
-        tauri::async_runtime::spawn(async move {
-            if !self.service_available().await {
-                return;
-            }
-            let shown = tauri::async_runtime::spawn_blocking(move || {
-                notify_rust::Notification::new()
-                    .appname("Worktogether")
-                    .summary(&notice.summary)
-                    .body(&notice.body)
-                    .icon("worktogether")
-                    .show()
-                    .map(|_| ())
-            });
-            match tokio::time::timeout(SEND_TIMEOUT, shown).await {
-                Ok(Ok(Ok(()))) => {}
-                Ok(Ok(Err(e))) => log::warn!("notification not shown: {e}"),
-                Ok(Err(e)) => log::warn!("notification task failed: {e}"),
-                Err(_) => log::warn!("notification service did not answer within {SEND_TIMEOUT:?}"),
-            }
-        });
+    pub fn start() -> Self {
+        let (queue, notices) = tokio::sync::mpsc::unbounded_channel();
+        tauri::async_runtime::spawn(deliver(notices));
+        Self { queue }
     }
 
-    /// Whether a notification service is there to talk to (Linux: owns the bus name).
-    async fn service_available(&self) -> bool {
-        #[cfg(target_os = "linux")]
-        {
-            let owned = tokio::time::timeout(OWNER_CHECK_TIMEOUT, name_has_owner()).await;
-            let available = matches!(owned, Ok(Ok(true)));
-            if !available && !self.reported_missing_service.swap(true, Ordering::Relaxed) {
-                log::warn!("no notification service on the session bus ({owned:?}); notifications are skipped");
-            }
-            if available {
-                self.reported_missing_service.store(false, Ordering::Relaxed);
-            }
-            available
-        }
-        #[cfg(not(target_os = "linux"))]
-        {
-            let _ = (&self.reported_missing_service, Ordering::Relaxed, OWNER_CHECK_TIMEOUT, SERVICE);
-            true
+    pub fn send(&self, notice: Notice) {
+        if self.queue.send(notice).is_err() {
+            log::warn!("the notification task has stopped; a notice was dropped");
         }
     }
 }
 
-#[cfg(target_os = "linux")]
-async fn name_has_owner() -> zbus::Result<bool> {
-    let connection = zbus::Connection::session().await?;
-    let proxy = zbus::fdo::DBusProxy::new(&connection).await?;
-    Ok(proxy.name_has_owner(zbus::names::BusName::try_from(SERVICE)?).await?)
+async fn deliver(mut notices: tokio::sync::mpsc::UnboundedReceiver<Notice>) {
+    let mut bus = Bus::default();
+    while let Some(notice) = notices.recv().await {
+        if !bus.service_available().await {
+            continue;
+        }
+        let shown = tauri::async_runtime::spawn_blocking(move || {
+            notify_rust::Notification::new()
+                .appname("Worktogether")
+                .summary(&notice.summary)
+                .body(&notice.body)
+                .icon("worktogether")
+                .show()
+                .map(|_| ())
+        });
+        match tokio::time::timeout(SEND_TIMEOUT, shown).await {
+            Ok(Ok(Ok(()))) => {}
+            Ok(Ok(Err(e))) => log::warn!("notification not shown: {e}"),
+            Ok(Err(e)) => log::warn!("notification task failed: {e}"),
+            Err(_) => log::warn!("notification service did not answer within {SEND_TIMEOUT:?}"),
+        }
+    }
+}
+
+/// Whether a notification service is there to talk to (Linux: it owns the bus name),
+/// over one session-bus connection kept between notices.
+#[derive(Default)]
+struct Bus {
+    #[cfg(target_os = "linux")]
+    connection: Option<zbus::Connection>,
+    reported_missing_service: bool,
+}
+
+impl Bus {
+    async fn service_available(&mut self) -> bool {
+        #[cfg(target_os = "linux")]
+        let available = {
+            let owned = tokio::time::timeout(OWNER_CHECK_TIMEOUT, self.name_has_owner()).await;
+            if !matches!(owned, Ok(Ok(_))) {
+                self.connection = None; // reconnect next time
+            }
+            if !matches!(owned, Ok(Ok(true))) && !self.reported_missing_service {
+                log::warn!("no notification service on the session bus ({owned:?}); notifications are skipped");
+            }
+            matches!(owned, Ok(Ok(true)))
+        };
+        #[cfg(not(target_os = "linux"))]
+        let available = {
+            let _ = (OWNER_CHECK_TIMEOUT, SERVICE);
+            true
+        };
+        self.reported_missing_service = !available;
+        available
+    }
+
+    #[cfg(target_os = "linux")]
+    async fn name_has_owner(&mut self) -> zbus::Result<bool> {
+        let connection = match &self.connection {
+            Some(c) => c.clone(),
+            None => zbus::Connection::session().await?,
+        };
+        self.connection = Some(connection.clone());
+        let proxy = zbus::fdo::DBusProxy::new(&connection).await?;
+        Ok(proxy.name_has_owner(zbus::names::BusName::try_from(SERVICE)?).await?)
+    }
 }
 
 #[cfg(test)]

@@ -30,7 +30,7 @@ pub fn data_dir() -> PathBuf {
 pub struct AppState {
     store: Mutex<Store>,
     pub catalog: Catalog,
-    pub notifier: Arc<Notifier>,
+    pub notifier: Notifier,
     /// Wakes the ticker when a session starts or changes.
     pub ticker: Arc<Notify>,
     pub data_dir: PathBuf,
@@ -46,7 +46,7 @@ impl AppState {
         Ok(Self {
             store: Mutex::new(store),
             catalog,
-            notifier: Arc::new(Notifier::default()),
+            notifier: Notifier::start(),
             ticker: Arc::new(Notify::new()),
             data_dir: data_dir.to_path_buf(),
             database_path,
@@ -118,7 +118,7 @@ impl AppState {
         emit(app, UiEvent::Session(in_progress.then_some(&applied.view)));
         if let Some(change) = &applied.change {
             emit(app, UiEvent::PhaseChanged(change));
-            self.notifier.clone().send(phase_notice(&self.catalog, change, &applied.view));
+            self.notifier.send(phase_notice(&self.catalog, change, &applied.view));
         }
     }
 }
