@@ -273,17 +273,7 @@ impl SessionClock {
 
     /// Ends the current phase now and starts the next (a pause ends with it).
     pub fn skip(&mut self, now: Timestamp) -> Result<()> {
-        let now = self.no_earlier_than_recorded(now);
-        self.require_in_progress()?;
-        self.advance(now);
-        if self.is_last_phase(self.current()) {
-            return Err(CoreError::WrongState(WrongState::InClosingRound));
-        }
-        self.close_open_pause(now);
-        self.end_current(now, EndReason::Skipped);
-        let next = self.current().plan_index + 1;
-        self.begin(next, now);
-        Ok(())
+        self.move_on(now, EndReason::Skipped, |clock| clock.current().plan_index + 1)
     }
 
     /// Adds `minutes` to the current phase.
@@ -305,6 +295,12 @@ impl SessionClock {
 
     /// Leaves the work phase for the closing round now.
     pub fn end_early(&mut self, now: Timestamp) -> Result<()> {
+        self.move_on(now, EndReason::EndedEarly, |clock| clock.plan.len() - 1)
+    }
+
+    /// Ends the current phase now for `reason` and begins plan step `next`; a pause ends
+    /// with it. Nothing follows the closing round.
+    fn move_on(&mut self, now: Timestamp, reason: EndReason, next: impl FnOnce(&Self) -> usize) -> Result<()> {
         let now = self.no_earlier_than_recorded(now);
         self.require_in_progress()?;
         self.advance(now);
@@ -312,8 +308,9 @@ impl SessionClock {
             return Err(CoreError::WrongState(WrongState::InClosingRound));
         }
         self.close_open_pause(now);
-        self.end_current(now, EndReason::EndedEarly);
-        self.begin(self.plan.len() - 1, now);
+        self.end_current(now, reason);
+        let next = next(self);
+        self.begin(next, now);
         Ok(())
     }
 
