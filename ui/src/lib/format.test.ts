@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { CurrentPhase } from "../bindings/CurrentPhase";
+import * as limits from "../bindings/limits";
 import {
+  COMMITMENT_MAX_CHARS,
+  ESTIMATE_MAX_MINUTES,
+  EXTEND_STEP_MINUTES,
+  NOTE_MAX_CHARS,
+  TAG_MAX_CHARS,
   commitmentTextProblem,
   dayPart,
   estimateProblem,
@@ -14,6 +20,7 @@ import {
   progressFraction,
   remainingSecs,
   startOfLocalDay,
+  textTooLong,
 } from "./format";
 
 describe("formatClock", () => {
@@ -116,14 +123,46 @@ describe("startOfLocalDay", () => {
   });
 });
 
+describe("the core's limits", () => {
+  it("are the generated ones, not copies", () => {
+    expect(COMMITMENT_MAX_CHARS).toBe(limits.COMMITMENT_MAX_CHARS);
+    expect(ESTIMATE_MAX_MINUTES).toBe(limits.ESTIMATE_MAX_MINUTES);
+    expect(TAG_MAX_CHARS).toBe(limits.TAG_MAX_CHARS);
+    expect(NOTE_MAX_CHARS).toBe(limits.NOTE_MAX_CHARS);
+  });
+  it("leave room for what the UI sends", () => {
+    // one click on "+5 min" is an extension the core accepts
+    expect(EXTEND_STEP_MINUTES).toBeGreaterThanOrEqual(1);
+    expect(EXTEND_STEP_MINUTES).toBeLessThanOrEqual(limits.EXTEND_MAX_MINUTES);
+    expect(EXTEND_STEP_MINUTES).toBe(5);
+  });
+});
+
 describe("commitmentTextProblem", () => {
+  const max = limits.COMMITMENT_MAX_CHARS;
   it("rejects empty and over-long text", () => {
     expect(commitmentTextProblem("")).toBe("empty");
     expect(commitmentTextProblem("   ")).toBe("empty");
-    expect(commitmentTextProblem("a".repeat(500))).toBeNull();
-    expect(commitmentTextProblem("a".repeat(501))).toBe("too_long");
-    expect(commitmentTextProblem("ä".repeat(500))).toBeNull();
+    expect(commitmentTextProblem("a".repeat(max))).toBeNull();
+    expect(commitmentTextProblem("a".repeat(max + 1))).toBe("too_long");
+    expect(commitmentTextProblem(` ${"a".repeat(max)} `)).toBeNull();
     expect(commitmentTextProblem("Buchhaltung")).toBeNull();
+  });
+  it("counts characters as Rust does, not UTF-16 units", () => {
+    expect(commitmentTextProblem("ä".repeat(max))).toBeNull();
+    expect(commitmentTextProblem("🙂".repeat(max))).toBeNull();
+    expect(commitmentTextProblem("🙂".repeat(max + 1))).toBe("too_long");
+  });
+});
+
+describe("textTooLong (tags and notes)", () => {
+  it("allows empty text and up to the limit after trimming", () => {
+    expect(textTooLong("", limits.TAG_MAX_CHARS)).toBe(false);
+    expect(textTooLong("x".repeat(limits.TAG_MAX_CHARS), limits.TAG_MAX_CHARS)).toBe(false);
+    expect(textTooLong(`  ${"x".repeat(limits.TAG_MAX_CHARS)}\n`, limits.TAG_MAX_CHARS)).toBe(false);
+    expect(textTooLong("x".repeat(limits.TAG_MAX_CHARS + 1), limits.TAG_MAX_CHARS)).toBe(true);
+    expect(textTooLong("🙂".repeat(limits.NOTE_MAX_CHARS), limits.NOTE_MAX_CHARS)).toBe(false);
+    expect(textTooLong("🙂".repeat(limits.NOTE_MAX_CHARS + 1), limits.NOTE_MAX_CHARS)).toBe(true);
   });
 });
 
@@ -137,17 +176,18 @@ describe("dayPart", () => {
 });
 
 describe("estimateProblem / estimateValue", () => {
-  it("allows no estimate or whole minutes from 1 to 480", () => {
+  const max = limits.ESTIMATE_MAX_MINUTES;
+  it("allows no estimate or whole minutes from 1 to the core's maximum", () => {
     expect(estimateProblem(null)).toBeNull();
     expect(estimateProblem(undefined)).toBeNull();
     expect(estimateProblem(Number.NaN)).toBeNull();
     expect(estimateProblem(1)).toBeNull();
-    expect(estimateProblem(480)).toBeNull();
+    expect(estimateProblem(max)).toBeNull();
   });
   it("refuses fractions and out-of-range values", () => {
     expect(estimateProblem(2.5)).toBe("not_whole");
     expect(estimateProblem(0)).toBe("out_of_range");
-    expect(estimateProblem(481)).toBe("out_of_range");
+    expect(estimateProblem(max + 1)).toBe("out_of_range");
   });
   it("sends null for an empty field", () => {
     expect(estimateValue(null)).toBeNull();

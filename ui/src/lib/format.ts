@@ -1,4 +1,5 @@
 // Pure helpers: time arithmetic for display only. The timer of record lives in Rust.
+import { COMMITMENT_MAX_CHARS, ESTIMATE_MAX_MINUTES, EXTEND_MAX_MINUTES } from "../bindings/limits";
 import type { CurrentPhase } from "../bindings/CurrentPhase";
 import type { PlannedPhase } from "../bindings/PlannedPhase";
 import type { SessionStatus } from "../bindings/SessionStatus";
@@ -69,19 +70,35 @@ export function startOfLocalDay(now: Date): string {
   return d.toISOString();
 }
 
+// The core's limits, generated from crates/core/src/limits.rs; re-exported for the components.
+export {
+  COMMITMENT_MAX_CHARS,
+  COMMITMENTS_PER_SESSION,
+  ESTIMATE_MAX_MINUTES,
+  EXTEND_MAX_MINUTES,
+  NOTE_MAX_CHARS,
+  TAG_MAX_CHARS,
+} from "../bindings/limits";
+
 /** Characters as Rust counts them (Unicode scalar values). */
 export function charCount(text: string): number {
   return [...text].length;
 }
 
-export const COMMITMENT_MAX_CHARS = 500;
-
-/** The client-side mirror of the commitment text rule: not empty, at most 500 characters. */
+/** The client-side mirror of the commitment text rule: not empty, at most COMMITMENT_MAX_CHARS characters. */
 export function commitmentTextProblem(text: string): "empty" | "too_long" | null {
   const trimmed = text.trim();
   if (trimmed.length === 0) return "empty";
   if (charCount(trimmed) > COMMITMENT_MAX_CHARS) return "too_long";
   return null;
+}
+
+/**
+ * The client-side mirror of the length rules of optional texts (a tag, a note): empty is fine,
+ * `max` characters after trimming at most, counted as Rust counts them.
+ */
+export function textTooLong(text: string, max: number): boolean {
+  return charCount(text.trim()) > max;
 }
 
 export type DayPart = "morning" | "afternoon" | "evening" | "night";
@@ -94,9 +111,7 @@ export function dayPart(now: Date): DayPart {
   return "evening";
 }
 
-export const ESTIMATE_MAX_MINUTES = 480;
-
-/** The client-side mirror of the estimate rule: empty, or whole minutes from 1 to 480. */
+/** The client-side mirror of the estimate rule: empty, or whole minutes from 1 to ESTIMATE_MAX_MINUTES. */
 export function estimateProblem(minutes: number | null | undefined): "not_whole" | "out_of_range" | null {
   if (minutes === null || minutes === undefined || Number.isNaN(minutes)) return null;
   if (!Number.isInteger(minutes)) return "not_whole";
@@ -108,3 +123,6 @@ export function estimateProblem(minutes: number | null | undefined): "not_whole"
 export function estimateValue(minutes: number | null | undefined): number | null {
   return minutes === null || minutes === undefined || Number.isNaN(minutes) ? null : minutes;
 }
+
+/** What one click on "+5 min" adds; within the core's 1 to EXTEND_MAX_MINUTES. */
+export const EXTEND_STEP_MINUTES = Math.min(5, EXTEND_MAX_MINUTES);

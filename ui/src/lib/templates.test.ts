@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { Template } from "../bindings/Template";
+import { PHASE_MAX_SECS, PHASE_MIN_SECS, TEMPLATE_MAX_PHASES, TEMPLATE_NAME_MAX_CHARS } from "../bindings/limits";
 import {
+  PHASE_MAX_MINUTES,
+  PHASE_MIN_MINUTES,
   foldName,
   hasProblems,
   minutesProblem,
@@ -36,10 +39,19 @@ describe("minutes and seconds", () => {
   });
 });
 
+describe("the editor's minute range", () => {
+  it("is whole minutes from 1 to the longest phase the core accepts", () => {
+    expect(PHASE_MIN_MINUTES).toBe(1);
+    expect(minutesToSecs(PHASE_MIN_MINUTES)).toBeGreaterThanOrEqual(PHASE_MIN_SECS);
+    expect(minutesToSecs(PHASE_MAX_MINUTES)).toBeLessThanOrEqual(PHASE_MAX_SECS);
+    expect(minutesToSecs(PHASE_MAX_MINUTES + 1)).toBeGreaterThan(PHASE_MAX_SECS);
+  });
+});
+
 describe("minutesProblem", () => {
-  it("accepts whole minutes from 1 to 480", () => {
+  it("accepts whole minutes from 1 to the maximum", () => {
     expect(minutesProblem(1)).toBeNull();
-    expect(minutesProblem(480)).toBeNull();
+    expect(minutesProblem(PHASE_MAX_MINUTES)).toBeNull();
   });
   it("refuses empty, fractional and out-of-range entries", () => {
     expect(minutesProblem(null)).toBe("empty");
@@ -48,7 +60,7 @@ describe("minutesProblem", () => {
     expect(minutesProblem(2.5)).toBe("not_whole");
     expect(minutesProblem(0)).toBe("too_short");
     expect(minutesProblem(-5)).toBe("too_short");
-    expect(minutesProblem(481)).toBe("too_long");
+    expect(minutesProblem(PHASE_MAX_MINUTES + 1)).toBe("too_long");
     expect(minutesProblem(1800)).toBe("too_long");
   });
 });
@@ -77,13 +89,15 @@ describe("rows keep exact seconds until the person changes them", () => {
 });
 
 describe("nameProblem", () => {
-  it("wants 1 to 60 characters after trimming", () => {
+  const max = TEMPLATE_NAME_MAX_CHARS;
+  it("wants 1 to the core's maximum of characters after trimming", () => {
     expect(nameProblem("   ", [])).toBe("empty");
-    expect(nameProblem("x".repeat(60), [])).toBeNull();
-    expect(nameProblem("x".repeat(61), [])).toBe("too_long");
-    expect(nameProblem(` ${"x".repeat(60)} `, [])).toBeNull();
+    expect(nameProblem("x".repeat(max), [])).toBeNull();
+    expect(nameProblem("x".repeat(max + 1), [])).toBe("too_long");
+    expect(nameProblem(` ${"x".repeat(max)} `, [])).toBeNull();
     // characters as Rust counts them
-    expect(nameProblem("🙂".repeat(60), [])).toBeNull();
+    expect(nameProblem("🙂".repeat(max), [])).toBeNull();
+    expect(nameProblem("🙂".repeat(max + 1), [])).toBe("too_long");
   });
   it("wants a unique name, ignoring ASCII case like SQLite's NOCASE", () => {
     expect(nameProblem("pomodoro", ["Pomodoro"])).toBe("taken");
@@ -109,10 +123,10 @@ describe("shapeProblem", () => {
     expect(shapeProblem(kinds("commitment focus break"))).toBe("shape");
     expect(shapeProblem(kinds("commitment closing focus closing"))).toBe("shape");
   });
-  it("allows at most 41 phases", () => {
-    const ok = ["commitment", ...Array<string>(39).fill("focus"), "closing"].join(" ");
+  it("allows at most the core's number of phases", () => {
+    const ok = ["commitment", ...Array<string>(TEMPLATE_MAX_PHASES - 2).fill("focus"), "closing"].join(" ");
     expect(shapeProblem(kinds(ok))).toBeNull();
-    const tooMany = ["commitment", ...Array<string>(40).fill("focus"), "closing"].join(" ");
+    const tooMany = ["commitment", ...Array<string>(TEMPLATE_MAX_PHASES - 1).fill("focus"), "closing"].join(" ");
     expect(shapeProblem(kinds(tooMany))).toBe("too_many");
   });
 });

@@ -5,13 +5,16 @@ import type { PhaseKind } from "../bindings/PhaseKind";
 import type { PlannedPhase } from "../bindings/PlannedPhase";
 import type { Template } from "../bindings/Template";
 import type { TemplateDraft } from "../bindings/TemplateDraft";
+import { PHASE_MAX_SECS, PHASE_MIN_SECS, TEMPLATE_MAX_PHASES, TEMPLATE_NAME_MAX_CHARS } from "../bindings/limits";
 
-export const TEMPLATE_NAME_MAX_CHARS = 60;
-/** The editor offers whole minutes: 1 minute to 8 hours. */
-export const PHASE_MIN_MINUTES = 1;
-export const PHASE_MAX_MINUTES = 8 * 60;
-/** Most phases in one template (commitment + closing + 39 in between). */
-export const TEMPLATE_MAX_PHASES = 41;
+// The core's limits, generated from crates/core/src/limits.rs.
+export { TEMPLATE_MAX_PHASES, TEMPLATE_NAME_MAX_CHARS };
+/**
+ * The editor offers whole minutes: from 1 minute (the core allows seconds, which only tests
+ * use) to the longest whole number of minutes the core allows.
+ */
+export const PHASE_MIN_MINUTES = Math.max(1, Math.ceil(PHASE_MIN_SECS / 60));
+export const PHASE_MAX_MINUTES = Math.floor(PHASE_MAX_SECS / 60);
 export const DEFAULT_MINUTES: Record<PhaseKind, number> = { commitment: 10, focus: 25, break: 5, closing: 10 };
 
 /** Seconds as the whole minutes shown in the editor, rounded up (3 s → 1, 90 s → 2). */

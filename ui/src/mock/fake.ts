@@ -14,6 +14,14 @@ import type { SessionView } from "../bindings/SessionView";
 import type { StepState } from "../bindings/StepState";
 import type { Template } from "../bindings/Template";
 import type { TemplateDraft } from "../bindings/TemplateDraft";
+import {
+  COMMITMENT_MAX_CHARS,
+  ESTIMATE_MAX_MINUTES,
+  PHASE_MAX_SECS,
+  PHASE_MIN_SECS,
+  TEMPLATE_MAX_PHASES,
+  TEMPLATE_NAME_MAX_CHARS,
+} from "../bindings/limits";
 
 const MIN = 60;
 const p = (kind: PhaseKind, minutes: number): PlannedPhase => ({ kind, durationSecs: minutes * MIN });
@@ -48,37 +56,37 @@ export const TEMPLATES: Template[] = [
 const messages: Record<Language, Record<string, string>> = {
   en: {
     empty: "Please write what you will work on.",
-    tooLong: "A commitment can be at most 500 characters long.",
+    tooLong: `A commitment can be at most ${COMMITMENT_MAX_CHARS} characters long.`,
     noSession: "No session is running.",
     wrongState: "That is not possible in this phase.",
     outcomeMissing: "Give every commitment an outcome: done, partly or not done.",
     nameEmpty: "Give the template a name.",
-    nameTooLong: "A template name can have at most 60 characters.",
+    nameTooLong: `A template name can have at most ${TEMPLATE_NAME_MAX_CHARS} characters.`,
     nameTaken: "A template with this name exists already.",
     shape: "A template starts with a commitment round, ends with a closing round and has at least one focus block in between.",
-    tooMany: "A template has at most 41 phases.",
+    tooMany: `A template has at most ${TEMPLATE_MAX_PHASES} phases.`,
     phaseZero: "Phase {position} needs a duration.",
-    phaseTooLong: "Phase {position} would be longer than 8 hours.",
+    phaseTooLong: `Phase {position} would be longer than ${PHASE_MAX_SECS / 3600} hours.`,
     builtin: "Built-in templates can be changed but not deleted.",
     noTemplate: "This template no longer exists.",
-    estimate: "An estimate is 1 to 480 minutes.",
+    estimate: `An estimate is 1 to ${ESTIMATE_MAX_MINUTES} minutes.`,
   },
   de: {
     empty: "Bitte schreib, woran du arbeiten wirst.",
-    tooLong: "Ein Commitment darf höchstens 500 Zeichen lang sein.",
+    tooLong: `Ein Commitment darf höchstens ${COMMITMENT_MAX_CHARS} Zeichen lang sein.`,
     noSession: "Es läuft keine Session.",
     wrongState: "Das geht in dieser Phase nicht.",
     outcomeMissing: "Gib jedem Commitment ein Ergebnis: erledigt, teilweise oder nicht erledigt.",
     nameEmpty: "Gib der Vorlage einen Namen.",
-    nameTooLong: "Ein Vorlagenname darf höchstens 60 Zeichen haben.",
+    nameTooLong: `Ein Vorlagenname darf höchstens ${TEMPLATE_NAME_MAX_CHARS} Zeichen haben.`,
     nameTaken: "Eine Vorlage mit diesem Namen gibt es schon.",
     shape: "Eine Vorlage beginnt mit einer Commitment-Runde, endet mit einer Abschlussrunde und hat dazwischen mindestens einen Fokus-Block.",
-    tooMany: "Eine Vorlage hat höchstens 41 Phasen.",
+    tooMany: `Eine Vorlage hat höchstens ${TEMPLATE_MAX_PHASES} Phasen.`,
     phaseZero: "Phase {position} braucht eine Dauer.",
-    phaseTooLong: "Phase {position} wäre länger als 8 Stunden.",
+    phaseTooLong: `Phase {position} wäre länger als ${PHASE_MAX_SECS / 3600} Stunden.`,
     builtin: "Eingebaute Vorlagen kannst du ändern, aber nicht löschen.",
     noTemplate: "Diese Vorlage gibt es nicht mehr.",
-    estimate: "Eine Schätzung liegt zwischen 1 und 480 Minuten.",
+    estimate: `Eine Schätzung liegt zwischen 1 und ${ESTIMATE_MAX_MINUTES} Minuten.`,
   },
 };
 
@@ -125,9 +133,9 @@ export class FakeBackend {
   saveTemplate(draft: TemplateDraft): Template {
     const name = draft.name.trim();
     if (!name) throw this.error("invalid_input", "nameEmpty");
-    if ([...name].length > 60) throw this.error("invalid_input", "nameTooLong");
+    if ([...name].length > TEMPLATE_NAME_MAX_CHARS) throw this.error("invalid_input", "nameTooLong");
     const phases = draft.phases;
-    if (phases.length > 41) throw this.error("invalid_input", "tooMany");
+    if (phases.length > TEMPLATE_MAX_PHASES) throw this.error("invalid_input", "tooMany");
     const middle = phases.slice(1, -1);
     const shapeOk =
       phases.length >= 3 &&
@@ -137,8 +145,8 @@ export class FakeBackend {
       middle.some((x) => x.kind === "focus");
     if (!shapeOk) throw this.error("invalid_input", "shape");
     phases.forEach((x, i) => {
-      if (x.durationSecs < 1) throw this.error("invalid_input", "phaseZero", i + 1);
-      if (x.durationSecs > 8 * 3600) throw this.error("invalid_input", "phaseTooLong", i + 1);
+      if (x.durationSecs < PHASE_MIN_SECS) throw this.error("invalid_input", "phaseZero", i + 1);
+      if (x.durationSecs > PHASE_MAX_SECS) throw this.error("invalid_input", "phaseTooLong", i + 1);
     });
     const fold = (n: string) => n.replace(/[A-Z]/g, (c) => c.toLowerCase());
     if (TEMPLATES.some((x) => x.id !== draft.id && fold(x.name) === fold(name))) {
@@ -279,9 +287,9 @@ export class FakeBackend {
   checkText(draft: CommitmentDraft): void {
     const text = draft.text.trim();
     if (!text) throw this.error("invalid_input", "empty");
-    if ([...text].length > 500) throw this.error("invalid_input", "tooLong");
+    if ([...text].length > COMMITMENT_MAX_CHARS) throw this.error("invalid_input", "tooLong");
     const est = draft.estimateMinutes;
-    if (est !== null && (!Number.isInteger(est) || est < 1 || est > 480)) throw this.error("invalid_input", "estimate");
+    if (est !== null && (!Number.isInteger(est) || est < 1 || est > ESTIMATE_MAX_MINUTES)) throw this.error("invalid_input", "estimate");
   }
 
   handle(cmd: string, args: Record<string, unknown>): unknown {
