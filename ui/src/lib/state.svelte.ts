@@ -11,7 +11,7 @@ import * as api from "./api";
 import { setLanguage, t, tn, type MessageKey, i18n } from "./i18n.svelte";
 import { minutesLabel, startOfLocalDay } from "./format";
 
-export type View = "home" | "history" | "template";
+export type View = "home" | "history" | "template" | "settings";
 
 /** What the template editor edits: an existing template, or a new one (`template` null). */
 export interface TemplateEditing {

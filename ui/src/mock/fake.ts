@@ -11,6 +11,7 @@ import type { PhaseKind } from "../bindings/PhaseKind";
 import type { PlannedPhase } from "../bindings/PlannedPhase";
 import type { SessionSummary } from "../bindings/SessionSummary";
 import type { SessionView } from "../bindings/SessionView";
+import type { SleepMode } from "../bindings/SleepMode";
 import type { StepState } from "../bindings/StepState";
 import type { Template } from "../bindings/Template";
 import type { TemplateDraft } from "../bindings/TemplateDraft";
@@ -69,6 +70,8 @@ const messages: Record<Language, Record<string, string>> = {
     phaseTooLong: `Phase {position} would be longer than ${PHASE_MAX_SECS / 3600} hours.`,
     builtin: "Built-in templates can be changed but not deleted.",
     noTemplate: "This template no longer exists.",
+    sleepMode: "Unknown sleep behaviour.",
+    storage: "Could not save the setting: the database is locked.",
     estimate: `An estimate is 1 to ${ESTIMATE_MAX_MINUTES} minutes.`,
   },
   de: {
@@ -86,6 +89,8 @@ const messages: Record<Language, Record<string, string>> = {
     phaseTooLong: `Phase {position} wäre länger als ${PHASE_MAX_SECS / 3600} Stunden.`,
     builtin: "Eingebaute Vorlagen kannst du ändern, aber nicht löschen.",
     noTemplate: "Diese Vorlage gibt es nicht mehr.",
+    sleepMode: "Unbekanntes Verhalten beim Schlafen.",
+    storage: "Die Einstellung konnte nicht gespeichert werden: Die Datenbank ist gesperrt.",
     estimate: `Eine Schätzung liegt zwischen 1 und ${ESTIMATE_MAX_MINUTES} Minuten.`,
   },
 };
@@ -118,6 +123,9 @@ export class FakeBackend {
   live: Live | null = null;
   history: SessionSummary[] = [];
   suggestions: CarryOverSuggestion[] = [];
+  sleepMode: SleepMode = "keep_wall_clock";
+  /** make `set_sleep_mode` fail (to see the error) */
+  failSettings = false;
   #timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(lang: Language) {
@@ -436,6 +444,15 @@ export class FakeBackend {
       case "list_sessions": {
         const since = args.since ? Date.parse(args.since as string) : -Infinity;
         return this.history.filter((s) => Date.parse(s.startedAt) >= since).slice(0, args.limit as number);
+      }
+      case "settings":
+        return { sleepMode: this.sleepMode };
+      case "set_sleep_mode": {
+        const mode = args.mode;
+        if (mode !== "keep_wall_clock" && mode !== "pause_while_asleep") throw this.error("invalid_input", "sleepMode");
+        if (this.failSettings) throw this.error("storage", "storage");
+        this.sleepMode = mode;
+        return { sleepMode: this.sleepMode };
       }
       case "ui_ready":
         return null;

@@ -2,6 +2,9 @@
 // state: home | home-empty | fast | commitment | focus | paused | break | closing | history | history-empty
 //        | template (&template=<name>, default "Deep work") | template-new | fast-edit (seconds-long phases)
 //          with &name=<new name> and &step=save|invalid|delete|delete-confirm|esc
+//        | settings (&sleep=pause_while_asleep starts from that value; &focus=<test id> focuses a control)
+//        | settings-saved (one change made)
+//        | settings-error (the change is refused)
 import { mockIPC } from "@tauri-apps/api/mocks";
 import type { Commitment } from "../bindings/Commitment";
 import type { Language } from "../bindings/Language";
@@ -159,6 +162,12 @@ switch (state) {
     fake.live!.focusBefore = 100 * 60;
     fake.live!.commitments[0]!.outcome = "done";
     break;
+  case "settings":
+  case "settings-saved":
+  case "settings-error":
+    if (params.get("sleep") === "pause_while_asleep") fake.sleepMode = "pause_while_asleep";
+    fake.failSettings = state === "settings-error";
+    break;
   case "history":
     fake.history = [0, 1, 2, 3, 4].map((i) => pastSession(i * 2, 9 + i, i));
     break;
@@ -200,6 +209,17 @@ if (state === "template" || state === "template-new" || state === "fast-edit") {
       setValue(document.querySelector<HTMLInputElement>('[data-testid="template-name"]') ?? undefined, "Pomodoro");
       setValue(document.querySelectorAll<HTMLInputElement>('.editor input[type="number"]')[1], "0");
     }
+  });
+}
+
+if (state.startsWith("settings")) {
+  clickWhenThere("nav-settings", () => {
+    // &focus=<test id>: show that control's keyboard focus
+    const focus = params.get("focus");
+    if (focus) setTimeout(() => document.querySelector<HTMLElement>(`[data-testid="${CSS.escape(focus)}"]`)?.focus(), 100);
+    if (state === "settings") return;
+    const other = fake.sleepMode === "keep_wall_clock" ? "pause_while_asleep" : "keep_wall_clock";
+    clickWhenThere(`sleep-mode-${other}`);
   });
 }
 
