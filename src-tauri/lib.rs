@@ -11,7 +11,6 @@ mod notifier;
 mod sleep;
 mod state;
 mod ticker;
-mod webview;
 
 use std::time::Instant;
 use tauri::Manager;
@@ -54,9 +53,6 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> t
             commands::ui_ready,
         ])
         .setup(|app| {
-            if let Some(window) = app.get_webview_window("main") {
-                webview::calm_rendering(&window);
-            }
             // Start with the window hidden (the idle-CPU benchmark; later: start in the tray).
             if std::env::var_os("WORKTOGETHER_HIDDEN").is_some()
                 && let Some(window) = app.get_webview_window("main")
