@@ -11,6 +11,7 @@ mod notifier;
 mod sleep;
 mod state;
 mod ticker;
+mod webview;
 
 use std::time::Instant;
 use tauri::Manager;
@@ -53,6 +54,9 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> t
             commands::ui_ready,
         ])
         .setup(|app| {
+            if let Some(window) = app.get_webview_window("main") {
+                webview::calm_rendering(&window);
+            }
             // Start with the window hidden (the idle-CPU benchmark; later: start in the tray).
             if std::env::var_os("WORKTOGETHER_HIDDEN").is_some()
                 && let Some(window) = app.get_webview_window("main")
