@@ -1,5 +1,5 @@
-//! The shell's strings (notifications, error messages) from the German and English
-//! catalogs in `locales/`, which the UI shares.
+//! The shell's strings (notifications, error messages) from the one German and one English
+//! catalog in `locales/`, which the UI reads too.
 
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -35,8 +35,8 @@ pub struct Catalog {
 impl Catalog {
     pub fn new(language: Language) -> Self {
         let source = match language {
-            Language::De => include_str!("../locales/de/app.json"),
-            Language::En => include_str!("../locales/en/app.json"),
+            Language::De => include_str!("../locales/de.json"),
+            Language::En => include_str!("../locales/en.json"),
         };
         let strings = serde_json::from_str(source).expect("the bundled catalog is valid JSON (tested)");
         Self { language, strings }

@@ -135,7 +135,7 @@ fn run(ctx: &TestCtx, app: &App, notify_from: u64) -> Result<()> {
     for text in COMMITMENTS {
         ensure!(sessions[0].contains(text), "the history entry should show the commitment {text:?}: {:?}", sessions[0]);
     }
-    // The outcomes in the UI's English words (locales/en/ui.json: outcome.done, outcome.partly),
+    // The outcomes in the UI's English words (locales/en.json: outcome.done, outcome.partly),
     // and in list_sessions, where the history gets them from.
     for word in ["Done", "Partly"] {
         ensure!(

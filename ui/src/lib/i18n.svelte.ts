@@ -1,6 +1,6 @@
-// The UI's catalogs (locales/{en,de}/ui.json) and the current language.
-import en from "../../../locales/en/ui.json";
-import de from "../../../locales/de/ui.json";
+// The catalogs (locales/{en,de}.json, shared with the Rust shell) and the current language.
+import en from "../../../locales/en.json";
+import de from "../../../locales/de.json";
 import type { Language } from "../bindings/Language";
 
 export type MessageKey = keyof typeof en;
