@@ -11,8 +11,8 @@ use tauri::{AppHandle, Runtime, State};
 use ts_rs::TS;
 use uuid::Uuid;
 use worktogether_core::{
-    CarryOverSuggestion, ClosingReport, CommitmentDraft, SessionSummary, SessionView, SleepMode, Template,
-    TemplateDraft, Timestamp,
+    CarryOverSuggestion, ClosingReport, CommitmentDraft, SessionSummary, SessionView, Template, TemplateDraft,
+    Timestamp,
 };
 
 type Result<T> = std::result::Result<T, ApiError>;
@@ -33,7 +33,7 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         data_dir: state.data_dir.display().to_string(),
         database_path: state.database_path.display().to_string(),
-        language: state.catalog.language(),
+        language: state.catalog().language(),
     }
 }
 
@@ -58,10 +58,7 @@ pub async fn start_session<R: Runtime>(
     state: State<'_, AppState>,
     template_id: Uuid,
 ) -> Result<SessionView> {
-    let view = state
-        .write_then(|s, now| s.start_session(template_id, now), |view| emit(&app, UiEvent::Session(Some(view))))?;
-    state.ticker.notify_one();
-    Ok(view)
+    state.start_session(&app, template_id)
 }
 
 #[tauri::command]
@@ -176,27 +173,6 @@ pub async fn close_session<R: Runtime>(
     report: ClosingReport,
 ) -> Result<SessionSummary> {
     state.write_then(|s, now| s.close_session(report, now), |_| emit(&app, UiEvent::Session(None)))
-}
-
-/// The settings the app has so far; the full settings screen comes later.
-#[derive(Debug, Clone, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-#[ts(export)]
-pub struct Settings {
-    pub sleep_mode: SleepMode,
-}
-
-#[tauri::command]
-pub async fn settings(state: State<'_, AppState>) -> Result<Settings> {
-    state.read(|s, _| Ok(Settings { sleep_mode: s.sleep_mode()? }))
-}
-
-#[tauri::command]
-pub async fn set_sleep_mode(state: State<'_, AppState>, mode: SleepMode) -> Result<Settings> {
-    state.write(|s, _| {
-        s.set_sleep_mode(mode)?;
-        Ok(Settings { sleep_mode: s.sleep_mode()? })
-    })
 }
 
 #[tauri::command]

@@ -21,4 +21,9 @@ impl ApiError {
         let (key, args) = err.message_key();
         Self { code: err.code(), message: catalog.t(key, &args) }
     }
+
+    /// A refusal the shell itself makes (e.g. a shortcut the desktop cannot register).
+    pub fn invalid(catalog: &Catalog, key: &str, args: &[(&str, String)]) -> Self {
+        Self { code: ErrorCode::InvalidInput, message: catalog.t(key, args) }
+    }
 }

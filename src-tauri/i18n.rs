@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use ts_rs::TS;
+use worktogether_core::LanguageChoice;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
@@ -24,6 +25,15 @@ impl Language {
 
     pub fn detect() -> Self {
         Self::from_locale(sys_locale::get_locale().as_deref())
+    }
+
+    /// The language the person chose, or the system's (`system`) when they left it open.
+    pub fn chosen(choice: LanguageChoice, system: Self) -> Self {
+        match choice {
+            LanguageChoice::System => system,
+            LanguageChoice::De => Self::De,
+            LanguageChoice::En => Self::En,
+        }
     }
 }
 

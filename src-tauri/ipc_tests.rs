@@ -20,7 +20,7 @@ fn harness(language: Language) -> Harness {
     let app =
         builder(mock_builder(), state).build(tauri::generate_context!()).expect("the app builds on the mock runtime");
     let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-    for name in ["session", "phase-changed"] {
+    for name in ["session", "phase-changed", "settings"] {
         let events = events.clone();
         app.listen_any(name, move |_| events.lock().expect("not poisoned").push(name.to_owned()));
     }
@@ -111,12 +111,59 @@ fn refusals_carry_a_code_and_a_message_in_the_persons_language() {
 }
 
 #[test]
-fn the_sleep_setting_is_kept_and_bad_values_are_refused() {
+fn settings_are_kept_take_effect_at_once_and_bad_values_are_refused() {
     let h = harness(Language::En);
-    assert_eq!(h.ok("settings", json!({})), json!({ "sleepMode": "keep_wall_clock" }), "the default");
-    let saved = h.ok("set_sleep_mode", json!({ "mode": "pause_while_asleep" }));
-    assert_eq!(saved["sleepMode"], "pause_while_asleep");
-    assert_eq!(h.ok("settings", json!({}))["sleepMode"], "pause_while_asleep");
-    assert!(h.call("set_sleep_mode", json!({ "mode": "hibernate" })).is_err(), "unknown modes are refused");
-    assert_eq!(h.ok("settings", json!({}))["sleepMode"], "pause_while_asleep", "and change nothing");
+    let first = h.ok("settings", json!({}));
+    assert_eq!(first["settings"]["sleepMode"], "keep_wall_clock", "the default");
+    assert_eq!(first["settings"]["keepInTray"], true);
+    assert_eq!(first["settings"]["startAtLogin"], false);
+    assert_eq!(first["language"], "en");
+
+    let saved = h.ok("change_setting", json!({ "change": { "sleepMode": "pause_while_asleep" } }));
+    assert_eq!(saved["settings"]["sleepMode"], "pause_while_asleep");
+    assert!(h.events.lock().unwrap().contains(&"settings".to_owned()), "every window hears of the change");
+
+    let german = h.ok("change_setting", json!({ "change": { "language": "de" } }));
+    assert_eq!(german["language"], "de");
+    let err = h.call("extend_phase", json!({ "minutes": 5 })).unwrap_err();
+    assert_eq!(err["message"], "Gerade läuft keine Session.", "the shell speaks the chosen language at once");
+
+    for bad in [
+        json!({ "sleepMode": "hibernate" }),
+        json!({ "theme": "purple" }),
+        json!({ "defaultTemplate": "0190a0a0-0000-7000-8000-000000000000" }),
+        json!({ "shortcut": "x".repeat(61) }),
+        json!({ "sound": "loud" }),
+    ] {
+        assert!(h.call("change_setting", json!({ "change": bad })).is_err(), "{bad} is refused");
+    }
+    let after = h.ok("settings", json!({}));
+    assert_eq!(after["settings"]["sleepMode"], "pause_while_asleep", "refusals change nothing");
+    assert_eq!(after["settings"]["theme"], "system");
+    assert_eq!(after["settings"]["defaultTemplateId"], first["settings"]["defaultTemplateId"]);
+}
+
+#[test]
+fn actions_from_outside_the_window_run_the_ritual() {
+    use crate::actions::{SessionAction as A, TemplateChoice, apply};
+    let h = harness(Language::En);
+    let app = h._app.handle();
+    let pomodoro = h.ok("list_templates", json!({}))[1]["id"].clone();
+    h.ok("change_setting", json!({ "change": { "defaultTemplate": pomodoro } }));
+
+    let view = apply(app, A::Toggle).expect("toggle with nothing running starts the default template");
+    assert_eq!(view.template_name, "Pomodoro");
+    assert!(apply(app, A::Start { template: TemplateChoice::Default }).is_err(), "one session at a time");
+    assert_eq!(apply(app, A::Skip).unwrap().phase.unwrap().kind.as_str(), "focus");
+    assert_eq!(apply(app, A::Toggle).unwrap().status.as_str(), "paused");
+    assert_eq!(apply(app, A::Toggle).unwrap().status.as_str(), "running");
+    let err = apply(app, A::Extend { minutes: 61 }).unwrap_err();
+    assert_eq!(err.message, "You can extend a phase by 1 to 60 minutes.");
+    assert_eq!(apply(app, A::Stop).unwrap().phase.unwrap().kind.as_str(), "closing");
+    h.ok("abandon_session", json!({}));
+
+    let err = apply(app, A::Start { template: TemplateChoice::Name("Nap time".into()) }).unwrap_err();
+    assert_eq!(err.message, "There is no template called “Nap time”.");
+    let view = apply(app, A::Start { template: TemplateChoice::Name(" short BLOCK ".into()) }).unwrap();
+    assert_eq!(view.template_name, "Short block", "names match ignoring case and spaces");
 }

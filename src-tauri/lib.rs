@@ -1,6 +1,7 @@
 //! Worktogether's desktop shell: Tauri commands over the core, the ticker, notifications
 //! and events. No business rules live here.
 
+mod actions;
 mod commands;
 mod error;
 mod events;
@@ -8,6 +9,7 @@ mod i18n;
 #[cfg(test)]
 mod ipc_tests;
 mod notifier;
+mod settings;
 mod sleep;
 mod state;
 mod ticker;
@@ -49,8 +51,8 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> t
             commands::abandon_session,
             commands::close_session,
             commands::list_sessions,
-            commands::settings,
-            commands::set_sleep_mode,
+            settings::settings,
+            settings::change_setting,
             commands::ui_ready,
         ])
         .setup(|app| {

@@ -6,7 +6,7 @@ use crate::events::{UiEvent, emit};
 use crate::i18n::{Catalog, Language};
 use crate::notifier::{Notifier, phase_notice};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use tauri::{AppHandle, Runtime};
 use tokio::sync::Notify;
 use worktogether_core::store::{Applied, DATABASE_FILE};
@@ -29,7 +29,10 @@ pub fn data_dir() -> PathBuf {
 
 pub struct AppState {
     store: Mutex<Store>,
-    pub catalog: Catalog,
+    /// The person's language can change while the app runs (settings).
+    catalog: RwLock<Arc<Catalog>>,
+    /// The computer's language, for the "system" choice.
+    system_language: Language,
     pub notifier: Notifier,
     /// Wakes the ticker when a session starts or changes.
     pub ticker: Arc<Notify>,
@@ -38,14 +41,16 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn open(data_dir: &Path, language: Language) -> Result<Self, CoreError> {
+    /// Opens the store in `data_dir`; `system_language` is used unless the person chose one.
+    pub fn open(data_dir: &Path, system_language: Language) -> Result<Self, CoreError> {
         let database_path = data_dir.join(DATABASE_FILE);
         let mut store = Store::open(&database_path)?;
-        let catalog = Catalog::new(language);
+        let catalog = Catalog::new(Language::chosen(store.language_choice()?, system_language));
         store.ensure_builtin_templates(|b: Builtin| catalog.t(&format!("builtin.{}", b.key()), &[]), now())?;
         Ok(Self {
             store: Mutex::new(store),
-            catalog,
+            catalog: RwLock::new(Arc::new(catalog)),
+            system_language,
             notifier: Notifier::start(),
             ticker: Arc::new(Notify::new()),
             data_dir: data_dir.to_path_buf(),
@@ -59,8 +64,20 @@ impl AppState {
         self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// The strings in the person's current language.
+    pub fn catalog(&self) -> Arc<Catalog> {
+        self.catalog.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    }
+
+    /// Switches every string the shell produces from now on to the chosen language.
+    pub fn choose_language(&self, choice: worktogether_core::LanguageChoice) -> Language {
+        let language = Language::chosen(choice, self.system_language);
+        *self.catalog.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(Catalog::new(language));
+        language
+    }
+
     pub fn error(&self, err: &CoreError) -> ApiError {
-        ApiError::from_core(err, &self.catalog)
+        ApiError::from_core(err, &self.catalog())
     }
 
     pub fn read<T>(&self, f: impl FnOnce(&Store, Timestamp) -> Result<T, CoreError>) -> Result<T, ApiError> {
@@ -82,6 +99,18 @@ impl AppState {
         let result = f(&mut store, now()).map_err(|e| self.error(&e))?;
         after(&result);
         Ok(result)
+    }
+
+    /// Starts a session from a template: its commitment round begins.
+    pub fn start_session<R: Runtime>(
+        &self,
+        app: &AppHandle<R>,
+        template_id: uuid::Uuid,
+    ) -> Result<SessionView, ApiError> {
+        let view = self
+            .write_then(|s, now| s.start_session(template_id, now), |view| emit(app, UiEvent::Session(Some(view))))?;
+        self.ticker.notify_one();
+        Ok(view)
     }
 
     /// An operation on the session in progress: runs it, tells the UI, notifies at a
@@ -118,7 +147,7 @@ impl AppState {
         emit(app, UiEvent::Session(in_progress.then_some(&applied.view)));
         if let Some(change) = &applied.change {
             emit(app, UiEvent::PhaseChanged(change));
-            self.notifier.send(phase_notice(&self.catalog, change, &applied.view));
+            self.notifier.send(phase_notice(&self.catalog(), change, &applied.view));
         }
     }
 }

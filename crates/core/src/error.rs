@@ -80,6 +80,10 @@ pub enum CoreError {
     OutcomeMissing,
     #[error("the report names a commitment that is not in this session")]
     ForeignCommitment,
+    #[error("the shortcut is longer than {max} characters")]
+    ShortcutTooLong { max: usize },
+    #[error("no template is named {0:?}")]
+    TemplateNameUnknown(String),
     #[error("{0:?} not found")]
     NotFound(Entity),
     #[error("wrong state: {0:?}")]
@@ -95,7 +99,7 @@ pub enum CoreError {
 impl CoreError {
     pub fn code(&self) -> ErrorCode {
         match self {
-            Self::NotFound(_) => ErrorCode::NotFound,
+            Self::NotFound(_) | Self::TemplateNameUnknown(_) => ErrorCode::NotFound,
             Self::WrongState(_) => ErrorCode::WrongState,
             Self::Storage(_) | Self::Migration(_) => ErrorCode::Storage,
             Self::Corrupt(_) => ErrorCode::Internal,
@@ -129,6 +133,8 @@ impl CoreError {
             E::RatingOutOfRange => ("error.rating_out_of_range", none()),
             E::OutcomeMissing => ("error.outcome_missing", none()),
             E::ForeignCommitment => ("error.foreign_commitment", none()),
+            E::ShortcutTooLong { max } => ("error.shortcut_too_long", vec![("max", max.to_string())]),
+            E::TemplateNameUnknown(name) => ("error.template_name_unknown", vec![("name", name.clone())]),
             E::NotFound(Entity::Session) => ("error.not_found.session", none()),
             E::NotFound(Entity::Commitment) => ("error.not_found.commitment", none()),
             E::NotFound(Entity::Template) => ("error.not_found.template", none()),

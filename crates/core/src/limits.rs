@@ -19,13 +19,15 @@ pub const TEMPLATE_MAX_PHASES: usize = 41;
 pub const TEMPLATE_NAME_MAX_CHARS: usize = 60;
 /// One extension adds 1 to 60 minutes.
 pub const EXTEND_MAX_MINUTES: u32 = 60;
+/// Longest global shortcut, e.g. "CommandOrControl+Shift+Alt+F12".
+pub const SHORTCUT_MAX_CHARS: usize = 60;
 /// History pages hold at most this many sessions.
 pub const LIST_MAX: u32 = 500;
 
 /// The limits as TypeScript constants, so the UI's instant checks agree with these. Written
 /// to `ui/src/bindings/limits.ts` by a test, like the ts-rs types, and checked the same way.
 pub fn typescript() -> String {
-    let consts: [(&str, u64); 11] = [
+    let consts: [(&str, u64); 12] = [
         ("COMMITMENT_MAX_CHARS", COMMITMENT_MAX_CHARS as u64),
         ("TAG_MAX_CHARS", TAG_MAX_CHARS as u64),
         ("NOTE_MAX_CHARS", NOTE_MAX_CHARS as u64),
@@ -36,6 +38,7 @@ pub fn typescript() -> String {
         ("TEMPLATE_MAX_PHASES", TEMPLATE_MAX_PHASES as u64),
         ("TEMPLATE_NAME_MAX_CHARS", TEMPLATE_NAME_MAX_CHARS as u64),
         ("EXTEND_MAX_MINUTES", u64::from(EXTEND_MAX_MINUTES)),
+        ("SHORTCUT_MAX_CHARS", SHORTCUT_MAX_CHARS as u64),
         ("LIST_MAX", u64::from(LIST_MAX)),
     ];
     let mut out =

@@ -231,3 +231,59 @@ impl PauseKind {
         [Self::Interruption, Self::Sleep].into_iter().find(|r| r.as_str() == s)
     }
 }
+
+/// The language the person chose; `System` follows the computer's locale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum LanguageChoice {
+    #[default]
+    System,
+    De,
+    En,
+}
+
+/// Light or dark look; `System` follows the desktop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum ThemeChoice {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+/// Every setting the person can change, as the settings screen shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Settings {
+    pub language: LanguageChoice,
+    pub theme: ThemeChoice,
+    /// The template "Start session" in the tray and on the command line uses.
+    pub default_template_id: Uuid,
+    /// A short sound with each phase-change notification.
+    pub sound: bool,
+    pub start_at_login: bool,
+    /// Closing the main window keeps the app in the tray (while a session runs it always does).
+    pub keep_in_tray: bool,
+    /// The global shortcut that starts, pauses and resumes (`None`: off).
+    pub shortcut: Option<String>,
+    pub sleep_mode: crate::engine::SleepMode,
+}
+
+/// One change on the settings screen, e.g. `{ "theme": "dark" }`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum SettingChange {
+    Language(LanguageChoice),
+    Theme(ThemeChoice),
+    DefaultTemplate(Uuid),
+    Sound(bool),
+    StartAtLogin(bool),
+    KeepInTray(bool),
+    Shortcut(Option<String>),
+    SleepMode(crate::engine::SleepMode),
+}

@@ -9,4 +9,5 @@ export const PHASE_MAX_SECS = 28800;
 export const TEMPLATE_MAX_PHASES = 41;
 export const TEMPLATE_NAME_MAX_CHARS = 60;
 export const EXTEND_MAX_MINUTES = 60;
+export const SHORTCUT_MAX_CHARS = 60;
 export const LIST_MAX = 500;

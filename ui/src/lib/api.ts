@@ -9,8 +9,8 @@ import type { CommitmentDraft } from "../bindings/CommitmentDraft";
 import type { PhaseChange } from "../bindings/PhaseChange";
 import type { SessionSummary } from "../bindings/SessionSummary";
 import type { SessionView } from "../bindings/SessionView";
-import type { Settings } from "../bindings/Settings";
-import type { SleepMode } from "../bindings/SleepMode";
+import type { SettingChange } from "../bindings/SettingChange";
+import type { SettingsView } from "../bindings/SettingsView";
 import type { Template } from "../bindings/Template";
 import type { TemplateDraft } from "../bindings/TemplateDraft";
 
@@ -65,11 +65,13 @@ export const abandonSession = () => call<null>("abandon_session");
 export const closeSession = (report: ClosingReport) => call<SessionSummary>("close_session", { report });
 export const listSessions = (since: string | null, limit: number) =>
   call<SessionSummary[]>("list_sessions", { since, limit });
-export const settings = () => call<Settings>("settings");
-export const setSleepMode = (mode: SleepMode) => call<Settings>("set_sleep_mode", { mode });
+export const settings = () => call<SettingsView>("settings");
+export const changeSetting = (change: SettingChange) => call<SettingsView>("change_setting", { change });
 export const uiReady = () => call<null>("ui_ready");
 
 export const onSession = (handler: (view: SessionView | null) => void): Promise<UnlistenFn> =>
   listen<SessionView | null>("session", (e) => handler(e.payload));
 export const onPhaseChanged = (handler: (change: PhaseChange) => void): Promise<UnlistenFn> =>
   listen<PhaseChange>("phase-changed", (e) => handler(e.payload));
+export const onSettings = (handler: (view: SettingsView) => void): Promise<UnlistenFn> =>
+  listen<SettingsView>("settings", (e) => handler(e.payload));

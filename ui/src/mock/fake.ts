@@ -11,7 +11,9 @@ import type { PhaseKind } from "../bindings/PhaseKind";
 import type { PlannedPhase } from "../bindings/PlannedPhase";
 import type { SessionSummary } from "../bindings/SessionSummary";
 import type { SessionView } from "../bindings/SessionView";
-import type { SleepMode } from "../bindings/SleepMode";
+import type { SettingChange } from "../bindings/SettingChange";
+import type { Settings } from "../bindings/Settings";
+import type { SettingsView } from "../bindings/SettingsView";
 import type { StepState } from "../bindings/StepState";
 import type { Template } from "../bindings/Template";
 import type { TemplateDraft } from "../bindings/TemplateDraft";
@@ -123,13 +125,27 @@ export class FakeBackend {
   live: Live | null = null;
   history: SessionSummary[] = [];
   suggestions: CarryOverSuggestion[] = [];
-  sleepMode: SleepMode = "keep_wall_clock";
-  /** make `set_sleep_mode` fail (to see the error) */
+  settings: Settings = {
+    language: "system",
+    theme: "system",
+    defaultTemplateId: "",
+    sound: true,
+    startAtLogin: false,
+    keepInTray: true,
+    shortcut: null,
+    sleepMode: "keep_wall_clock",
+  };
+  /** make `change_setting` fail (to see the error) */
   failSettings = false;
   #timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(lang: Language) {
     this.lang = lang;
+  }
+
+  settingsView(): SettingsView {
+    const language = this.settings.language === "system" ? this.lang : this.settings.language;
+    return { settings: { ...this.settings }, language };
   }
 
   error(code: ApiError["code"], key: string, position?: number): ApiError {
@@ -446,13 +462,14 @@ export class FakeBackend {
         return this.history.filter((s) => Date.parse(s.startedAt) >= since).slice(0, args.limit as number);
       }
       case "settings":
-        return { sleepMode: this.sleepMode };
-      case "set_sleep_mode": {
-        const mode = args.mode;
-        if (mode !== "keep_wall_clock" && mode !== "pause_while_asleep") throw this.error("invalid_input", "sleepMode");
+        return this.settingsView();
+      case "change_setting": {
+        const change = args.change as SettingChange;
+        if ("sleepMode" in change && change.sleepMode !== "keep_wall_clock" && change.sleepMode !== "pause_while_asleep")
+          throw this.error("invalid_input", "sleepMode");
         if (this.failSettings) throw this.error("storage", "storage");
-        this.sleepMode = mode;
-        return { sleepMode: this.sleepMode };
+        this.settings = { ...this.settings, ...change } as Settings;
+        return this.settingsView();
       }
       case "ui_ready":
         return null;

@@ -165,7 +165,7 @@ switch (state) {
   case "settings":
   case "settings-saved":
   case "settings-error":
-    if (params.get("sleep") === "pause_while_asleep") fake.sleepMode = "pause_while_asleep";
+    if (params.get("sleep") === "pause_while_asleep") fake.settings.sleepMode = "pause_while_asleep";
     fake.failSettings = state === "settings-error";
     break;
   case "history":
@@ -218,7 +218,7 @@ if (state.startsWith("settings")) {
     const focus = params.get("focus");
     if (focus) setTimeout(() => document.querySelector<HTMLElement>(`[data-testid="${CSS.escape(focus)}"]`)?.focus(), 100);
     if (state === "settings") return;
-    const other = fake.sleepMode === "keep_wall_clock" ? "pause_while_asleep" : "keep_wall_clock";
+    const other = fake.settings.sleepMode === "keep_wall_clock" ? "pause_while_asleep" : "keep_wall_clock";
     clickWhenThere(`sleep-mode-${other}`);
   });
 }

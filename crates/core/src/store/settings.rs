@@ -1,39 +1,107 @@
-//! Settings as key/value rows.
+//! The person's settings, kept as key/value rows with JSON values. A value that is missing
+//! or unreadable (an older or newer app wrote it) reads as its default, so a settings row
+//! can never keep the app from starting.
 
 use super::Store;
 use crate::engine::SleepMode;
-use crate::error::Result;
-use rusqlite::OptionalExtension;
+use crate::error::{CoreError, Entity, Result};
+use crate::limits::SHORTCUT_MAX_CHARS;
+use crate::model::{LanguageChoice, SettingChange, Settings, Template, ThemeChoice};
+use rusqlite::{Connection, OptionalExtension};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
 
+const LANGUAGE: &str = "language";
+const THEME: &str = "theme";
+const DEFAULT_TEMPLATE: &str = "default_template";
+const SOUND: &str = "sound";
+const START_AT_LOGIN: &str = "start_at_login";
+const KEEP_IN_TRAY: &str = "keep_in_tray";
+const SHORTCUT: &str = "shortcut";
 const SLEEP_MODE: &str = "sleep_mode";
 
+fn get<T: DeserializeOwned>(conn: &Connection, key: &str) -> Result<Option<T>> {
+    let raw: Option<String> =
+        conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?;
+    // Older versions stored the sleep mode as a bare word; JSON strings are quoted.
+    Ok(raw.and_then(|raw| serde_json::from_str(&raw).or_else(|_| serde_json::from_value(raw.into())).ok()))
+}
+
+fn set<T: Serialize>(conn: &Connection, key: &str, value: &T) -> Result<()> {
+    let value = serde_json::to_string(value).expect("settings values always serialize");
+    conn.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, &value],
+    )?;
+    Ok(())
+}
+
 impl Store {
-    pub fn setting(&self, key: &str) -> Result<Option<String>> {
-        Ok(self.conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    /// Every setting, with defaults for those never changed.
+    pub fn settings(&self) -> Result<Settings> {
+        let c = &self.conn;
+        Ok(Settings {
+            language: get(c, LANGUAGE)?.unwrap_or_default(),
+            theme: get(c, THEME)?.unwrap_or_default(),
+            default_template_id: self.default_template()?.id,
+            sound: get(c, SOUND)?.unwrap_or(true),
+            start_at_login: get(c, START_AT_LOGIN)?.unwrap_or(false),
+            keep_in_tray: get(c, KEEP_IN_TRAY)?.unwrap_or(true),
+            shortcut: get::<Option<String>>(c, SHORTCUT)?.flatten(),
+            sleep_mode: get(c, SLEEP_MODE)?.unwrap_or_default(),
+        })
     }
 
-    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO settings (key, value) VALUES (?1, ?2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [key, value],
-        )?;
-        Ok(())
+    /// Checks and stores one change; a refused change stores nothing.
+    pub fn change_setting(&mut self, change: SettingChange) -> Result<Settings> {
+        let c = &self.conn;
+        match change {
+            SettingChange::Language(v) => set(c, LANGUAGE, &v)?,
+            SettingChange::Theme(v) => set(c, THEME, &v)?,
+            SettingChange::DefaultTemplate(id) => {
+                super::templates::get(c, id)?;
+                set(c, DEFAULT_TEMPLATE, &id)?;
+            }
+            SettingChange::Sound(v) => set(c, SOUND, &v)?,
+            SettingChange::StartAtLogin(v) => set(c, START_AT_LOGIN, &v)?,
+            SettingChange::KeepInTray(v) => set(c, KEEP_IN_TRAY, &v)?,
+            SettingChange::Shortcut(v) => {
+                let v = v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+                if let Some(s) = &v
+                    && s.chars().count() > SHORTCUT_MAX_CHARS
+                {
+                    return Err(CoreError::ShortcutTooLong { max: SHORTCUT_MAX_CHARS });
+                }
+                set(c, SHORTCUT, &v)?;
+            }
+            SettingChange::SleepMode(v) => set(c, SLEEP_MODE, &v)?,
+        }
+        self.settings()
+    }
+
+    /// The template "Start session" uses: the chosen one, or the first in the list (the
+    /// built-in Worktogether) when none was chosen or the chosen one was deleted.
+    pub fn default_template(&self) -> Result<Template> {
+        if let Some(id) = get::<Uuid>(&self.conn, DEFAULT_TEMPLATE)?
+            && let Ok(template) = self.template(id)
+        {
+            return Ok(template);
+        }
+        self.list_templates()?.into_iter().next().ok_or(CoreError::NotFound(Entity::Template))
     }
 
     /// What a sleep of the computer does to a running session.
     pub fn sleep_mode(&self) -> Result<SleepMode> {
-        Ok(match self.setting(SLEEP_MODE)?.as_deref() {
-            Some("pause_while_asleep") => SleepMode::PauseWhileAsleep,
-            _ => SleepMode::KeepWallClock,
-        })
+        Ok(get(&self.conn, SLEEP_MODE)?.unwrap_or_default())
     }
 
-    pub fn set_sleep_mode(&self, mode: SleepMode) -> Result<()> {
-        let value = match mode {
-            SleepMode::KeepWallClock => "keep_wall_clock",
-            SleepMode::PauseWhileAsleep => "pause_while_asleep",
-        };
-        self.set_setting(SLEEP_MODE, value)
+    pub fn language_choice(&self) -> Result<LanguageChoice> {
+        Ok(get(&self.conn, LANGUAGE)?.unwrap_or_default())
+    }
+
+    pub fn theme_choice(&self) -> Result<ThemeChoice> {
+        Ok(get(&self.conn, THEME)?.unwrap_or_default())
     }
 }

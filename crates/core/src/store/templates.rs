@@ -77,6 +77,15 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The template with this name, ignoring case (the command line's `--template NAME`).
+    pub fn template_named(&self, name: &str) -> Result<Template> {
+        let wanted = name.trim().to_lowercase();
+        self.list_templates()?
+            .into_iter()
+            .find(|t| t.name.to_lowercase() == wanted)
+            .ok_or_else(|| CoreError::TemplateNameUnknown(name.trim().to_owned()))
+    }
+
     pub fn template(&self, id: Uuid) -> Result<Template> {
         get(&self.conn, id)
     }
