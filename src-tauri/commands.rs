@@ -203,7 +203,10 @@ pub async fn open_data_folder<R: Runtime>(app: AppHandle<R>, state: State<'_, Ap
 /// The UI's first screen is interactive. With `WORKTOGETHER_EXIT_WHEN_READY` set (the
 /// start-up benchmark), the app prints the time since launch and quits.
 #[tauri::command]
-pub fn ui_ready<R: Runtime>(app: AppHandle<R>, started: State<'_, crate::Started>) {
+pub fn ui_ready<R: Runtime>(app: AppHandle<R>, window: tauri::Window<R>, started: State<'_, crate::Started>) {
+    if window.label() != crate::windows::MAIN {
+        return; // a compact ritual window, opened long after the start
+    }
     let elapsed = started.0.elapsed();
     log::info!("first screen ready after {elapsed:?}");
     if std::env::var_os("WORKTOGETHER_EXIT_WHEN_READY").is_some() {

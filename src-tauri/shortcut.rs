@@ -46,9 +46,19 @@ pub fn supported<R: Runtime>(app: &AppHandle<R>) -> bool {
     app.try_state::<GlobalShortcut<R>>().is_some()
 }
 
-/// Checks a shortcut as the person typed it ("Ctrl+Alt+W").
+/// Checks a shortcut as the person typed it ("Ctrl+Alt+W", or with German key names as
+/// printed on German keyboards: "Strg+Umschalt+W").
 pub fn parse(text: &str) -> Result<Shortcut, Refusal> {
-    text.trim().parse().map_err(|_| Refusal::Invalid)
+    let english: Vec<&str> = text
+        .trim()
+        .split('+')
+        .map(|token| match token.trim().to_lowercase().as_str() {
+            "strg" => "Ctrl",
+            "umschalt" | "umsch" | "hochstellen" => "Shift",
+            _ => token,
+        })
+        .collect();
+    english.join("+").parse().map_err(|_| Refusal::Invalid)
 }
 
 /// Swaps the registered shortcut for `new` (`None`: none). On a refusal the old one stays.
@@ -104,6 +114,7 @@ mod tests {
     fn shortcuts_are_read_as_people_write_them() {
         assert!(parse("Ctrl+Alt+W").is_ok());
         assert!(parse(" CommandOrControl+Shift+F12 ").is_ok());
+        assert_eq!(parse("Strg+Umschalt+W").unwrap(), parse("Ctrl+Shift+W").unwrap(), "German key names");
         assert_eq!(parse("Ctrl+Alt+").unwrap_err(), Refusal::Invalid);
         assert_eq!(parse("Ctrl+W+Alt").unwrap_err(), Refusal::Invalid, "the key comes last");
         assert_eq!(parse("Hyper+Banana").unwrap_err(), Refusal::Invalid);

@@ -121,6 +121,7 @@ impl AppState {
         let view = self
             .write_then(|s, now| s.start_session(template_id, now), |view| emit(app, UiEvent::Session(Some(view))))?;
         self.ticker.notify_one();
+        self.tray_wake.notify_one();
         Ok(view)
     }
 

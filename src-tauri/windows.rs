@@ -36,7 +36,7 @@ impl Compact {
 
     fn size(self) -> (f64, f64) {
         match self {
-            Self::Commitment => (440.0, 560.0),
+            Self::Commitment => (440.0, 600.0),
             Self::Closing => (480.0, 620.0),
         }
     }

@@ -119,9 +119,11 @@ async fn keep_current<R: Runtime>(app: AppHandle<R>) {
                 let model = tray_model(&state.catalog(), session.as_ref(), &templates, default.as_ref());
                 let look = look(session.as_ref());
                 if shown.as_ref() != Some(&(model.clone(), look)) {
+                    log::debug!("tray: showing {look:?}, title {:?}", model.title);
                     if let Err(e) = show(&app, &tray, &model, look) {
                         log::warn!("could not update the tray: {e}");
                     }
+                    log::debug!("tray: shown");
                     shown = Some((model, look));
                 }
                 until_next_minute(session.as_ref())

@@ -29,6 +29,8 @@ export interface TemplateEditing {
   template: Template | null;
   /** the names of all other templates, for the client-side uniqueness check */
   otherNames: string[];
+  /** where the editor goes back to (home unless opened from the settings) */
+  returnTo?: View;
 }
 
 export const app = $state<{
