@@ -380,3 +380,92 @@ async fn a_vanished_member_shows_as_away_and_sigterm_closes_streams() {
     .unwrap();
     assert!(closed.is_transient(), "the client will reconnect: {closed}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_hour_offline_then_back_everything_arrives_once_in_order() {
+    use std::sync::{Arc, Mutex};
+    use worktogether_core::store::outbox::RoomMembership;
+    use worktogether_sync::{Outbox, RoomWrite, room_view};
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut process = ServerProcess::start(&dir.path().join("rooms.sqlite3"), None);
+    let server = RoomServer::new(&process.address()).unwrap();
+    let clients = room(&server, 1).await;
+    let (host, member) = (clients[0].member.clone(), clients[1].member.clone());
+    let session =
+        host.start_session(&plan(&[(PhaseKind::Commitment, 3600), (PhaseKind::Closing, 600)]), &key()).await.unwrap();
+
+    // The member's app: its own SQLite store with the membership and the room last seen.
+    let app_db = worktogether_core::Store::open(&dir.path().join("app.sqlite3")).unwrap();
+    let now = chrono::Utc::now();
+    app_db
+        .save_room_membership(&RoomMembership {
+            id: member.member_id,
+            server: server.address().into(),
+            room_code: member.code.clone(),
+            display_name: "Member 0".into(),
+            token: member.token.clone(),
+            joined_at: now,
+        })
+        .unwrap();
+    let state = member.state().await.unwrap();
+    room_view::remember(&app_db, member.member_id, &state, now).unwrap();
+    let store = Arc::new(Mutex::new(app_db));
+    let outbox = Outbox::new(store.clone());
+
+    process.kill_9();
+    let texts: Vec<String> = (0..5).map(|i| format!("Offline commitment {i}")).collect();
+    for text in &texts {
+        outbox
+            .enqueue(member.member_id, &RoomWrite::PublishCommitment { session: session.id, text: text.clone() }, now)
+            .unwrap();
+    }
+    outbox.enqueue(member.member_id, &RoomWrite::Presence(Presence::Focusing), now).unwrap();
+    // Offline, the room last seen is still there to show.
+    let offline = room_view::last_seen(&store.lock().unwrap(), member.member_id).unwrap().unwrap();
+    assert_eq!(offline, state);
+
+    // An hour of retries on a simulated clock: each attempt fails, nothing is lost.
+    let mut clock = now;
+    let mut attempts = 0;
+    while clock < now + chrono::Duration::hours(1) {
+        let flushed = outbox.flush(&member, clock).await.unwrap();
+        assert_eq!(flushed.sent, 0);
+        let (next, error) = flushed.waiting.expect("still waiting");
+        if let Some(e) = error {
+            assert!(matches!(e, SyncError::Unreachable { .. }), "{e}");
+            attempts += 1;
+        }
+        clock = next;
+    }
+    assert!((5..=30).contains(&attempts), "backing off, not hammering: {attempts} attempts in an hour");
+    assert_eq!(store.lock().unwrap().pending_room_writes(member.member_id).unwrap(), 6);
+
+    // The first write reached the server once before, but its answer was lost.
+    process.restart();
+    let head = store.lock().unwrap().next_room_write(member.member_id).unwrap().unwrap();
+    let body: serde_json::Value = serde_json::from_str(head.body.as_deref().unwrap()).unwrap();
+    member.write::<serde_json::Value>(reqwest_post(), &head.path, &head.idempotency_key, Some(&body)).await.unwrap();
+
+    let flushed = outbox.flush(&member, clock).await.unwrap();
+    assert_eq!((flushed.sent, flushed.refused.len(), flushed.waiting.is_none()), (6, 0, true), "{flushed:?}");
+    let detail = host.session(session.id).await.unwrap();
+    let stored: Vec<&str> = detail.commitments.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(stored, texts.iter().map(String::as_str).collect::<Vec<_>>(), "each once, in the order written");
+    let state = host.state().await.unwrap();
+    assert_eq!(state.members.iter().find(|m| m.id == member.member_id).unwrap().presence, Presence::Focusing);
+    assert_eq!(outbox.flush(&member, clock).await.unwrap(), worktogether_sync::Flushed::default(), "nothing left");
+
+    // A write the server refuses for good does not block the ones after it.
+    let too_early = detail.commitments[0].id; // outcomes wait for the closing round
+    let report = ReportOutcome { outcome: Outcome::Done, note: None, feedback_wanted: false };
+    outbox.enqueue(member.member_id, &RoomWrite::ReportOutcome { commitment: too_early, report }, clock).unwrap();
+    outbox.enqueue(member.member_id, &RoomWrite::Presence(Presence::Break), clock).unwrap();
+    let flushed = outbox.flush(&member, clock).await.unwrap();
+    assert_eq!(flushed.sent, 1);
+    assert!(matches!(flushed.refused[..], [(_, SyncError::WrongState { .. })]), "{flushed:?}");
+}
+
+fn reqwest_post() -> worktogether_sync::client::Method {
+    worktogether_sync::client::Method::POST
+}

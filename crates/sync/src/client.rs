@@ -4,7 +4,8 @@
 use crate::clock::ServerClock;
 use crate::error::{Result, SyncError};
 use chrono::{DateTime, Utc};
-use reqwest::{Method, StatusCode};
+pub use reqwest::Method;
+use reqwest::StatusCode;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::time::Duration;

@@ -34,6 +34,8 @@ pub enum SyncError {
     Server { status: u16 },
     #[error("the room server answered something unexpected: {detail}")]
     Protocol { detail: String },
+    #[error("could not use the local database: {detail}")]
+    LocalStore { detail: String },
 }
 
 impl SyncError {
@@ -53,6 +55,7 @@ impl SyncError {
             Self::RateLimited => "room.error.rate_limited",
             Self::Server { .. } => "room.error.server",
             Self::Protocol { .. } => "room.error.protocol",
+            Self::LocalStore { .. } => "room.error.local_store",
         }
     }
 
@@ -65,7 +68,7 @@ impl SyncError {
                 vec![("detail", message.clone())]
             }
             Self::Server { status } => vec![("status", status.to_string())],
-            Self::Protocol { detail } => vec![("detail", detail.clone())],
+            Self::Protocol { detail } | Self::LocalStore { detail } => vec![("detail", detail.clone())],
             _ => Vec::new(),
         }
     }
@@ -127,6 +130,7 @@ mod tests {
             SyncError::RateLimited,
             SyncError::Server { status: 503 },
             SyncError::Protocol { detail: "d".into() },
+            SyncError::LocalStore { detail: "d".into() },
         ];
         for e in errors {
             for (lang, cat) in [("en", &en), ("de", &de)] {

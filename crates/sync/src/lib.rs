@@ -7,9 +7,12 @@ pub mod client;
 pub mod clock;
 pub mod error;
 pub mod follow;
+pub mod outbox;
+pub mod room_view;
 
 pub use client::{RoomMember, RoomServer};
 pub use clock::ServerClock;
 pub use error::{Result, SyncError};
 pub use follow::{Feed, Follower};
+pub use outbox::{Flushed, Outbox, RoomWrite};
 pub use worktogether_room_protocol as protocol;
