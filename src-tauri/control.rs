@@ -215,3 +215,85 @@ mod server {
 }
 
 pub use server::send;
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use crate::{AppState, Language, builder};
+    use std::io::{BufRead, BufReader, Write};
+    use std::os::unix::net::{UnixListener, UnixStream};
+    use std::sync::{Arc, Mutex};
+    use tauri::Listener;
+    use tauri::test::{MockRuntime, mock_builder};
+
+    use crate::actions::TemplateChoice;
+
+    /// The app's wiring on the mock runtime with the control socket's server, on a real socket.
+    fn app(dir: &Path) -> (tauri::App<MockRuntime>, Arc<Mutex<usize>>) {
+        let state = AppState::open(dir, Language::En).expect("a fresh database opens");
+        let app = builder(mock_builder(), state).plugin(listener()).build(tauri::generate_context!()).expect("builds");
+        let sessions = Arc::new(Mutex::new(0));
+        let seen = sessions.clone();
+        app.listen_any("session", move |_| *seen.lock().expect("not poisoned") += 1);
+        (app, sessions)
+    }
+
+    fn session(reply: Reply) -> SessionView {
+        match reply {
+            Reply::Session(view) => *view,
+            Reply::Refused { message, .. } => panic!("refused: {message}"),
+        }
+    }
+
+    #[test]
+    fn commands_sent_over_the_socket_take_effect_in_the_app() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_app, sessions) = app(dir.path());
+        let start = SessionAction::Start { template: TemplateChoice::Name("pomodoro".into()) };
+        let view = session(send(dir.path(), &start).expect("the app answers"));
+        assert_eq!(view.template_name, "Pomodoro", "templates are found by name, ignoring case");
+        assert_eq!(*sessions.lock().unwrap(), 1, "the UI heard of the new session at once");
+
+        let view = session(send(dir.path(), &SessionAction::Pause { note: Some("page 3".into()) }).unwrap());
+        assert_eq!(view.pause_note.as_deref(), Some("page 3"));
+        match send(dir.path(), &SessionAction::Pause { note: None }).unwrap() {
+            Reply::Refused { code, message } => {
+                assert_eq!((code, message.as_str()), (ErrorCode::WrongState, "The session is already paused."));
+            }
+            Reply::Session(view) => panic!("pausing twice must be refused, got {view:?}"),
+        }
+        assert_eq!(*sessions.lock().unwrap(), 2, "a refused command sends no event");
+    }
+
+    #[test]
+    fn a_request_that_is_not_ours_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_app, _) = app(dir.path());
+        for request in ["hello\n", "{\"action\":\"explode\"}\n", "\n"] {
+            let mut stream = UnixStream::connect(socket_path(dir.path())).unwrap();
+            stream.write_all(request.as_bytes()).unwrap();
+            let mut line = String::new();
+            BufReader::new(&stream).read_line(&mut line).unwrap();
+            let reply: Reply = serde_json::from_str(&line).unwrap();
+            match reply {
+                Reply::Refused { code, message } => {
+                    assert_eq!(code, ErrorCode::InvalidInput);
+                    assert!(message.starts_with("Worktogether did not understand the command"), "{message}");
+                }
+                Reply::Session(view) => panic!("{request:?} must be refused, got {view:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_socket_left_by_a_crashed_app_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(UnixListener::bind(socket_path(dir.path())).unwrap());
+        assert!(matches!(send(dir.path(), &SessionAction::Skip), Err(SendError::NotRunning)), "nobody listens");
+        let (_app, _) = app(dir.path());
+        match send(dir.path(), &SessionAction::Skip).expect("the new app listens on the old path") {
+            Reply::Refused { code, .. } => assert_eq!(code, ErrorCode::WrongState, "no session to skip"),
+            Reply::Session(view) => panic!("no session was started: {view:?}"),
+        }
+    }
+}

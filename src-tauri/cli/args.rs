@@ -34,22 +34,13 @@ impl UsageError {
 /// Minutes added by `extend` without a number: the UI's "+5 min".
 pub const DEFAULT_EXTEND_MINUTES: u32 = 5;
 
-/// Arguments that launchers add to a plain start: WebKitWebDriver starts the app with
-/// `--automation`, old macOS Finder with `-psn_…`. They mean "open the app", not a command.
-fn is_launcher_argument(arg: &str) -> bool {
-    arg == "--automation" || arg.starts_with("-psn_")
-}
-
 /// Parses the arguments after the program name.
 pub fn parse(args: &[String]) -> Result<Invocation, UsageError> {
-    if args.iter().all(|a| is_launcher_argument(a)) {
-        return Ok(Invocation::Open);
-    }
+    let Some((command, rest)) = args.split_first() else { return Ok(Invocation::Open) };
     // `--help` anywhere asks for the help, as people expect from `worktogether start --help`.
     if args.iter().any(|a| a == "--help" || a == "-h") {
         return Ok(Invocation::Help);
     }
-    let (command, rest) = args.split_first().expect("not empty: an empty list is all launcher arguments");
     let mut rest = Options { command, args: rest.iter() };
     let invocation = match command.as_str() {
         "help" => Invocation::Help,
@@ -183,8 +174,6 @@ mod tests {
         let named = |n: &str| SessionAction::Start { template: TemplateChoice::Name(n.into()) };
         let cases = [
             ("", Ok(Invocation::Open)),
-            ("--automation", Ok(Invocation::Open)),
-            ("-psn_0_12345", Ok(Invocation::Open)),
             ("help", Ok(Invocation::Help)),
             ("--help", Ok(Invocation::Help)),
             ("-h", Ok(Invocation::Help)),
