@@ -107,7 +107,7 @@ fn answer<R: Runtime>(app: &AppHandle<R>, line: &str) -> Reply {
     let start = matches!(action, SessionAction::Start { .. });
     let result = actions::apply(app, action);
     if start && result.is_ok() {
-        // Where the person writes their commitments.
+        // The commitment round is in the main window (for now: a compact window will take over).
         focus_main_window(app);
     }
     result.into()

@@ -230,9 +230,16 @@ mod tests {
             ("help me", "cli.usage.extra"),
             ("--version 2", "cli.usage.extra"),
         ];
+        let catalogs = [Catalog::new(Language::En), Catalog::new(Language::De)];
         for (line, key) in cases {
             match parse_str(line) {
-                Err(e) => assert_eq!(e.key, key, "`worktogether {line}`: {e:?}"),
+                Err(e) => {
+                    assert_eq!(e.key, key, "`worktogether {line}`: {e:?}");
+                    for catalog in &catalogs {
+                        let text = catalog.t(e.key, &e.args);
+                        assert!(text != e.key && !text.contains('{'), "{:?}: {text}", catalog.language());
+                    }
+                }
                 Ok(i) => panic!("`worktogether {line}` should be refused, it parsed as {i:?}"),
             }
         }

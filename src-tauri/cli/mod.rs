@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use worktogether_core::store::DATABASE_FILE;
 use worktogether_core::{CoreError, SessionView, Store};
 
-pub use args::{Invocation, UsageError, parse};
+use args::{Invocation, UsageError, parse};
 
 /// Exit codes: done, refused (the message says why), wrong arguments.
 const OK: i32 = 0;
