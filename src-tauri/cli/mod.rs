@@ -133,7 +133,9 @@ impl Cli<'_> {
         let mut last: Option<Result<status::BarLine, String>> = None;
         loop {
             let now = self.read().map(|view| (status::bar(&self.catalog, view.as_ref(), &chrono::Local), view));
-            let key = now.as_ref().map(|(line, _)| line.clone()).map_err(|e| e.message.clone());
+            // The percentage alone moves every few seconds: it rides along, it does not print.
+            let key = now.as_ref().map(|(line, _)| status::BarLine { percentage: 0, ..line.clone() });
+            let key = key.map_err(|e| e.message.clone());
             if last.as_ref() != Some(&key) {
                 let written = match &now {
                     Ok((_, view)) => writeln!(std::io::stdout().lock(), "{}", render(view.as_ref())),

@@ -207,6 +207,20 @@ mod tests {
     }
 
     #[test]
+    fn the_bar_changes_once_a_minute_not_every_second() {
+        let mut store = Store::open_in_memory().unwrap();
+        session(&mut store);
+        let en = Catalog::new(Language::En);
+        // Three whole minutes of the focus block, second by second.
+        let shown: std::collections::BTreeSet<_> = (0..180)
+            .map(|s| bar(&en, at(&store, 120 + 600 + s).as_ref(), &Utc))
+            .map(|line| (line.text, line.tooltip, line.class))
+            .collect();
+        let texts: Vec<_> = shown.iter().map(|(text, _, _)| text.as_str()).collect();
+        assert_eq!(texts, ["Focus 38 min", "Focus 39 min", "Focus 40 min"], "one change per minute: {shown:?}");
+    }
+
+    #[test]
     fn long_countdowns_show_hours() {
         assert_eq!(countdown(3900), "1:05:00");
         assert_eq!(countdown(59), "0:59");
