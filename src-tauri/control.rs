@@ -12,19 +12,12 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 use tauri::plugin::TauriPlugin;
 use tauri::{AppHandle, Manager, RunEvent, Runtime};
 use worktogether_core::{ErrorCode, SessionView};
 
 /// The socket's file name in the data directory.
 pub const SOCKET_FILE: &str = "control.sock";
-/// A request is a few hundred bytes; anything much longer is not ours.
-const MAX_LINE: u64 = 64 * 1024;
-/// A client that connects and says nothing must not hold up the next one for long.
-const SERVER_READ_TIMEOUT: Duration = Duration::from_secs(5);
-/// The app may wait up to 5 s for the database (busy timeout) before it answers.
-const CLIENT_TIMEOUT: Duration = Duration::from_secs(15);
 
 pub fn socket_path(data_dir: &Path) -> PathBuf {
     data_dir.join(SOCKET_FILE)
@@ -115,6 +108,7 @@ fn answer<R: Runtime>(app: &AppHandle<R>, line: &str) -> Reply {
 
 /// Why a request did not get an answer.
 #[derive(Debug)]
+#[cfg_attr(not(unix), allow(dead_code))]
 pub enum SendError {
     /// Nobody listens: the app does not run (a socket file may be left from a crash).
     NotRunning,
@@ -128,6 +122,14 @@ mod server {
     use std::io::{BufRead, BufReader, Read, Write};
     use std::os::unix::fs::PermissionsExt;
     use std::os::unix::net::{UnixListener, UnixStream};
+    use std::time::Duration;
+
+    /// A request is a few hundred bytes; anything much longer is not ours.
+    const MAX_LINE: u64 = 64 * 1024;
+    /// A client that connects and says nothing must not hold up the next one for long.
+    const SERVER_READ_TIMEOUT: Duration = Duration::from_secs(5);
+    /// The app may wait up to 5 s for the database (busy timeout) before it answers.
+    const CLIENT_TIMEOUT: Duration = Duration::from_secs(15);
 
     /// Binds the socket (replacing one left by a crashed app) and serves it on its own thread.
     pub fn listen<R: Runtime>(app: AppHandle<R>) {

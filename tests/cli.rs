@@ -1,7 +1,8 @@
 //! The command line, as a person runs it: the real `worktogether` binary against a database
 //! in a temporary directory, with no app running (so no display is needed). Sessions are
 //! seeded with the core crate; what the commands changed is read back the same way.
-//! (Against the running app: tests/e2e/tests/cli.rs.)
+//! (Against the running app: tests/e2e/tests/cli.rs.) Unix only: it plays a crashed app's socket.
+#![cfg(unix)]
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
