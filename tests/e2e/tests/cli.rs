@@ -243,6 +243,11 @@ impl Drop for Opened {
     fn drop(&mut self) {
         if let Some(pid) = self.0 {
             let _ = Command::new("kill").args(["-TERM", &pid.to_string()]).status();
+            // Gone (or a zombie of nobody's) before the next test starts its own app.
+            let _ = wait_for(Duration::from_secs(10), "the opened app to end", || {
+                let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+                Ok((stat.is_empty() || stat.contains(") Z ")).then_some(()))
+            });
         }
     }
 }
