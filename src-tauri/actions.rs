@@ -2,9 +2,6 @@
 //! command line and the global shortcut — applied exactly like the UI's own commands
 //! (same store operations, events, notifications and ticker wake-up).
 
-// The tray and the command line that call this are landing; until then only tests do.
-#![cfg_attr(not(test), allow(dead_code))]
-
 use crate::error::ApiError;
 use crate::state::AppState;
 use serde::{Deserialize, Serialize};

@@ -3,7 +3,9 @@
 
 mod actions;
 mod autostart;
+pub mod cli;
 mod commands;
+mod control;
 mod error;
 mod events;
 mod i18n;
@@ -96,7 +98,12 @@ pub fn run() {
         }
     };
     log::info!("database: {}", state.database_path.display());
-    builder(tauri::Builder::default(), state).run(tauri::generate_context!()).unwrap_or_else(|e| {
+    let context = tauri::generate_context!();
+    // The single-instance plugin first: a second launch hands over before anything else starts.
+    let base = tauri::Builder::default()
+        .plugin(control::single_instance(&context.config().identifier, &data_dir))
+        .plugin(control::listener());
+    builder(base, state).run(context).unwrap_or_else(|e| {
         eprintln!("Worktogether could not start: {e}");
         std::process::exit(1);
     });

@@ -1,0 +1,301 @@
+//! How other processes reach the running app: a second launch brings its window to the front
+//! (tauri-plugin-single-instance), and the command line sends session actions over a local
+//! control socket, `<data dir>/control.sock` (docs/ipc.md, "Control socket").
+//!
+//! One request per connection: one JSON line with a [`SessionAction`], answered by one JSON
+//! line, the session afterwards or `{code, message}`. The socket lives in the data directory,
+//! so apps on different databases (tests) never talk to each other, and it is only the
+//! user's: the directory is theirs and the socket is made private.
+
+use crate::actions::{self, SessionAction};
+use crate::error::ApiError;
+use crate::state::AppState;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use tauri::plugin::TauriPlugin;
+use tauri::{AppHandle, Manager, RunEvent, Runtime};
+use worktogether_core::{ErrorCode, SessionView};
+
+/// The socket's file name in the data directory.
+pub const SOCKET_FILE: &str = "control.sock";
+
+pub fn socket_path(data_dir: &Path) -> PathBuf {
+    data_dir.join(SOCKET_FILE)
+}
+
+/// The answer line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Reply {
+    Session(Box<SessionView>),
+    Refused { code: ErrorCode, message: String },
+}
+
+impl From<Result<SessionView, ApiError>> for Reply {
+    fn from(result: Result<SessionView, ApiError>) -> Self {
+        match result {
+            Ok(view) => Self::Session(Box::new(view)),
+            Err(e) => Self::Refused { code: e.code, message: e.message },
+        }
+    }
+}
+
+/// Shows the main window and brings it to the front: for a second launch, and after a
+/// session was started from the command line.
+pub fn focus_main_window<R: Runtime>(app: &AppHandle<R>) {
+    let Some(window) = app.get_webview_window("main") else { return };
+    let shown = window.show().and_then(|()| window.unminimize()).and_then(|()| window.set_focus());
+    if let Err(e) = shown {
+        log::warn!("could not bring the main window to the front: {e}");
+    }
+}
+
+/// One app per user: a second plain launch hands over to the first, which comes to the front.
+/// On Linux the D-Bus name also carries the data directory when `WORKTOGETHER_DATA_DIR` names
+/// one, so test apps on their own databases run side by side (as their sockets do).
+pub fn single_instance<R: Runtime>(identifier: &str, data_dir: &Path) -> TauriPlugin<R> {
+    let builder = tauri_plugin_single_instance::Builder::new().callback(|app, _args, _cwd| focus_main_window(app));
+    #[cfg(target_os = "linux")]
+    let builder = match std::env::var_os("WORKTOGETHER_DATA_DIR").filter(|d| !d.is_empty()) {
+        Some(_) => builder.dbus_id(format!("{identifier}.d{:016x}", fnv1a(data_dir.as_os_str()))),
+        None => builder,
+    };
+    #[cfg(not(target_os = "linux"))]
+    let _ = (identifier, data_dir);
+    builder.build()
+}
+
+/// A stable hash (unlike std's, which may change between Rust versions) for the bus name.
+#[cfg(target_os = "linux")]
+fn fnv1a(text: &std::ffi::OsStr) -> u64 {
+    text.as_encoded_bytes().iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3))
+}
+
+/// The control socket's server, as a plugin: it listens from start-up and removes its socket
+/// when the app exits.
+pub fn listener<R: Runtime>() -> TauriPlugin<R> {
+    tauri::plugin::Builder::new("control")
+        .setup(|app, _api| {
+            server::listen(app.clone());
+            Ok(())
+        })
+        .on_event(|app, event| {
+            if let RunEvent::Exit = event {
+                server::remove(app);
+            }
+        })
+        .build()
+}
+
+/// Applies a request in the app and builds the answer.
+#[cfg_attr(not(unix), allow(dead_code))]
+fn answer<R: Runtime>(app: &AppHandle<R>, line: &str) -> Reply {
+    let action: SessionAction = match serde_json::from_str(line) {
+        Ok(action) => action,
+        Err(e) => {
+            let catalog = app.state::<AppState>().catalog();
+            return Err(ApiError::invalid(&catalog, "cli.control.bad_request", &[("detail", e.to_string())])).into();
+        }
+    };
+    let start = matches!(action, SessionAction::Start { .. });
+    let result = actions::apply(app, action);
+    if start && result.is_ok() {
+        // The commitment round is in the main window (for now: a compact window will take over).
+        focus_main_window(app);
+    }
+    result.into()
+}
+
+/// Why a request did not get an answer.
+#[derive(Debug)]
+#[cfg_attr(not(unix), allow(dead_code))]
+pub enum SendError {
+    /// Nobody listens: the app does not run (a socket file may be left from a crash).
+    NotRunning,
+    /// The app took the request but the answer went wrong.
+    Failed(String),
+}
+
+#[cfg(unix)]
+mod server {
+    use super::*;
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::net::{UnixListener, UnixStream};
+    use std::time::Duration;
+
+    /// A request is a few hundred bytes; anything much longer is not ours.
+    const MAX_LINE: u64 = 64 * 1024;
+    /// A client that connects and says nothing must not hold up the next one for long.
+    const SERVER_READ_TIMEOUT: Duration = Duration::from_secs(5);
+    /// The app may wait up to 5 s for the database (busy timeout) before it answers.
+    const CLIENT_TIMEOUT: Duration = Duration::from_secs(15);
+
+    /// Binds the socket (replacing one left by a crashed app) and serves it on its own thread.
+    pub fn listen<R: Runtime>(app: AppHandle<R>) {
+        let path = socket_path(&app.state::<AppState>().data_dir);
+        if UnixStream::connect(&path).is_ok() {
+            // Only another app on this database answers there; the single-instance plugin
+            // keeps that from happening, so leave it be rather than steal its commands.
+            log::warn!("another Worktogether already listens on {}", path.display());
+            return;
+        }
+        let _ = std::fs::remove_file(&path);
+        let listener = match UnixListener::bind(&path) {
+            Ok(listener) => listener,
+            Err(e) => {
+                log::warn!("no command line control: cannot listen on {}: {e}", path.display());
+                return;
+            }
+        };
+        if let Err(e) = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)) {
+            log::warn!("cannot make {} private: {e}", path.display());
+        }
+        log::info!("command line control on {}", path.display());
+        let spawned = std::thread::Builder::new().name("control".into()).spawn(move || {
+            for stream in listener.incoming() {
+                match stream {
+                    Ok(stream) => {
+                        if let Err(e) = serve(&app, stream) {
+                            log::warn!("a command line request failed: {e}");
+                        }
+                    }
+                    Err(e) => log::warn!("accepting a command line connection failed: {e}"),
+                }
+            }
+        });
+        if let Err(e) = spawned {
+            log::warn!("no command line control: {e}");
+        }
+    }
+
+    fn serve<R: Runtime>(app: &AppHandle<R>, stream: UnixStream) -> std::io::Result<()> {
+        stream.set_read_timeout(Some(SERVER_READ_TIMEOUT))?;
+        stream.set_write_timeout(Some(SERVER_READ_TIMEOUT))?;
+        let mut line = String::new();
+        BufReader::new((&stream).take(MAX_LINE)).read_line(&mut line)?;
+        let reply = answer(app, line.trim_end());
+        let mut out = serde_json::to_string(&reply).map_err(std::io::Error::other)?;
+        out.push('\n');
+        (&stream).write_all(out.as_bytes())
+    }
+
+    pub fn remove<R: Runtime>(app: &AppHandle<R>) {
+        let _ = std::fs::remove_file(socket_path(&app.state::<AppState>().data_dir));
+    }
+
+    /// Sends one request to the app on `data_dir` and waits for its answer.
+    pub fn send(data_dir: &Path, action: &SessionAction) -> Result<Reply, SendError> {
+        let stream = UnixStream::connect(socket_path(data_dir)).map_err(|_| SendError::NotRunning)?;
+        let failed = |e: std::io::Error| SendError::Failed(e.to_string());
+        stream.set_read_timeout(Some(CLIENT_TIMEOUT)).map_err(failed)?;
+        stream.set_write_timeout(Some(CLIENT_TIMEOUT)).map_err(failed)?;
+        let mut request = serde_json::to_string(action).expect("actions always serialize");
+        request.push('\n');
+        (&stream).write_all(request.as_bytes()).map_err(failed)?;
+        let mut line = String::new();
+        BufReader::new((&stream).take(MAX_LINE * 16)).read_line(&mut line).map_err(failed)?;
+        serde_json::from_str(&line).map_err(|e| SendError::Failed(format!("{e}: {line:?}")))
+    }
+}
+
+/// Elsewhere (Windows) the command line does not reach a running app yet: it behaves as if
+/// the app were closed. A named pipe would go here.
+#[cfg(not(unix))]
+mod server {
+    use super::*;
+
+    pub fn listen<R: Runtime>(_app: AppHandle<R>) {
+        log::info!("command line control is not available on this platform yet");
+    }
+
+    pub fn remove<R: Runtime>(_app: &AppHandle<R>) {}
+
+    pub fn send(_data_dir: &Path, _action: &SessionAction) -> Result<Reply, SendError> {
+        Err(SendError::NotRunning)
+    }
+}
+
+pub use server::send;
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use crate::{AppState, Language, builder};
+    use std::io::{BufRead, BufReader, Write};
+    use std::os::unix::net::{UnixListener, UnixStream};
+    use std::sync::{Arc, Mutex};
+    use tauri::Listener;
+    use tauri::test::{MockRuntime, mock_builder};
+
+    use crate::actions::TemplateChoice;
+
+    /// The app's wiring on the mock runtime with the control socket's server, on a real socket.
+    fn app(dir: &Path) -> (tauri::App<MockRuntime>, Arc<Mutex<usize>>) {
+        let state = AppState::open(dir, Language::En).expect("a fresh database opens");
+        let app = builder(mock_builder(), state).plugin(listener()).build(tauri::generate_context!()).expect("builds");
+        let sessions = Arc::new(Mutex::new(0));
+        let seen = sessions.clone();
+        app.listen_any("session", move |_| *seen.lock().expect("not poisoned") += 1);
+        (app, sessions)
+    }
+
+    fn session(reply: Reply) -> SessionView {
+        match reply {
+            Reply::Session(view) => *view,
+            Reply::Refused { message, .. } => panic!("refused: {message}"),
+        }
+    }
+
+    #[test]
+    fn commands_sent_over_the_socket_take_effect_in_the_app() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_app, sessions) = app(dir.path());
+        let start = SessionAction::Start { template: TemplateChoice::Name("pomodoro".into()) };
+        let view = session(send(dir.path(), &start).expect("the app answers"));
+        assert_eq!(view.template_name, "Pomodoro", "templates are found by name, ignoring case");
+        assert_eq!(*sessions.lock().unwrap(), 1, "the UI heard of the new session at once");
+
+        let view = session(send(dir.path(), &SessionAction::Pause { note: Some("page 3".into()) }).unwrap());
+        assert_eq!(view.pause_note.as_deref(), Some("page 3"));
+        match send(dir.path(), &SessionAction::Pause { note: None }).unwrap() {
+            Reply::Refused { code, message } => {
+                assert_eq!((code, message.as_str()), (ErrorCode::WrongState, "The session is already paused."));
+            }
+            Reply::Session(view) => panic!("pausing twice must be refused, got {view:?}"),
+        }
+        assert_eq!(*sessions.lock().unwrap(), 2, "a refused command sends no event");
+    }
+
+    #[test]
+    fn a_request_that_is_not_ours_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_app, _) = app(dir.path());
+        for request in ["hello\n", "{\"action\":\"explode\"}\n", "\n"] {
+            let mut stream = UnixStream::connect(socket_path(dir.path())).unwrap();
+            stream.write_all(request.as_bytes()).unwrap();
+            let mut line = String::new();
+            BufReader::new(&stream).read_line(&mut line).unwrap();
+            let reply: Reply = serde_json::from_str(&line).unwrap();
+            match reply {
+                Reply::Refused { code, message } => {
+                    assert_eq!(code, ErrorCode::InvalidInput);
+                    assert!(message.starts_with("Worktogether did not understand the command"), "{message}");
+                }
+                Reply::Session(view) => panic!("{request:?} must be refused, got {view:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_socket_left_by_a_crashed_app_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(UnixListener::bind(socket_path(dir.path())).unwrap());
+        assert!(matches!(send(dir.path(), &SessionAction::Skip), Err(SendError::NotRunning)), "nobody listens");
+        let (_app, _) = app(dir.path());
+        match send(dir.path(), &SessionAction::Skip).expect("the new app listens on the old path") {
+            Reply::Refused { code, .. } => assert_eq!(code, ErrorCode::WrongState, "no session to skip"),
+            Reply::Session(view) => panic!("no session was started: {view:?}"),
+        }
+    }
+}

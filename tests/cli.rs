@@ -1,0 +1,381 @@
+//! The command line, as a person runs it: the real `worktogether` binary against a database
+//! in a temporary directory, with no app running (so no display is needed). Sessions are
+//! seeded with the core crate; what the commands changed is read back the same way.
+//! (Against the running app: tests/e2e/tests/cli.rs.) Unix only: it plays a crashed app's socket.
+#![cfg(unix)]
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use serde_json::Value;
+use worktogether_core::store::DATABASE_FILE;
+use worktogether_core::{
+    LanguageChoice, PhaseKind, PlannedPhase, SessionStatus, SessionView, SettingChange, Store, TemplateDraft,
+};
+
+fn now() -> worktogether_core::Timestamp {
+    chrono::Utc::now()
+}
+
+/// The binary with a clean environment: this data directory, this locale, no display.
+fn command(data_dir: &Path, locale: &str) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_worktogether"));
+    cmd.env("WORKTOGETHER_DATA_DIR", data_dir)
+        .env("LC_ALL", locale)
+        .env("LANG", locale)
+        .env_remove("LC_MESSAGES")
+        .env_remove("LANGUAGE")
+        // Nothing here may reach a desktop: `start` must find no display to open the app on.
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .stdin(Stdio::null());
+    cmd
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run_in(data_dir: &Path, locale: &str, args: &[&str]) -> Run {
+    let Output { status, stdout, stderr } = command(data_dir, locale).args(args).output().expect("the binary runs");
+    Run {
+        code: status.code().expect("exited, not killed"),
+        stdout: String::from_utf8(stdout).expect("UTF-8"),
+        stderr: String::from_utf8(stderr).expect("UTF-8"),
+    }
+}
+
+fn run(data_dir: &Path, args: &[&str]) -> Run {
+    run_in(data_dir, "en_US.UTF-8", args)
+}
+
+fn open(data_dir: &Path) -> Store {
+    Store::open(&data_dir.join(DATABASE_FILE)).expect("the database opens")
+}
+
+/// A session in its commitment round (10 min), then focus 50 min, break 10, closing 10.
+fn seed_session(data_dir: &Path) -> SessionView {
+    let mut store = open(data_dir);
+    let phases =
+        [(PhaseKind::Commitment, 600), (PhaseKind::Focus, 3000), (PhaseKind::Break, 600), (PhaseKind::Closing, 600)]
+            .map(|(kind, duration_secs)| PlannedPhase { kind, duration_secs })
+            .to_vec();
+    let template = store.save_template(TemplateDraft { id: None, name: "Seeded".into(), phases }, now()).unwrap();
+    store.start_session(template.id, now()).unwrap()
+}
+
+fn current(data_dir: &Path) -> Option<SessionView> {
+    open(data_dir).current_session(now()).unwrap()
+}
+
+/// Everything `status` depends on, to compare before and after a refused command.
+fn snapshot(data_dir: &Path) -> String {
+    let store = open(data_dir);
+    let mut view = store.current_session(now()).unwrap();
+    if let Some(v) = view.as_mut() {
+        // Remaining time moves on between two readings; the rest must not.
+        v.as_of = v.started_at;
+        if let Some(p) = v.phase.as_mut() {
+            p.remaining_secs = 0;
+        }
+    }
+    format!("{view:?}")
+}
+
+#[test]
+fn status_without_any_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("never-used");
+    let r = run(&missing, &["status"]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, "No session is running.\n"), "stderr: {}", r.stderr);
+    assert!(!missing.exists(), "asking for the status creates nothing");
+
+    let r = run_in(&missing, "de_DE.UTF-8", &["status"]);
+    assert_eq!(r.stdout, "Gerade läuft keine Session.\n", "German on a German system");
+
+    let r = run(&missing, &["status", "--json"]);
+    assert_eq!(r.code, 0);
+    assert_eq!(r.stdout.lines().count(), 1, "one line for the status bar: {}", r.stdout);
+    let line: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        line,
+        serde_json::json!({"text": "", "tooltip": "No session is running.", "class": "idle", "percentage": 0})
+    );
+}
+
+#[test]
+fn status_of_a_running_session() {
+    let dir = tempfile::tempdir().unwrap();
+    seed_session(dir.path());
+    let r = run(dir.path(), &["status"]);
+    assert_eq!(r.code, 0, "stderr: {}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "phase and time, then template and commitments: {lines:?}");
+    assert!(lines[0].starts_with("Commitment round · ") && lines[0].contains(" left (until "), "{lines:?}");
+    assert_eq!(lines[1], "Seeded · 0 commitments");
+
+    let r = run(dir.path(), &["status", "--json"]);
+    let line: Value = serde_json::from_str(&r.stdout).unwrap();
+    let mut keys: Vec<&str> = line.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["class", "percentage", "text", "tooltip"], "the fields waybar and polybar read");
+    assert_eq!(line["class"], "commitment");
+    assert!(line["text"].as_str().unwrap().starts_with("Commitment round "), "{line}");
+    assert!(line["percentage"].as_u64().unwrap() <= 100);
+}
+
+#[test]
+fn the_chosen_language_wins_over_the_system() {
+    let dir = tempfile::tempdir().unwrap();
+    seed_session(dir.path());
+    open(dir.path()).change_setting(SettingChange::Language(LanguageChoice::De)).unwrap();
+    let r = run_in(dir.path(), "en_US.UTF-8", &["status"]);
+    assert!(r.stdout.starts_with("Commitment-Runde · noch "), "the person chose German in the settings: {}", r.stdout);
+    let r = run_in(dir.path(), "en_US.UTF-8", &["skip", "now"]);
+    assert!(r.stderr.contains("„skip“ nimmt kein „now“"), "usage errors in German too: {}", r.stderr);
+}
+
+#[test]
+fn session_commands_change_the_saved_session_while_the_app_is_closed() {
+    let dir = tempfile::tempdir().unwrap();
+    seed_session(dir.path());
+    let offline = "Worktogether is not open";
+
+    let r = run(dir.path(), &["pause", "--note", "page 3"]);
+    assert_eq!(r.code, 0, "stderr: {}", r.stderr);
+    assert!(r.stdout.contains("paused since") && r.stdout.contains("Where you left off: page 3"), "{}", r.stdout);
+    assert!(r.stderr.contains(offline), "says the app is not open, so no notification comes: {}", r.stderr);
+    let view = current(dir.path()).unwrap();
+    assert_eq!((view.status, view.pause_note.as_deref()), (SessionStatus::Paused, Some("page 3")));
+
+    let r = run(dir.path(), &["resume"]);
+    assert_eq!(r.code, 0, "stderr: {}", r.stderr);
+    assert_eq!(current(dir.path()).unwrap().status, SessionStatus::Running);
+
+    let before = current(dir.path()).unwrap().phase.unwrap();
+    let r = run(dir.path(), &["extend"]);
+    assert_eq!(r.code, 0, "stderr: {}", r.stderr);
+    let after = current(dir.path()).unwrap().phase.unwrap();
+    assert_eq!(after.duration_secs, before.duration_secs + 300, "extend without a number adds 5 minutes");
+    run(dir.path(), &["extend", "2"]);
+    assert_eq!(current(dir.path()).unwrap().phase.unwrap().duration_secs, before.duration_secs + 420);
+
+    let r = run(dir.path(), &["skip"]);
+    assert_eq!(r.code, 0, "stderr: {}", r.stderr);
+    assert!(r.stdout.starts_with("Focus · "), "skipping the commitment round starts focus: {}", r.stdout);
+    assert_eq!(current(dir.path()).unwrap().phase.unwrap().kind, PhaseKind::Focus);
+
+    let r = run(dir.path(), &["stop"]);
+    assert_eq!(r.code, 0, "stderr: {}", r.stderr);
+    assert!(r.stdout.starts_with("Closing round · "), "{}", r.stdout);
+    assert_eq!(current(dir.path()).unwrap().phase.unwrap().kind, PhaseKind::Closing);
+}
+
+#[test]
+fn refused_commands_say_why_and_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    // No database at all: nothing runs, and nothing is created by asking.
+    let r = run(dir.path(), &["pause"]);
+    assert_eq!((r.code, r.stderr.as_str()), (1, "worktogether: No session is running.\n"));
+    assert!(!dir.path().join(DATABASE_FILE).exists(), "a refused command creates no database");
+
+    seed_session(dir.path());
+    let cases: [(&[&str], &str); 3] = [
+        (&["resume"], "The session is not paused."),
+        (&["extend", "0"], "You can extend a phase by 1 to 60 minutes."),
+        (&["extend", "61"], "You can extend a phase by 1 to 60 minutes."),
+    ];
+    for (args, message) in cases {
+        let before = snapshot(dir.path());
+        let r = run(dir.path(), args);
+        assert_eq!(r.code, 1, "`{args:?}` is refused by the core: {}", r.stderr);
+        assert_eq!(r.stderr, format!("worktogether: {message}\n"), "`{args:?}`");
+        assert_eq!(snapshot(dir.path()), before, "`{args:?}` was refused, so nothing changed");
+    }
+    let r = run_in(dir.path(), "de_DE.UTF-8", &["resume"]);
+    assert_eq!(r.stderr, "worktogether: Die Session ist nicht pausiert.\n");
+}
+
+#[test]
+fn wrong_arguments_print_the_usage_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    seed_session(dir.path());
+    let before = snapshot(dir.path());
+    let cases: [(&[&str], &str); 6] = [
+        (&["begin"], "There is no command “begin”."),
+        (&["--verbose"], "There is no option “--verbose”."),
+        (&["extend", "five"], "MINUTES is a whole number of minutes, like 5; “five” is not."),
+        (&["start", "--template"], "--template needs a value."),
+        (&["status", "--jsn"], "“status” has no option “--jsn”."),
+        (&["stop", "now"], "“stop” takes no “now”."),
+    ];
+    for (args, message) in cases {
+        let r = run(dir.path(), args);
+        assert_eq!(r.code, 2, "`{args:?}` is a usage error: {}", r.stderr);
+        assert!(r.stdout.is_empty(), "nothing on standard output for `{args:?}`: {}", r.stdout);
+        let lines: Vec<&str> = r.stderr.lines().collect();
+        assert_eq!(lines[0], format!("worktogether: {message}"), "`{args:?}`");
+        assert!(lines[1].starts_with("Usage: worktogether [start"), "the usage follows: {lines:?}");
+        assert!(lines[2].contains("worktogether --help"), "and where to read more: {lines:?}");
+    }
+    let r = run_in(dir.path(), "de_DE.UTF-8", &["begin"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.starts_with("worktogether: Einen Befehl „begin“ gibt es nicht.\nAufruf: worktogether"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(snapshot(dir.path()), before, "wrong arguments change nothing");
+}
+
+#[test]
+fn help_and_version() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [&["--help"][..], &["help"], &["-h"], &["status", "--help"]] {
+        let r = run(dir.path(), args);
+        assert_eq!(r.code, 0, "`{args:?}`");
+        for word in [
+            "start [--template NAME]",
+            "pause",
+            "resume",
+            "skip",
+            "extend [MINUTES]",
+            "stop",
+            "status [--json] [--follow]",
+            "--version",
+            "Exit codes",
+        ] {
+            assert!(r.stdout.contains(word), "the help documents {word:?}:\n{}", r.stdout);
+        }
+    }
+    let r = run_in(dir.path(), "de_DE.UTF-8", &["--help"]);
+    assert!(r.stdout.contains("Befehle:") && r.stdout.contains("extend [MINUTEN]"), "{}", r.stdout);
+    let r = run(dir.path(), &["--version"]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, concat!("worktogether ", env!("CARGO_PKG_VERSION"), "\n")));
+    assert!(!dir.path().join(DATABASE_FILE).exists(), "help and version touch no database");
+}
+
+#[test]
+fn a_broken_data_folder_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "not a folder").unwrap();
+    for args in [&["status"][..], &["pause"]] {
+        let r = run(&file, args);
+        assert_eq!(r.code, 1, "`{args:?}`");
+        assert!(r.stderr.contains("is not a folder"), "`{args:?}`: {}", r.stderr);
+    }
+
+    let garbage = dir.path().join("garbage");
+    std::fs::create_dir(&garbage).unwrap();
+    std::fs::write(garbage.join(DATABASE_FILE), "this is not SQLite, it only has its name").unwrap();
+    for args in [&["status"][..], &["status", "--json"], &["skip"]] {
+        let r = run(&garbage, args);
+        assert_eq!(r.code, 1, "`{args:?}` on a damaged database: {}", r.stderr);
+        assert!(
+            r.stderr.starts_with("worktogether: Could not save, nothing was changed ("),
+            "`{args:?}`: {}",
+            r.stderr
+        );
+        assert!(r.stdout.is_empty());
+    }
+    let bytes = std::fs::read(garbage.join(DATABASE_FILE)).unwrap();
+    assert_eq!(bytes, b"this is not SQLite, it only has its name", "a damaged database is left as it was");
+}
+
+#[test]
+fn a_socket_left_by_a_crashed_app_blocks_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    seed_session(dir.path());
+    // A socket file nobody listens on any more, as a killed app leaves it.
+    drop(std::os::unix::net::UnixListener::bind(dir.path().join("control.sock")).unwrap());
+    assert!(dir.path().join("control.sock").exists());
+    let r = run(dir.path(), &["pause"]);
+    assert_eq!(r.code, 0, "the app is not running, so the command applies to the database: {}", r.stderr);
+    assert!(r.stderr.contains("Worktogether is not open"), "{}", r.stderr);
+    assert_eq!(current(dir.path()).unwrap().status, SessionStatus::Paused);
+}
+
+#[test]
+fn start_without_a_display_says_the_app_could_not_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(dir.path(), &["start"]);
+    assert_eq!(r.code, 1, "stdout: {} stderr: {}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("Worktogether could not be opened"), "{}", r.stderr);
+    assert_eq!(current(dir.path()), None, "no session was started");
+}
+
+/// Reads lines from a child's stdout on a thread, so that a missing line fails the test
+/// instead of hanging it.
+fn lines_of(child: &mut Child) -> mpsc::Receiver<String> {
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+const LINE_TIMEOUT: Duration = Duration::from_secs(60);
+
+#[test]
+fn status_follow_prints_a_line_at_every_change_and_stops_on_sigint() {
+    let dir = tempfile::tempdir().unwrap();
+    seed_session(dir.path());
+    let mut follow = command(dir.path(), "en_US.UTF-8")
+        .args(["status", "--json", "--follow"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lines = lines_of(&mut follow);
+    let first: Value = serde_json::from_str(&lines.recv_timeout(LINE_TIMEOUT).expect("a first line at once")).unwrap();
+    assert_eq!(first["class"], "commitment");
+
+    assert_eq!(run(dir.path(), &["pause"]).code, 0);
+    let paused: Value = serde_json::from_str(&lines.recv_timeout(LINE_TIMEOUT).expect("a line for the pause")).unwrap();
+    assert_eq!(paused["class"], "paused", "the pause is the next change: {paused}");
+    assert_eq!(run(dir.path(), &["resume"]).code, 0);
+    assert_eq!(run(dir.path(), &["skip"]).code, 0);
+    // Resume and skip may land in one poll or two: the last line shows focus.
+    let mut last = paused;
+    while last["class"] != "focus" {
+        last = serde_json::from_str(&lines.recv_timeout(LINE_TIMEOUT).expect("lines for resume and skip")).unwrap();
+        assert!(["commitment", "focus"].contains(&last["class"].as_str().unwrap()), "{last}");
+    }
+
+    let status = Command::new("kill").args(["-INT", &follow.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let exit = follow.wait().unwrap();
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(exit.signal(), Some(2), "Ctrl+C ends it at once, as it ends any command: {exit:?}");
+}
+
+#[test]
+fn status_follow_ends_when_its_reader_goes_away() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut follow =
+        command(dir.path(), "en_US.UTF-8").args(["status", "--follow"]).stdout(Stdio::piped()).spawn().unwrap();
+    // Read the first line, then close the pipe (as `| head -1` does).
+    let stdout = follow.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).unwrap();
+        tx.send(line).unwrap();
+    });
+    assert_eq!(rx.recv_timeout(LINE_TIMEOUT).unwrap(), "No session is running.\n");
+    // The next change is written into the closed pipe.
+    seed_session(dir.path());
+    let exit = follow.wait().unwrap();
+    assert_eq!(exit.code(), Some(0), "a closed pipe ends --follow quietly");
+}
