@@ -112,6 +112,14 @@ has_notifications_owner() {
 wait_for 20 "dunst to own org.freedesktop.Notifications" has_notifications_owner
 log "dunst owns org.freedesktop.Notifications"
 
+# trayer: an XEmbed tray at the top right, so the app's tray icon has a home (with no
+# StatusNotifier watcher on the bus, libayatana-appindicator falls back to XEmbed).
+trayer --edge top --align right --widthtype request --height 32 --transparent false \
+  --tint 0x333333 >"$ART/trayer.log" 2>&1 &
+PIDS+=($!)
+wait_for 20 "trayer's window" xdotool search --onlyvisible --class trayer
+log "trayer is the tray"
+
 # 3. The tests, in their own process group so the trap can stop whatever they leave.
 export WORKTOGETHER_E2E=1
 export WORKTOGETHER_E2E_APP=$APP

@@ -6,11 +6,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Build: what Tauri 2 with a tray needs. Tests: WebKit's WebDriver, a virtual display,
-# a session bus, a notification server, screenshots (imagemagick `import`), xwininfo, xdotool.
+# a session bus, a notification server, screenshots (imagemagick `import`), xwininfo, xdotool,
+# and an XEmbed tray (trayer) for the tray icon.
 PACKAGES=(
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev
   libgtk-3-dev libxdo-dev pkg-config build-essential
-  webkit2gtk-driver xvfb dbus-x11 dunst imagemagick x11-utils xdotool
+  webkit2gtk-driver xvfb dbus-x11 dunst imagemagick x11-utils xdotool trayer
 )
 
 missing=()

@@ -9,6 +9,8 @@ use tauri::{AppHandle, Manager, Runtime, WebviewUrl, WebviewWindow, WebviewWindo
 use worktogether_core::{PhaseChange, PhaseKind};
 
 pub const MAIN: &str = "main";
+/// How long a compact window waits for its page before it shows itself regardless.
+const PAGE_READY_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// A compact ritual window: its label, the UI view it shows, and its size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,15 +69,27 @@ pub fn show_compact<R: Runtime>(app: &AppHandle<R>, compact: Compact) {
     let title = format!("{} · Worktogether", app.state::<AppState>().catalog().t(compact.title_key(), &[]));
     let (width, height) = compact.size();
     let url = WebviewUrl::App(format!("index.html?view={}", compact.label()).into());
+    // Hidden until its page is ready (the page shows it): keys typed the moment it appears
+    // land in its first field instead of being lost while it loads.
     let built = WebviewWindowBuilder::new(app, compact.label(), url)
         .title(title)
         .inner_size(width, height)
         .min_inner_size(360.0, 420.0)
         .center()
-        .focused(true)
+        .visible(false)
         .build();
     match built {
-        Ok(window) => crate::webview::calm_rendering(&window),
+        Ok(window) => {
+            crate::webview::calm_rendering(&window);
+            // Should the page never say so, the window comes up anyway.
+            tauri::async_runtime::spawn(async move {
+                tokio::time::sleep(PAGE_READY_GRACE).await;
+                if !window.is_visible().unwrap_or(true) {
+                    log::warn!("the {} window's page did not show it; showing it now", window.label());
+                    bring_up(&window);
+                }
+            });
+        }
         Err(e) => log::warn!("could not open the {} window: {e}", compact.label()),
     }
 }

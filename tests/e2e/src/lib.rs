@@ -11,6 +11,7 @@
 )]
 
 pub mod app;
+pub mod desktop;
 pub mod notify;
 pub mod webdriver;
 
