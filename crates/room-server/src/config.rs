@@ -56,6 +56,11 @@ pub struct Limits {
     /// Seconds a member's event stream may be gone before the member shows as away.
     #[arg(long, env = "WT_ROOM_PRESENCE_GRACE_SECS", default_value_t = 60)]
     pub presence_grace_secs: u64,
+    /// Behind a reverse proxy: take the client's address from the last `X-Forwarded-For`
+    /// entry (the one the proxy added) for the per-address limits. Only with a proxy that
+    /// sets it, or clients could choose their own address.
+    #[arg(long, env = "WT_ROOM_TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: bool,
     /// Seconds between keep-alive comments on event streams.
     #[arg(long, env = "WT_ROOM_KEEP_ALIVE_SECS", default_value_t = 15)]
     pub keep_alive_secs: u64,

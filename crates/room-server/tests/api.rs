@@ -324,3 +324,26 @@ async fn the_checked_in_openapi_document_is_current() {
         "crates/room-server/openapi.json is stale: run `UPDATE_OPENAPI=1 cargo test -p worktogether-room-server --test api` and commit it"
     );
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_limits_count_the_forwarded_address() {
+    let s = Server::with_limits(Limits { joins_per_minute: 1, trust_forwarded_for: true, ..Limits::default() });
+    let join = |from: &'static str| {
+        let req = Request::builder()
+            .method("POST")
+            .uri("/v1/rooms/ABCDE-FGHJK/members")
+            .header("content-type", "application/json")
+            .header("x-forwarded-for", from)
+            .body(Body::from(r#"{"displayName":"X"}"#))
+            .unwrap();
+        s.router.clone().oneshot(req)
+    };
+    assert_eq!(join("203.0.113.7").await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(join("203.0.113.7").await.unwrap().status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(join("1.2.3.4, 203.0.113.8").await.unwrap().status(), StatusCode::NOT_FOUND, "another client");
+    assert_eq!(
+        join("203.0.113.8, 203.0.113.7").await.unwrap().status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "the proxy's entry (the last) counts, not what the client wrote before it"
+    );
+}
