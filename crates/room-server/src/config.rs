@@ -13,7 +13,7 @@ pub struct Config {
     /// The SQLite file (default: worktogether-room.sqlite3 in the data directory).
     #[arg(long, env = "WT_ROOM_DB")]
     pub db: Option<PathBuf>,
-    /// The address clients use, e.g. https://rooms.example.org (shown in logs and the API document).
+    /// The address clients use, e.g. https://rooms.example.org (shown in the start-up log).
     #[arg(long, env = "WT_ROOM_PUBLIC_URL")]
     pub public_url: Option<String>,
     /// Log as JSON lines instead of text.
