@@ -91,3 +91,11 @@ bench: deps ui
 # 1,000 generated requests, no 5xx, every answer as documented. About a minute here.
 room-fuzz:
 	scripts/room-fuzz.sh
+
+# Release server and load generator; 2,000 member streams over 200 rooms on loopback, then
+# the figures go into docs/benchmarks.md (between the room-bench markers). Measurement
+# only. About 6 min from scratch here (the release build), 20 s when it is fresh.
+bench-room:
+	$(CARGO) build --release --locked -p worktogether-room-server --bin worktogether-room --example room_load
+	ulimit -n "$$(ulimit -Hn)" && ./target/release/examples/room_load --members 2000 --rooms 200 --rounds 10 \
+	  --server target/release/worktogether-room --doc docs/benchmarks.md

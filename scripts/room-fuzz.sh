@@ -44,11 +44,13 @@ print(f"export ROOM_CODE={code} ROOM_TOKEN={token} SESSION_ID={session['id']} CO
 PY
 )"
 
-"$venv/bin/schemathesis" --config-file crates/room-server/fuzz/schemathesis.toml run "$base/v1/openapi.json" \
+# Run in the temporary folder: schemathesis keeps a crash cache in ./.schemathesis.
+root=$PWD
+(cd "$work" && "$root/$venv/bin/schemathesis" --config-file "$root/crates/room-server/fuzz/schemathesis.toml" run "$base/v1/openapi.json" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection \
   --exclude-path '/v1/rooms/{code}/events' \
   --max-examples "$EXAMPLES" --seed "${SEED:-20261125}" --workers 1 --no-color \
-  --generation-database none | tee "$work/output"
+  --generation-database none) | tee "$work/output"
 # One worker: hypothesis' lambda descriptions call ast.parse, which CPython 3.11 does not
 # make thread-safe (seen here as "AST constructor recursion depth mismatch").
 requests=$(awk '/^Test cases:/ { getline; print $1; exit }' "$work/output")

@@ -1,7 +1,7 @@
 //! The `/v1` handlers: check the input, call the store, answer. Each write takes an
 //! optional `Idempotency-Key`; each room request needs a member token of that room.
 
-use crate::error::{AppError, Result, optional_text, text};
+use crate::error::{AppError, Result, name, optional_text, text};
 use crate::extract::{Bearer, Body, ClientAddr, IdempotencyKey, Params, room_code};
 use crate::store::to_millis;
 use crate::{AppState, blocking, schedule};
@@ -45,8 +45,8 @@ pub async fn create_room(
 ) -> Result<(StatusCode, Json<Membership>)> {
     let l = &app.limits;
     let req = CreateRoom {
-        name: text("room name", &req.name, l.max_name_chars)?,
-        host_name: text("display name", &req.host_name, l.max_name_chars)?,
+        name: name("room name", &req.name, l.max_name_chars)?,
+        host_name: name("display name", &req.host_name, l.max_name_chars)?,
         link: req.link.as_deref().map(link).transpose()?.filter(|v| !v.is_empty()),
         description: optional_text("description", req.description.as_deref(), l.max_note_chars)?,
     };
@@ -71,10 +71,10 @@ pub async fn join(
     // Counted before the code is checked: guessing codes costs attempts.
     app.rate.join(addr)?;
     let code = room_code(&code)?;
-    let name = text("display name", &req.display_name, app.limits.max_name_chars)?;
-    let idem = key.bind(&format!("join {code}"), &name);
+    let display_name = name("display name", &req.display_name, app.limits.max_name_chars)?;
+    let idem = key.bind(&format!("join {code}"), &display_name);
     let (store, max) = (app.store.clone(), app.limits.max_members);
-    let m = blocking(move || store.join(&code, name, max, idem.as_ref(), now())).await?;
+    let m = blocking(move || store.join(&code, display_name, max, idem.as_ref(), now())).await?;
     app.presence.touch(m.member_id, now());
     Ok((StatusCode::CREATED, Json(m)))
 }
@@ -113,7 +113,7 @@ pub async fn update_room(
     let code = room_code(&code)?;
     let l = &app.limits;
     let update = UpdateRoom {
-        name: req.name.as_deref().map(|n| text("room name", n, l.max_name_chars)).transpose()?,
+        name: req.name.as_deref().map(|n| name("room name", n, l.max_name_chars)).transpose()?,
         link: req.link.as_deref().map(link).transpose()?,
         description: req
             .description
@@ -213,7 +213,7 @@ pub async fn start_session(
         return Err(AppError::invalid(format!("a phase lasts 1 to {PHASE_MAX_SECS} seconds")));
     }
     let req =
-        StartSession { template_name: text("template name", &req.template_name, app.limits.max_name_chars)?, ..req };
+        StartSession { template_name: name("template name", &req.template_name, app.limits.max_name_chars)?, ..req };
     let idem = key.bind("start_session", &req);
     let store = app.store.clone();
     let s = blocking(move || store.start_session(&code, &token, req, idem.as_ref(), now())).await?;
@@ -340,7 +340,7 @@ pub async fn put_schedule(
     let mut entries = Vec::with_capacity(req.entries.len());
     for e in req.entries {
         let e = ScheduleEntryDraft {
-            title: text("title", &e.title, app.limits.max_name_chars)?,
+            title: name("title", &e.title, app.limits.max_name_chars)?,
             rrule: optional_text("rule", e.rrule.as_deref(), 500)?,
             ..e
         };

@@ -13,7 +13,7 @@ pub struct Config {
     /// The SQLite file (default: worktogether-room.sqlite3 in the data directory).
     #[arg(long, env = "WT_ROOM_DB")]
     pub db: Option<PathBuf>,
-    /// The address clients use, e.g. https://rooms.example.org (shown in logs and the API document).
+    /// The address clients use, e.g. https://rooms.example.org (shown in the start-up log).
     #[arg(long, env = "WT_ROOM_PUBLIC_URL")]
     pub public_url: Option<String>,
     /// Log as JSON lines instead of text.
@@ -56,6 +56,11 @@ pub struct Limits {
     /// Seconds a member's event stream may be gone before the member shows as away.
     #[arg(long, env = "WT_ROOM_PRESENCE_GRACE_SECS", default_value_t = 60)]
     pub presence_grace_secs: u64,
+    /// Behind a reverse proxy: take the client's address from the last `X-Forwarded-For`
+    /// entry (the one the proxy added) for the per-address limits. Only with a proxy that
+    /// sets it, or clients could choose their own address.
+    #[arg(long, env = "WT_ROOM_TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: bool,
     /// Seconds between keep-alive comments on event streams.
     #[arg(long, env = "WT_ROOM_KEEP_ALIVE_SECS", default_value_t = 15)]
     pub keep_alive_secs: u64,

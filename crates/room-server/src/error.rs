@@ -91,6 +91,15 @@ pub fn text(what: &str, value: &str, max: usize) -> Result<String> {
     Ok(value.to_owned())
 }
 
+/// A name or title: like [`text`], on one line.
+pub fn name(what: &str, value: &str, max: usize) -> Result<String> {
+    let value = text(what, value, max)?;
+    if value.contains(['\n', '\t']) {
+        return Err(AppError::invalid(format!("the {what} must be on one line")));
+    }
+    Ok(value)
+}
+
 /// Like [`text`], but an absent or blank value means "none".
 pub fn optional_text(what: &str, value: Option<&str>, max: usize) -> Result<Option<String>> {
     match value.map(str::trim) {

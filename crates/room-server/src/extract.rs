@@ -1,5 +1,6 @@
 //! Request extractors whose refusals are `{ code, message }` like every other error.
 
+use crate::AppState;
 use crate::error::AppError;
 use crate::secrets::sha256;
 use crate::store::Idempotency;
@@ -72,13 +73,21 @@ impl IdempotencyKey {
     }
 }
 
-/// The client's address (the peer of the TCP connection).
+/// The client's address: the peer of the TCP connection, or behind a trusted reverse proxy
+/// the address the proxy appended to `X-Forwarded-For`.
 pub struct ClientAddr(pub IpAddr);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        if state.limits.trust_forwarded_for {
+            let forwarded = parts.headers.get_all("x-forwarded-for").iter().next_back();
+            let last = forwarded.and_then(|v| v.to_str().ok()).and_then(|v| v.rsplit(',').next());
+            if let Some(ip) = last.and_then(|ip| ip.trim().parse().ok()) {
+                return Ok(Self(ip));
+            }
+        }
         let ip = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
         Ok(Self(ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))))
     }

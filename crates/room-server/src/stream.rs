@@ -39,6 +39,7 @@ pub async fn events(
     Bearer(token): Bearer,
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    app.rate.request(&token)?;
     let code = room_code(&code)?;
     let after = match headers.get("last-event-id") {
         None => None,
@@ -65,7 +66,9 @@ pub async fn events(
         room: actor.room_id,
         last_sent: after.unwrap_or(latest),
         backlog: VecDeque::new(),
-        caught_up: after.is_none(),
+        // Also without Last-Event-ID: an event committed between reading `latest` and
+        // subscribing is in the store only.
+        caught_up: false,
         live,
         shutdown: app.shutdown.clone(),
         _presence: presence,

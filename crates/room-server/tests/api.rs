@@ -117,6 +117,9 @@ async fn bad_input_is_refused_with_a_clear_error_and_changes_nothing() {
         StatusCode::UNPROCESSABLE_ENTITY,
         "invalid_input",
     );
+    let two_lines =
+        s.json("POST", &format!("/v1/rooms/{code}/members"), None, json!({"displayName": "Ada\nLovelace"})).await;
+    assert_refused(&two_lines, StatusCode::UNPROCESSABLE_ENTITY, "invalid_input");
     let long = "x".repeat(81);
     assert_refused(
         &s.json("PATCH", &format!("/v1/rooms/{code}"), Some(&host), json!({"name": long})).await,
@@ -323,4 +326,66 @@ async fn the_checked_in_openapi_document_is_current() {
         checked_in == generated,
         "crates/room-server/openapi.json is stale: run `UPDATE_OPENAPI=1 cargo test -p worktogether-room-server --test api` and commit it"
     );
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_limits_count_the_forwarded_address() {
+    let s = Server::with_limits(Limits { joins_per_minute: 1, trust_forwarded_for: true, ..Limits::default() });
+    let join = |from: &'static str| {
+        let req = Request::builder()
+            .method("POST")
+            .uri("/v1/rooms/ABCDE-FGHJK/members")
+            .header("content-type", "application/json")
+            .header("x-forwarded-for", from)
+            .body(Body::from(r#"{"displayName":"X"}"#))
+            .unwrap();
+        s.router.clone().oneshot(req)
+    };
+    assert_eq!(join("203.0.113.7").await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(join("203.0.113.7").await.unwrap().status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(join("1.2.3.4, 203.0.113.8").await.unwrap().status(), StatusCode::NOT_FOUND, "another client");
+    assert_eq!(
+        join("203.0.113.8, 203.0.113.7").await.unwrap().status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "the proxy's entry (the last) counts, not what the client wrote before it"
+    );
+}
+
+#[tokio::test]
+async fn inactive_rooms_are_deleted_with_everything_in_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(&dir.path().join("rooms.sqlite3"), Arc::new(Hub::default())).unwrap());
+    let (_stop, stopped) = tokio::sync::watch::channel(false);
+    let s = Server { router: app(AppState::new(store.clone(), Limits::default(), stopped)), _dir: dir };
+    let (code, host, _, _) = s.room().await;
+    let now = chrono::Utc::now();
+    assert_eq!(store.expire(now - chrono::Duration::days(180), now).unwrap(), 0, "active rooms stay");
+    assert_eq!(s.call("GET", &format!("/v1/rooms/{code}"), Some(&host), None, None).await.status, StatusCode::OK);
+    assert_eq!(store.expire(now + chrono::Duration::seconds(1), now).unwrap(), 1, "no activity since: deleted");
+    assert_refused(
+        &s.call("GET", &format!("/v1/rooms/{code}"), Some(&host), None, None).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    );
+    let join = s.json("POST", &format!("/v1/rooms/{code}/members"), None, json!({"displayName": "Late"})).await;
+    assert_refused(&join, StatusCode::NOT_FOUND, "not_found");
+}
+
+#[tokio::test]
+async fn an_event_stream_needs_a_token_and_a_valid_last_event_id() {
+    let s = Server::new();
+    let (code, host, _, _) = s.room().await;
+    assert_refused(
+        &s.call("GET", &format!("/v1/rooms/{code}/events"), None, None, None).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    );
+    let req = Request::builder()
+        .uri(format!("/v1/rooms/{code}/events"))
+        .header("authorization", format!("Bearer {host}"))
+        .header("last-event-id", "yesterday")
+        .body(Body::empty())
+        .unwrap();
+    let res = s.router.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
 }

@@ -469,3 +469,31 @@ async fn an_hour_offline_then_back_everything_arrives_once_in_order() {
 fn reqwest_post() -> worktogether_sync::client::Method {
     worktogether_sync::client::Method::POST
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clients_get_errors_a_person_can_act_on() {
+    assert!(matches!(RoomServer::new("rooms example org"), Err(SyncError::BadServerAddress { .. })));
+    assert!(matches!(RoomServer::new("ftp://rooms.example.org"), Err(SyncError::BadServerAddress { .. })));
+    // Nothing listens on this port.
+    let free = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let nowhere = RoomServer::new(&format!("http://127.0.0.1:{free}")).unwrap();
+    assert!(matches!(nowhere.join("ABCDE-FGHJK", "Ada", &key()).await, Err(SyncError::Unreachable { .. })));
+
+    let dir = tempfile::tempdir().unwrap();
+    let process = ServerProcess::start(&dir.path().join("rooms.sqlite3"), None);
+    let server = RoomServer::new(&process.address()).unwrap();
+    assert!(matches!(server.join("ABC-0", "Ada", &key()).await, Err(SyncError::NotARoomCode { .. })));
+    assert_eq!(server.join("ABCDE-FGHJK", "Ada", &key()).await.err(), Some(SyncError::RoomNotFound));
+    let clients = room(&server, 1).await;
+    let code = clients[0].member.code.to_lowercase();
+    assert!(matches!(server.join(&code, " ", &key()).await, Err(SyncError::Invalid { .. })), "a blank name");
+    let member = clients[1].member.clone();
+    member.leave(&key()).await.unwrap();
+    assert_eq!(
+        member.state().await.err(),
+        Some(SyncError::TokenExpired),
+        "after leaving, the token is no longer valid"
+    );
+    let session = clients[0].member.control_session(Uuid::now_v7(), SessionAction::Pause, &key()).await;
+    assert!(matches!(session, Err(SyncError::NotFound { .. })), "{session:?}");
+}
