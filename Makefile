@@ -18,6 +18,8 @@ help:
 	@echo "make e2e     the end-to-end tests only (real app under Xvfb, tauri-driver)"
 	@echo "make fmt     format the Rust code;  make clippy  lint it"
 	@echo "make bench   start-up, memory and idle CPU of a release build (docs/benchmarks.md)"
+	@echo "make room-fuzz   schemathesis against the room server's OpenAPI document (in make test)"
+	@echo "make bench-room  room server load: event latency, memory and CPU (docs/benchmarks.md)"
 
 deps:
 	scripts/install-deps.sh
@@ -69,7 +71,7 @@ e2e: deps ui
 
 # Prerequisites run left to right (.NOTPARALLEL) and each once: cheap checks first, the
 # bindings check only after `cargo test` regenerated them, the slow e2e tests last.
-test: deps ui fmt-check clippy rust-test bindings-check ui-check ui-test e2e
+test: deps ui fmt-check clippy rust-test bindings-check ui-check ui-test e2e room-fuzz
 	@echo "make test: all checks passed"
 
 # Release builds of the app, the empty-window fixture (bench/empty-window, built into our
@@ -81,3 +83,11 @@ bench: deps ui
 	CARGO_TARGET_DIR="$(CURDIR)/target" $(CARGO) build --release --locked --manifest-path bench/empty-window/Cargo.toml
 	$(CARGO) build --release --locked -p worktogether-core --example seed_session
 	python3 bench/run.py
+
+# The room server (crates/room-server). Its handler and live tests run in `rust-test`.
+.PHONY: room-fuzz bench-room
+
+# schemathesis (PyPI, into target/room-fuzz-venv) against a running debug server: at least
+# 1,000 generated requests, no 5xx, every answer as documented. About a minute here.
+room-fuzz:
+	scripts/room-fuzz.sh

@@ -44,12 +44,16 @@ pub async fn list_templates(state: State<'_, AppState>) -> Result<Vec<Template>>
 
 #[tauri::command]
 pub async fn save_template(state: State<'_, AppState>, draft: TemplateDraft) -> Result<Template> {
-    state.write(|s, now| s.save_template(draft, now))
+    let saved = state.write(|s, now| s.save_template(draft, now))?;
+    state.tray_wake.notify_one();
+    Ok(saved)
 }
 
 #[tauri::command]
 pub async fn delete_template(state: State<'_, AppState>, id: Uuid) -> Result<()> {
-    state.write(|s, _| s.delete_template(id))
+    state.write(|s, _| s.delete_template(id))?;
+    state.tray_wake.notify_one();
+    Ok(())
 }
 
 #[tauri::command]
@@ -172,7 +176,10 @@ pub async fn close_session<R: Runtime>(
     state: State<'_, AppState>,
     report: ClosingReport,
 ) -> Result<SessionSummary> {
-    state.write_then(|s, now| s.close_session(report, now), |_| emit(&app, UiEvent::Session(None)))
+    let summary = state.write_then(|s, now| s.close_session(report, now), |_| emit(&app, UiEvent::Session(None)))?;
+    state.tray_wake.notify_one();
+    crate::windows::session_over(&app);
+    Ok(summary)
 }
 
 #[tauri::command]
@@ -184,10 +191,22 @@ pub async fn list_sessions(
     state.read(|s, now| s.list_sessions(since, limit, now))
 }
 
+/// Shows the data folder in the file manager.
+#[tauri::command]
+pub async fn open_data_folder<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<()> {
+    use tauri_plugin_opener::OpenerExt;
+    app.opener()
+        .open_path(state.data_dir.display().to_string(), None::<&str>)
+        .map_err(|e| ApiError::invalid(&state.catalog(), "error.open_folder", &[("detail", e.to_string())]))
+}
+
 /// The UI's first screen is interactive. With `WORKTOGETHER_EXIT_WHEN_READY` set (the
 /// start-up benchmark), the app prints the time since launch and quits.
 #[tauri::command]
-pub fn ui_ready<R: Runtime>(app: AppHandle<R>, started: State<'_, crate::Started>) {
+pub fn ui_ready<R: Runtime>(app: AppHandle<R>, window: tauri::Window<R>, started: State<'_, crate::Started>) {
+    if window.label() != crate::windows::MAIN {
+        return; // a compact ritual window, opened long after the start
+    }
     let elapsed = started.0.elapsed();
     log::info!("first screen ready after {elapsed:?}");
     if std::env::var_os("WORKTOGETHER_EXIT_WHEN_READY").is_some() {

@@ -137,7 +137,19 @@ fn settings_are_kept_take_effect_at_once_and_bad_values_are_refused() {
     ] {
         assert!(h.call("change_setting", json!({ "change": bad })).is_err(), "{bad} is refused");
     }
+    let err = h.call("change_setting", json!({ "change": { "shortcut": "Ctrl+W+Alt" } })).unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+    assert!(err["message"].as_str().unwrap().contains("„Ctrl+W+Alt“ ist kein Tastenkürzel"), "{err}");
+    // Without the desktop integrations (unit tests), both say so rather than pretend.
+    let err = h.call("change_setting", json!({ "change": { "shortcut": "Ctrl+Alt+W" } })).unwrap_err();
+    assert_eq!(err["message"], "Globale Tastenkürzel gibt es auf diesem Desktop nicht.");
+    let err = h.call("change_setting", json!({ "change": { "startAtLogin": true } })).unwrap_err();
+    assert_eq!(err["message"], "Der Start bei der Anmeldung ist auf diesem System nicht verfügbar.");
+    h.ok("change_setting", json!({ "change": { "shortcut": null } }));
     let after = h.ok("settings", json!({}));
+    assert_eq!(after["shortcutSupported"], false);
+    assert_eq!(after["settings"]["startAtLogin"], false);
+    assert_eq!(after["settings"]["shortcut"], Value::Null);
     assert_eq!(after["settings"]["sleepMode"], "pause_while_asleep", "refusals change nothing");
     assert_eq!(after["settings"]["theme"], "system");
     assert_eq!(after["settings"]["defaultTemplateId"], first["settings"]["defaultTemplateId"]);
@@ -166,4 +178,35 @@ fn actions_from_outside_the_window_run_the_ritual() {
     assert_eq!(err.message, "There is no template called “Nap time”.");
     let view = apply(app, A::Start { template: TemplateChoice::Name(" short BLOCK ".into()) }).unwrap();
     assert_eq!(view.template_name, "Short block", "names match ignoring case and spaces");
+}
+
+#[test]
+fn the_tray_menu_starts_pauses_and_ends_a_session() {
+    use crate::tray::{TrayCommand, handle};
+    use tauri::Manager;
+    let h = harness(Language::En);
+    let app = h._app.handle();
+    let kind = || h.ok("current_session", json!({}))["phase"]["kind"].clone();
+
+    handle(app, &TrayCommand::Start.id());
+    assert_eq!(kind(), "commitment", "Start session starts the default template");
+    assert!(app.get_webview_window("commitment").is_some(), "its commitment round comes up compact");
+    handle(app, &TrayCommand::Skip.id());
+    assert_eq!(kind(), "focus");
+    // (That the compact round then closes needs a running event loop: the e2e tests see it.)
+    handle(app, &TrayCommand::Pause.id());
+    assert_eq!(h.ok("current_session", json!({}))["status"], "paused");
+    handle(app, &TrayCommand::Pause.id()); // refused (already paused): logged, nothing changes
+    handle(app, &TrayCommand::Resume.id());
+    assert_eq!(h.ok("current_session", json!({}))["status"], "running");
+    handle(app, &TrayCommand::End.id());
+    assert_eq!(kind(), "closing", "End session goes to the closing round");
+    handle(app, "start-from:not-a-template");
+    handle(app, "launch-rockets");
+    assert_eq!(kind(), "closing", "unknown items change nothing");
+
+    h.ok("abandon_session", json!({}));
+    let short = h.ok("list_templates", json!({}))[2]["id"].as_str().unwrap().parse().unwrap();
+    handle(app, &TrayCommand::StartFrom(short).id());
+    assert_eq!(h.ok("current_session", json!({}))["templateName"], "Short block", "Start from ▸ uses that template");
 }

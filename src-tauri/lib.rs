@@ -2,6 +2,7 @@
 //! and events. No business rules live here.
 
 mod actions;
+mod autostart;
 pub mod cli;
 mod commands;
 mod control;
@@ -12,10 +13,13 @@ mod i18n;
 mod ipc_tests;
 mod notifier;
 mod settings;
+mod shortcut;
 mod sleep;
 mod state;
 mod ticker;
+mod tray;
 mod webview;
+mod windows;
 
 use std::time::Instant;
 use tauri::Manager;
@@ -29,7 +33,8 @@ pub struct Started(pub Instant);
 /// Wires the app around `state` onto `base`: `tauri::Builder::default()` in the app, the
 /// mock runtime's builder in tests.
 pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
-    base.manage(state)
+    base.plugin(tauri_plugin_opener::init())
+        .manage(state)
         .manage(Started(Instant::now()))
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
@@ -53,19 +58,29 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> t
             commands::abandon_session,
             commands::close_session,
             commands::list_sessions,
+            commands::open_data_folder,
             settings::settings,
             settings::change_setting,
             commands::ui_ready,
         ])
+        .on_window_event(windows::on_window_event)
         .setup(|app| {
             if let Some(window) = app.get_webview_window("main") {
                 webview::calm_rendering(&window);
             }
-            // Start with the window hidden (the idle-CPU benchmark; later: start in the tray).
-            if std::env::var_os("WORKTOGETHER_HIDDEN").is_some()
-                && let Some(window) = app.get_webview_window("main")
-            {
+            // Start in the tray: from the autostart entry (`--hidden`), or for the idle-CPU benchmark.
+            let hidden = std::env::var_os("WORKTOGETHER_HIDDEN").is_some()
+                || std::env::args().any(|a| a == autostart::HIDDEN_ARG);
+            if hidden && let Some(window) = app.get_webview_window("main") {
                 window.hide()?;
+            }
+            tray::install(app.handle());
+            let state = app.state::<AppState>();
+            if state.desktop_integration {
+                autostart::install(app.handle());
+                shortcut::install(app.handle());
+                let saved = state.read(|s, _| s.settings()).ok().and_then(|s| s.shortcut);
+                shortcut::restore(app.handle(), saved.as_deref());
             }
             tauri::async_runtime::spawn(ticker::run(app.handle().clone()));
             Ok(())
@@ -76,7 +91,7 @@ pub fn run() {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     let data_dir = state::data_dir();
     let state = match AppState::open(&data_dir, Language::detect()) {
-        Ok(state) => state,
+        Ok(state) => state.with_desktop_integration(),
         Err(e) => {
             eprintln!("Worktogether cannot open its database in {}: {e}", data_dir.display());
             std::process::exit(1);

@@ -106,6 +106,18 @@ async fn deliver(mut notices: tokio::sync::mpsc::UnboundedReceiver<Notice>) {
     }
 }
 
+/// Whether some program owns `name` on the session bus (e.g. a tray host); `false` when
+/// the bus cannot be asked.
+#[cfg(target_os = "linux")]
+pub async fn bus_name_has_owner(name: &str) -> bool {
+    let ask = async {
+        let connection = zbus::Connection::session().await?;
+        let proxy = zbus::fdo::DBusProxy::new(&connection).await?;
+        Ok::<_, zbus::Error>(proxy.name_has_owner(zbus::names::BusName::try_from(name)?).await?)
+    };
+    matches!(tokio::time::timeout(OWNER_CHECK_TIMEOUT, ask).await, Ok(Ok(true)))
+}
+
 /// Whether a notification service is there to talk to (Linux: it owns the bus name),
 /// over one session-bus connection kept between notices.
 #[derive(Default)]

@@ -1,10 +1,12 @@
-//! The settings screen's commands: every change is checked and stored by the core, then
-//! takes effect at once in the running app (language, and what later parts hook in here).
+//! The settings screen's commands: every change is checked and stored by the core, and
+//! takes effect at once in the running app — language, start at login, the global
+//! shortcut; theme and sound are read where they are used.
 
 use crate::error::ApiError;
 use crate::events::{UiEvent, emit};
 use crate::i18n::Language;
 use crate::state::AppState;
+use crate::{autostart, shortcut};
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 use ts_rs::TS;
@@ -18,16 +20,24 @@ pub struct SettingsView {
     pub settings: Settings,
     /// The language in effect (the system's when the choice is "system").
     pub language: Language,
+    /// Whether this desktop lets the app start at login / grab a global shortcut.
+    pub start_at_login_supported: bool,
+    pub shortcut_supported: bool,
 }
 
-fn view(state: &AppState, settings: Settings) -> SettingsView {
-    SettingsView { settings, language: state.catalog().language() }
+fn view<R: Runtime>(app: &AppHandle<R>, state: &AppState, settings: Settings) -> SettingsView {
+    SettingsView {
+        settings,
+        language: state.catalog().language(),
+        start_at_login_supported: autostart::supported(app),
+        shortcut_supported: shortcut::supported(app),
+    }
 }
 
 #[tauri::command]
-pub async fn settings(state: State<'_, AppState>) -> Result<SettingsView, ApiError> {
+pub async fn settings<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<SettingsView, ApiError> {
     let settings = state.read(|s, _| s.settings())?;
-    Ok(view(&state, settings))
+    Ok(view(&app, &state, settings))
 }
 
 #[tauri::command]
@@ -36,11 +46,53 @@ pub async fn change_setting<R: Runtime>(
     state: State<'_, AppState>,
     change: SettingChange,
 ) -> Result<SettingsView, ApiError> {
-    let settings = state.write(|s, _| s.change_setting(change.clone()))?;
+    let before = state.read(|s, _| s.settings())?;
+    take_effect(&app, &state, &before, &change)?;
+    let settings = state.write(|s, _| s.change_setting(change.clone())).inspect_err(|_| {
+        // Not stored: undo what took effect, so the app does what the settings say.
+        let _ = undo(&app, &before, &change);
+    })?;
     if let SettingChange::Language(choice) = change {
         state.choose_language(choice);
     }
-    let view = view(&state, settings);
+    let view = view(&app, &state, settings);
     emit(&app, UiEvent::Settings(&view));
+    state.tray_wake.notify_one();
     Ok(view)
+}
+
+/// The part of a change that lives outside the store; a refusal here stores nothing.
+fn take_effect<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    before: &Settings,
+    change: &SettingChange,
+) -> Result<(), ApiError> {
+    let catalog = state.catalog();
+    match change {
+        SettingChange::StartAtLogin(on) => {
+            if !autostart::supported(app) {
+                return Err(ApiError::invalid(&catalog, "error.autostart_unsupported", &[]));
+            }
+            autostart::set(app, *on)
+                .map_err(|detail| ApiError::invalid(&catalog, "error.autostart", &[("detail", detail)]))
+        }
+        SettingChange::Shortcut(new) => {
+            let new = new.as_deref().map(str::trim).filter(|s| !s.is_empty());
+            shortcut::replace(app, before.shortcut.as_deref(), new).map_err(|refusal| {
+                ApiError::invalid(&catalog, refusal.message_key(), &[("shortcut", new.unwrap_or_default().to_owned())])
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+fn undo<R: Runtime>(app: &AppHandle<R>, before: &Settings, change: &SettingChange) -> Result<(), String> {
+    match change {
+        SettingChange::StartAtLogin(_) => autostart::set(app, before.start_at_login),
+        SettingChange::Shortcut(new) => {
+            shortcut::replace(app, new.as_deref(), before.shortcut.as_deref()).map_err(|r| format!("{r:?}"))
+        }
+        _ => Ok(()),
+    }
 }

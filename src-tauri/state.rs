@@ -36,8 +36,13 @@ pub struct AppState {
     pub notifier: Notifier,
     /// Wakes the ticker when a session starts or changes.
     pub ticker: Arc<Notify>,
+    /// Wakes the tray when the session or a setting it shows changed.
+    pub tray_wake: Arc<Notify>,
     pub data_dir: PathBuf,
     pub database_path: PathBuf,
+    /// Start at login and the global shortcut reach into the person's login and keyboard:
+    /// on in the app, off in unit tests.
+    pub desktop_integration: bool,
 }
 
 impl AppState {
@@ -53,9 +58,15 @@ impl AppState {
             system_language,
             notifier: Notifier::start(),
             ticker: Arc::new(Notify::new()),
+            tray_wake: Arc::new(Notify::new()),
             data_dir: data_dir.to_path_buf(),
             database_path,
+            desktop_integration: false,
         })
+    }
+
+    pub fn with_desktop_integration(self) -> Self {
+        Self { desktop_integration: true, ..self }
     }
 
     fn lock(&self) -> MutexGuard<'_, Store> {
@@ -110,6 +121,7 @@ impl AppState {
         let view = self
             .write_then(|s, now| s.start_session(template_id, now), |view| emit(app, UiEvent::Session(Some(view))))?;
         self.ticker.notify_one();
+        self.tray_wake.notify_one();
         Ok(view)
     }
 
@@ -145,8 +157,13 @@ impl AppState {
     pub fn publish<R: Runtime>(&self, app: &AppHandle<R>, applied: &Applied) {
         let in_progress = applied.view.status.in_progress();
         emit(app, UiEvent::Session(in_progress.then_some(&applied.view)));
+        self.tray_wake.notify_one();
+        if !in_progress {
+            crate::windows::session_over(app);
+        }
         if let Some(change) = &applied.change {
             emit(app, UiEvent::PhaseChanged(change));
+            crate::windows::follow_phase(app, change);
             self.notifier.send(phase_notice(&self.catalog(), change, &applied.view));
         }
     }

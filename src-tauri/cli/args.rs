@@ -45,6 +45,8 @@ pub fn parse(args: &[String]) -> Result<Invocation, UsageError> {
     let invocation = match command.as_str() {
         "help" => Invocation::Help,
         "--version" | "-V" => Invocation::Version,
+        // The start-at-login entry opens the app in the tray (see `autostart`).
+        crate::autostart::HIDDEN_ARG => Invocation::Open,
         "start" => {
             let name = rest.value_of("--template")?;
             let template = name.map_or(TemplateChoice::Default, TemplateChoice::Name);
@@ -174,6 +176,7 @@ mod tests {
         let named = |n: &str| SessionAction::Start { template: TemplateChoice::Name(n.into()) };
         let cases = [
             ("", Ok(Invocation::Open)),
+            ("--hidden", Ok(Invocation::Open)),
             ("help", Ok(Invocation::Help)),
             ("--help", Ok(Invocation::Help)),
             ("-h", Ok(Invocation::Help)),

@@ -1,6 +1,7 @@
 import { mount } from "svelte";
 import App from "./App.svelte";
-import { init } from "./lib/state.svelte";
+import Compact from "./Compact.svelte";
+import { app, init } from "./lib/state.svelte";
 import { followSystemTheme } from "./lib/theme";
 import "./styles.css";
 
@@ -11,4 +12,5 @@ followSystemTheme();
 // The first screen is drawn once, with its data (see `init`).
 await init();
 
-export default mount(App, { target });
+const compact = app.compact;
+export default compact ? mount(Compact, { target, props: { view: compact } }) : mount(App, { target });

@@ -9,4 +9,8 @@ export type SettingsView = { settings: Settings,
 /**
  * The language in effect (the system's when the choice is "system").
  */
-language: Language, };
+language: Language, 
+/**
+ * Whether this desktop lets the app start at login / grab a global shortcut.
+ */
+startAtLoginSupported: boolean, shortcutSupported: boolean, };

@@ -67,6 +67,7 @@ export const listSessions = (since: string | null, limit: number) =>
   call<SessionSummary[]>("list_sessions", { since, limit });
 export const settings = () => call<SettingsView>("settings");
 export const changeSetting = (change: SettingChange) => call<SettingsView>("change_setting", { change });
+export const openDataFolder = () => call<null>("open_data_folder");
 export const uiReady = () => call<null>("ui_ready");
 
 export const onSession = (handler: (view: SessionView | null) => void): Promise<UnlistenFn> =>

@@ -4,24 +4,40 @@ import { tick } from "svelte";
 import type { AppInfo } from "../bindings/AppInfo";
 import type { PhaseChange } from "../bindings/PhaseChange";
 import type { PhaseKind } from "../bindings/PhaseKind";
+import type { SettingsView } from "../bindings/SettingsView";
 import type { SessionSummary } from "../bindings/SessionSummary";
 import type { SessionView } from "../bindings/SessionView";
 import type { Template } from "../bindings/Template";
 import * as api from "./api";
 import { setLanguage, t, tn, type MessageKey, i18n } from "./i18n.svelte";
 import { minutesLabel, startOfLocalDay } from "./format";
+import { setTheme } from "./theme";
 
 export type View = "home" | "history" | "template" | "settings";
+
+/** The compact ritual windows (`index.html?view=…`), opened from the tray or the command line. */
+export type CompactView = "commitment" | "closing";
+
+function compactFromUrl(): CompactView | null {
+  if (typeof location === "undefined") return null;
+  const view = new URLSearchParams(location.search).get("view");
+  return view === "commitment" || view === "closing" ? view : null;
+}
 
 /** What the template editor edits: an existing template, or a new one (`template` null). */
 export interface TemplateEditing {
   template: Template | null;
   /** the names of all other templates, for the client-side uniqueness check */
   otherNames: string[];
+  /** where the editor goes back to (home unless opened from the settings) */
+  returnTo?: View;
 }
 
 export const app = $state<{
   info: AppInfo | null;
+  settings: SettingsView | null;
+  /** set in a compact ritual window */
+  compact: CompactView | null;
   session: SessionView | null;
   loaded: boolean;
   loadError: string | null;
@@ -33,6 +49,8 @@ export const app = $state<{
   returnFocus: string | null;
 }>({
   info: null,
+  settings: null,
+  compact: compactFromUrl(),
   session: null,
   loaded: false,
   loadError: null,
@@ -44,6 +62,13 @@ export const app = $state<{
 });
 
 export const phaseKey = (kind: PhaseKind): MessageKey => `phase.${kind}` as MessageKey;
+
+/** Settings from Rust (loaded, changed here, or changed in another window): language and theme follow. */
+export function applySettings(view: SettingsView): void {
+  app.settings = view;
+  setLanguage(view.language);
+  setTheme(view.settings.theme);
+}
 
 /** Take a snapshot from Rust, ignoring one that is older than what we already show. */
 export function applySession(view: SessionView | null): void {
@@ -87,6 +112,11 @@ export function takePrefetchedHome(): HomeData | null {
   return data;
 }
 
+async function prefetchHome(): Promise<void> {
+  const [templates, today] = await Promise.all([api.listTemplates(), api.listSessions(startOfLocalDay(new Date()), 50)]);
+  prefetchedHome = { templates, today };
+}
+
 let started = false;
 
 /**
@@ -100,6 +130,7 @@ export async function init(): Promise<void> {
   // Listening must not keep the first screen from loading; a failure only costs live updates.
   const listening = Promise.all([
     api.onSession((view) => applySession(view)).catch(() => undefined),
+    api.onSettings((view) => applySettings(view)).catch(() => undefined),
     api
       .onPhaseChanged((change) => {
         // the `session` event carries the new state; fetch once more in case it raced ahead
@@ -111,15 +142,19 @@ export async function init(): Promise<void> {
       })
       .catch(() => undefined),
   ]);
-  const home = Promise.all([api.listTemplates(), api.listSessions(startOfLocalDay(new Date()), 50)])
-    .then(([templates, today]) => {
-      prefetchedHome = { templates, today };
-    })
-    .catch(() => undefined); // the home screen loads (and reports) it again
+  // A compact ritual window shows no home screen; a failure here is reported by the home
+  // screen, which loads it again.
+  const home = app.compact ? Promise.resolve() : prefetchHome().catch(() => undefined);
   try {
-    const [info, session] = await Promise.all([api.appInfo(), api.currentSession(), listening, home]);
+    const [info, session, settings] = await Promise.all([
+      api.appInfo(),
+      api.currentSession(),
+      api.settings(),
+      listening,
+      home,
+    ]);
     app.info = info;
-    setLanguage(info.language);
+    applySettings(settings);
     applySession(session);
   } catch (e) {
     app.loadError = api.toApiError(e).message;

@@ -1,11 +1,31 @@
-// The colour theme: light or dark as the system prefers, unless one was chosen before start
-// (`data-theme` on <html>: the dev mock sets it; a theme setting will).
+// The colour theme on <html data-theme>: the person's choice from the settings, or light or
+// dark as the system prefers ("system"). The dev mock may fix it with ?theme=….
+import type { ThemeChoice } from "../bindings/ThemeChoice";
+
+let choice: ThemeChoice = "system";
+let listening = false;
+
+function systemDark(): MediaQueryList {
+  return window.matchMedia("(prefers-color-scheme: dark)");
+}
+
+function apply(root: HTMLElement): void {
+  const dark = choice === "dark" || (choice === "system" && systemDark().matches);
+  root.dataset.theme = dark ? "dark" : "light";
+}
+
+/** Show the chosen theme now, and follow the system's while the choice is "system". */
+export function setTheme(next: ThemeChoice, root: HTMLElement = document.documentElement): void {
+  choice = next;
+  apply(root);
+  if (!listening) {
+    listening = true;
+    systemDark().addEventListener("change", () => apply(root));
+  }
+}
+
+/** Before the settings are loaded: the system's theme, unless one was fixed already. */
 export function followSystemTheme(root: HTMLElement = document.documentElement): void {
   if (root.dataset.theme === "light" || root.dataset.theme === "dark") return;
-  const dark = window.matchMedia("(prefers-color-scheme: dark)");
-  const apply = () => {
-    root.dataset.theme = dark.matches ? "dark" : "light";
-  };
-  apply();
-  dark.addEventListener("change", apply);
+  setTheme("system", root);
 }

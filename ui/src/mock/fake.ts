@@ -145,7 +145,7 @@ export class FakeBackend {
 
   settingsView(): SettingsView {
     const language = this.settings.language === "system" ? this.lang : this.settings.language;
-    return { settings: { ...this.settings }, language };
+    return { settings: { ...this.settings }, language, startAtLoginSupported: true, shortcutSupported: true };
   }
 
   error(code: ApiError["code"], key: string, position?: number): ApiError {

@@ -76,8 +76,39 @@ CREATE TABLE settings (
 );
 ";
 
+/// Rooms: the memberships this person holds on room servers, the room state last seen
+/// (shown while offline), and the outbox of writes not yet acknowledged by the server.
+const V2_ROOMS: &str = "
+CREATE TABLE room_memberships (
+    id              TEXT PRIMARY KEY,       -- the member id the server gave
+    server          TEXT NOT NULL,
+    room_code       TEXT NOT NULL,
+    display_name    TEXT NOT NULL,
+    token           TEXT NOT NULL,          -- the member token: the only key to the room as this member
+    joined_at       TEXT NOT NULL,
+    state           TEXT,                   -- the room state last seen, as the server's JSON
+    last_event_id   INTEGER NOT NULL DEFAULT 0,
+    state_seen_at   TEXT
+);
+
+CREATE TABLE room_outbox (
+    seq             INTEGER PRIMARY KEY AUTOINCREMENT,  -- the order writes are sent in
+    membership_id   TEXT NOT NULL REFERENCES room_memberships (id) ON DELETE CASCADE,
+    method          TEXT NOT NULL CHECK (method IN ('POST','PUT','PATCH','DELETE')),
+    path            TEXT NOT NULL,          -- below the room, e.g. /sessions/{id}/commitments
+    body            TEXT,                   -- JSON
+    idempotency_key TEXT NOT NULL UNIQUE,
+    created_at      TEXT NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    last_error      TEXT,
+    refused_at      TEXT                    -- the server refused it for good; kept to show why
+);
+CREATE INDEX room_outbox_pending ON room_outbox (membership_id, refused_at, seq);
+";
+
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1)])
+    Migrations::new(vec![M::up(V1), M::up(V2_ROOMS)])
 }
 
 #[cfg(test)]

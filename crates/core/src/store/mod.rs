@@ -4,6 +4,7 @@
 mod commitments;
 mod history;
 mod migrations;
+pub mod outbox;
 mod sessions;
 mod settings;
 mod templates;

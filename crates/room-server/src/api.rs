@@ -1,0 +1,373 @@
+//! The `/v1` handlers: check the input, call the store, answer. Each write takes an
+//! optional `Idempotency-Key`; each room request needs a member token of that room.
+
+use crate::error::{AppError, Result, optional_text, text};
+use crate::extract::{Bearer, Body, ClientAddr, IdempotencyKey, Params, room_code};
+use crate::store::to_millis;
+use crate::{AppState, blocking, schedule};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::Utc;
+use uuid::Uuid;
+use worktogether_room_protocol::*;
+
+/// Most phases in a shared session's plan, and their length (as in the app).
+const PHASES_MAX: usize = 41;
+const PHASE_MAX_SECS: u32 = 8 * 60 * 60;
+/// Longest video-call link.
+const LINK_MAX_CHARS: usize = 500;
+
+fn now() -> chrono::DateTime<Utc> {
+    to_millis(Utc::now())
+}
+
+fn link(value: &str) -> Result<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(String::new());
+    }
+    let v = text("link", value, LINK_MAX_CHARS)?;
+    if !(v.starts_with("https://") || v.starts_with("http://")) || v.contains(char::is_whitespace) {
+        return Err(AppError::invalid("the link must be an http or https address"));
+    }
+    Ok(v)
+}
+
+#[utoipa::path(post, path = "/v1/rooms", tag = "rooms", request_body = CreateRoom,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes the request safe to retry")),
+    responses((status = 201, description = "The room, and the host's token", body = Membership)))]
+pub async fn create_room(
+    State(app): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    key: IdempotencyKey,
+    Body(req): Body<CreateRoom>,
+) -> Result<(StatusCode, Json<Membership>)> {
+    let l = &app.limits;
+    let req = CreateRoom {
+        name: text("room name", &req.name, l.max_name_chars)?,
+        host_name: text("display name", &req.host_name, l.max_name_chars)?,
+        link: req.link.as_deref().map(link).transpose()?.filter(|v| !v.is_empty()),
+        description: optional_text("description", req.description.as_deref(), l.max_note_chars)?,
+    };
+    app.rate.create(addr)?;
+    let idem = key.bind("create_room", &req);
+    let store = app.store.clone();
+    let m = blocking(move || store.create_room(req, idem.as_ref(), now())).await?;
+    app.presence.touch(m.member_id, now());
+    Ok((StatusCode::CREATED, Json(m)))
+}
+
+#[utoipa::path(post, path = "/v1/rooms/{code}/members", tag = "rooms", request_body = JoinRoom,
+    params(("code" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    responses((status = 201, description = "Joined: the member's token and the room", body = Membership)))]
+pub async fn join(
+    State(app): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    Params(code): Params<String>,
+    key: IdempotencyKey,
+    Body(req): Body<JoinRoom>,
+) -> Result<(StatusCode, Json<Membership>)> {
+    // Counted before the code is checked: guessing codes costs attempts.
+    app.rate.join(addr)?;
+    let code = room_code(&code)?;
+    let name = text("display name", &req.display_name, app.limits.max_name_chars)?;
+    let idem = key.bind(&format!("join {code}"), &name);
+    let (store, max) = (app.store.clone(), app.limits.max_members);
+    let m = blocking(move || store.join(&code, name, max, idem.as_ref(), now())).await?;
+    app.presence.touch(m.member_id, now());
+    Ok((StatusCode::CREATED, Json(m)))
+}
+
+#[utoipa::path(get, path = "/v1/rooms/{code}", tag = "rooms", params(("code" = String, Path)),
+    security(("member_token" = [])), responses((status = 200, body = RoomState)))]
+pub async fn room_state(
+    State(app): State<AppState>,
+    Params(code): Params<String>,
+    Bearer(token): Bearer,
+) -> Result<Json<RoomState>> {
+    app.rate.request(&token)?;
+    let code = room_code(&code)?;
+    let store = app.store.clone();
+    let mut state = blocking(move || store.room_state(&code, &token)).await?;
+    let now = now();
+    for m in &mut state.members {
+        if app.presence.is_away(m.id, now) {
+            m.presence = Presence::Away;
+        }
+    }
+    Ok(Json(state))
+}
+
+#[utoipa::path(patch, path = "/v1/rooms/{code}", tag = "rooms", request_body = UpdateRoom,
+    params(("code" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    security(("member_token" = [])), responses((status = 200, body = Room)))]
+pub async fn update_room(
+    State(app): State<AppState>,
+    Params(code): Params<String>,
+    Bearer(token): Bearer,
+    key: IdempotencyKey,
+    Body(req): Body<UpdateRoom>,
+) -> Result<Json<Room>> {
+    app.rate.request(&token)?;
+    let code = room_code(&code)?;
+    let l = &app.limits;
+    let update = UpdateRoom {
+        name: req.name.as_deref().map(|n| text("room name", n, l.max_name_chars)).transpose()?,
+        link: req.link.as_deref().map(link).transpose()?,
+        description: req
+            .description
+            .as_deref()
+            .map(|d| optional_text("description", Some(d), l.max_note_chars).map(Option::unwrap_or_default))
+            .transpose()?,
+    };
+    let idem = key.bind("update_room", &update);
+    let store = app.store.clone();
+    Ok(Json(blocking(move || store.update_room(&code, &token, update, idem.as_ref(), now())).await?))
+}
+
+#[utoipa::path(post, path = "/v1/rooms/{code}/leave", tag = "rooms",
+    params(("code" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    security(("member_token" = [])), responses((status = 204, description = "Left the room")))]
+pub async fn leave(
+    State(app): State<AppState>,
+    Params(code): Params<String>,
+    Bearer(token): Bearer,
+    key: IdempotencyKey,
+) -> Result<StatusCode> {
+    app.rate.request(&token)?;
+    let code = room_code(&code)?;
+    let idem = key.bind("leave", &());
+    let store = app.store.clone();
+    blocking(move || store.leave(&code, &token, idem.as_ref(), now())).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(delete, path = "/v1/rooms/{code}/members/{member_id}", tag = "rooms",
+    params(("code" = String, Path), ("member_id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
+    security(("member_token" = [])), responses((status = 204, description = "Removed (host only)")))]
+pub async fn remove_member(
+    State(app): State<AppState>,
+    Params((code, member_id)): Params<(String, Uuid)>,
+    Bearer(token): Bearer,
+    key: IdempotencyKey,
+) -> Result<StatusCode> {
+    app.rate.request(&token)?;
+    let code = room_code(&code)?;
+    let idem = key.bind("remove_member", &member_id);
+    let store = app.store.clone();
+    blocking(move || store.remove_member(&code, &token, member_id, idem.as_ref(), now())).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/v1/rooms/{code}/host", tag = "rooms", request_body = HandOver,
+    params(("code" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    security(("member_token" = [])), responses((status = 200, description = "The new host (host only)", body = Room)))]
+pub async fn hand_over(
+    State(app): State<AppState>,
+    Params(code): Params<String>,
+    Bearer(token): Bearer,
+    key: IdempotencyKey,
+    Body(req): Body<HandOver>,
+) -> Result<Json<Room>> {
+    app.rate.request(&token)?;
+    let code = room_code(&code)?;
+    let idem = key.bind("hand_over", &req);
+    let store = app.store.clone();
+    Ok(Json(blocking(move || store.hand_over(&code, &token, req.member_id, idem.as_ref(), now())).await?))
+}
+
+#[utoipa::path(put, path = "/v1/rooms/{code}/presence", tag = "rooms", request_body = SetPresence,
+    params(("code" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    security(("member_token" = [])), responses((status = 200, body = Member)))]
+pub async fn set_presence(
+    State(app): State<AppState>,
+    Params(code): Params<String>,
+    Bearer(token): Bearer,
+    key: IdempotencyKey,
+    Body(req): Body<SetPresence>,
+) -> Result<Json<Member>> {
+    app.rate.request(&token)?;
+    let code = room_code(&code)?;
+    let idem = key.bind("set_presence", &req);
+    let store = app.store.clone();
+    Ok(Json(blocking(move || store.set_presence(&code, &token, req.presence, idem.as_ref(), now())).await?))
+}
+
+#[utoipa::path(post, path = "/v1/rooms/{code}/sessions", tag = "sessions", request_body = StartSession,
+    params(("code" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    security(("member_token" = [])), responses((status = 201, description = "Started (host only)", body = SharedSession)))]
+pub async fn start_session(
+    State(app): State<AppState>,
+    Params(code): Params<String>,
+    Bearer(token): Bearer,
+    key: IdempotencyKey,
+    Body(req): Body<StartSession>,
+) -> Result<(StatusCode, Json<SharedSession>)> {
+    app.rate.request(&token)?;
+    let code = room_code(&code)?;
+    if req.phases.is_empty() || req.phases.len() > PHASES_MAX {
+        return Err(AppError::invalid(format!("a session has 1 to {PHASES_MAX} phases")));
+    }
+    if req.phases.iter().any(|p| p.duration_secs == 0 || p.duration_secs > PHASE_MAX_SECS) {
+        return Err(AppError::invalid(format!("a phase lasts 1 to {PHASE_MAX_SECS} seconds")));
+    }
+    let req =
+        StartSession { template_name: text("template name", &req.template_name, app.limits.max_name_chars)?, ..req };
+    let idem = key.bind("start_session", &req);
+    let store = app.store.clone();
+    let s = blocking(move || store.start_session(&code, &token, req, idem.as_ref(), now())).await?;
+    Ok((StatusCode::CREATED, Json(s)))
+}
+
+#[utoipa::path(get, path = "/v1/rooms/{code}/sessions", tag = "sessions", params(("code" = String, Path)),
+    security(("member_token" = [])), responses((status = 200, body = SessionList)))]
+pub async fn list_sessions(
+    State(app): State<AppState>,
+    Params(code): Params<String>,
+    Bearer(token): Bearer,
+) -> Result<Json<SessionList>> {
+    app.rate.request(&token)?;
+    let code = room_code(&code)?;
+    let store = app.store.clone();
+    Ok(Json(SessionList { sessions: blocking(move || store.list_sessions(&code, &token)).await? }))
+}
+
+#[utoipa::path(get, path = "/v1/rooms/{code}/sessions/{session_id}", tag = "sessions",
+    params(("code" = String, Path), ("session_id" = Uuid, Path)),
+    security(("member_token" = [])), responses((status = 200, body = SessionDetail)))]
+pub async fn session_detail(
+    State(app): State<AppState>,
+    Params((code, session_id)): Params<(String, Uuid)>,
+    Bearer(token): Bearer,
+) -> Result<Json<SessionDetail>> {
+    app.rate.request(&token)?;
+    let code = room_code(&code)?;
+    let store = app.store.clone();
+    Ok(Json(blocking(move || store.session_detail(&code, &token, session_id)).await?))
+}
+
+#[utoipa::path(post, path = "/v1/rooms/{code}/sessions/{session_id}/control", tag = "sessions",
+    request_body = ControlSession,
+    params(("code" = String, Path), ("session_id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
+    security(("member_token" = [])), responses((status = 200, description = "Applied (host only)", body = SharedSession)))]
+pub async fn control_session(
+    State(app): State<AppState>,
+    Params((code, session_id)): Params<(String, Uuid)>,
+    Bearer(token): Bearer,
+    key: IdempotencyKey,
+    Body(req): Body<ControlSession>,
+) -> Result<Json<SharedSession>> {
+    app.rate.request(&token)?;
+    let code = room_code(&code)?;
+    let idem = key.bind("control_session", &(session_id, req));
+    let store = app.store.clone();
+    Ok(Json(
+        blocking(move || store.control_session(&code, &token, session_id, req.action, idem.as_ref(), now())).await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/v1/rooms/{code}/sessions/{session_id}/commitments", tag = "sessions",
+    request_body = PublishCommitment,
+    params(("code" = String, Path), ("session_id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
+    security(("member_token" = [])), responses((status = 201, body = RoomCommitment)))]
+pub async fn publish_commitment(
+    State(app): State<AppState>,
+    Params((code, session_id)): Params<(String, Uuid)>,
+    Bearer(token): Bearer,
+    key: IdempotencyKey,
+    Body(req): Body<PublishCommitment>,
+) -> Result<(StatusCode, Json<RoomCommitment>)> {
+    app.rate.request(&token)?;
+    let code = room_code(&code)?;
+    let text = text("commitment", &req.text, app.limits.max_commitment_chars)?;
+    let idem = key.bind("publish_commitment", &(session_id, &text));
+    let store = app.store.clone();
+    let c = blocking(move || store.publish_commitment(&code, &token, session_id, text, idem.as_ref(), now())).await?;
+    Ok((StatusCode::CREATED, Json(c)))
+}
+
+#[utoipa::path(put, path = "/v1/rooms/{code}/commitments/{commitment_id}/outcome", tag = "sessions",
+    request_body = ReportOutcome,
+    params(("code" = String, Path), ("commitment_id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
+    security(("member_token" = [])), responses((status = 200, description = "Reported (own commitments only)", body = RoomCommitment)))]
+pub async fn report_outcome(
+    State(app): State<AppState>,
+    Params((code, commitment_id)): Params<(String, Uuid)>,
+    Bearer(token): Bearer,
+    key: IdempotencyKey,
+    Body(req): Body<ReportOutcome>,
+) -> Result<Json<RoomCommitment>> {
+    app.rate.request(&token)?;
+    let code = room_code(&code)?;
+    let req = ReportOutcome { note: optional_text("note", req.note.as_deref(), app.limits.max_note_chars)?, ..req };
+    let idem = key.bind("report_outcome", &(commitment_id, &req));
+    let store = app.store.clone();
+    Ok(Json(blocking(move || store.report_outcome(&code, &token, commitment_id, req, idem.as_ref(), now())).await?))
+}
+
+#[utoipa::path(post, path = "/v1/rooms/{code}/commitments/{commitment_id}/kudos", tag = "sessions",
+    params(("code" = String, Path), ("commitment_id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
+    security(("member_token" = [])), responses((status = 200, description = "Kudos given (to others' commitments)", body = RoomCommitment)))]
+pub async fn give_kudos(
+    State(app): State<AppState>,
+    Params((code, commitment_id)): Params<(String, Uuid)>,
+    Bearer(token): Bearer,
+    key: IdempotencyKey,
+) -> Result<Json<RoomCommitment>> {
+    app.rate.request(&token)?;
+    let code = room_code(&code)?;
+    let idem = key.bind("give_kudos", &commitment_id);
+    let store = app.store.clone();
+    Ok(Json(blocking(move || store.give_kudos(&code, &token, commitment_id, idem.as_ref(), now())).await?))
+}
+
+#[utoipa::path(put, path = "/v1/rooms/{code}/schedule", tag = "schedule", request_body = PutSchedule,
+    params(("code" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    security(("member_token" = [])), responses((status = 200, description = "Replaced (host only)", body = Schedule)))]
+pub async fn put_schedule(
+    State(app): State<AppState>,
+    Params(code): Params<String>,
+    Bearer(token): Bearer,
+    key: IdempotencyKey,
+    Body(req): Body<PutSchedule>,
+) -> Result<Json<Schedule>> {
+    app.rate.request(&token)?;
+    let code = room_code(&code)?;
+    if req.entries.len() > schedule::ENTRIES_MAX {
+        return Err(AppError::invalid(format!("a schedule holds at most {} entries", schedule::ENTRIES_MAX)));
+    }
+    let mut entries = Vec::with_capacity(req.entries.len());
+    for e in req.entries {
+        let e = ScheduleEntryDraft {
+            title: text("title", &e.title, app.limits.max_name_chars)?,
+            rrule: optional_text("rule", e.rrule.as_deref(), 500)?,
+            ..e
+        };
+        schedule::validate(&e)?;
+        entries.push(e);
+    }
+    let idem = key.bind("put_schedule", &entries);
+    let store = app.store.clone();
+    let entries = blocking(move || store.put_schedule(&code, &token, entries, idem.as_ref(), now())).await?;
+    Ok(Json(Schedule { upcoming: schedule::upcoming(&entries, now()), entries }))
+}
+
+#[utoipa::path(get, path = "/v1/rooms/{code}/schedule", tag = "schedule", params(("code" = String, Path)),
+    security(("member_token" = [])), responses((status = 200, body = Schedule)))]
+pub async fn get_schedule(
+    State(app): State<AppState>,
+    Params(code): Params<String>,
+    Bearer(token): Bearer,
+) -> Result<Json<Schedule>> {
+    app.rate.request(&token)?;
+    let code = room_code(&code)?;
+    let store = app.store.clone();
+    let entries = blocking(move || store.schedule(&code, &token)).await?;
+    Ok(Json(Schedule { upcoming: schedule::upcoming(&entries, now()), entries }))
+}
+
+#[utoipa::path(get, path = "/health", tag = "server", responses((status = 200, body = Health)))]
+pub async fn health() -> Json<Health> {
+    Json(Health { status: "ok".into(), version: env!("CARGO_PKG_VERSION").into() })
+}

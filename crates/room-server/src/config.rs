@@ -1,0 +1,79 @@
+//! The server's settings: flags, each also read from an environment variable.
+
+use clap::Parser;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Parser)]
+#[command(name = "worktogether-room", version, about = "The Worktogether room server")]
+pub struct Config {
+    /// Address and port to listen on.
+    #[arg(long, env = "WT_ROOM_LISTEN", default_value = "127.0.0.1:8787")]
+    pub listen: SocketAddr,
+    /// The SQLite file (default: worktogether-room.sqlite3 in the data directory).
+    #[arg(long, env = "WT_ROOM_DB")]
+    pub db: Option<PathBuf>,
+    /// The address clients use, e.g. https://rooms.example.org (shown in logs and the API document).
+    #[arg(long, env = "WT_ROOM_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Log as JSON lines instead of text.
+    #[arg(long, env = "WT_ROOM_LOG_JSON")]
+    pub log_json: bool,
+    #[command(flatten)]
+    pub limits: Limits,
+}
+
+/// Every limit a client can run into; the defaults suit a small community server.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Limits {
+    /// Largest request body in bytes.
+    #[arg(long, env = "WT_ROOM_MAX_BODY_BYTES", default_value_t = 64 * 1024)]
+    pub max_body_bytes: usize,
+    /// Longest room name, display name, template name or schedule title, in characters.
+    #[arg(long, env = "WT_ROOM_MAX_NAME_CHARS", default_value_t = 80)]
+    pub max_name_chars: usize,
+    /// Longest commitment, in characters.
+    #[arg(long, env = "WT_ROOM_MAX_COMMITMENT_CHARS", default_value_t = 500)]
+    pub max_commitment_chars: usize,
+    /// Longest note or room description, in characters.
+    #[arg(long, env = "WT_ROOM_MAX_NOTE_CHARS", default_value_t = 2000)]
+    pub max_note_chars: usize,
+    /// Most members in one room.
+    #[arg(long, env = "WT_ROOM_MAX_MEMBERS", default_value_t = 100)]
+    pub max_members: u32,
+    /// Rooms one client address may create per hour.
+    #[arg(long, env = "WT_ROOM_ROOMS_PER_HOUR", default_value_t = 10)]
+    pub rooms_per_hour: u32,
+    /// Join attempts one client address may make per minute (guessing codes stays hopeless).
+    #[arg(long, env = "WT_ROOM_JOINS_PER_MINUTE", default_value_t = 10)]
+    pub joins_per_minute: u32,
+    /// Requests one member token may make per second (bursts up to twice that).
+    #[arg(long, env = "WT_ROOM_REQUESTS_PER_SECOND", default_value_t = 20)]
+    pub requests_per_second: u32,
+    /// Rooms with no activity for this many days are deleted.
+    #[arg(long, env = "WT_ROOM_INACTIVE_DAYS", default_value_t = 180)]
+    pub inactive_days: u32,
+    /// Seconds a member's event stream may be gone before the member shows as away.
+    #[arg(long, env = "WT_ROOM_PRESENCE_GRACE_SECS", default_value_t = 60)]
+    pub presence_grace_secs: u64,
+    /// Seconds between keep-alive comments on event streams.
+    #[arg(long, env = "WT_ROOM_KEEP_ALIVE_SECS", default_value_t = 15)]
+    pub keep_alive_secs: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Config::parse_from(["worktogether-room"]).limits
+    }
+}
+
+impl Config {
+    pub fn db_path(&self) -> PathBuf {
+        self.db.clone().unwrap_or_else(|| {
+            dirs::data_dir()
+                .unwrap_or_else(|| PathBuf::from("."))
+                .join("worktogether-room")
+                .join("worktogether-room.sqlite3")
+        })
+    }
+}

@@ -1,0 +1,100 @@
+//! The one error type handlers return. It becomes `{ code, message }` with the right status;
+//! storage failures are logged with details and reported without them.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use worktogether_room_protocol::{ErrorBody, ErrorCode};
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("a valid member token of this room is needed (Authorization: Bearer …)")]
+    Unauthorized,
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{0}")]
+    WrongState(&'static str),
+    #[error("this idempotency key was used for a different request")]
+    IdempotencyKeyReused,
+    #[error("the room has reached its limit of {0} members")]
+    RoomFull(u32),
+    #[error("the request body is larger than {0} bytes")]
+    PayloadTooLarge(usize),
+    #[error("too many requests: {0}; try again later")]
+    RateLimited(&'static str),
+    #[error("storage: {0}")]
+    Storage(#[from] rusqlite::Error),
+    /// The database could not be opened or holds something this version cannot read.
+    #[error("storage: {0}")]
+    StoreBroken(String),
+}
+
+impl AppError {
+    pub fn parts(&self) -> (StatusCode, ErrorCode) {
+        match self {
+            Self::BadRequest(_) => (StatusCode::BAD_REQUEST, ErrorCode::BadRequest),
+            Self::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidInput),
+            Self::Unauthorized => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
+            Self::Forbidden(_) => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
+            Self::NotFound(_) => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
+            Self::WrongState(_) => (StatusCode::CONFLICT, ErrorCode::WrongState),
+            Self::IdempotencyKeyReused => (StatusCode::CONFLICT, ErrorCode::IdempotencyKeyReused),
+            Self::RoomFull(_) => (StatusCode::CONFLICT, ErrorCode::RoomFull),
+            Self::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge),
+            Self::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
+            Self::Storage(_) | Self::StoreBroken(_) => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable),
+        }
+    }
+
+    /// A text too long, empty or otherwise unacceptable.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::Invalid(message.into())
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.parts();
+        let message = match &self {
+            Self::Storage(_) | Self::StoreBroken(_) => {
+                let e = &self;
+                tracing::error!(error = %e, "storage failure");
+                "the server could not store or read this; try again".to_owned()
+            }
+            other => other.to_string(),
+        };
+        (status, Json(ErrorBody { code, message })).into_response()
+    }
+}
+
+/// Checks a person's text: trimmed, not empty (unless `optional`), at most `max` characters.
+pub fn text(what: &str, value: &str, max: usize) -> Result<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(AppError::invalid(format!("the {what} is empty")));
+    }
+    let len = value.chars().count();
+    if len > max {
+        return Err(AppError::invalid(format!("the {what} has {len} characters, at most {max} are allowed")));
+    }
+    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err(AppError::invalid(format!("the {what} contains control characters")));
+    }
+    Ok(value.to_owned())
+}
+
+/// Like [`text`], but an absent or blank value means "none".
+pub fn optional_text(what: &str, value: Option<&str>, max: usize) -> Result<Option<String>> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => text(what, v, max).map(Some),
+    }
+}

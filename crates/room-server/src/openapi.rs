@@ -1,0 +1,101 @@
+//! The OpenAPI document, generated from the handlers' annotations and the protocol types.
+//! Checked in as `crates/room-server/openapi.json`; a test fails when it is stale.
+
+use crate::{AppState, api, stream};
+use axum::Json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{RefOr, Response, ResponseBuilder, content::ContentBuilder};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use worktogether_room_protocol::ErrorBody;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Worktogether room server",
+        description = "Rooms for virtual coworking: presence, shared sessions, commitments and outcomes. Every response carries the server's clock in `x-server-time`; every write takes an optional `Idempotency-Key`."
+    ),
+    components(schemas(ErrorBody, worktogether_room_protocol::SharedPhase))
+)]
+struct Doc;
+
+/// The refusals every operation can answer with, and the member token scheme.
+struct Common;
+
+impl Modify for Common {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "member_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("The token from creating or joining the room"))
+                    .build(),
+            ),
+        );
+        let error = |description: &str| -> RefOr<Response> {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new().schema(Some(utoipa::openapi::Ref::from_schema_name("ErrorBody"))).build(),
+                )
+                .build()
+                .into()
+        };
+        let refusals = [
+            ("400", "Malformed request"),
+            ("401", "No valid member token of this room"),
+            ("403", "Only the host, or only the entry's author, may do this"),
+            ("404", "No such room, member, session or commitment"),
+            ("405", "Method not allowed"),
+            ("409", "Refused in the current state, room full, or idempotency key reused"),
+            ("413", "Request body too large"),
+            ("422", "Invalid input: empty or too-long text, impossible rule"),
+            ("429", "Rate limit reached"),
+            ("503", "The server could not store the change; retry"),
+        ];
+        for item in doc.paths.paths.values_mut() {
+            for op in
+                [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten()
+            {
+                for (status, description) in refusals {
+                    op.responses.responses.entry(status.into()).or_insert_with(|| error(description));
+                }
+            }
+        }
+    }
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(Doc::openapi())
+        .routes(routes!(api::health))
+        .routes(routes!(api::create_room))
+        .routes(routes!(api::room_state, api::update_room))
+        .routes(routes!(api::join))
+        .routes(routes!(api::leave))
+        .routes(routes!(api::remove_member))
+        .routes(routes!(api::hand_over))
+        .routes(routes!(api::set_presence))
+        .routes(routes!(api::start_session, api::list_sessions))
+        .routes(routes!(api::session_detail))
+        .routes(routes!(api::control_session))
+        .routes(routes!(api::publish_commitment))
+        .routes(routes!(api::report_outcome))
+        .routes(routes!(api::give_kudos))
+        .routes(routes!(api::put_schedule, api::get_schedule))
+        .routes(routes!(stream::events))
+}
+
+/// The document as served and checked in.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let (_, mut doc) = router().split_for_parts();
+    Common.modify(&mut doc);
+    doc
+}
+
+pub async fn serve() -> Json<utoipa::openapi::OpenApi> {
+    Json(document())
+}

@@ -1,0 +1,104 @@
+//! The room server's schema, as forward-only migrations (version in `PRAGMA user_version`,
+//! each in one transaction). Never edit a released migration: add one.
+
+use rusqlite_migration::{M, Migrations};
+
+/// Times are RFC 3339 UTC text with milliseconds, so they sort as text.
+const V1: &str = "
+CREATE TABLE rooms (
+    id               INTEGER PRIMARY KEY,
+    code             TEXT NOT NULL UNIQUE,
+    name             TEXT NOT NULL,
+    link             TEXT,
+    description      TEXT,
+    host_id          TEXT NOT NULL,
+    created_at       TEXT NOT NULL,
+    last_activity_at TEXT NOT NULL
+);
+CREATE INDEX rooms_activity ON rooms (last_activity_at);
+
+CREATE TABLE members (
+    id           TEXT PRIMARY KEY,
+    room_id      INTEGER NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+    display_name TEXT NOT NULL,
+    token_hash   BLOB NOT NULL,          -- SHA-256 of the token's secret; the token itself is never stored
+    presence     TEXT NOT NULL,
+    joined_at    TEXT NOT NULL,
+    left_at      TEXT                    -- kept after leaving: what they did stays readable
+);
+CREATE INDEX members_room ON members (room_id, joined_at);
+
+CREATE TABLE sessions (
+    id            TEXT PRIMARY KEY,
+    room_id       INTEGER NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+    template_name TEXT NOT NULL,
+    phases        TEXT NOT NULL,         -- JSON array of {kind, durationSecs}
+    started_at    TEXT NOT NULL,
+    anchor_index  INTEGER NOT NULL,
+    anchor_at     TEXT NOT NULL,
+    paused_at     TEXT,
+    ended_at      TEXT
+);
+CREATE INDEX sessions_room ON sessions (room_id, started_at);
+
+CREATE TABLE commitments (
+    id              TEXT PRIMARY KEY,
+    session_id      TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    member_id       TEXT NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+    text            TEXT NOT NULL,
+    outcome         TEXT NOT NULL DEFAULT 'pending',
+    note            TEXT,
+    feedback_wanted INTEGER NOT NULL DEFAULT 0,
+    afterwards      INTEGER NOT NULL,
+    created_at      TEXT NOT NULL
+);
+CREATE INDEX commitments_session ON commitments (session_id, created_at);
+
+CREATE TABLE kudos (
+    commitment_id TEXT NOT NULL REFERENCES commitments (id) ON DELETE CASCADE,
+    member_id     TEXT NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+    given_at      TEXT NOT NULL,
+    PRIMARY KEY (commitment_id, member_id)
+);
+
+CREATE TABLE schedule_entries (
+    id               TEXT PRIMARY KEY,
+    room_id          INTEGER NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+    position         INTEGER NOT NULL,
+    title            TEXT NOT NULL,
+    starts_at        TEXT NOT NULL,      -- local wall-clock time in time_zone
+    time_zone        TEXT NOT NULL,
+    duration_minutes INTEGER NOT NULL,
+    rrule            TEXT
+);
+CREATE INDEX schedule_room ON schedule_entries (room_id, position);
+
+-- Stored, not only broadcast: a stream resumed with Last-Event-ID reads what it missed here.
+CREATE TABLE events (
+    id      INTEGER PRIMARY KEY AUTOINCREMENT,
+    room_id INTEGER NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+    body    TEXT NOT NULL                -- the RoomEvent as JSON
+);
+CREATE INDEX events_room ON events (room_id, id);
+
+-- Answers to writes made with an idempotency key, sealed with that key (see secrets::seal).
+CREATE TABLE idempotency (
+    key_hash    BLOB PRIMARY KEY,
+    fingerprint BLOB NOT NULL,
+    response    BLOB NOT NULL,
+    created_at  TEXT NOT NULL
+);
+CREATE INDEX idempotency_age ON idempotency (created_at);
+";
+
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(V1)])
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn migrations_are_valid() {
+        super::migrations().validate().expect("every migration applies to an empty database");
+    }
+}

@@ -1,0 +1,471 @@
+//! The real server binary over real TCP, with the real client library: a host and three
+//! members through a shared session, a member cut off and catching up, the server killed
+//! with SIGKILL mid-session and restarted, forged entries and host actions refused.
+//!
+//! No assertion depends on timing: waits are for events or states, with a generous limit
+//! only so that a broken build fails instead of hanging.
+
+use std::collections::{HashMap, HashSet};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+use tokio::time::timeout;
+use uuid::Uuid;
+use worktogether_room_protocol::*;
+use worktogether_sync::{Feed, Follower, RoomMember, RoomServer, SyncError};
+
+/// Only against hangs; never reached when things work.
+const HANG_GUARD: Duration = Duration::from_secs(60);
+
+struct ServerProcess {
+    child: Child,
+    port: u16,
+    db: PathBuf,
+}
+
+impl ServerProcess {
+    fn start(db: &Path, port: Option<u16>) -> Self {
+        let port = port.unwrap_or_else(|| TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port());
+        let child = Command::new(env!("CARGO_BIN_EXE_worktogether-room"))
+            .args(["--listen", &format!("127.0.0.1:{port}"), "--db", db.to_str().unwrap()])
+            .env("WT_ROOM_REQUESTS_PER_SECOND", "10000")
+            .env("WT_ROOM_JOINS_PER_MINUTE", "10000")
+            .env("WT_ROOM_PRESENCE_GRACE_SECS", "1")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("the server binary starts");
+        let s = Self { child, port, db: db.to_owned() };
+        s.wait_ready();
+        s
+    }
+
+    fn address(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn wait_ready(&self) {
+        let deadline = std::time::Instant::now() + HANG_GUARD;
+        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            assert!(std::time::Instant::now() < deadline, "the server never listened");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// SIGKILL: no chance to flush anything.
+    fn kill_9(&mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
+    fn restart(&mut self) {
+        *self = Self::start(&self.db.clone(), Some(self.port));
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A member's client: its membership, and everything its follower received.
+struct Client {
+    member: RoomMember,
+    follower: Option<Follower>,
+    events: Vec<RoomEvent>,
+    session: Option<SharedSession>,
+}
+
+impl Client {
+    fn new(member: RoomMember, state: &RoomState) -> Self {
+        let follower = Some(Follower::start(member.clone(), state.last_event_id));
+        Self { member, follower, events: Vec::new(), session: state.session.clone() }
+    }
+
+    fn last_id(&self) -> u64 {
+        self.events.last().map_or(0, |e| e.id)
+    }
+
+    /// Handles feed items until `done` holds for what was received.
+    async fn until(&mut self, what: &str, done: impl Fn(&[RoomEvent]) -> bool) {
+        let follower = self.follower.as_mut().expect("following");
+        let events = &mut self.events;
+        let session = &mut self.session;
+        timeout(HANG_GUARD, async {
+            while !done(events) {
+                match follower.feed.recv().await.expect("the follower runs") {
+                    Feed::Event(e) => {
+                        if let RoomChange::SessionStarted { session: s }
+                        | RoomChange::SessionChanged { session: s, .. } = &e.change
+                        {
+                            *session = Some(s.clone());
+                        }
+                        events.push(e);
+                    }
+                    Feed::Connected => {}
+                    Feed::Disconnected(e) => assert!(e.is_transient(), "only transient breaks: {e}"),
+                }
+            }
+        })
+        .await
+        .unwrap_or_else(|_| panic!("{} waited too long for {what}", self.member.member_id));
+    }
+
+    /// The commitment ids this client saw published.
+    fn published(&self) -> Vec<Uuid> {
+        self.events
+            .iter()
+            .filter_map(|e| match &e.change {
+                RoomChange::CommitmentPublished { commitment } => Some(commitment.id),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn outcomes(&self) -> HashSet<Uuid> {
+        self.events
+            .iter()
+            .filter_map(|e| match &e.change {
+                RoomChange::CommitmentUpdated { commitment } if commitment.outcome != Outcome::Pending => {
+                    Some(commitment.id)
+                }
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+fn count_published(n: usize) -> impl Fn(&[RoomEvent]) -> bool {
+    move |events| events.iter().filter(|e| matches!(e.change, RoomChange::CommitmentPublished { .. })).count() >= n
+}
+
+fn key() -> String {
+    Uuid::now_v7().to_string()
+}
+
+/// A host and `members` members, each with a client following the room.
+async fn room(server: &RoomServer, members: usize) -> Vec<Client> {
+    let create = CreateRoom { name: "Worktogether".into(), host_name: "Host".into(), link: None, description: None };
+    let (host, state) = server.create_room(&create, &key()).await.unwrap();
+    let mut clients = vec![Client::new(host, &state)];
+    for i in 0..members {
+        let (m, state) = server.join(&state.room.code, &format!("Member {i}"), &key()).await.unwrap();
+        clients.push(Client::new(m, &state));
+    }
+    clients
+}
+
+fn plan(secs: &[(PhaseKind, u32)]) -> StartSession {
+    StartSession {
+        template_name: "Quick".into(),
+        phases: secs.iter().map(|&(kind, duration_secs)| PlannedPhase { kind, duration_secs }).collect(),
+    }
+}
+
+fn phase_kind(p: SharedPhase) -> Option<PhaseKind> {
+    match p {
+        SharedPhase::Running { kind, .. } | SharedPhase::Paused { kind, .. } => Some(kind),
+        SharedPhase::Over { .. } => None,
+    }
+}
+
+/// Waits (on server time) until the session is in a phase of `kind`.
+async fn wait_for_phase(server: &RoomServer, client: &mut Client, kind: PhaseKind) {
+    timeout(HANG_GUARD, async {
+        loop {
+            let session = client.session.clone().expect("a session");
+            if phase_kind(server.phase_now(&session)) == Some(kind) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await
+    .expect("the phase comes");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_host_and_three_members_share_a_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let process = ServerProcess::start(&dir.path().join("rooms.sqlite3"), None);
+    let server = RoomServer::new(&process.address()).unwrap();
+    let mut clients = room(&server, 3).await;
+    let joined =
+        |events: &[RoomEvent]| events.iter().filter(|e| matches!(e.change, RoomChange::MemberJoined { .. })).count();
+    let host = clients[0].member.clone();
+    let session = host
+        .start_session(&plan(&[(PhaseKind::Commitment, 3), (PhaseKind::Focus, 2), (PhaseKind::Closing, 600)]), &key())
+        .await
+        .unwrap();
+    for (i, c) in clients.iter_mut().enumerate() {
+        c.until("the session", |e| e.iter().any(|e| matches!(e.change, RoomChange::SessionStarted { .. }))).await;
+        assert_eq!(joined(&c.events), 3 - i.min(3), "a client sees the joins after its own (the host sees all three)");
+    }
+
+    // Same session data everywhere, so the same phase at every server instant.
+    let copies: Vec<SharedSession> = clients.iter().map(|c| c.session.clone().unwrap()).collect();
+    assert!(copies.iter().all(|s| *s == session), "every client holds the host's session");
+    for step in 0..=40 {
+        let at = session.started_at + chrono::Duration::milliseconds(step * 250);
+        let phases: HashSet<_> = copies.iter().map(|s| format!("{:?}", s.phase_at(at))).collect();
+        assert_eq!(phases.len(), 1, "one phase for all at {at}: {phases:?}");
+    }
+    for c in &clients {
+        assert!(c.member.server.clock().offset().num_milliseconds().abs() < 1000, "one machine: a small offset");
+    }
+
+    // Everyone commits; everyone receives all four commitments.
+    let mut mine: HashMap<Uuid, Uuid> = HashMap::new();
+    for c in &clients {
+        let text = format!("Bookkeeping of {}", c.member.member_id);
+        let published = c.member.publish_commitment(session.id, &text, &key()).await.unwrap();
+        assert!(!published.afterwards);
+        mine.insert(c.member.member_id, published.id);
+    }
+    for c in clients.iter_mut() {
+        c.until("four commitments", count_published(4)).await;
+        let seen: HashSet<Uuid> = c.published().into_iter().collect();
+        assert_eq!(seen, mine.values().copied().collect(), "each sees every commitment once");
+    }
+
+    // Forgeries: a member reporting another's outcome, or acting as host.
+    let (m1, m2) = (clients[1].member.clone(), clients[2].member.clone());
+    let report = ReportOutcome { outcome: Outcome::Done, note: Some("done".into()), feedback_wanted: true };
+    let forged = m2.report_outcome(mine[&m1.member_id], &report, &key()).await;
+    assert_eq!(forged.unwrap_err(), SyncError::Forbidden);
+    assert_eq!(m1.control_session(session.id, SessionAction::End, &key()).await.unwrap_err(), SyncError::Forbidden);
+    let rename = UpdateRoom { name: Some("Mine".into()), ..UpdateRoom::default() };
+    assert_eq!(m1.update_room(&rename, &key()).await.unwrap_err(), SyncError::Forbidden);
+
+    // Member 3's network is cut while the others report their outcomes.
+    let cut = clients[3].last_id();
+    clients[3].follower = None;
+    let mut host_client = clients.remove(0);
+    wait_for_phase(&server, &mut host_client, PhaseKind::Closing).await;
+    clients.insert(0, host_client);
+    for c in &clients[..3] {
+        c.member.report_outcome(mine[&c.member.member_id], &report, &key()).await.unwrap();
+    }
+    let kudos = m1.give_kudos(mine[&host.member_id], &key()).await.unwrap();
+    assert_eq!(kudos.kudos, vec![m1.member_id]);
+    for c in clients[..3].iter_mut() {
+        c.until("three outcomes", |e| e.iter().filter(|e| matches!(&e.change, RoomChange::CommitmentUpdated { commitment } if commitment.outcome == Outcome::Done)).count() >= 3).await;
+    }
+    // Back online: it catches up from where it was cut, exactly once and in order.
+    clients[3].follower = Some(Follower::start(clients[3].member.clone(), cut));
+    // Member 3 joined last: compare from its first event on.
+    let first = clients[3].events[0].id;
+    let reference: Vec<u64> = clients[1].events.iter().map(|e| e.id).filter(|&id| id >= first).collect();
+    let target = *reference.last().unwrap();
+    clients[3].until("catching up", |e| e.last().is_some_and(|e| e.id >= target)).await;
+    let ids: Vec<u64> = clients[3].events.iter().map(|e| e.id).collect();
+    assert_eq!(ids, reference, "the cut-off member saw the same events as the others, once each, in order");
+    assert_eq!(clients[3].outcomes().len(), 3);
+
+    // Asynchronous participation: after the end, a member still posts.
+    host.control_session(session.id, SessionAction::End, &key()).await.unwrap();
+    let late = m2.publish_commitment(session.id, "Website texts, afterwards", &key()).await.unwrap();
+    assert!(late.afterwards, "posted after the session: marked as asynchronous");
+    let detail = host.session(session.id).await.unwrap();
+    assert_eq!(detail.commitments.len(), 5);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_killed_mid_session_loses_no_acknowledged_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut process = ServerProcess::start(&dir.path().join("rooms.sqlite3"), None);
+    let server = RoomServer::new(&process.address()).unwrap();
+    let mut clients = room(&server, 3).await;
+    let session = clients[0]
+        .member
+        .start_session(&plan(&[(PhaseKind::Commitment, 600), (PhaseKind::Closing, 600)]), &key())
+        .await
+        .unwrap();
+
+    // Each member writes 15 commitments, retrying each with its key until acknowledged.
+    const EACH: usize = 15;
+    let (acked_tx, mut acked_rx) = tokio::sync::mpsc::unbounded_channel::<Uuid>();
+    let mut writers = Vec::new();
+    for c in &clients[1..] {
+        let (member, acked) = (c.member.clone(), acked_tx.clone());
+        writers.push(tokio::spawn(async move {
+            for i in 0..EACH {
+                let key = key();
+                let text = format!("{} #{i}", member.member_id);
+                let id = loop {
+                    match member.publish_commitment(session.id, &text, &key).await {
+                        Ok(c) => break c.id,
+                        Err(e) if e.is_transient() => tokio::time::sleep(Duration::from_millis(50)).await,
+                        Err(e) => panic!("refused: {e}"),
+                    }
+                };
+                acked.send(id).unwrap();
+            }
+        }));
+    }
+    drop(acked_tx);
+    let mut acked = Vec::new();
+    while acked.len() < 10 {
+        acked.push(acked_rx.recv().await.unwrap());
+    }
+    process.kill_9();
+    // While it is down, writes are refused as "unreachable" and retried.
+    let down = clients[1].member.state().await.unwrap_err();
+    assert!(matches!(down, SyncError::Unreachable { .. }), "{down}");
+    process.restart();
+    while let Some(id) = acked_rx.recv().await {
+        acked.push(id);
+    }
+    for w in writers {
+        w.await.unwrap();
+    }
+
+    let detail = clients[0].member.session(session.id).await.unwrap();
+    let stored: HashSet<Uuid> = detail.commitments.iter().map(|c| c.id).collect();
+    assert!(acked.iter().all(|id| stored.contains(id)), "every acknowledged write survived SIGKILL");
+    assert_eq!(detail.commitments.len(), 3 * EACH, "retries with the same key applied once");
+
+    // The followers reconnected by themselves and got each commitment exactly once.
+    for c in clients.iter_mut() {
+        c.until("all commitments", count_published(3 * EACH)).await;
+        let published = c.published();
+        assert_eq!(published.len(), 3 * EACH, "no duplicates");
+        assert_eq!(published.iter().copied().collect::<HashSet<_>>(), stored);
+        assert!(c.events.windows(2).all(|w| w[0].id < w[1].id), "in order");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_vanished_member_shows_as_away_and_sigterm_closes_streams() {
+    let dir = tempfile::tempdir().unwrap();
+    let process = ServerProcess::start(&dir.path().join("rooms.sqlite3"), None);
+    let server = RoomServer::new(&process.address()).unwrap();
+    let mut clients = room(&server, 1).await;
+    let member_id = clients[1].member.member_id;
+    clients[1].member.set_presence(Presence::Focusing, &key()).await.unwrap();
+    let presence_of = move |events: &[RoomEvent], p: Presence| {
+        events.iter().any(|e| matches!(e.change, RoomChange::PresenceChanged { member_id: m, presence } if m == member_id && presence == p))
+    };
+    clients[0].until("focusing", move |e| presence_of(e, Presence::Focusing)).await;
+    clients[1].follower = None; // the laptop lid closes
+    clients[0].until("away", move |e| presence_of(e, Presence::Away)).await;
+    let state = clients[0].member.state().await.unwrap();
+    assert_eq!(state.members.iter().find(|m| m.id == member_id).unwrap().presence, Presence::Away);
+    clients[1].follower = Some(Follower::start(clients[1].member.clone(), clients[0].last_id()));
+    let back = clients[0].events.len();
+    clients[0]
+        .until("back", move |e| {
+            e[back..].iter().any(|e| matches!(e.change, RoomChange::PresenceChanged { member_id: m, presence: Presence::Focusing } if m == member_id))
+        })
+        .await;
+
+    // SIGTERM: the server closes the open streams and exits cleanly.
+    let status = Command::new("kill").args(["-TERM", &process.child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let mut process = process;
+    let exit = process.child.wait().unwrap();
+    assert!(exit.success(), "a graceful shutdown exits with success: {exit}");
+    let follower = clients[0].follower.as_mut().unwrap();
+    let closed = timeout(HANG_GUARD, async {
+        loop {
+            if let Feed::Disconnected(e) = follower.feed.recv().await.unwrap() {
+                return e;
+            }
+        }
+    })
+    .await
+    .unwrap();
+    assert!(closed.is_transient(), "the client will reconnect: {closed}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_hour_offline_then_back_everything_arrives_once_in_order() {
+    use std::sync::{Arc, Mutex};
+    use worktogether_core::store::outbox::RoomMembership;
+    use worktogether_sync::{Outbox, RoomWrite, room_view};
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut process = ServerProcess::start(&dir.path().join("rooms.sqlite3"), None);
+    let server = RoomServer::new(&process.address()).unwrap();
+    let clients = room(&server, 1).await;
+    let (host, member) = (clients[0].member.clone(), clients[1].member.clone());
+    let session =
+        host.start_session(&plan(&[(PhaseKind::Commitment, 3600), (PhaseKind::Closing, 600)]), &key()).await.unwrap();
+
+    // The member's app: its own SQLite store with the membership and the room last seen.
+    let app_db = worktogether_core::Store::open(&dir.path().join("app.sqlite3")).unwrap();
+    let now = chrono::Utc::now();
+    app_db
+        .save_room_membership(&RoomMembership {
+            id: member.member_id,
+            server: server.address().into(),
+            room_code: member.code.clone(),
+            display_name: "Member 0".into(),
+            token: member.token.clone(),
+            joined_at: now,
+        })
+        .unwrap();
+    let state = member.state().await.unwrap();
+    room_view::remember(&app_db, member.member_id, &state, now).unwrap();
+    let store = Arc::new(Mutex::new(app_db));
+    let outbox = Outbox::new(store.clone());
+
+    process.kill_9();
+    let texts: Vec<String> = (0..5).map(|i| format!("Offline commitment {i}")).collect();
+    for text in &texts {
+        outbox
+            .enqueue(member.member_id, &RoomWrite::PublishCommitment { session: session.id, text: text.clone() }, now)
+            .unwrap();
+    }
+    outbox.enqueue(member.member_id, &RoomWrite::Presence(Presence::Focusing), now).unwrap();
+    // Offline, the room last seen is still there to show.
+    let offline = room_view::last_seen(&store.lock().unwrap(), member.member_id).unwrap().unwrap();
+    assert_eq!(offline, state);
+
+    // An hour of retries on a simulated clock: each attempt fails, nothing is lost.
+    let mut clock = now;
+    let mut attempts = 0;
+    while clock < now + chrono::Duration::hours(1) {
+        let flushed = outbox.flush(&member, clock).await.unwrap();
+        assert_eq!(flushed.sent, 0);
+        let (next, error) = flushed.waiting.expect("still waiting");
+        if let Some(e) = error {
+            assert!(matches!(e, SyncError::Unreachable { .. }), "{e}");
+            attempts += 1;
+        }
+        clock = next;
+    }
+    assert!((5..=30).contains(&attempts), "backing off, not hammering: {attempts} attempts in an hour");
+    assert_eq!(store.lock().unwrap().pending_room_writes(member.member_id).unwrap(), 6);
+
+    // The first write reached the server once before, but its answer was lost.
+    process.restart();
+    let head = store.lock().unwrap().next_room_write(member.member_id).unwrap().unwrap();
+    let body: serde_json::Value = serde_json::from_str(head.body.as_deref().unwrap()).unwrap();
+    member.write::<serde_json::Value>(reqwest_post(), &head.path, &head.idempotency_key, Some(&body)).await.unwrap();
+
+    let flushed = outbox.flush(&member, clock).await.unwrap();
+    assert_eq!((flushed.sent, flushed.refused.len(), flushed.waiting.is_none()), (6, 0, true), "{flushed:?}");
+    let detail = host.session(session.id).await.unwrap();
+    let stored: Vec<&str> = detail.commitments.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(stored, texts.iter().map(String::as_str).collect::<Vec<_>>(), "each once, in the order written");
+    let state = host.state().await.unwrap();
+    assert_eq!(state.members.iter().find(|m| m.id == member.member_id).unwrap().presence, Presence::Focusing);
+    assert_eq!(outbox.flush(&member, clock).await.unwrap(), worktogether_sync::Flushed::default(), "nothing left");
+
+    // A write the server refuses for good does not block the ones after it.
+    let too_early = detail.commitments[0].id; // outcomes wait for the closing round
+    let report = ReportOutcome { outcome: Outcome::Done, note: None, feedback_wanted: false };
+    outbox.enqueue(member.member_id, &RoomWrite::ReportOutcome { commitment: too_early, report }, clock).unwrap();
+    outbox.enqueue(member.member_id, &RoomWrite::Presence(Presence::Break), clock).unwrap();
+    let flushed = outbox.flush(&member, clock).await.unwrap();
+    assert_eq!(flushed.sent, 1);
+    assert!(matches!(flushed.refused[..], [(_, SyncError::WrongState { .. })]), "{flushed:?}");
+}
+
+fn reqwest_post() -> worktogether_sync::client::Method {
+    worktogether_sync::client::Method::POST
+}

@@ -1,0 +1,173 @@
+//! The tray icon: its menu offers the whole ritual (on Linux clicks on the icon never reach
+//! the app, so every action is in the menu), its drawing shows the state, and its title the
+//! minutes left. Menu and icon are rebuilt when the session changes and when the minute shown
+//! changes — never every second. Without a tray host the app runs on without one.
+
+mod icon;
+mod menu;
+
+use crate::actions::{self, SessionAction, TemplateChoice};
+use crate::state::AppState;
+use icon::{TrayLook, draw};
+pub use menu::{TrayCommand, TrayEntry, TrayModel, tray_model};
+use std::time::Duration;
+use tauri::image::Image;
+use tauri::menu::{IsMenuItem, Menu, MenuItem, PredefinedMenuItem, Submenu};
+use tauri::tray::{TrayIcon, TrayIconBuilder};
+use tauri::{AppHandle, Manager, Runtime};
+use worktogether_core::{PhaseKind, SessionStatus, SessionView};
+
+const TRAY_ID: &str = "worktogether";
+/// Drawn at twice the usual panel size, so it stays sharp on HiDPI panels too.
+const ICON_SIZE: u32 = 64;
+
+/// Whether the tray icon exists; closing the main window hides it only then.
+pub struct TrayPresence(pub bool);
+
+/// Creates the tray icon and the task that keeps it current. Never fails the app.
+pub fn install<R: Runtime>(app: &AppHandle<R>) {
+    let icon = Image::new_owned(draw(TrayLook::Idle, ICON_SIZE), ICON_SIZE, ICON_SIZE);
+    let built = TrayIconBuilder::with_id(TRAY_ID)
+        .icon(icon)
+        .tooltip(app.state::<AppState>().catalog().t("tray.tooltip", &[]))
+        .show_menu_on_left_click(true)
+        .on_menu_event(|app, event| handle(app, event.id().as_ref()))
+        .build(app);
+    match built {
+        Ok(_) => {
+            report_missing_host();
+            app.manage(TrayPresence(true));
+            tauri::async_runtime::spawn(keep_current(app.clone()));
+        }
+        Err(e) => {
+            log::warn!("no tray icon ({e}); the app runs on without one");
+            app.manage(TrayPresence(false));
+        }
+    }
+}
+
+/// Logs once when no StatusNotifier host is on the bus: the icon then shows only in an
+/// XEmbed tray, if there is one.
+fn report_missing_host() {
+    #[cfg(target_os = "linux")]
+    tauri::async_runtime::spawn(async {
+        if !crate::notifier::bus_name_has_owner("org.kde.StatusNotifierWatcher").await {
+            log::info!("no StatusNotifier host on the session bus: the tray icon shows only in an XEmbed tray");
+        }
+    });
+}
+
+/// What the chosen menu item asks for. Refusals are logged: the menu offers only what the
+/// session allows, so one means the state changed a moment before the click.
+pub fn handle<R: Runtime>(app: &AppHandle<R>, id: &str) {
+    let Some(command) = TrayCommand::parse(id) else {
+        log::warn!("unknown tray menu item {id:?}");
+        return;
+    };
+    let action = match command {
+        TrayCommand::Open => return crate::windows::show_main(app),
+        TrayCommand::Quit => return app.exit(0),
+        TrayCommand::Start => SessionAction::Start { template: TemplateChoice::Default },
+        TrayCommand::StartFrom(id) => SessionAction::Start { template: TemplateChoice::Id(id) },
+        TrayCommand::Pause => SessionAction::Pause { note: None },
+        TrayCommand::Resume => SessionAction::Resume,
+        TrayCommand::Skip => SessionAction::Skip,
+        TrayCommand::Extend => SessionAction::Extend { minutes: menu::EXTEND_MINUTES },
+        TrayCommand::End => SessionAction::Stop,
+    };
+    let starts = matches!(action, SessionAction::Start { .. });
+    match actions::apply(app, action) {
+        Ok(_) if starts => crate::windows::show_commitment_round(app),
+        Ok(_) => {}
+        Err(e) => log::warn!("tray: {}", e.message),
+    }
+}
+
+fn look(session: Option<&SessionView>) -> TrayLook {
+    let Some((session, phase)) =
+        session.filter(|s| s.status.in_progress()).and_then(|s| s.phase.as_ref().map(|p| (s, p)))
+    else {
+        return TrayLook::Idle;
+    };
+    let left = phase.remaining_secs.max(0) as f32 / phase.duration_secs.max(1) as f32;
+    match (session.status, phase.kind) {
+        (SessionStatus::Paused, _) => TrayLook::Paused,
+        (_, PhaseKind::Focus) => TrayLook::Focus { left },
+        (_, PhaseKind::Break) => TrayLook::Break { left },
+        _ => TrayLook::Round,
+    }
+}
+
+/// How long until the minutes shown change (`None`: nothing counts down).
+fn until_next_minute(session: Option<&SessionView>) -> Option<Duration> {
+    let session = session.filter(|s| s.status == SessionStatus::Running)?;
+    let remaining = session.phase.as_ref()?.remaining_secs;
+    (remaining > 0).then(|| Duration::from_secs(((remaining - 1) % 60 + 1) as u64))
+}
+
+/// Rebuilds the menu, icon and title whenever they would show something new: woken by
+/// every session change, and by itself when the minute shown runs out.
+async fn keep_current<R: Runtime>(app: AppHandle<R>) {
+    let state = app.state::<AppState>();
+    let Some(tray) = app.tray_by_id(TRAY_ID) else { return };
+    let mut shown: Option<(TrayModel, TrayLook)> = None;
+    loop {
+        let snapshot =
+            state.read(|s, now| Ok((s.current_session(now)?, s.list_templates()?, s.default_template().ok())));
+        let next = match snapshot {
+            Ok((session, templates, default)) => {
+                let model = tray_model(&state.catalog(), session.as_ref(), &templates, default.as_ref());
+                let look = look(session.as_ref());
+                if shown.as_ref() != Some(&(model.clone(), look)) {
+                    log::debug!("tray: showing {look:?}, title {:?}", model.title);
+                    if let Err(e) = show(&app, &tray, &model, look) {
+                        log::warn!("could not update the tray: {e}");
+                    }
+                    log::debug!("tray: shown");
+                    shown = Some((model, look));
+                }
+                until_next_minute(session.as_ref())
+            }
+            Err(e) => {
+                log::warn!("tray: {}", e.message);
+                None
+            }
+        };
+        match next {
+            // A little late rather than early, so the new minute has begun.
+            Some(wait) => {
+                let _ = tokio::time::timeout(wait + Duration::from_millis(200), state.tray_wake.notified()).await;
+            }
+            None => state.tray_wake.notified().await,
+        }
+    }
+}
+
+fn show<R: Runtime>(app: &AppHandle<R>, tray: &TrayIcon<R>, model: &TrayModel, look: TrayLook) -> tauri::Result<()> {
+    let menu = Menu::new(app)?;
+    for entry in &model.entries {
+        menu.append(native(app, entry)?.as_ref())?;
+    }
+    tray.set_menu(Some(menu))?;
+    tray.set_icon(Some(Image::new_owned(draw(look, ICON_SIZE), ICON_SIZE, ICON_SIZE)))?;
+    tray.set_title(model.title.as_deref())
+}
+
+fn native<R: Runtime>(app: &AppHandle<R>, entry: &TrayEntry) -> tauri::Result<Box<dyn IsMenuItem<R>>> {
+    // "&" would mark a mnemonic in a native label; a template may be called "Kids & chores".
+    let text = |label: &str| label.replace('&', "&&");
+    Ok(match entry {
+        TrayEntry::Item { command, label, enabled } => {
+            let id = command.map_or_else(|| "status".to_owned(), TrayCommand::id);
+            Box::new(MenuItem::with_id(app, id, text(label), *enabled, None::<&str>)?)
+        }
+        TrayEntry::Submenu { label, entries } => {
+            let submenu = Submenu::new(app, text(label), true)?;
+            for entry in entries {
+                submenu.append(native(app, entry)?.as_ref())?;
+            }
+            Box::new(submenu)
+        }
+        TrayEntry::Separator => Box::new(PredefinedMenuItem::separator(app)?),
+    })
+}
