@@ -11,16 +11,31 @@ use crate::actions::{self, SessionAction};
 use crate::error::ApiError;
 use crate::state::AppState;
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
+use std::path::Path;
+#[cfg(unix)]
+use std::path::PathBuf;
 use tauri::plugin::TauriPlugin;
 use tauri::{AppHandle, Manager, RunEvent, Runtime};
 use worktogether_core::{ErrorCode, SessionView};
 
 /// The socket's file name in the data directory.
+#[cfg(unix)]
 pub const SOCKET_FILE: &str = "control.sock";
 
+/// Socket paths have a short limit (`sun_path`: 108 bytes on Linux, 104 on macOS).
+#[cfg(unix)]
+const MAX_SOCKET_PATH: usize = 100;
+
+/// `<data dir>/control.sock`; for a data directory too deep for that, a socket named by the
+/// directory's hash in the user's runtime directory (`$XDG_RUNTIME_DIR`, private to them).
+#[cfg(unix)]
 pub fn socket_path(data_dir: &Path) -> PathBuf {
-    data_dir.join(SOCKET_FILE)
+    let path = data_dir.join(SOCKET_FILE);
+    if path.as_os_str().len() <= MAX_SOCKET_PATH {
+        return path;
+    }
+    let dir = std::env::var_os("XDG_RUNTIME_DIR").map_or_else(std::env::temp_dir, PathBuf::from);
+    dir.join(format!("worktogether-{:016x}.sock", fnv1a(data_dir.as_os_str())))
 }
 
 /// The answer line.
@@ -65,8 +80,9 @@ pub fn single_instance<R: Runtime>(identifier: &str, data_dir: &Path) -> TauriPl
     builder.build()
 }
 
-/// A stable hash (unlike std's, which may change between Rust versions) for the bus name.
-#[cfg(target_os = "linux")]
+/// A stable hash (unlike std's, which may change between Rust versions) for names that
+/// stand for a data directory.
+#[cfg(unix)]
 fn fnv1a(text: &std::ffi::OsStr) -> u64 {
     text.as_encoded_bytes().iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3))
 }
@@ -284,6 +300,20 @@ mod tests {
                 }
                 Reply::Session(view) => panic!("{request:?} must be refused, got {view:?}"),
             }
+        }
+    }
+
+    #[test]
+    fn a_deep_data_directory_still_gets_a_socket() {
+        let dir = tempfile::tempdir().unwrap();
+        let deep = dir.path().join("a-data-directory-whose-path-is-too-long-for-a-unix-socket".repeat(2));
+        std::fs::create_dir(&deep).unwrap();
+        let path = socket_path(&deep);
+        assert!(!path.starts_with(&deep) && path.as_os_str().len() <= 108, "elsewhere, and short: {path:?}");
+        let (_app, _) = app(&deep);
+        match send(&deep, &SessionAction::Resume).expect("the app answers on the other path") {
+            Reply::Refused { code, .. } => assert_eq!(code, ErrorCode::WrongState, "no session to resume"),
+            Reply::Session(view) => panic!("no session was started: {view:?}"),
         }
     }
 

@@ -303,6 +303,17 @@ fn a_socket_left_by_a_crashed_app_blocks_nothing() {
 }
 
 #[test]
+fn start_with_an_unknown_template_opens_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    seed_session(dir.path());
+    open(dir.path()).abandon_session(now()).unwrap();
+    let r = run(dir.path(), &["start", "--template", "Nope"]);
+    // Refused from the database; had it tried to open the app, it would say so (no display).
+    assert_eq!((r.code, r.stderr.as_str()), (1, "worktogether: There is no template called “Nope”.\n"));
+    assert_eq!(current(dir.path()), None);
+}
+
+#[test]
 fn start_without_a_display_says_the_app_could_not_open() {
     let dir = tempfile::tempdir().unwrap();
     let r = run(dir.path(), &["start"]);

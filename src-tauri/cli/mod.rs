@@ -9,7 +9,7 @@
 mod args;
 mod status;
 
-use crate::actions::SessionAction;
+use crate::actions::{SessionAction, TemplateChoice};
 use crate::control::{self, Reply, SendError};
 use crate::error::ApiError;
 use crate::i18n::{Catalog, Language};
@@ -158,7 +158,7 @@ impl Cli<'_> {
         }
         let result = match control::send(self.data_dir, &action) {
             Err(SendError::NotRunning) if matches!(action, SessionAction::Start { .. }) => {
-                self.open_app_and_send(&action)
+                self.check_template(&action).and_then(|()| self.open_app_and_send(&action))
             }
             Err(SendError::NotRunning) => {
                 let result = self.apply_offline(action).map(|view| Reply::Session(Box::new(view)));
@@ -202,6 +202,17 @@ impl Cli<'_> {
             }
         };
         applied.map(|a| a.view).map_err(core)
+    }
+
+    /// A template named on the command line must exist before the app is opened for it.
+    fn check_template(&self, action: &SessionAction) -> Result<(), ApiError> {
+        let SessionAction::Start { template: TemplateChoice::Name(name) } = action else { return Ok(()) };
+        let database = self.database()?;
+        if !database.exists() {
+            return Ok(()); // the app creates the built-in templates when it first opens
+        }
+        let core = |e: CoreError| ApiError::from_core(&e, &self.catalog);
+        Store::open_read_only(&database).and_then(|s| s.template_named(name)).map(drop).map_err(core)
     }
 
     /// Opens the app (this same program, detached) and sends `action` once it listens.

@@ -207,6 +207,16 @@ fn visible_windows() -> Result<Vec<String>> {
     Ok(String::from_utf8(out.stdout)?.lines().map(str::to_owned).collect())
 }
 
+/// How much a window's pixels differ (their standard deviation in grey, 0–1), by ImageMagick:
+/// about 0 for an empty or single-coloured window.
+fn contrast(window: &str) -> Result<f64> {
+    let out = Command::new("import")
+        .args(["-window", window, "-colorspace", "gray", "-format", "%[fx:standard_deviation]", "info:"])
+        .output()?;
+    let text = String::from_utf8(out.stdout)?;
+    text.trim().parse().with_context(|| format!("no standard deviation from import: {text:?}"))
+}
+
 fn map_state(window: &str) -> Result<String> {
     let out = Command::new("xwininfo").args(["-id", window]).output()?;
     let text = String::from_utf8(out.stdout)?;
@@ -294,7 +304,10 @@ fn cli_start_opens_the_app() -> Result<()> {
         "without --template, the default template (Worktogether) is used: {:?}",
         started.stdout
     );
-    wait_for(STARTUP_TIMEOUT, "the opened app's window", || Ok((!visible_windows()?.is_empty()).then_some(())))?;
+    let window = wait_for(STARTUP_TIMEOUT, "the opened app's window", || Ok(visible_windows()?.into_iter().next()))?;
+    // Mapped comes before drawn: wait for the page on it (text and controls on a plain
+    // background, in either theme, make its pixels far from uniform).
+    wait_for(STARTUP_TIMEOUT, "the opened window to show its page", || Ok((contrast(&window)? > 0.05).then_some(())))?;
     ctx.screenshot("1-opened-by-start")?;
 
     // Now the app runs: the next commands go to it, and no second app is opened.
