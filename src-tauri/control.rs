@@ -55,21 +55,11 @@ impl From<Result<SessionView, ApiError>> for Reply {
     }
 }
 
-/// Shows the main window and brings it to the front: for a second launch, and after a
-/// session was started from the command line.
-pub fn focus_main_window<R: Runtime>(app: &AppHandle<R>) {
-    let Some(window) = app.get_webview_window("main") else { return };
-    let shown = window.show().and_then(|()| window.unminimize()).and_then(|()| window.set_focus());
-    if let Err(e) = shown {
-        log::warn!("could not bring the main window to the front: {e}");
-    }
-}
-
 /// One app per user: a second plain launch hands over to the first, which comes to the front.
 /// On Linux the D-Bus name also carries the data directory when `WORKTOGETHER_DATA_DIR` names
 /// one, so test apps on their own databases run side by side (as their sockets do).
 pub fn single_instance<R: Runtime>(identifier: &str, data_dir: &Path) -> TauriPlugin<R> {
-    let builder = tauri_plugin_single_instance::Builder::new().callback(|app, _args, _cwd| focus_main_window(app));
+    let builder = tauri_plugin_single_instance::Builder::new().callback(|app, _args, _cwd| crate::windows::show_main(app));
     #[cfg(target_os = "linux")]
     let builder = match std::env::var_os("WORKTOGETHER_DATA_DIR").filter(|d| !d.is_empty()) {
         Some(_) => builder.dbus_id(format!("{identifier}.d{:016x}", fnv1a(data_dir.as_os_str()))),
@@ -116,8 +106,8 @@ fn answer<R: Runtime>(app: &AppHandle<R>, line: &str) -> Reply {
     let start = matches!(action, SessionAction::Start { .. });
     let result = actions::apply(app, action);
     if start && result.is_ok() {
-        // The commitment round is in the main window (for now: a compact window will take over).
-        focus_main_window(app);
+        // As from the tray: the commitment round comes up compact.
+        crate::windows::show_commitment_round(app);
     }
     result.into()
 }

@@ -16,15 +16,27 @@ fn xdotool(args: &[&str]) -> Result<String> {
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-/// The visible windows whose title is exactly `title`.
+/// The visible windows whose title is exactly `title`, leaving out the tray icon's own small
+/// window (GTK names it after the app too).
 pub fn windows_titled(title: &str) -> Result<Vec<String>> {
     // `search` exits 1 when nothing matches: that is an empty answer, not an error.
     let out = Command::new("xdotool")
         .args(["search", "--onlyvisible", "--name", &format!("^{}$", regex_escape(title))])
         .output()
         .context("running xdotool")?;
-    Ok(String::from_utf8_lossy(&out.stdout).split_whitespace().map(str::to_owned).collect())
+    let mut windows = Vec::new();
+    for id in String::from_utf8_lossy(&out.stdout).split_whitespace() {
+        let geometry = xdotool(&["getwindowgeometry", "--shell", id]).unwrap_or_default();
+        let width: u32 = geometry.lines().find_map(|l| l.strip_prefix("WIDTH=")?.parse().ok()).unwrap_or(0);
+        if width > TRAY_ICON_MAX_WIDTH {
+            windows.push(id.to_owned());
+        }
+    }
+    Ok(windows)
 }
+
+/// Wider than any tray icon, narrower than any of the app's windows.
+const TRAY_ICON_MAX_WIDTH: u32 = 100;
 
 fn regex_escape(text: &str) -> String {
     text.chars().map(|c| if c.is_ascii_alphanumeric() || c == ' ' { c.to_string() } else { format!("\\{c}") }).collect()

@@ -201,10 +201,9 @@ fn drive(ctx: &TestCtx, app: &App, cli: &Cli) -> Result<()> {
     second_launch_brings_the_window_back(ctx, cli)
 }
 
-/// X windows named Worktogether that are mapped and viewable.
+/// The app's windows named Worktogether that are mapped and viewable (not the tray icon).
 fn visible_windows() -> Result<Vec<String>> {
-    let out = Command::new("xdotool").args(["search", "--onlyvisible", "--name", "^Worktogether$"]).output()?;
-    Ok(String::from_utf8(out.stdout)?.lines().map(str::to_owned).collect())
+    worktogether_e2e::desktop::windows_titled("Worktogether")
 }
 
 /// How much a window's pixels differ (their standard deviation in grey, 0–1), by ImageMagick:
