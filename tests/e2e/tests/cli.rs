@@ -15,6 +15,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail, ensure};
 use serde_json::Value;
 use worktogether_e2e::app::{STARTUP_TIMEOUT, UI_TIMEOUT};
+use worktogether_e2e::desktop;
 use worktogether_e2e::{App, TestCtx, open_db, parse_countdown, wait_for};
 
 const TEMPLATE: &str = "E2E-cli";
@@ -174,8 +175,12 @@ fn drive(ctx: &TestCtx, app: &App, cli: &Cli) -> Result<()> {
     expect_phase(app, cli, "break", "break")?;
     cli.ok(&["skip"])?;
     expect_phase(app, cli, "focus", "focus")?;
+    // Out of view, the main window leaves the closing round to the compact window.
+    app.invoke("plugin:window|hide", serde_json::json!({ "label": "main" }))?;
     let out = cli.ok(&["skip"])?;
     ensure!(out.starts_with("Closing round · "), "the last skip reaches the closing round: {out:?}");
+    let closing = desktop::wait_for_window(CLOSING_WINDOW, UI_TIMEOUT).context("the closing round comes up compact")?;
+    app.invoke("plugin:window|show", serde_json::json!({ "label": "main" }))?;
     app.wait_testid("closing-round", UI_TIMEOUT)?;
     expect_phase(app, cli, "closing", "closing")?;
     ctx.screenshot("3-closing")?;
@@ -198,8 +203,21 @@ fn drive(ctx: &TestCtx, app: &App, cli: &Cli) -> Result<()> {
         "each phase before the closing round was skipped from the command line: {reasons:?}"
     );
 
-    second_launch_brings_the_window_back(ctx, cli)
+    second_launch_brings_the_window_back(ctx, cli)?;
+
+    // The report is saved in the compact closing window, from the keyboard (Ctrl+Enter).
+    desktop::focus(&closing)?;
+    desktop::keys(&["ctrl+Return"])?;
+    wait_for(UI_TIMEOUT, "the session to be closed from the compact window", || {
+        let status: String = open_db(&app.data_dir)?.query_row("SELECT status FROM sessions", [], |r| r.get(0))?;
+        Ok((status == "finished").then_some(()))
+    })?;
+    desktop::wait_for_no_window(CLOSING_WINDOW, UI_TIMEOUT).context("the closing window goes with the session")?;
+    ensure!(cli.ok(&["status"])?.starts_with("No session"), "status says the session is over");
+    Ok(())
 }
+
+const CLOSING_WINDOW: &str = "Closing round · Worktogether";
 
 /// The app's windows named Worktogether that are mapped and viewable (not the tray icon).
 fn visible_windows() -> Result<Vec<String>> {
