@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 # and an XEmbed tray (trayer) for the tray icon.
 PACKAGES=(
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev
-  libgtk-3-dev libxdo-dev pkg-config build-essential
+  libgtk-3-dev libxdo-dev libasound2-dev pkg-config build-essential
   webkit2gtk-driver xvfb dbus-x11 dunst imagemagick x11-utils xdotool trayer
 )
 

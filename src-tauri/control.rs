@@ -59,7 +59,8 @@ impl From<Result<SessionView, ApiError>> for Reply {
 /// On Linux the D-Bus name also carries the data directory when `WORKTOGETHER_DATA_DIR` names
 /// one, so test apps on their own databases run side by side (as their sockets do).
 pub fn single_instance<R: Runtime>(identifier: &str, data_dir: &Path) -> TauriPlugin<R> {
-    let builder = tauri_plugin_single_instance::Builder::new().callback(|app, _args, _cwd| crate::windows::show_main(app));
+    let builder =
+        tauri_plugin_single_instance::Builder::new().callback(|app, _args, _cwd| crate::windows::show_main(app));
     #[cfg(target_os = "linux")]
     let builder = match std::env::var_os("WORKTOGETHER_DATA_DIR").filter(|d| !d.is_empty()) {
         Some(_) => builder.dbus_id(format!("{identifier}.d{:016x}", fnv1a(data_dir.as_os_str()))),

@@ -15,6 +15,7 @@ mod notifier;
 mod settings;
 mod shortcut;
 mod sleep;
+mod sound;
 mod state;
 mod ticker;
 mod tray;

@@ -1,6 +1,6 @@
 //! The settings screen's commands: every change is checked and stored by the core, and
-//! takes effect at once in the running app — language, start at login, the global
-//! shortcut; theme and sound are read where they are used.
+//! takes effect at once in the running app — language, sound, start at login, the global
+//! shortcut; the theme is applied by the UI.
 
 use crate::error::ApiError;
 use crate::events::{UiEvent, emit};
@@ -52,8 +52,12 @@ pub async fn change_setting<R: Runtime>(
         // Not stored: undo what took effect, so the app does what the settings say.
         let _ = undo(&app, &before, &change);
     })?;
-    if let SettingChange::Language(choice) = change {
-        state.choose_language(choice);
+    match change {
+        SettingChange::Language(choice) => {
+            state.choose_language(choice);
+        }
+        SettingChange::Sound(on) => state.sound.store(on, std::sync::atomic::Ordering::Relaxed),
+        _ => {}
     }
     let view = view(&app, &state, settings);
     emit(&app, UiEvent::Settings(&view));

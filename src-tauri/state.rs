@@ -5,7 +5,9 @@ use crate::error::ApiError;
 use crate::events::{UiEvent, emit};
 use crate::i18n::{Catalog, Language};
 use crate::notifier::{Notifier, phase_notice};
+use crate::sound::Chime;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use tauri::{AppHandle, Runtime};
 use tokio::sync::Notify;
@@ -38,6 +40,10 @@ pub struct AppState {
     pub ticker: Arc<Notify>,
     /// Wakes the tray when the session or a setting it shows changed.
     pub tray_wake: Arc<Notify>,
+    /// The chime at phase changes, and whether the person wants it (the "sound" setting,
+    /// kept here because phase changes are published while the store is locked).
+    chime: Chime,
+    pub sound: AtomicBool,
     pub data_dir: PathBuf,
     pub database_path: PathBuf,
     /// Start at login and the global shortcut reach into the person's login and keyboard:
@@ -52,6 +58,7 @@ impl AppState {
         let mut store = Store::open(&database_path)?;
         let catalog = Catalog::new(Language::chosen(store.language_choice()?, system_language));
         store.ensure_builtin_templates(|b: Builtin| catalog.t(&format!("builtin.{}", b.key()), &[]), now())?;
+        let store_sound = store.settings()?.sound;
         Ok(Self {
             store: Mutex::new(store),
             catalog: RwLock::new(Arc::new(catalog)),
@@ -59,6 +66,8 @@ impl AppState {
             notifier: Notifier::start(),
             ticker: Arc::new(Notify::new()),
             tray_wake: Arc::new(Notify::new()),
+            chime: Chime::start(),
+            sound: AtomicBool::new(store_sound),
             data_dir: data_dir.to_path_buf(),
             database_path,
             desktop_integration: false,
@@ -165,6 +174,9 @@ impl AppState {
             emit(app, UiEvent::PhaseChanged(change));
             crate::windows::follow_phase(app, change);
             self.notifier.send(phase_notice(&self.catalog(), change, &applied.view));
+            if self.sound.load(Ordering::Relaxed) {
+                self.chime.play();
+            }
         }
     }
 }
