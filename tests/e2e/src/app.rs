@@ -79,6 +79,11 @@ impl App {
     /// the app), opens a session, which starts the app, and waits until the UI has loaded.
     /// `label` names the driver's log file in the test's artifacts.
     pub fn launch(ctx: &TestCtx, data_dir: &Path, label: &str) -> Result<Self> {
+        Self::launch_with_env(ctx, data_dir, label, &[])
+    }
+
+    /// Like [`App::launch`], with more environment for the app, e.g. `LANG` for its language.
+    pub fn launch_with_env(ctx: &TestCtx, data_dir: &Path, label: &str, env: &[(&str, &str)]) -> Result<Self> {
         let port = free_port()?;
         let mut native_port = free_port()?;
         while native_port == port {
@@ -99,6 +104,7 @@ impl App {
             .env("XDG_DATA_HOME", ctx.dir.join("xdg-data"))
             .env("XDG_CACHE_HOME", ctx.dir.join("xdg-cache"))
             .env("RUST_LOG", std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()))
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
             .stderr(log)
