@@ -124,12 +124,22 @@ if (!window.__a11y) window.__a11y = {
     return `${el.tagName.toLowerCase()}${id} \"${name.replace(/\\s+/g, ' ').slice(0, 50)}\"`;
   },
   // What a focus indicator may change: outline, shadow, border, background, text colour, underline.
-  style(el) {
+  look(el) {
     const s = getComputedStyle(el);
     const outline = s.outlineStyle === 'none' || parseFloat(s.outlineWidth) === 0
       ? 'none' : `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor} ${s.outlineOffset}`;
     return [outline, s.boxShadow, s.borderTopColor, s.borderBottomColor, s.backgroundColor, s.color,
       s.textDecorationLine].join(' | ');
+  },
+  // The control's look, and that of its label and next sibling, which may carry the indicator
+  // (a radio drawn as a pill or a dot). An invisible control's own look does not count.
+  style(el) {
+    const s = getComputedStyle(el);
+    const r = el.getBoundingClientRect();
+    const seen = parseFloat(s.opacity) > 0 && r.width > 2 && r.height > 2;
+    const label = el.closest('label');
+    return [seen ? __a11y.look(el) : 'unseen', label && label !== el ? __a11y.look(label) : '-',
+      el.nextElementSibling ? __a11y.look(el.nextElementSibling) : '-'].join(' || ');
   },
 };
 ";

@@ -5,6 +5,7 @@
 //! a focused button, Enter in a field, Esc, Space on a radio), so "operable by keyboard" is
 //! exercised, not only looked at. Everything wrong is collected and reported at the end, so
 //! one run lists every problem a person has to fix.
+#![allow(clippy::disallowed_methods, reason = "the log says how long each check took: it reads the clock on purpose")]
 
 use anyhow::{Context, Result, bail, ensure};
 use serde_json::{Value, json};
@@ -190,6 +191,8 @@ fn checks_can_fail(app: &App, audit: &Audit) -> Result<()> {
          bad.innerHTML = '<button type=\"button\"></button>' \
            + '<p style=\"color:#9a9a9a;background:#ababab\">faint text</p>' \
            + '<div tabindex=\"0\" style=\"outline:none\">a focusable div</div>' \
+           + '<label><input type=\"radio\" name=\"a11y-broken\" aria-label=\"a hidden radio\" \
+                 style=\"opacity:0;position:absolute\">a pill</label>' \
            + '<p style=\"width:40px;overflow:hidden;white-space:nowrap\">Umsatzsteuervoranmeldung</p>'; \
          document.querySelector('main').prepend(bad); return null;",
         vec![],
@@ -206,6 +209,10 @@ fn checks_can_fail(app: &App, audit: &Audit) -> Result<()> {
     ensure!(
         keyboard.problems.iter().filter(focusable_div).count() == 2,
         "the keyboard check should report the focusable div twice (no role, no focus indicator): {keyboard:#?}"
+    );
+    ensure!(
+        keyboard.problems.iter().any(|p| p.contains("a hidden radio") && p.contains("no visible focus")),
+        "the keyboard check should report the hidden radio without a focus indicator: {keyboard:#?}"
     );
     ensure!(
         overflow.iter().any(|p| p.contains("Umsatzsteuervoranmeldung")),
@@ -283,7 +290,10 @@ impl Audit<'_> {
             a11y::set_theme(self.app, theme)?;
             let files = a11y::save_page(self.app, &self.screens, &format!("{:02}-{name}-{theme}", self.count))?;
             let place = format!("{} · {theme} · {name}", self.lang);
+            let started = std::time::Instant::now();
             let violations = a11y::run_axe(self.app, &self.axe)?;
+            let axe_secs = started.elapsed().as_secs_f64();
+            let started = std::time::Instant::now();
             for v in &violations {
                 if v.fails() {
                     self.findings.push(format!("{place}: axe {v}"));
@@ -295,11 +305,13 @@ impl Audit<'_> {
             for problem in &keyboard.problems {
                 self.findings.push(format!("{place}: keyboard: {problem}"));
             }
+            let keyboard_secs = started.elapsed().as_secs_f64();
             for problem in a11y::check_overflow(self.app)? {
                 self.findings.push(format!("{place}: layout: {problem}"));
             }
             eprintln!(
-                "checked {place}: {} axe violation(s), Tab stopped {} times for {} controls; pictures {files:?}",
+                "checked {place}: {} axe violation(s) ({axe_secs:.1} s), Tab stopped {} times for {} controls \
+                 ({keyboard_secs:.1} s); pictures {files:?}",
                 violations.len(),
                 keyboard.stops,
                 keyboard.controls
