@@ -53,6 +53,16 @@ impl std::fmt::Display for Violation {
     }
 }
 
+/// Resizes the window and waits until the page has its new width.
+pub fn resize(app: &App, width: u32, height: u32) -> Result<()> {
+    app.session.set_window_size(width, height)?;
+    crate::wait_for(crate::app::UI_TIMEOUT, &format!("the page to be {width} px wide"), || {
+        let inner = app.session.execute("return window.outerWidth;", vec![])?;
+        Ok((inner.as_u64() == Some(u64::from(width))).then_some(()))
+    })?;
+    settle(app)
+}
+
 /// Sets the colour theme as the theme setting will, and waits until the page has been drawn
 /// with it.
 pub fn set_theme(app: &App, theme: &str) -> Result<()> {
@@ -272,10 +282,11 @@ pub fn check_overflow(app: &App) -> Result<Vec<String>> {
             if (root.scrollWidth > root.clientWidth + 1)
               out.push(`the page is ${{root.scrollWidth}} px wide in a ${{root.clientWidth}} px window: it scrolls sideways`);
             for (const el of document.body.querySelectorAll('*')) {{
-              if (el.closest('.sr-only, .skip-link') || !el.getClientRects().length) continue;
+              // visually hidden on purpose (for screen readers): a 1 px box
+              if (el.closest('.sr-only, .skip-link') || el.clientWidth <= 1 || el.clientHeight <= 1) continue;
               const s = getComputedStyle(el);
               if (s.overflowX === 'auto' || s.overflowX === 'scroll') continue;
-              if (el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0 && s.overflowX !== 'visible'
+              if (el.scrollWidth > el.clientWidth + 1 && s.overflowX !== 'visible'
                   && el.innerText && el.innerText.trim())
                 out.push(`${{__a11y.describe(el)}}: its text needs ${{el.scrollWidth}} px and is clipped to ${{el.clientWidth}} px`);
             }}

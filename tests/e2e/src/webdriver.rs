@@ -180,6 +180,11 @@ impl Session {
         }]))
     }
 
+    /// Resizes the window (Set Window Rect).
+    pub fn set_window_size(&self, width: u32, height: u32) -> Result<()> {
+        self.cmd("POST", "/window/rect", Some(json!({ "width": width, "height": height }))).map(drop)
+    }
+
     /// A PNG of the viewport, as base64 (Take Screenshot).
     pub fn screenshot_base64(&self) -> Result<String> {
         let value = self.cmd("GET", "/screenshot", None)?;

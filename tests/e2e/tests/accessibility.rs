@@ -19,6 +19,10 @@ const TEMPLATE: &str = "A11y";
 const PLAN: [(&str, u64); 5] =
     [("commitment", 3600), ("focus", 3600), ("break", 3600), ("focus", 3600), ("closing", 3600)];
 
+/// The window's size at start and its smallest (tauri.conf.json `width`/`height`, `minWidth`).
+const WINDOW: (u32, u32) = (900, 680);
+const NARROW: (u32, u32) = (420, 680);
+
 /// What a person of each language would write: the German texts are long on purpose, to find
 /// words that do not fit.
 struct Texts {
@@ -317,7 +321,15 @@ impl Audit<'_> {
                 keyboard.controls
             );
         }
-        Ok(())
+        // The narrowest window the app allows (tauri.conf.json minWidth): long words must
+        // still fit.
+        a11y::set_theme(self.app, THEMES[0])?;
+        a11y::resize(self.app, NARROW.0, NARROW.1)?;
+        a11y::save_page(self.app, &self.screens, &format!("{:02}-{name}-narrow", self.count))?;
+        for problem in a11y::check_overflow(self.app)? {
+            self.findings.push(format!("{} · narrow · {name}: layout: {problem}", self.lang));
+        }
+        a11y::resize(self.app, WINDOW.0, WINDOW.1)
     }
 
     fn verdict(self) -> Result<()> {
