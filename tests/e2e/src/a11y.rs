@@ -297,6 +297,40 @@ pub fn check_overflow(app: &App) -> Result<Vec<String>> {
     Ok(found.as_array().map(|a| a.iter().map(text).collect()).unwrap_or_default())
 }
 
+/// Form fields whose edge a person with low vision cannot make out: the border of every
+/// visible input, select and textarea needs a contrast of 3:1 against what is behind it
+/// (WCAG 1.4.11, non-text contrast; axe-core checks text only).
+pub fn check_field_contrast(app: &App) -> Result<Vec<String>> {
+    let found = app.session.execute(
+        &format!(
+            "{KEYBOARD_HELPERS}
+            const rgba = (c) => (c.match(/[0-9.]+/g) || []).map(Number);
+            const lum = ([r, g, b]) => [r, g, b].map((v) => {{
+              v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+            }}).reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+            const ratio = (a, b) => {{ const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); }};
+            const behind = (el) => {{
+              for (let e = el.parentElement; e; e = e.parentElement) {{
+                const c = rgba(getComputedStyle(e).backgroundColor);
+                if (c.length === 3 || (c.length === 4 && c[3] > 0)) return c;
+              }}
+              return [255, 255, 255];
+            }};
+            const out = [];
+            for (const el of document.querySelectorAll('input, select, textarea')) {{
+              const s = getComputedStyle(el);
+              if (!el.getClientRects().length || s.visibility !== 'visible' || parseFloat(s.opacity) === 0) continue;
+              if (parseFloat(s.borderTopWidth) === 0) continue;
+              const r = ratio(rgba(s.borderTopColor), behind(el));
+              if (r < 3) out.push(`${{__a11y.describe(el)}}: its border ${{s.borderTopColor}} has ${{r.toFixed(2)}}:1 against the background, 3:1 needed`);
+            }}
+            return out;"
+        ),
+        vec![],
+    )?;
+    Ok(found.as_array().map(|a| a.iter().map(text).collect()).unwrap_or_default())
+}
+
 /// Saves what the window shows as PNGs, the whole page: one picture per window height,
 /// scrolling down between them (`<stem>.png`, `<stem>-2.png` …), and scrolls back to the top.
 pub fn save_page(app: &App, dir: &Path, stem: &str) -> Result<Vec<PathBuf>> {

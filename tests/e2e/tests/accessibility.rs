@@ -197,13 +197,15 @@ fn checks_can_fail(app: &App, audit: &Audit) -> Result<()> {
            + '<div tabindex=\"0\" style=\"outline:none\">a focusable div</div>' \
            + '<label><input type=\"radio\" name=\"a11y-broken\" aria-label=\"a hidden radio\" \
                  style=\"opacity:0;position:absolute\">a pill</label>' \
-           + '<p style=\"width:40px;overflow:hidden;white-space:nowrap\">Umsatzsteuervoranmeldung</p>'; \
+           + '<p style=\"width:40px;overflow:hidden;white-space:nowrap\">Umsatzsteuervoranmeldung</p>' \
+           + '<input aria-label=\"a faint field\" style=\"border:1px solid rgb(250,250,250)\">'; \
          document.querySelector('main').prepend(bad); return null;",
         vec![],
     )?;
     let violations = a11y::run_axe(app, &audit.axe)?;
     let keyboard = a11y::check_keyboard(app)?;
     let overflow = a11y::check_overflow(app)?;
+    let fields = a11y::check_field_contrast(app)?;
     app.session.execute("document.getElementById('a11y-broken').remove(); return null;", vec![])?;
     let rules: Vec<&str> = violations.iter().filter(|v| v.fails()).map(|v| v.rule.as_str()).collect();
     for rule in ["button-name", "color-contrast"] {
@@ -217,6 +219,10 @@ fn checks_can_fail(app: &App, audit: &Audit) -> Result<()> {
     ensure!(
         keyboard.problems.iter().any(|p| p.contains("a hidden radio") && p.contains("no visible focus")),
         "the keyboard check should report the hidden radio without a focus indicator: {keyboard:#?}"
+    );
+    ensure!(
+        fields.iter().any(|p| p.contains("a faint field")),
+        "the field contrast check should report the faint field: {fields:#?}"
     );
     ensure!(
         overflow.iter().any(|p| p.contains("Umsatzsteuervoranmeldung")),
@@ -312,6 +318,9 @@ impl Audit<'_> {
             let keyboard_secs = started.elapsed().as_secs_f64();
             for problem in a11y::check_overflow(self.app)? {
                 self.findings.push(format!("{place}: layout: {problem}"));
+            }
+            for problem in a11y::check_field_contrast(self.app)? {
+                self.findings.push(format!("{place}: contrast: {problem}"));
             }
             eprintln!(
                 "checked {place}: {} axe violation(s) ({axe_secs:.1} s), Tab stopped {} times for {} controls \
