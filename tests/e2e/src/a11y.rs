@@ -184,13 +184,22 @@ pub fn check_keyboard(app: &App) -> Result<KeyboardReport> {
             const candidates = document.querySelectorAll(
               'a[href], button, input, select, textarea, summary, iframe, [tabindex], [contenteditable=\"true\"]');
             const out = [];
+            const composite = '[role=toolbar], [role=listbox], [role=menu], [role=menubar], [role=grid], \
+              [role=tablist], [role=radiogroup], [role=tree]';
             for (const el of candidates) {{
-              if (el.disabled || el.tabIndex < 0 || el.closest('[inert]') || el.type === 'hidden') continue;
+              if (el.disabled || el.closest('[inert]') || el.type === 'hidden') continue;
               const s = getComputedStyle(el);
               if (!el.getClientRects().length || s.visibility !== 'visible') continue;
-              el.setAttribute('data-a11y-i', String(out.length));
-              const group = el.type === 'radio' && el.name ? `radio:${{el.name}}` : null;
+              // A control taken out of the tab order is out of the keyboard's reach, unless a
+              // composite widget moves the focus inside itself (arrow keys).
               const native = el.matches('a[href], button, input, select, textarea, summary');
+              if (el.tabIndex < 0) {{
+                if (native && el.type !== 'radio' && !el.closest(composite)) out.push({{
+                  name: __a11y.describe(el), group: null, native, role: el.getAttribute('role'), untabbable: true }});
+                continue;
+              }}
+              const group = el.type === 'radio' && el.name ? `radio:${{el.name}}` : null;
+              el.setAttribute('data-a11y-i', String(out.length));
               out.push({{ name: __a11y.describe(el), group, native, role: el.getAttribute('role') }});
             }}
             // Start before everything: a focusable marker that Tab itself never visits.
@@ -235,11 +244,11 @@ pub fn check_keyboard(app: &App) -> Result<KeyboardReport> {
             "{KEYBOARD_HELPERS}
             document.activeElement && document.activeElement.blur();
             document.getElementById('a11y-tab-start')?.remove();
-            return Array.from(document.querySelectorAll('[data-a11y-i]'), (el) => __a11y.style(el));"
+            return Object.fromEntries(Array.from(document.querySelectorAll('[data-a11y-i]'),
+              (el) => [el.getAttribute('data-a11y-i'), __a11y.style(el)]));"
         ),
         vec![],
     )?;
-    let blurred = blurred.as_array().cloned().unwrap_or_default();
 
     let reached: BTreeSet<u64> = stops.iter().filter_map(|s| s.index).collect();
     let reached_groups: BTreeSet<&str> =
@@ -248,7 +257,9 @@ pub fn check_keyboard(app: &App) -> Result<KeyboardReport> {
         let name = text(&control["name"]);
         let index = u64::try_from(i)?;
         let in_group = control["group"].as_str().is_some_and(|g| reached_groups.contains(g));
-        if !reached.contains(&index) && !in_group {
+        if control["untabbable"] == json!(true) {
+            problems.push(format!("{name} is taken out of the tab order (tabindex=-1): no keyboard reaches it"));
+        } else if !reached.contains(&index) && !in_group {
             problems.push(format!("Tab never reaches {name}"));
         }
         if reached.contains(&index) && control["native"] != json!(true) && control["role"].is_null() {
@@ -257,7 +268,7 @@ pub fn check_keyboard(app: &App) -> Result<KeyboardReport> {
     }
     for stop in &stops {
         let Some(index) = stop.index else { continue };
-        let unfocused = blurred.get(usize::try_from(index)?).map(text).unwrap_or_default();
+        let unfocused = blurred.get(index.to_string()).map(text).unwrap_or_default();
         if unfocused == stop.style {
             problems.push(format!(
                 "{} looks the same with and without the keyboard focus (no visible focus indicator): {}",

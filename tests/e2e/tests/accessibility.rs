@@ -195,6 +195,7 @@ fn checks_can_fail(app: &App, audit: &Audit) -> Result<()> {
          bad.innerHTML = '<button type=\"button\"></button>' \
            + '<p style=\"color:#9a9a9a;background:#ababab\">faint text</p>' \
            + '<div tabindex=\"0\" style=\"outline:none\">a focusable div</div>' \
+           + '<button type=\"button\" tabindex=\"-1\">an untabbable button</button>' \
            + '<label><input type=\"radio\" name=\"a11y-broken\" aria-label=\"a hidden radio\" \
                  style=\"opacity:0;position:absolute\">a pill</label>' \
            + '<p style=\"width:40px;overflow:hidden;white-space:nowrap\">Umsatzsteuervoranmeldung</p>' \
@@ -219,6 +220,10 @@ fn checks_can_fail(app: &App, audit: &Audit) -> Result<()> {
     ensure!(
         keyboard.problems.iter().any(|p| p.contains("a hidden radio") && p.contains("no visible focus")),
         "the keyboard check should report the hidden radio without a focus indicator: {keyboard:#?}"
+    );
+    ensure!(
+        keyboard.problems.iter().any(|p| p.contains("an untabbable button") && p.contains("tab order")),
+        "the keyboard check should report the button taken out of the tab order: {keyboard:#?}"
     );
     ensure!(
         fields.iter().any(|p| p.contains("a faint field")),
