@@ -125,13 +125,30 @@ fn text(v: &Value) -> String {
     v.as_str().unwrap_or_default().to_owned()
 }
 
-/// The page's helpers for the keyboard check, defined once per document.
-const KEYBOARD_HELPERS: &str = "
+/// The page's helpers for the checks, defined once per document.
+const PAGE_HELPERS: &str = "
 if (!window.__a11y) window.__a11y = {
   describe(el) {
     const id = el.dataset.testid ? `[data-testid=${el.dataset.testid}]` : el.id ? `#${el.id}` : '';
     const name = (el.getAttribute('aria-label') || el.innerText || el.placeholder || el.value || '').trim();
     return `${el.tagName.toLowerCase()}${id} \"${name.replace(/\\s+/g, ' ').slice(0, 50)}\"`;
+  },
+  rgba(c) { return (c.match(/[0-9.]+/g) || []).map(Number); },
+  // WCAG's contrast ratio of two colours given as [r, g, b]
+  ratio(a, b) {
+    const lum = ([r, g, bl]) => [r, g, bl].map((v) => {
+      v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    }).reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+    const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+    return (x + 0.05) / (y + 0.05);
+  },
+  // the first opaque background behind an element (its parents')
+  behind(el) {
+    for (let e = el.parentElement; e; e = e.parentElement) {
+      const c = __a11y.rgba(getComputedStyle(e).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] > 0)) return c;
+    }
+    return [255, 255, 255];
   },
   // What a focus indicator may change: outline, shadow, border, background, text colour, underline.
   look(el) {
@@ -160,6 +177,8 @@ struct Stop {
     index: Option<u64>,
     name: String,
     style: String,
+    /// the contrast of its focus ring (an outline) against what is behind it
+    ring: Option<f64>,
 }
 
 /// What the walk with Tab found.
@@ -179,7 +198,7 @@ pub struct KeyboardReport {
 pub fn check_keyboard(app: &App) -> Result<KeyboardReport> {
     let prepared = app.session.execute(
         &format!(
-            "{KEYBOARD_HELPERS}
+            "{PAGE_HELPERS}
             document.querySelectorAll('[data-a11y-i]').forEach((el) => el.removeAttribute('data-a11y-i'));
             const candidates = document.querySelectorAll(
               'a[href], button, input, select, textarea, summary, iframe, [tabindex], [contenteditable=\"true\"]');
@@ -220,18 +239,27 @@ pub fn check_keyboard(app: &App) -> Result<KeyboardReport> {
         app.session.press_key(keys::TAB)?;
         let now = app.session.execute(
             &format!(
-                "{KEYBOARD_HELPERS}
+                "{PAGE_HELPERS}
                 const el = document.activeElement;
                 if (!el || el === document.body || el.id === 'a11y-tab-start') return null;
                 const i = el.getAttribute('data-a11y-i');
-                return {{ index: i === null ? null : Number(i), name: __a11y.describe(el), style: __a11y.style(el) }};"
+                // an outline ring sits on what is behind the control: it needs 3:1 there (WCAG 1.4.11)
+                const s = getComputedStyle(el);
+                const ring = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 && parseFloat(s.opacity) > 0
+                  ? __a11y.ratio(__a11y.rgba(s.outlineColor), __a11y.behind(el)) : null;
+                return {{ index: i === null ? null : Number(i), name: __a11y.describe(el), style: __a11y.style(el), ring }};"
             ),
             vec![],
         )?;
         if now.is_null() {
             break; // Tab left the page
         }
-        let stop = Stop { index: now["index"].as_u64(), name: text(&now["name"]), style: text(&now["style"]) };
+        let stop = Stop {
+            index: now["index"].as_u64(),
+            name: text(&now["name"]),
+            style: text(&now["style"]),
+            ring: now["ring"].as_f64(),
+        };
         if stop.index.is_some() && stops.iter().any(|s| s.index == stop.index) {
             break; // round again to the start
         }
@@ -241,7 +269,7 @@ pub fn check_keyboard(app: &App) -> Result<KeyboardReport> {
     // How each control looks without the focus.
     let blurred = app.session.execute(
         &format!(
-            "{KEYBOARD_HELPERS}
+            "{PAGE_HELPERS}
             document.activeElement && document.activeElement.blur();
             document.getElementById('a11y-tab-start')?.remove();
             return Object.fromEntries(Array.from(document.querySelectorAll('[data-a11y-i]'),
@@ -267,6 +295,9 @@ pub fn check_keyboard(app: &App) -> Result<KeyboardReport> {
         }
     }
     for stop in &stops {
+        if let Some(ring) = stop.ring.filter(|r| *r < 3.0) {
+            problems.push(format!("{}: its focus ring has {ring:.2}:1 against the background, 3:1 needed", stop.name));
+        }
         let Some(index) = stop.index else { continue };
         let unfocused = blurred.get(index.to_string()).map(text).unwrap_or_default();
         if unfocused == stop.style {
@@ -287,7 +318,7 @@ pub fn check_keyboard(app: &App) -> Result<KeyboardReport> {
 pub fn check_overflow(app: &App) -> Result<Vec<String>> {
     let found = app.session.execute(
         &format!(
-            "{KEYBOARD_HELPERS}
+            "{PAGE_HELPERS}
             const out = [];
             const root = document.documentElement;
             if (root.scrollWidth > root.clientWidth + 1)
@@ -314,25 +345,13 @@ pub fn check_overflow(app: &App) -> Result<Vec<String>> {
 pub fn check_field_contrast(app: &App) -> Result<Vec<String>> {
     let found = app.session.execute(
         &format!(
-            "{KEYBOARD_HELPERS}
-            const rgba = (c) => (c.match(/[0-9.]+/g) || []).map(Number);
-            const lum = ([r, g, b]) => [r, g, b].map((v) => {{
-              v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
-            }}).reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
-            const ratio = (a, b) => {{ const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); }};
-            const behind = (el) => {{
-              for (let e = el.parentElement; e; e = e.parentElement) {{
-                const c = rgba(getComputedStyle(e).backgroundColor);
-                if (c.length === 3 || (c.length === 4 && c[3] > 0)) return c;
-              }}
-              return [255, 255, 255];
-            }};
+            "{PAGE_HELPERS}
             const out = [];
             for (const el of document.querySelectorAll('input, select, textarea')) {{
               const s = getComputedStyle(el);
               if (!el.getClientRects().length || s.visibility !== 'visible' || parseFloat(s.opacity) === 0) continue;
               if (parseFloat(s.borderTopWidth) === 0) continue;
-              const r = ratio(rgba(s.borderTopColor), behind(el));
+              const r = __a11y.ratio(__a11y.rgba(s.borderTopColor), __a11y.behind(el));
               if (r < 3) out.push(`${{__a11y.describe(el)}}: its border ${{s.borderTopColor}} has ${{r.toFixed(2)}}:1 against the background, 3:1 needed`);
             }}
             return out;"

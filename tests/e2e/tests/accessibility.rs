@@ -196,6 +196,7 @@ fn checks_can_fail(app: &App, audit: &Audit) -> Result<()> {
            + '<p style=\"color:#9a9a9a;background:#ababab\">faint text</p>' \
            + '<div tabindex=\"0\" style=\"outline:none\">a focusable div</div>' \
            + '<button type=\"button\" tabindex=\"-1\">an untabbable button</button>' \
+           + '<button type=\"button\" style=\"outline:2px solid rgb(250,250,250)\">a faint ring</button>' \
            + '<label><input type=\"radio\" name=\"a11y-broken\" aria-label=\"a hidden radio\" \
                  style=\"opacity:0;position:absolute\">a pill</label>' \
            + '<p style=\"width:40px;overflow:hidden;white-space:nowrap\">Umsatzsteuervoranmeldung</p>' \
@@ -224,6 +225,10 @@ fn checks_can_fail(app: &App, audit: &Audit) -> Result<()> {
     ensure!(
         keyboard.problems.iter().any(|p| p.contains("an untabbable button") && p.contains("tab order")),
         "the keyboard check should report the button taken out of the tab order: {keyboard:#?}"
+    );
+    ensure!(
+        keyboard.problems.iter().any(|p| p.contains("a faint ring") && p.contains("focus ring")),
+        "the keyboard check should report the faint focus ring: {keyboard:#?}"
     );
     ensure!(
         fields.iter().any(|p| p.contains("a faint field")),
