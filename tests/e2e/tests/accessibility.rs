@@ -3,7 +3,7 @@
 //! the focus is, no text is clipped, and a picture of each screen is saved
 //! (artifacts/e2e/screens/<lang>/). The session is driven partly by keyboard alone (Enter on
 //! a focused button, Enter in a field, Esc, Space on a radio), so "operable by keyboard" is
-//! exercised, not only looked at. Everything wrong is collected and reported at the end, so
+//! exercised, not only looked at; refused input is shown too, where error colours must be readable. Everything wrong is collected and reported at the end, so
 //! one run lists every problem a person has to fix.
 #![allow(clippy::disallowed_methods, reason = "the log says how long each check took: it reads the clock on purpose")]
 
@@ -91,6 +91,9 @@ fn tour(app: &App, audit: &mut Audit, texts: &Texts) -> Result<()> {
     ensure!(shown == json!(audit.lang), "the UI should be in {} (LANG), but <html lang> is {shown}", audit.lang);
 
     checks_can_fail(app, audit)?;
+    // What a person sees first: no session yet today.
+    app.wait_testid("template-list", UI_TIMEOUT)?;
+    audit.screen("home-first-start")?;
 
     let template_id = app.save_template(TEMPLATE, &PLAN)?;
     finished_session(app, &template_id, texts)?;
@@ -108,6 +111,25 @@ fn tour(app: &App, audit: &mut Audit, texts: &Texts) -> Result<()> {
     focus(app, "template-name")?;
     app.session.press_key(keys::ESCAPE)?;
     wait_for(UI_TIMEOUT, "Esc to close the template editor", || {
+        Ok((!app.has("template-editor")? && app.has("home")?).then_some(()))
+    })?;
+
+    // A new template without a name and with a 0-minute focus block is refused, with the
+    // messages next to the fields.
+    app.click("template-new")?;
+    app.wait_testid("template-editor", UI_TIMEOUT)?;
+    let minutes = app.session.find_all(".editor input[type=number]")?;
+    let focus_minutes =
+        minutes.get(1).context("the new template should have a focus block after the commitment round")?;
+    app.session.clear(focus_minutes)?;
+    app.session.send_keys(focus_minutes, "0")?;
+    focus(app, "template-save")?;
+    app.session.press_key(keys::ENTER)?;
+    app.wait_testid("template-error", UI_TIMEOUT).context("saving a template without a name should be refused")?;
+    audit.screen("template-editor-refused")?;
+    focus(app, "template-name")?;
+    app.session.press_key(keys::ESCAPE)?;
+    wait_for(UI_TIMEOUT, "Esc to close the new template", || {
         Ok((!app.has("template-editor")? && app.has("home")?).then_some(()))
     })?;
 
