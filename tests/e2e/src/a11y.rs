@@ -361,6 +361,25 @@ pub fn check_field_contrast(app: &App) -> Result<Vec<String>> {
     Ok(found.as_array().map(|a| a.iter().map(text).collect()).unwrap_or_default())
 }
 
+/// Whether the stylesheets the app loaded (the build, not the sources) end every transition
+/// and animation under `prefers-reduced-motion: reduce`: a `*` rule setting both to `none`.
+/// WebKitWebDriver cannot emulate the media feature, so the rule itself is looked for.
+pub fn has_reduced_motion_reset(app: &App) -> Result<bool> {
+    let found = app.session.execute(
+        "const rules = (list) => Array.from(list).flatMap((r) => r.cssRules ? [r, ...rules(r.cssRules)] : [r]); \
+         const all = Array.from(document.styleSheets).filter((sheet) => !sheet.disabled) \
+           .flatMap((sheet) => rules(sheet.cssRules)); \
+         return all.some((media) => media instanceof CSSMediaRule \
+           && /prefers-reduced-motion:\\s*reduce/.test(media.conditionText) \
+           && Array.from(media.cssRules).some((rule) => rule.selectorText \
+             && rule.selectorText.split(',').some((s) => s.trim() === '*') \
+             && /none/.test(rule.style.getPropertyValue('transition-property') + rule.style.getPropertyValue('transition')) \
+             && /none/.test(rule.style.getPropertyValue('animation-name') + rule.style.getPropertyValue('animation'))));",
+        vec![],
+    )?;
+    Ok(found == json!(true))
+}
+
 /// Saves what the window shows as PNGs, the whole page: one picture per window height,
 /// scrolling down between them (`<stem>.png`, `<stem>-2.png` …), and scrolls back to the top.
 pub fn save_page(app: &App, dir: &Path, stem: &str) -> Result<Vec<PathBuf>> {

@@ -91,6 +91,11 @@ fn tour(app: &App, audit: &mut Audit, texts: &Texts) -> Result<()> {
     ensure!(shown == json!(audit.lang), "the UI should be in {} (LANG), but <html lang> is {shown}", audit.lang);
 
     checks_can_fail(app, audit)?;
+    ensure!(
+        a11y::has_reduced_motion_reset(app)?,
+        "the app's stylesheets should stop every transition and animation under \
+         prefers-reduced-motion: reduce (styles.css), but the loaded CSS has no such rule"
+    );
     // What a person sees first: no session yet today.
     app.wait_testid("template-list", UI_TIMEOUT)?;
     audit.screen("home-first-start")?;
@@ -230,6 +235,11 @@ fn checks_can_fail(app: &App, audit: &Audit) -> Result<()> {
     let keyboard = a11y::check_keyboard(app)?;
     let overflow = a11y::check_overflow(app)?;
     let fields = a11y::check_field_contrast(app)?;
+    // Without the app's stylesheets, the reduced-motion rule is missing.
+    app.session.execute("for (const s of document.styleSheets) s.disabled = true; return null;", vec![])?;
+    let reset_without_styles = a11y::has_reduced_motion_reset(app)?;
+    app.session.execute("for (const s of document.styleSheets) s.disabled = false; return null;", vec![])?;
+    ensure!(!reset_without_styles, "the reduced-motion check should find no rule when the stylesheets are off");
     app.session.execute("document.getElementById('a11y-broken').remove(); return null;", vec![])?;
     let rules: Vec<&str> = violations.iter().filter(|v| v.fails()).map(|v| v.rule.as_str()).collect();
     for rule in ["button-name", "color-contrast"] {
