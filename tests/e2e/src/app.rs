@@ -82,9 +82,9 @@ impl App {
         Self::launch_with_env(ctx, data_dir, label, &[])
     }
 
-    /// Like [`App::launch`], with more environment for the app (e.g. its own `HOME`, so that
-    /// start at login writes its entry inside the test).
-    pub fn launch_with_env(ctx: &TestCtx, data_dir: &Path, label: &str, env: &[(&str, &Path)]) -> Result<Self> {
+    /// Like [`App::launch`], with more environment for the app, e.g. `LANG` for its language or
+    /// its own `HOME`, so that start at login writes its entry inside the test.
+    pub fn launch_with_env(ctx: &TestCtx, data_dir: &Path, label: &str, env: &[(&str, &str)]) -> Result<Self> {
         let port = free_port()?;
         let mut native_port = free_port()?;
         while native_port == port {

@@ -10,6 +10,7 @@
     reason = "end-to-end tests measure real time: they read the system clock on purpose"
 )]
 
+pub mod a11y;
 pub mod app;
 pub mod desktop;
 pub mod notify;

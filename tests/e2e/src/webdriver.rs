@@ -164,10 +164,45 @@ impl Session {
         self.cmd("POST", "/execute/async", Some(json!({ "script": script, "args": args })))
     }
 
+    /// Performs W3C input actions (`{"actions": [...]}`), e.g. key presses, then releases them.
+    pub fn perform_actions(&self, actions: Value) -> Result<()> {
+        self.cmd("POST", "/actions", Some(json!({ "actions": actions })))?;
+        self.cmd("DELETE", "/actions", None).map(drop)
+    }
+
+    /// Presses and releases one key (a character or a WebDriver key code such as [`keys::TAB`])
+    /// on whatever element has the focus.
+    pub fn press_key(&self, key: &str) -> Result<()> {
+        self.perform_actions(json!([{
+            "type": "key",
+            "id": "keyboard",
+            "actions": [{ "type": "keyDown", "value": key }, { "type": "keyUp", "value": key }],
+        }]))
+    }
+
+    /// Resizes the window (Set Window Rect).
+    pub fn set_window_size(&self, width: u32, height: u32) -> Result<()> {
+        self.cmd("POST", "/window/rect", Some(json!({ "width": width, "height": height }))).map(drop)
+    }
+
+    /// A PNG of the viewport, as base64 (Take Screenshot).
+    pub fn screenshot_base64(&self) -> Result<String> {
+        let value = self.cmd("GET", "/screenshot", None)?;
+        value.as_str().map(str::to_owned).ok_or_else(|| anyhow!("screenshot answered without data: {value}"))
+    }
+
     /// Sets the script timeout (ms) for `execute_async`.
     pub fn set_script_timeout(&self, ms: u64) -> Result<()> {
         self.cmd("POST", "/timeouts", Some(json!({ "script": ms }))).map(drop)
     }
+}
+
+/// WebDriver's codes for keys that are not characters.
+pub mod keys {
+    pub const TAB: &str = "\u{E004}";
+    pub const ENTER: &str = "\u{E007}";
+    pub const ESCAPE: &str = "\u{E00C}";
+    pub const SPACE: &str = "\u{E00D}";
 }
 
 /// Whether `error` is a WebDriver error with the given W3C code.

@@ -48,8 +48,9 @@ fn settings_take_effect_at_once_and_survive_a_restart() -> Result<()> {
     let ctx = TestCtx::new("settings")?;
     let data_dir = ctx.data_dir()?;
     let home = ctx.dir.join("home");
+    let home_var = home.display().to_string();
     std::fs::create_dir_all(&home)?;
-    let app = App::launch_with_env(&ctx, &data_dir, "app", &[("HOME", &home)])?;
+    let app = App::launch_with_env(&ctx, &data_dir, "app", &[("HOME", home_var.as_str())])?;
     let result = change_everything(&ctx, &app, &data_dir, &home);
     if result.is_err() {
         app.dump(&ctx, "failure");
@@ -57,7 +58,7 @@ fn settings_take_effect_at_once_and_survive_a_restart() -> Result<()> {
     result?;
     app.close();
 
-    let again = App::launch_with_env(&ctx, &data_dir, "restarted", &[("HOME", &home)])?;
+    let again = App::launch_with_env(&ctx, &data_dir, "restarted", &[("HOME", home_var.as_str())])?;
     let result = still_there(&ctx, &again, &data_dir);
     if result.is_err() {
         again.dump(&ctx, "failure-restarted");
