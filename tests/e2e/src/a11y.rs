@@ -1,7 +1,8 @@
 //! Accessibility checks of the screen the app shows right now, in the real WebKit window:
 //! axe-core's rules (its browser build injected with Execute Script), the keyboard (Tab reaches
-//! every control, and a focused control looks different), text that overflows its box, and a
-//! picture of the page. tests/accessibility.rs runs them on every screen in both themes.
+//! every control, a focused control looks different, its ring stands out), the contrast of
+//! field edges, text that overflows its box, the reduced-motion rule in the loaded CSS, and
+//! pictures of the page. tests/accessibility.rs runs them on every screen in both themes.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -57,8 +58,8 @@ impl std::fmt::Display for Violation {
 pub fn resize(app: &App, width: u32, height: u32) -> Result<()> {
     app.session.set_window_size(width, height)?;
     crate::wait_for(crate::app::UI_TIMEOUT, &format!("the page to be {width} px wide"), || {
-        let inner = app.session.execute("return window.outerWidth;", vec![])?;
-        Ok((inner.as_u64() == Some(u64::from(width))).then_some(()))
+        let outer = app.session.execute("return window.outerWidth;", vec![])?;
+        Ok((outer.as_u64() == Some(u64::from(width))).then_some(()))
     })?;
     settle(app)
 }
