@@ -46,8 +46,8 @@ pub struct AppState {
     pub sound: AtomicBool,
     pub data_dir: PathBuf,
     pub database_path: PathBuf,
-    /// Start at login and the global shortcut reach into the person's login and keyboard:
-    /// on in the app, off in unit tests.
+    /// Start at login, the global shortcut and the chime reach into the person's login,
+    /// keyboard and speakers: on in the app, off in unit tests.
     pub desktop_integration: bool,
 }
 
@@ -174,7 +174,8 @@ impl AppState {
             emit(app, UiEvent::PhaseChanged(change));
             crate::windows::follow_phase(app, change);
             self.notifier.send(phase_notice(&self.catalog(), change, &applied.view));
-            if self.sound.load(Ordering::Relaxed) {
+            // Unit tests (no desktop integration) stay silent.
+            if self.desktop_integration && self.sound.load(Ordering::Relaxed) {
                 self.chime.play();
             }
         }

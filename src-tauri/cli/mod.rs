@@ -131,7 +131,11 @@ impl Cli<'_> {
         }
         // A new line when what the bar shows changes (phase, pause, the minute), not every second.
         let mut last: Option<Result<status::BarLine, String>> = None;
+        let stop = interrupted();
         loop {
+            if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                return INTERRUPTED;
+            }
             let now = self.read().map(|view| (status::bar(&self.catalog, view.as_ref(), &chrono::Local), view));
             // The percentage alone moves every few seconds: it rides along, it does not print.
             let key = now.as_ref().map(|(line, _)| status::BarLine { percentage: 0, ..line.clone() });
@@ -243,4 +247,20 @@ impl Cli<'_> {
             std::thread::sleep(Duration::from_millis(100));
         }
     }
+}
+
+/// The exit code after Ctrl+C, as shells report a command ended by SIGINT.
+const INTERRUPTED: i32 = 130;
+
+/// Set on Ctrl+C or SIGTERM. A handler of our own, because a process started in the background
+/// by a non-interactive shell inherits SIGINT as ignored, and `--follow` must still stop.
+fn interrupted() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+    let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    #[cfg(unix)]
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        if let Err(e) = signal_hook::flag::register(signal, flag.clone()) {
+            log::warn!("cannot watch for Ctrl+C: {e}");
+        }
+    }
+    flag
 }

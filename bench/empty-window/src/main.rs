@@ -1,4 +1,5 @@
-//! An empty Tauri 2 window: the floor `make bench` measures the app against. It behaves
+//! An empty Tauri 2 window with a tray icon (one item in its menu): the floor `make bench`
+//! measures the app against, since every desktop app of this kind has a tray. It behaves
 //! like the app only where the benchmark looks: `ui_ready` (printed and quit with
 //! `WORKTOGETHER_EXIT_WHEN_READY`) and `WORKTOGETHER_HIDDEN` (the window hidden at setup).
 
@@ -23,6 +24,11 @@ fn main() {
         .manage(Started(Instant::now()))
         .invoke_handler(tauri::generate_handler![ui_ready])
         .setup(|app| {
+            // A plain 32×32 icon and a one-item menu: what any tray app sets up at start.
+            let icon = tauri::image::Image::new_owned(vec![0x2e; 32 * 32 * 4], 32, 32);
+            let quit = tauri::menu::MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?;
+            let menu = tauri::menu::Menu::with_items(app, &[&quit])?;
+            tauri::tray::TrayIconBuilder::new().icon(icon).menu(&menu).build(app)?;
             if std::env::var_os("WORKTOGETHER_HIDDEN").is_some()
                 && let Some(window) = app.get_webview_window("main")
             {
