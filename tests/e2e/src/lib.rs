@@ -91,6 +91,14 @@ impl TestCtx {
         Ok(dir)
     }
 
+    /// A private home directory for the app (pass it as `HOME` to [`App::launch_with_env`]), so
+    /// what it writes there — an autostart entry, an `.asoundrc` — stays inside the test.
+    pub fn home(&self) -> Result<String> {
+        let dir = self.dir.join("home");
+        std::fs::create_dir_all(&dir)?;
+        Ok(dir.display().to_string())
+    }
+
     /// A picture of the whole virtual screen (the app window and dunst's notifications).
     pub fn screenshot(&self, name: &str) -> Result<PathBuf> {
         let file = self.dir.join(format!("{name}.png"));

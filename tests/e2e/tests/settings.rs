@@ -47,18 +47,16 @@ fn session_status(data_dir: &Path) -> Result<Option<String>> {
 fn settings_take_effect_at_once_and_survive_a_restart() -> Result<()> {
     let ctx = TestCtx::new("settings")?;
     let data_dir = ctx.data_dir()?;
-    let home = ctx.dir.join("home");
-    let home_var = home.display().to_string();
-    std::fs::create_dir_all(&home)?;
-    let app = App::launch_with_env(&ctx, &data_dir, "app", &[("HOME", home_var.as_str())])?;
-    let result = change_everything(&ctx, &app, &data_dir, &home);
+    let home = ctx.home()?;
+    let app = App::launch_with_env(&ctx, &data_dir, "app", &[("HOME", home.as_str())])?;
+    let result = change_everything(&ctx, &app, &data_dir, Path::new(&home));
     if result.is_err() {
         app.dump(&ctx, "failure");
     }
     result?;
     app.close();
 
-    let again = App::launch_with_env(&ctx, &data_dir, "restarted", &[("HOME", home_var.as_str())])?;
+    let again = App::launch_with_env(&ctx, &data_dir, "restarted", &[("HOME", home.as_str())])?;
     let result = still_there(&ctx, &again, &data_dir);
     if result.is_err() {
         again.dump(&ctx, "failure-restarted");

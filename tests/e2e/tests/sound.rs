@@ -22,18 +22,16 @@ fn heard(recording: &Path) -> Result<bool> {
 fn a_phase_change_chimes_unless_the_sound_is_off() -> Result<()> {
     let ctx = TestCtx::new("sound")?;
     let data_dir = ctx.data_dir()?;
-    let home = ctx.dir.join("home");
-    let home_var = home.display().to_string();
-    std::fs::create_dir_all(&home)?;
+    let home = ctx.home()?;
     let recording = ctx.dir.join("chime.raw");
     std::fs::write(
-        home.join(".asoundrc"),
+        Path::new(&home).join(".asoundrc"),
         format!(
             "pcm.!default {{\n  type file\n  slave.pcm \"null\"\n  file \"{}\"\n  format \"raw\"\n}}\n",
             recording.display()
         ),
     )?;
-    let app = App::launch_with_env(&ctx, &data_dir, "app", &[("HOME", home_var.as_str())])?;
+    let app = App::launch_with_env(&ctx, &data_dir, "app", &[("HOME", home.as_str())])?;
     let result = run(&app, &recording);
     // The recording is large and says nothing a person could look at.
     let _ = std::fs::remove_file(&recording);

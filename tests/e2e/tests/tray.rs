@@ -53,10 +53,8 @@ fn wait_stored(data_dir: &Path, what: &str, want: impl Fn(&Option<(String, i64)>
 fn the_tray_runs_a_session_in_compact_windows() -> Result<()> {
     let ctx = TestCtx::new("tray")?;
     let data_dir = ctx.data_dir()?;
-    let home = ctx.dir.join("home");
-    let home_var = home.display().to_string();
-    std::fs::create_dir_all(&home)?;
-    let app = App::launch_with_env(&ctx, &data_dir, "app", &[("HOME", home_var.as_str())])?;
+    let home = ctx.home()?;
+    let app = App::launch_with_env(&ctx, &data_dir, "app", &[("HOME", home.as_str())])?;
     let result = run(&ctx, &app, &data_dir);
     if result.is_err() {
         app.dump(&ctx, "failure");

@@ -63,6 +63,14 @@ export const app = $state<{
 
 export const phaseKey = (kind: PhaseKind): MessageKey => `phase.${kind}` as MessageKey;
 
+/** Opens the template editor on `template` (`null`: a new one) among `all`; it returns to `returnTo`. */
+export function openTemplateEditor(template: Template | null, all: Template[], returnTo: View = "home"): void {
+  const otherNames = all.filter((x) => x.id !== template?.id).map((x) => x.name);
+  app.editing = { template, otherNames, returnTo };
+  app.view = "template";
+  window.scrollTo(0, 0);
+}
+
 /** Settings from Rust (loaded, changed here, or changed in another window): language and theme follow. */
 export function applySettings(view: SettingsView): void {
   app.settings = view;
