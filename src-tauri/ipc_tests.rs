@@ -127,6 +127,9 @@ fn settings_are_kept_take_effect_at_once_and_bad_values_are_refused() {
     assert_eq!(german["language"], "de");
     let err = h.call("extend_phase", json!({ "minutes": 5 })).unwrap_err();
     assert_eq!(err["message"], "Gerade läuft keine Session.", "the shell speaks the chosen language at once");
+    let names: Vec<_> =
+        h.ok("list_templates", json!({})).as_array().unwrap().iter().map(|t| t["name"].clone()).collect();
+    assert_eq!(names, ["Worktogether", "Pomodoro", "Kurzer Block"], "the built-ins follow the language");
 
     for bad in [
         json!({ "sleepMode": "hibernate" }),

@@ -89,10 +89,21 @@ impl AppState {
         self.catalog.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
     }
 
-    /// Switches every string the shell produces from now on to the chosen language.
+    /// Switches every string the shell produces from now on to the chosen language, and the
+    /// built-in templates' names the person has not changed.
     pub fn choose_language(&self, choice: worktogether_core::LanguageChoice) -> Language {
         let language = Language::chosen(choice, self.system_language);
-        *self.catalog.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(Catalog::new(language));
+        let catalog = Catalog::new(language);
+        let key = |b: Builtin| format!("builtin.{}", b.key());
+        let catalogs = [Catalog::new(Language::De), Catalog::new(Language::En)];
+        let renamed = self.lock().rename_builtin_templates(
+            |b, name| catalogs.iter().any(|c| c.t(&key(b), &[]) == name),
+            |b| catalog.t(&key(b), &[]),
+        );
+        if let Err(e) = renamed {
+            log::warn!("the built-in templates keep their names: {e}");
+        }
+        *self.catalog.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(catalog);
         language
     }
 

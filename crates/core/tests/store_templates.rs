@@ -73,3 +73,25 @@ fn bad_templates_are_refused_and_change_nothing() {
     assert!(matches!(s.delete_template(uuid::Uuid::nil()), Err(CoreError::NotFound(_))));
     assert_eq!(s.list_templates().unwrap(), before);
 }
+
+#[test]
+fn builtins_follow_a_change_of_language_unless_renamed() {
+    use worktogether_core::templates::Builtin;
+    let (mut store, _dir) = store();
+    // The store's built-ins are named by their keys here; their "German" names add " (de)".
+    let german = |b: Builtin| format!("{} (de)", b.key());
+    let untouched = |b: Builtin, name: &str| name == b.key() || name == german(b);
+    let pomodoro = store.list_templates().unwrap()[1].clone();
+    let mut draft =
+        worktogether_core::TemplateDraft { id: Some(pomodoro.id), name: "Tomaten".into(), phases: pomodoro.phases };
+    store.save_template(draft.clone(), common::at(0)).unwrap();
+    store.rename_builtin_templates(untouched, german).unwrap();
+    let names: Vec<_> = store.list_templates().unwrap().into_iter().map(|t| t.name).collect();
+    assert_eq!(names, ["worktogether (de)", "Tomaten", "short_block (de)"], "the person's own name stays");
+    // Back again; a name taken by another template is left alone.
+    draft.name = "short_block".into();
+    store.save_template(draft, common::at(1)).unwrap();
+    store.rename_builtin_templates(untouched, |b| b.key().to_owned()).unwrap();
+    let names: Vec<_> = store.list_templates().unwrap().into_iter().map(|t| t.name).collect();
+    assert_eq!(names, ["worktogether", "short_block", "short_block (de)"]);
+}

@@ -77,6 +77,34 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Renames the built-in templates the person has not renamed (their name is still one of
+    /// `untouched`'s) to `name` — the built-ins follow a change of language. A name another
+    /// template already has is left alone. One transaction.
+    pub fn rename_builtin_templates(
+        &mut self,
+        untouched: impl Fn(Builtin, &str) -> bool,
+        name: impl Fn(Builtin) -> String,
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        for builtin in Builtin::ALL {
+            let current: Option<String> = tx
+                .query_row("SELECT name FROM templates WHERE builtin_key = ?1", [builtin.key()], |r| r.get(0))
+                .optional()?;
+            let Some(current) = current.filter(|c| untouched(builtin, c)) else { continue };
+            let new = name(builtin);
+            let taken: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM templates WHERE name = ?1 COLLATE NOCASE AND builtin_key IS NOT ?2)",
+                params![new, builtin.key()],
+                |r| r.get(0),
+            )?;
+            if !taken && new != current {
+                tx.execute("UPDATE templates SET name = ?2 WHERE builtin_key = ?1", params![builtin.key(), new])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// The template with this name, ignoring case (the command line's `--template NAME`).
     pub fn template_named(&self, name: &str) -> Result<Template> {
         let wanted = name.trim().to_lowercase();
