@@ -118,6 +118,16 @@ pub async fn tick_commitment<R: Runtime>(
     state.session_op(&app, |s, now| s.tick_commitment(id, done, now))
 }
 
+/// One commitment's outcome as the person fills in the closing round, kept before Save.
+#[tauri::command]
+pub async fn draft_outcome<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    entry: worktogether_core::OutcomeEntry,
+) -> Result<SessionView> {
+    state.session_op(&app, |s, now| s.draft_outcome(entry, now))
+}
+
 #[tauri::command]
 pub async fn carry_over_suggestions(state: State<'_, AppState>) -> Result<Vec<CarryOverSuggestion>> {
     state.read(|s, _| s.carry_over_suggestions())

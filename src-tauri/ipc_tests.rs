@@ -71,6 +71,9 @@ fn a_session_runs_through_the_commands_the_ui_calls() {
     assert_eq!(view["phase"]["kind"], "closing");
 
     let commitment = view["commitments"][0]["id"].clone();
+    let draft = json!({ "entry": { "commitmentId": commitment, "outcome": "partly", "note": "Belege", "feedbackWanted": false } });
+    let kept = h.ok("draft_outcome", draft);
+    assert_eq!(kept["commitments"][0]["note"], "Belege", "the closing round's draft is kept before Save");
     let report = json!({ "report": {
         "outcomes": [{ "commitmentId": commitment, "outcome": "partly", "note": "Belege sortiert", "feedbackWanted": true }],
         "overallNote": null, "focusRating": 3 } });

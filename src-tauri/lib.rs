@@ -49,6 +49,7 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> t
             commands::remove_commitment,
             commands::move_commitment,
             commands::tick_commitment,
+            commands::draft_outcome,
             commands::carry_over_suggestions,
             commands::carry_over,
             commands::pause_session,

@@ -194,3 +194,41 @@ fn unknown_template_is_not_found() {
         Err(CoreError::NotFound(worktogether_core::error::Entity::Template))
     ));
 }
+
+#[test]
+fn a_closing_round_draft_is_kept_until_save() {
+    let (mut s, dir) = store();
+    let t = quick_template(&mut s);
+    s.start_session(t.id, at(0)).unwrap();
+    let id = s.add_commitment(draft("Newsletter"), at(1)).unwrap().view.commitments[0].id;
+    let entry = |outcome, note: &str| OutcomeEntry {
+        commitment_id: id,
+        outcome,
+        note: Some(note.into()),
+        feedback_wanted: true,
+    };
+    assert!(
+        matches!(
+            s.draft_outcome(entry(Outcome::Done, "too early"), at(2)),
+            Err(CoreError::WrongState(WrongState::NotInClosingRound))
+        ),
+        "a draft belongs to the closing round"
+    );
+    s.end_session_early(at(3)).unwrap();
+    let before = snapshot(&s, at(4));
+    assert!(matches!(
+        s.draft_outcome(entry(Outcome::Partly, &"x".repeat(2001)), at(4)),
+        Err(CoreError::NoteTooLong { .. })
+    ));
+    let foreign = OutcomeEntry { commitment_id: worktogether_core::ids::new_id(at(0)), ..entry(Outcome::Done, "") };
+    assert!(matches!(s.draft_outcome(foreign, at(4)), Err(CoreError::NotFound(_))));
+    assert_eq!(snapshot(&s, at(4)), before, "refused drafts change nothing");
+
+    let view = s.draft_outcome(entry(Outcome::Partly, "  half the text "), at(5)).unwrap().view;
+    assert_eq!(view.commitments[0].outcome, Outcome::Partly);
+    // A crash now: the draft is there after reopening, still in the closing round.
+    drop(s);
+    let s = Store::open(&dir.path().join("worktogether.sqlite3")).unwrap();
+    let c = &s.current_session(at(6)).unwrap().unwrap().commitments[0];
+    assert_eq!((c.outcome, c.note.as_deref(), c.feedback_wanted), (Outcome::Partly, Some("half the text"), true));
+}

@@ -114,7 +114,15 @@ fn run(ctx: &TestCtx, app: &App, data_dir: &Path) -> Result<()> {
     ctx.screenshot("4-compact-closing")?;
     // The first field has the keyboard: the first commitment's first outcome ("done").
     focus(&closing)?;
-    keys(&["space", "ctrl+Return"])?;
+    keys(&["space"])?;
+    // The choice is kept as a draft before Save (nothing typed is lost to a crash).
+    wait_for(UI_TIMEOUT, "the outcome drafted in the database before Save", || {
+        let db = open_db(data_dir)?;
+        let outcome: String = db.query_row("SELECT outcome FROM commitments", [], |r| r.get(0))?;
+        Ok((outcome == "done").then_some(()))
+    })?;
+    ensure!(stored_session(data_dir)?.is_some(), "still in the closing round until Save");
+    keys(&["ctrl+Return"])?;
     wait_stored(data_dir, "the session closed from the compact window", Option::is_none)?;
     let db = open_db(data_dir)?;
     let (status, outcome): (String, String) = db.query_row(

@@ -6,6 +6,7 @@ import type { AppInfo } from "../bindings/AppInfo";
 import type { CarryOverSuggestion } from "../bindings/CarryOverSuggestion";
 import type { ClosingReport } from "../bindings/ClosingReport";
 import type { CommitmentDraft } from "../bindings/CommitmentDraft";
+import type { OutcomeEntry } from "../bindings/OutcomeEntry";
 import type { PhaseChange } from "../bindings/PhaseChange";
 import type { SessionSummary } from "../bindings/SessionSummary";
 import type { SessionView } from "../bindings/SessionView";
@@ -54,6 +55,7 @@ export const removeCommitment = (id: string) => call<SessionView>("remove_commit
 export const moveCommitment = (id: string, position: number) =>
   call<SessionView>("move_commitment", { id, position });
 export const tickCommitment = (id: string, done: boolean) => call<SessionView>("tick_commitment", { id, done });
+export const draftOutcome = (entry: OutcomeEntry) => call<SessionView>("draft_outcome", { entry });
 export const carryOverSuggestions = () => call<CarryOverSuggestion[]>("carry_over_suggestions");
 export const carryOver = (ids: string[]) => call<SessionView>("carry_over", { ids });
 export const pauseSession = (note: string | null) => call<SessionView>("pause_session", { note });

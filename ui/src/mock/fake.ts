@@ -7,6 +7,7 @@ import type { ClosingReport } from "../bindings/ClosingReport";
 import type { Commitment } from "../bindings/Commitment";
 import type { CommitmentDraft } from "../bindings/CommitmentDraft";
 import type { Language } from "../bindings/Language";
+import type { OutcomeEntry } from "../bindings/OutcomeEntry";
 import type { PhaseKind } from "../bindings/PhaseKind";
 import type { PlannedPhase } from "../bindings/PlannedPhase";
 import type { SessionSummary } from "../bindings/SessionSummary";
@@ -372,6 +373,14 @@ export class FakeBackend {
       case "tick_commitment":
         return this.mutate(() => {
           this.find(args.id as string).outcome = args.done ? "done" : "pending";
+        });
+      case "draft_outcome":
+        return this.mutate(() => {
+          const e = args.entry as OutcomeEntry;
+          const c = this.find(e.commitmentId);
+          c.outcome = e.outcome;
+          c.note = e.note;
+          c.feedbackWanted = e.feedbackWanted;
         });
       case "carry_over_suggestions":
         return this.suggestions;

@@ -9,7 +9,7 @@ use crate::ids::new_id;
 use crate::limits::{
     COMMITMENT_MAX_CHARS, COMMITMENTS_PER_SESSION, ESTIMATE_MAX_MINUTES, NOTE_MAX_CHARS, TAG_MAX_CHARS,
 };
-use crate::model::{Commitment, CommitmentDraft, Outcome, OutcomeEntry};
+use crate::model::{Commitment, CommitmentDraft, Outcome, OutcomeEntry, PhaseKind};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -200,6 +200,24 @@ impl Store {
     }
 
     /// Ticked during the session means done; unticked means still open.
+    /// Keeps one commitment's outcome, note and feedback wish as the person fills in the
+    /// closing round (a draft: `pending` is allowed), so nothing typed is lost before Save —
+    /// not to a crash, nor between the main and the compact window.
+    pub fn draft_outcome(&mut self, entry: OutcomeEntry, now: Timestamp) -> Result<Applied> {
+        let note = clean_note(entry.note)?;
+        self.with_session(now, |tx, clock, _| {
+            if clock.current().kind != PhaseKind::Closing {
+                return Err(CoreError::WrongState(WrongState::NotInClosingRound));
+            }
+            position_in(tx, clock.session_id, entry.commitment_id)?;
+            tx.execute(
+                "UPDATE commitments SET outcome = ?2, note = ?3, feedback_wanted = ?4 WHERE id = ?1",
+                params![entry.commitment_id.to_string(), entry.outcome.as_str(), note, entry.feedback_wanted],
+            )?;
+            Ok(())
+        })
+    }
+
     pub fn tick_commitment(&mut self, id: Uuid, done: bool, now: Timestamp) -> Result<Applied> {
         self.with_session(now, |tx, clock, _| {
             position_in(tx, clock.session_id, id)?;
