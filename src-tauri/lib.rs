@@ -80,7 +80,6 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> t
             let state = app.state::<AppState>();
             if state.desktop_integration {
                 autostart::install(app.handle());
-                shortcut::install(app.handle());
                 let saved = state.read(|s, _| s.settings()).ok().and_then(|s| s.shortcut);
                 shortcut::restore(app.handle(), saved.as_deref());
             }

@@ -26,24 +26,28 @@ impl Refusal {
     }
 }
 
-/// Loads the plugin; the app runs on without it when the desktop has no way to grab keys.
-pub fn install<R: Runtime>(app: &AppHandle<R>) {
-    if wayland_session() {
-        log::info!("global shortcuts are not available in a Wayland session");
-        return;
-    }
-    if let Err(e) = app.plugin(tauri_plugin_global_shortcut::Builder::new().build()) {
-        log::warn!("global shortcuts are not available: {e}");
-    }
-}
-
-/// Wayland gives no program the keys of others; the X11 grab would only see XWayland windows.
-fn wayland_session() -> bool {
-    std::env::var("XDG_SESSION_TYPE").is_ok_and(|t| t.eq_ignore_ascii_case("wayland"))
-}
-
+/// Whether this desktop lets the app grab a key combination for the whole system: not in
+/// unit tests (no desktop integration) and not under Wayland, which gives no program the keys
+/// of others (the X11 grab would only see XWayland windows).
 pub fn supported<R: Runtime>(app: &AppHandle<R>) -> bool {
-    app.try_state::<GlobalShortcut<R>>().is_some()
+    let wayland = std::env::var("XDG_SESSION_TYPE").is_ok_and(|t| t.eq_ignore_ascii_case("wayland"));
+    app.state::<AppState>().desktop_integration && !wayland
+}
+
+/// Loads the plugin the first time a shortcut is wanted, not at start: on X11 it watches the
+/// keyboard with a thread that wakes 20 times a second, a cost only people who use a shortcut
+/// should pay. `false` when it cannot start.
+fn ensure_plugin<R: Runtime>(app: &AppHandle<R>) -> bool {
+    if app.try_state::<GlobalShortcut<R>>().is_some() {
+        return true;
+    }
+    match app.plugin(tauri_plugin_global_shortcut::Builder::new().build()) {
+        Ok(()) => true,
+        Err(e) => {
+            log::warn!("global shortcuts are not available: {e}");
+            false
+        }
+    }
 }
 
 /// Checks a shortcut as the person typed it ("Ctrl+Alt+W", or with German key names as
@@ -64,7 +68,11 @@ pub fn parse(text: &str) -> Result<Shortcut, Refusal> {
 /// Swaps the registered shortcut for `new` (`None`: none). On a refusal the old one stays.
 pub fn replace<R: Runtime>(app: &AppHandle<R>, old: Option<&str>, new: Option<&str>) -> Result<(), Refusal> {
     let new = new.map(parse).transpose()?;
-    if !supported(app) {
+    let plugin = app.try_state::<GlobalShortcut<R>>().is_some();
+    if new.is_none() && !plugin {
+        return Ok(()); // nothing registered, nothing wanted
+    }
+    if !supported(app) || !ensure_plugin(app) {
         return if new.is_some() { Err(Refusal::Unsupported) } else { Ok(()) };
     }
     let old = old.and_then(|o| parse(o).ok());
