@@ -1,8 +1,9 @@
 //! The tray and the compact ritual windows, driven as a person would: the tray icon in a
 //! real XEmbed tray (trayer), its menu opened with a click and chosen with the keyboard, the
 //! compact commitment window typed into, the closing round closed in its compact window,
-//! the main window closed to the tray and the app quit from the menu. Checked against the
-//! database, the main window's page and the windows on the screen.
+//! the main window closed to the tray and the app quit from the menu, which is photographed
+//! in English and in German. Checked against the database, the main window's page and the
+//! windows on the screen.
 
 use std::path::Path;
 use std::time::Duration;
@@ -48,6 +49,34 @@ fn wait_stored(data_dir: &Path, what: &str, want: impl Fn(&Option<(String, i64)>
     })
 }
 
+/// How many times the app's tray task has rebuilt the menu so far, by its log.
+fn menus_shown(ctx: &TestCtx) -> Result<usize> {
+    let log = std::fs::read_to_string(ctx.dir.join("app-driver.log")).context("reading the app's log")?;
+    Ok(log.matches("tray: shown").count())
+}
+
+/// Photographs the open tray menu in English (`<name>.png`) and in German (`<name>-de.png`):
+/// the language setting is switched over IPC, the menu is photographed once the tray task has
+/// rebuilt it, and the language is switched back.
+fn photograph_menu(ctx: &TestCtx, app: &App, name: &str) -> Result<()> {
+    desktop::open_tray_menu()?;
+    ctx.screenshot(name)?;
+    desktop::close_menu()?;
+    for lang in ["de", "en"] {
+        let before = menus_shown(ctx)?;
+        app.invoke("change_setting", json!({ "change": { "language": lang } }))?;
+        wait_for(UI_TIMEOUT, &format!("the tray menu to be rebuilt in {lang}"), || {
+            Ok((menus_shown(ctx)? > before).then_some(()))
+        })?;
+        if lang == "de" {
+            desktop::open_tray_menu()?;
+            ctx.screenshot(&format!("{name}-de"))?;
+            desktop::close_menu()?;
+        }
+    }
+    Ok(())
+}
+
 #[test]
 #[ignore = "needs the display, bus, tray and notification server of `make e2e`"]
 fn the_tray_runs_a_session_in_compact_windows() -> Result<()> {
@@ -56,7 +85,9 @@ fn the_tray_runs_a_session_in_compact_windows() -> Result<()> {
     let home = ctx.dir.join("home");
     let home_var = home.display().to_string();
     std::fs::create_dir_all(&home)?;
-    let app = App::launch_with_env(&ctx, &data_dir, "app", &[("HOME", home_var.as_str())])?;
+    // The tray task says at debug level when it has rebuilt the menu ("tray: shown").
+    let env = [("HOME", home_var.as_str()), ("RUST_LOG", "info,worktogether_app::tray=debug")];
+    let app = App::launch_with_env(&ctx, &data_dir, "app", &env)?;
     let result = run(&ctx, &app, &data_dir);
     if result.is_err() {
         app.dump(&ctx, "failure");
@@ -70,9 +101,7 @@ fn run(ctx: &TestCtx, app: &App, data_dir: &Path) -> Result<()> {
     app.invoke("change_setting", json!({ "change": { "defaultTemplate": id } }))?;
 
     // Tray ▸ "Start session (Tray test)": the first item.
-    desktop::open_tray_menu()?;
-    ctx.screenshot("1-tray-menu-idle")?;
-    desktop::close_menu()?;
+    photograph_menu(ctx, app, "1-tray-menu-idle")?;
     choose_tray_item(1)?;
     wait_stored(data_dir, "a session started from the tray", |s| {
         s.as_ref().is_some_and(|(st, i)| st == "running" && *i == 0)
@@ -99,9 +128,7 @@ fn run(ctx: &TestCtx, app: &App, data_dir: &Path) -> Result<()> {
     })?;
 
     // Tray ▸ Pause (the first enabled item: the phase line is disabled), then ▸ Resume.
-    desktop::open_tray_menu()?;
-    ctx.screenshot("3-tray-menu-focus")?;
-    desktop::close_menu()?;
+    photograph_menu(ctx, app, "3-tray-menu-focus")?;
     choose_tray_item(1)?;
     wait_stored(data_dir, "paused from the tray", |s| s.as_ref().is_some_and(|(st, _)| st == "paused"))?;
     choose_tray_item(1)?;
