@@ -298,9 +298,9 @@ fn compact_closing(app: &App, audit: &mut Audit) -> Result<()> {
     // Esc hides the window it is in (a compact window; here the main window, shown again).
     app.session.execute("document.activeElement && document.activeElement.blur(); return null;", vec![])?;
     app.session.press_key(keys::ESCAPE)?;
-    wait_visibility(app, "hidden").context("Esc in a compact page should hide its window")?;
+    app.wait_visibility("hidden").context("Esc in a compact page should hide its window")?;
     app.invoke("plugin:window|show", json!({ "label": "main" }))?;
-    wait_visibility(app, "visible")?;
+    app.wait_visibility("visible")?;
     leave_compact(app)
 }
 
@@ -308,13 +308,6 @@ fn compact_closing(app: &App, audit: &mut Audit) -> Result<()> {
 fn leave_compact(app: &App) -> Result<()> {
     a11y::open_page(app, "index.html")?;
     a11y::resize(app, WINDOW.0, WINDOW.1)
-}
-
-fn wait_visibility(app: &App, want: &str) -> Result<()> {
-    wait_for(UI_TIMEOUT, &format!("the window's page to be {want}"), || {
-        let state = app.session.execute("return document.visibilityState;", vec![])?;
-        Ok((state.as_str() == Some(want)).then_some(()))
-    })
 }
 
 /// The checks find what they are there to find: broken controls put into the page for a

@@ -35,13 +35,6 @@ fn stored_session(data_dir: &Path) -> Result<Option<(String, i64)>> {
     }
 }
 
-fn wait_visibility(app: &App, want: &str) -> Result<()> {
-    wait_for(UI_TIMEOUT, &format!("the main window's page to be {want}"), || {
-        let state = app.session.execute("return document.visibilityState;", vec![])?;
-        Ok((state.as_str() == Some(want)).then_some(()))
-    })
-}
-
 fn wait_stored(data_dir: &Path, what: &str, want: impl Fn(&Option<(String, i64)>) -> bool) -> Result<()> {
     wait_for(UI_TIMEOUT, what, || {
         let now = stored_session(data_dir)?;
@@ -160,13 +153,13 @@ fn run(ctx: &TestCtx, app: &App, data_dir: &Path) -> Result<()> {
     // Closing the main window keeps the app in the tray; Quit quits. (Whether the window is
     // in view is asked of its page: xdotool also finds the tray icon's window by its title.)
     app.invoke("plugin:window|show", json!({ "label": "main" }))?;
-    wait_visibility(app, "visible")?;
+    app.wait_visibility("visible")?;
     let pid = app.app_pid()?;
     app.invoke("plugin:window|close", json!({ "label": "main" }))?;
-    wait_visibility(app, "hidden").context("closing the main window hides it")?;
+    app.wait_visibility("hidden").context("closing the main window hides it")?;
     ensure!(Path::new(&format!("/proc/{pid}")).exists(), "the app runs on in the tray");
     choose_tray_item(3)?; // Start session, Start from, Open Worktogether
-    wait_visibility(app, "visible").context("Open Worktogether shows the main window again")?;
+    app.wait_visibility("visible").context("Open Worktogether shows the main window again")?;
     choose_tray_item(4)?; // … Quit
     wait_for(Duration::from_secs(10), "the app to quit from the tray", || {
         Ok((!Path::new(&format!("/proc/{pid}")).exists()).then_some(()))
