@@ -1,8 +1,8 @@
 //! Accessibility checks of the screen the app shows right now, in the real WebKit window:
 //! axe-core's rules (its browser build injected with Execute Script), the keyboard (Tab reaches
-//! every control, a focused control looks different, its ring stands out), the contrast of
-//! field edges, text that overflows its box, the reduced-motion rule in the loaded CSS, and
-//! pictures of the page. tests/accessibility.rs runs them on every screen in both themes.
+//! every control, a focused control looks different, its ring stands out, nothing covers it),
+//! the contrast of field edges, text that overflows its box, the reduced-motion rule in the
+//! loaded CSS, and pictures of the page. tests/accessibility.rs runs them on every screen in both themes.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -61,6 +61,32 @@ pub fn resize(app: &App, width: u32, height: u32) -> Result<()> {
         let outer = app.session.execute("return window.outerWidth;", vec![])?;
         Ok((outer.as_u64() == Some(u64::from(width))).then_some(()))
     })?;
+    settle(app)
+}
+
+/// Loads another page of the app's own origin in the window (`index.html?view=commitment`, the
+/// page of a compact ritual window, or `index.html` again) and waits until it has loaded with
+/// Tauri's IPC. WebDriver drives only the main window; its webview shows any page of the UI.
+pub fn open_page(app: &App, page: &str) -> Result<()> {
+    let url = app.session.execute("return new URL(arguments[0], location.href).href;", vec![json!(page)])?;
+    let url = url.as_str().context("the page's URL")?;
+    app.session.navigate(url).with_context(|| format!("loading {url}"))?;
+    crate::wait_for(crate::app::UI_TIMEOUT, &format!("{url} to be the page"), || {
+        let now = app.session.execute("return location.href;", vec![])?;
+        Ok((now.as_str() == Some(url)).then_some(()))
+    })?;
+    app.wait_until_loaded()
+}
+
+/// Lays the page out `width` px wide inside a wider window (`None`: as wide as the window),
+/// by the width of the root element. The compact windows may be 360 px narrow, but the main
+/// window, the only one WebDriver drives, not below 420 px. This stands in for the narrower
+/// window only where no media query and no viewport unit (`vw`) applies: the compact page.
+pub fn set_layout_width(app: &App, width: Option<u32>) -> Result<()> {
+    app.session.execute(
+        "document.documentElement.style.width = arguments[0] === null ? '' : `${arguments[0]}px`; return null;",
+        vec![json!(width)],
+    )?;
     settle(app)
 }
 
@@ -180,6 +206,8 @@ struct Stop {
     style: String,
     /// the contrast of its focus ring (an outline) against what is behind it
     ring: Option<f64>,
+    /// what is drawn over it, hiding it from sight while it has the focus
+    covered: Option<String>,
 }
 
 /// What the walk with Tab found.
@@ -195,7 +223,7 @@ pub struct KeyboardReport {
 /// Walks the page with Tab from its start to its end and reports what is wrong: a control
 /// Tab never reaches (of a radio group, one member must be reached: arrows move within it),
 /// a control that looks the same focused and unfocused, a control reached that is not a
-/// native one and has no role.
+/// native one and has no role, a focused control hidden under something else.
 pub fn check_keyboard(app: &App) -> Result<KeyboardReport> {
     let prepared = app.session.execute(
         &format!(
@@ -248,7 +276,15 @@ pub fn check_keyboard(app: &App) -> Result<KeyboardReport> {
                 const s = getComputedStyle(el);
                 const ring = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 && parseFloat(s.opacity) > 0
                   ? __a11y.ratio(__a11y.rgba(s.outlineColor), __a11y.behind(el)) : null;
-                return {{ index: i === null ? null : Number(i), name: __a11y.describe(el), style: __a11y.style(el), ring }};"
+                // what is drawn at the middle of the focused control: it, or something over it
+                // (a sticky header or footer the page did not scroll it clear of)
+                const r = el.getBoundingClientRect();
+                const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+                const label = el.closest('label');
+                const covered = hit && !el.contains(hit) && !(label && label.contains(hit))
+                  ? __a11y.describe(hit) : null;
+                return {{ index: i === null ? null : Number(i), name: __a11y.describe(el), style: __a11y.style(el), ring,
+                  covered }};"
             ),
             vec![],
         )?;
@@ -260,6 +296,7 @@ pub fn check_keyboard(app: &App) -> Result<KeyboardReport> {
             name: text(&now["name"]),
             style: text(&now["style"]),
             ring: now["ring"].as_f64(),
+            covered: now["covered"].as_str().map(str::to_owned),
         };
         if stop.index.is_some() && stops.iter().any(|s| s.index == stop.index) {
             break; // round again to the start
@@ -299,6 +336,13 @@ pub fn check_keyboard(app: &App) -> Result<KeyboardReport> {
         if let Some(ring) = stop.ring.filter(|r| *r < 3.0) {
             problems.push(format!("{}: its focus ring has {ring:.2}:1 against the background, 3:1 needed", stop.name));
         }
+        if let Some(cover) = &stop.covered {
+            problems.push(format!(
+                "{} has the focus but is hidden under {cover} (WCAG 2.4.11): keep sticky parts clear \
+                 of it, e.g. with scroll-padding",
+                stop.name
+            ));
+        }
         let Some(index) = stop.index else { continue };
         let unfocused = blurred.get(index.to_string()).map(text).unwrap_or_default();
         if unfocused == stop.style {
@@ -324,6 +368,9 @@ pub fn check_overflow(app: &App) -> Result<Vec<String>> {
             const root = document.documentElement;
             if (root.scrollWidth > root.clientWidth + 1)
               out.push(`the page is ${{root.scrollWidth}} px wide in a ${{root.clientWidth}} px window: it scrolls sideways`);
+            // (a root narrower than the window: see set_layout_width)
+            else if (document.body.scrollWidth > document.body.clientWidth + 1)
+              out.push(`the page's content is ${{document.body.scrollWidth}} px wide in a ${{document.body.clientWidth}} px page: it sticks out`);
             for (const el of document.body.querySelectorAll('*')) {{
               // visually hidden on purpose (for screen readers): a 1 px box
               if (el.closest('.sr-only, .skip-link') || el.clientWidth <= 1 || el.clientHeight <= 1) continue;

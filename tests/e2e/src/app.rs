@@ -291,6 +291,15 @@ impl App {
         Ok(v.as_str().map(str::to_owned))
     }
 
+    /// Waits until the window's page is `visible` or `hidden` (`document.visibilityState`):
+    /// whether the window is in view, asked of its page.
+    pub fn wait_visibility(&self, want: &str) -> Result<()> {
+        wait_for(UI_TIMEOUT, &format!("the window's page to be {want}"), || {
+            let state = self.session.execute("return document.visibilityState;", vec![])?;
+            Ok((state.as_str() == Some(want)).then_some(()))
+        })
+    }
+
     /// How many elements with this `data-testid` there are.
     pub fn count(&self, testid: &str) -> Result<usize> {
         Ok(self.texts_of(testid)?.len())

@@ -105,6 +105,11 @@ impl Session {
         self.cmd("POST", "/refresh", None).map(drop)
     }
 
+    /// Loads another URL in the window (Navigate To); returns once WebDriver has loaded it.
+    pub fn navigate(&self, url: &str) -> Result<()> {
+        self.cmd("POST", "/url", Some(json!({ "url": url }))).map(drop)
+    }
+
     /// The first element matching the CSS selector, or `None` when there is none.
     pub fn find(&self, css: &str) -> Result<Option<Element>> {
         match self.cmd("POST", "/element", Some(json!({ "using": "css selector", "value": css }))) {
@@ -180,6 +185,21 @@ impl Session {
         }]))
     }
 
+    /// Presses a key with a modifier held (e.g. [`keys::CONTROL`] and [`keys::ENTER`]), then
+    /// releases both.
+    pub fn press_chord(&self, modifier: &str, key: &str) -> Result<()> {
+        self.perform_actions(json!([{
+            "type": "key",
+            "id": "keyboard",
+            "actions": [
+                { "type": "keyDown", "value": modifier },
+                { "type": "keyDown", "value": key },
+                { "type": "keyUp", "value": key },
+                { "type": "keyUp", "value": modifier },
+            ],
+        }]))
+    }
+
     /// Resizes the window (Set Window Rect).
     pub fn set_window_size(&self, width: u32, height: u32) -> Result<()> {
         self.cmd("POST", "/window/rect", Some(json!({ "width": width, "height": height }))).map(drop)
@@ -203,6 +223,7 @@ pub mod keys {
     pub const ENTER: &str = "\u{E007}";
     pub const ESCAPE: &str = "\u{E00C}";
     pub const SPACE: &str = "\u{E00D}";
+    pub const CONTROL: &str = "\u{E009}";
 }
 
 /// Whether `error` is a WebDriver error with the given W3C code.

@@ -22,6 +22,10 @@ const PLAN: [(&str, u64); 5] =
 /// The window's size at start and its smallest (tauri.conf.json `width`/`height`, `minWidth`).
 const WINDOW: (u32, u32) = (900, 680);
 const NARROW: (u32, u32) = (420, 680);
+/// The compact ritual windows' sizes (src-tauri/windows.rs), and their smallest width.
+const COMPACT_COMMITMENT: (u32, u32) = (440, 600);
+const COMPACT_CLOSING: (u32, u32) = (480, 620);
+const COMPACT_MIN_WIDTH: u32 = 360;
 
 /// What a person of each language would write: the German texts are long on purpose, to find
 /// words that do not fit.
@@ -30,6 +34,8 @@ struct Texts {
     earlier: [&'static str; 3],
     tag: &'static str,
     now: [&'static str; 2],
+    /// typed into the compact commitment window, and removed again
+    extra: &'static str,
     note: &'static str,
     left_off: &'static str,
 }
@@ -38,6 +44,7 @@ const EN: Texts = Texts {
     earlier: ["Send the October invoices", "Sort the receipts for Q3", "Update the website's price page"],
     tag: "Bookkeeping",
     now: ["Write the newsletter draft", "Answer the tax adviser"],
+    extra: "Book the train to the trade fair",
     note: "All but two receipts",
     left_off: "Halfway through the September receipts",
 };
@@ -50,6 +57,7 @@ const DE: Texts = Texts {
     ],
     tag: "Buchhaltung",
     now: ["Newsletter-Entwurf schreiben", "Der Steuerberaterin antworten"],
+    extra: "Zugfahrkarten für die Fachmesse buchen",
     note: "Alle Belege bis auf zwei",
     left_off: "Mitten in den Belegen für September, als Nächstes die Tankquittungen",
 };
@@ -162,8 +170,8 @@ fn tour(app: &App, audit: &mut Audit, texts: &Texts) -> Result<()> {
     wait_for(UI_TIMEOUT, "the carried-over suggestions", || Ok(app.session.find("#carry-title")?.map(|_| ())))?;
     audit.screen("commitment-round")?;
 
-    focus(app, "start-focus")?;
-    app.session.press_key(keys::ENTER)?;
+    // The same round in its compact window; Ctrl+Enter there starts focus.
+    compact_commitment(app, audit, texts)?;
     wait_phase(app, "focus")?;
     audit.screen("focus")?;
 
@@ -183,6 +191,8 @@ fn tour(app: &App, audit: &mut Audit, texts: &Texts) -> Result<()> {
     app.click("skip")?;
     wait_phase(app, "focus")?;
     app.click("skip")?;
+    app.wait_testid("closing-round", UI_TIMEOUT)?;
+    compact_closing(app, audit)?;
     app.wait_testid("closing-round", UI_TIMEOUT)?;
     // Space on a focused radio chooses it.
     focus(app, "outcome-0-done")?;
@@ -213,6 +223,93 @@ fn tour(app: &App, audit: &mut Audit, texts: &Texts) -> Result<()> {
     Ok(())
 }
 
+/// The compact commitment window's page (`index.html?view=commitment`), loaded in this window
+/// at that window's size: checked like every screen, then its keys — Enter in the field adds
+/// (the extra commitment is removed again), Ctrl+Enter starts focus. Back to the main page.
+fn compact_commitment(app: &App, audit: &mut Audit, texts: &Texts) -> Result<()> {
+    a11y::open_page(app, "index.html?view=commitment")?;
+    app.wait_testid("compact-commitment", UI_TIMEOUT)?;
+    app.wait_testid("commitment-round", UI_TIMEOUT)
+        .context("the compact commitment page should show the round the session is in")?;
+    wait_for(UI_TIMEOUT, "the commitments and carried-over suggestions in the compact page", || {
+        Ok((app.count("commitment-item")? == texts.now.len() && app.session.find("#carry-title")?.is_some())
+            .then_some(()))
+    })?;
+    let focused = app.session.execute("return document.activeElement && document.activeElement.id;", vec![])?;
+    ensure!(
+        focused == json!("commitment-input"),
+        "the compact commitment page should open with the keyboard in the commitment field, not in {focused}"
+    );
+    audit.compact_screen("compact-commitment", COMPACT_COMMITMENT)?;
+
+    let input = app.wait_testid("commitment-input", UI_TIMEOUT)?;
+    app.session.send_keys(&input, &format!("{}{}", texts.extra, keys::ENTER))?;
+    let all = texts.now.len() + 1;
+    wait_for(UI_TIMEOUT, "Enter in the compact commitment field to add a commitment", || {
+        Ok((app.count("commitment-item")? == all).then_some(()))
+    })?;
+    // Removed by keyboard: Enter on its focused remove button.
+    let removed = app.session.execute(
+        "const el = document.querySelector(arguments[0]); el && el.focus(); return document.activeElement === el;",
+        vec![json!(format!("[data-testid=\"commitment-item\"]:nth-child({all}) .actions .danger"))],
+    )?;
+    ensure!(removed == json!(true), "the added commitment's remove button should take the focus");
+    app.session.press_key(keys::ENTER)?;
+    wait_for(UI_TIMEOUT, "the extra commitment to be removed", || {
+        Ok((app.count("commitment-item")? == texts.now.len()).then_some(()))
+    })?;
+
+    focus(app, "commitment-input")?;
+    app.session.press_chord(keys::CONTROL, keys::ENTER)?;
+    wait_for(UI_TIMEOUT, "Ctrl+Enter in the compact commitment page to start focus", || {
+        let session = app.invoke("current_session", json!({}))?;
+        Ok((session["phase"]["kind"] == json!("focus")).then_some(()))
+    })?;
+    app.wait_testid("compact-commitment", UI_TIMEOUT)?;
+    wait_for(UI_TIMEOUT, "the compact page to say the round is over", || {
+        Ok((!app.has("commitment-round")?).then_some(()))
+    })?;
+    leave_compact(app)
+}
+
+/// The compact closing window's page, loaded in this window at that window's size: checked
+/// like every screen; Ctrl+Enter saves (refused here: no outcome chosen yet), checked again
+/// with the refusal; Esc hides the window (shown again over IPC). Back to the main page.
+fn compact_closing(app: &App, audit: &mut Audit) -> Result<()> {
+    a11y::open_page(app, "index.html?view=closing")?;
+    app.wait_testid("compact-closing", UI_TIMEOUT)?;
+    app.wait_testid("closing-round", UI_TIMEOUT)
+        .context("the compact closing page should show the round the session is in")?;
+    let focused =
+        app.session.execute("return document.activeElement && document.activeElement.dataset.testid;", vec![])?;
+    ensure!(
+        focused == json!("outcome-0-done"),
+        "the compact closing page should open with the keyboard on the first outcome, not on {focused}"
+    );
+    audit.compact_screen("compact-closing", COMPACT_CLOSING)?;
+
+    focus(app, "overall-note")?;
+    app.session.press_chord(keys::CONTROL, keys::ENTER)?;
+    wait_for(UI_TIMEOUT, "Ctrl+Enter in the compact closing page to save (refused: no outcomes)", || {
+        Ok(app.session.find("#closing-error")?.map(|_| ()))
+    })?;
+    audit.compact_screen("compact-closing-refused", COMPACT_CLOSING)?;
+
+    // Esc hides the window it is in (a compact window; here the main window, shown again).
+    app.session.execute("document.activeElement && document.activeElement.blur(); return null;", vec![])?;
+    app.session.press_key(keys::ESCAPE)?;
+    app.wait_visibility("hidden").context("Esc in a compact page should hide its window")?;
+    app.invoke("plugin:window|show", json!({ "label": "main" }))?;
+    app.wait_visibility("visible")?;
+    leave_compact(app)
+}
+
+/// Back to the main page at the main window's size.
+fn leave_compact(app: &App) -> Result<()> {
+    a11y::open_page(app, "index.html")?;
+    a11y::resize(app, WINDOW.0, WINDOW.1)
+}
+
 /// The checks find what they are there to find: broken controls put into the page for a
 /// moment are reported, each by the check meant for it (so a check that silently stopped
 /// working fails this test instead of passing every screen).
@@ -227,7 +324,9 @@ fn checks_can_fail(app: &App, audit: &Audit) -> Result<()> {
            + '<label><input type=\"radio\" name=\"a11y-broken\" aria-label=\"a hidden radio\" \
                  style=\"opacity:0;position:absolute\">a pill</label>' \
            + '<p style=\"width:40px;overflow:hidden;white-space:nowrap\">Umsatzsteuervoranmeldung</p>' \
-           + '<input aria-label=\"a faint field\" style=\"border:1px solid rgb(250,250,250)\">'; \
+           + '<input aria-label=\"a faint field\" style=\"border:1px solid rgb(250,250,250)\">' \
+           + '<div style=\"position:relative\"><button type=\"button\">a covered button</button> \
+                 <div style=\"position:absolute;inset:0;background:#f5f6f3\"></div></div>'; \
          document.querySelector('main').prepend(bad); return null;",
         vec![],
     )?;
@@ -261,6 +360,10 @@ fn checks_can_fail(app: &App, audit: &Audit) -> Result<()> {
     ensure!(
         keyboard.problems.iter().any(|p| p.contains("a faint ring") && p.contains("focus ring")),
         "the keyboard check should report the faint focus ring: {keyboard:#?}"
+    );
+    ensure!(
+        keyboard.problems.iter().any(|p| p.contains("a covered button") && p.contains("hidden under")),
+        "the keyboard check should report the button hidden under another element: {keyboard:#?}"
     );
     ensure!(
         fields.iter().any(|p| p.contains("a faint field")),
@@ -335,9 +438,43 @@ struct Audit<'a> {
 }
 
 impl Audit<'_> {
-    /// Checks the screen on show in both themes, and saves a picture of it in each.
+    /// Checks the screen on show in both themes, and saves a picture of it in each; then at the
+    /// main window's smallest width.
     fn screen(&mut self, name: &str) -> Result<()> {
         self.count += 1;
+        self.themes(name)?;
+        // The narrowest window the app allows (tauri.conf.json minWidth): long words must
+        // still fit.
+        a11y::set_theme(self.app, THEMES[0])?;
+        a11y::resize(self.app, NARROW.0, NARROW.1)?;
+        self.narrow(name)?;
+        a11y::resize(self.app, WINDOW.0, WINDOW.1)
+    }
+
+    /// Checks a compact ritual window's page (loaded in this window) at that window's size in
+    /// both themes, and laid out at its smallest width (see [`a11y::set_layout_width`]).
+    fn compact_screen(&mut self, name: &str, size: (u32, u32)) -> Result<()> {
+        self.count += 1;
+        a11y::resize(self.app, size.0, size.1)?;
+        self.themes(name)?;
+        a11y::set_theme(self.app, THEMES[0])?;
+        a11y::resize(self.app, NARROW.0, size.1)?;
+        a11y::set_layout_width(self.app, Some(COMPACT_MIN_WIDTH))?;
+        let narrow = self.narrow(name);
+        a11y::set_layout_width(self.app, None)?;
+        narrow?;
+        a11y::resize(self.app, size.0, size.1)
+    }
+
+    fn narrow(&mut self, name: &str) -> Result<()> {
+        a11y::save_page(self.app, &self.screens, &format!("{:02}-{name}-narrow", self.count))?;
+        for problem in a11y::check_overflow(self.app)? {
+            self.findings.push(format!("{} · narrow · {name}: layout: {problem}", self.lang));
+        }
+        Ok(())
+    }
+
+    fn themes(&mut self, name: &str) -> Result<()> {
         for theme in THEMES {
             a11y::set_theme(self.app, theme)?;
             let files = a11y::save_page(self.app, &self.screens, &format!("{:02}-{name}-{theme}", self.count))?;
@@ -372,15 +509,7 @@ impl Audit<'_> {
                 keyboard.controls
             );
         }
-        // The narrowest window the app allows (tauri.conf.json minWidth): long words must
-        // still fit.
-        a11y::set_theme(self.app, THEMES[0])?;
-        a11y::resize(self.app, NARROW.0, NARROW.1)?;
-        a11y::save_page(self.app, &self.screens, &format!("{:02}-{name}-narrow", self.count))?;
-        for problem in a11y::check_overflow(self.app)? {
-            self.findings.push(format!("{} · narrow · {name}: layout: {problem}", self.lang));
-        }
-        a11y::resize(self.app, WINDOW.0, WINDOW.1)
+        Ok(())
     }
 
     fn verdict(self) -> Result<()> {

@@ -1,8 +1,9 @@
 //! The tray and the compact ritual windows, driven as a person would: the tray icon in a
 //! real XEmbed tray (trayer), its menu opened with a click and chosen with the keyboard, the
 //! compact commitment window typed into, the closing round closed in its compact window,
-//! the main window closed to the tray and the app quit from the menu. Checked against the
-//! database, the main window's page and the windows on the screen.
+//! the main window closed to the tray and the app quit from the menu, which is photographed
+//! in English and in German. Checked against the database, the main window's page and the
+//! windows on the screen.
 
 use std::path::Path;
 use std::time::Duration;
@@ -34,18 +35,39 @@ fn stored_session(data_dir: &Path) -> Result<Option<(String, i64)>> {
     }
 }
 
-fn wait_visibility(app: &App, want: &str) -> Result<()> {
-    wait_for(UI_TIMEOUT, &format!("the main window's page to be {want}"), || {
-        let state = app.session.execute("return document.visibilityState;", vec![])?;
-        Ok((state.as_str() == Some(want)).then_some(()))
-    })
-}
-
 fn wait_stored(data_dir: &Path, what: &str, want: impl Fn(&Option<(String, i64)>) -> bool) -> Result<()> {
     wait_for(UI_TIMEOUT, what, || {
         let now = stored_session(data_dir)?;
         Ok(want(&now).then_some(()))
     })
+}
+
+/// How many times the app's tray task has rebuilt the menu so far, by its log.
+fn menus_shown(ctx: &TestCtx) -> Result<usize> {
+    let log = std::fs::read_to_string(ctx.dir.join("app-driver.log")).context("reading the app's log")?;
+    Ok(log.matches("tray: shown").count())
+}
+
+/// Photographs the open tray menu in English (`<name>.png`) and in German (`<name>-de.png`):
+/// the language setting is switched over IPC, the menu is photographed once the tray task has
+/// rebuilt it, and the language is switched back.
+fn photograph_menu(ctx: &TestCtx, app: &App, name: &str) -> Result<()> {
+    desktop::open_tray_menu()?;
+    ctx.screenshot(name)?;
+    desktop::close_menu()?;
+    for lang in ["de", "en"] {
+        let before = menus_shown(ctx)?;
+        app.invoke("change_setting", json!({ "change": { "language": lang } }))?;
+        wait_for(UI_TIMEOUT, &format!("the tray menu to be rebuilt in {lang}"), || {
+            Ok((menus_shown(ctx)? > before).then_some(()))
+        })?;
+        if lang == "de" {
+            desktop::open_tray_menu()?;
+            ctx.screenshot(&format!("{name}-de"))?;
+            desktop::close_menu()?;
+        }
+    }
+    Ok(())
 }
 
 #[test]
@@ -54,7 +76,9 @@ fn the_tray_runs_a_session_in_compact_windows() -> Result<()> {
     let ctx = TestCtx::new("tray")?;
     let data_dir = ctx.data_dir()?;
     let home = ctx.home()?;
-    let app = App::launch_with_env(&ctx, &data_dir, "app", &[("HOME", home.as_str())])?;
+    // The tray task says at debug level when it has rebuilt the menu ("tray: shown").
+    let env = [("HOME", home.as_str()), ("RUST_LOG", "info,worktogether_app::tray=debug")];
+    let app = App::launch_with_env(&ctx, &data_dir, "app", &env)?;
     let result = run(&ctx, &app, &data_dir);
     if result.is_err() {
         app.dump(&ctx, "failure");
@@ -68,9 +92,7 @@ fn run(ctx: &TestCtx, app: &App, data_dir: &Path) -> Result<()> {
     app.invoke("change_setting", json!({ "change": { "defaultTemplate": id } }))?;
 
     // Tray ▸ "Start session (Tray test)": the first item.
-    desktop::open_tray_menu()?;
-    ctx.screenshot("1-tray-menu-idle")?;
-    desktop::close_menu()?;
+    photograph_menu(ctx, app, "1-tray-menu-idle")?;
     choose_tray_item(1)?;
     wait_stored(data_dir, "a session started from the tray", |s| {
         s.as_ref().is_some_and(|(st, i)| st == "running" && *i == 0)
@@ -97,9 +119,7 @@ fn run(ctx: &TestCtx, app: &App, data_dir: &Path) -> Result<()> {
     })?;
 
     // Tray ▸ Pause (the first enabled item: the phase line is disabled), then ▸ Resume.
-    desktop::open_tray_menu()?;
-    ctx.screenshot("3-tray-menu-focus")?;
-    desktop::close_menu()?;
+    photograph_menu(ctx, app, "3-tray-menu-focus")?;
     choose_tray_item(1)?;
     wait_stored(data_dir, "paused from the tray", |s| s.as_ref().is_some_and(|(st, _)| st == "paused"))?;
     choose_tray_item(1)?;
@@ -139,13 +159,13 @@ fn run(ctx: &TestCtx, app: &App, data_dir: &Path) -> Result<()> {
     // Closing the main window keeps the app in the tray; Quit quits. (Whether the window is
     // in view is asked of its page: xdotool also finds the tray icon's window by its title.)
     app.invoke("plugin:window|show", json!({ "label": "main" }))?;
-    wait_visibility(app, "visible")?;
+    app.wait_visibility("visible")?;
     let pid = app.app_pid()?;
     app.invoke("plugin:window|close", json!({ "label": "main" }))?;
-    wait_visibility(app, "hidden").context("closing the main window hides it")?;
+    app.wait_visibility("hidden").context("closing the main window hides it")?;
     ensure!(Path::new(&format!("/proc/{pid}")).exists(), "the app runs on in the tray");
     choose_tray_item(3)?; // Start session, Start from, Open Worktogether
-    wait_visibility(app, "visible").context("Open Worktogether shows the main window again")?;
+    app.wait_visibility("visible").context("Open Worktogether shows the main window again")?;
     choose_tray_item(4)?; // … Quit
     wait_for(Duration::from_secs(10), "the app to quit from the tray", || {
         Ok((!Path::new(&format!("/proc/{pid}")).exists()).then_some(()))
