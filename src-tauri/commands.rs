@@ -37,6 +37,38 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
     }
 }
 
+/// Everything the first screen shows, in one answer: each IPC answer waits for WebKit's
+/// next turn, so one call starts the app sooner than five.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct FirstScreen {
+    pub info: AppInfo,
+    pub session: Option<SessionView>,
+    pub settings: crate::settings::SettingsView,
+    pub templates: Vec<Template>,
+    /// Sessions since `since` (the start of the person's day), newest first.
+    pub today: Vec<SessionSummary>,
+}
+
+#[tauri::command]
+pub async fn first_screen<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    since: Timestamp,
+) -> Result<FirstScreen> {
+    let (session, settings, templates, today) = state.read(|s, now| {
+        Ok((s.current_session(now)?, s.settings()?, s.list_templates()?, s.list_sessions(Some(since), 50, now)?))
+    })?;
+    Ok(FirstScreen {
+        info: app_info(state.clone()),
+        session,
+        settings: crate::settings::view(&app, &state, settings),
+        templates,
+        today,
+    })
+}
+
 #[tauri::command]
 pub async fn list_templates(state: State<'_, AppState>) -> Result<Vec<Template>> {
     state.read(|s, _| s.list_templates())

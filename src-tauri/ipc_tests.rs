@@ -51,6 +51,11 @@ impl Harness {
 #[test]
 fn a_session_runs_through_the_commands_the_ui_calls() {
     let h = harness(Language::En);
+    let first = h.ok("first_screen", json!({ "since": "2026-11-25T00:00:00Z" }));
+    assert_eq!(first["session"], Value::Null);
+    assert_eq!(first["settings"]["language"], "en");
+    assert_eq!(first["templates"].as_array().unwrap().len(), 3, "the first screen comes in one answer");
+    assert!(h.call("first_screen", json!({ "since": "yesterday" })).is_err(), "a malformed day is refused");
     let templates = h.ok("list_templates", json!({}));
     let names: Vec<_> = templates.as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["Worktogether", "Pomodoro", "Short block"], "built-ins named in the person's language");

@@ -39,6 +39,7 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> t
         .manage(Started(Instant::now()))
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
+            commands::first_screen,
             commands::list_templates,
             commands::save_template,
             commands::delete_template,

@@ -25,7 +25,7 @@ pub struct SettingsView {
     pub shortcut_supported: bool,
 }
 
-fn view<R: Runtime>(app: &AppHandle<R>, state: &AppState, settings: Settings) -> SettingsView {
+pub fn view<R: Runtime>(app: &AppHandle<R>, state: &AppState, settings: Settings) -> SettingsView {
     SettingsView {
         settings,
         language: state.catalog().language(),

@@ -4,6 +4,7 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { ApiError } from "../bindings/ApiError";
 import type { AppInfo } from "../bindings/AppInfo";
 import type { CarryOverSuggestion } from "../bindings/CarryOverSuggestion";
+import type { FirstScreen } from "../bindings/FirstScreen";
 import type { ClosingReport } from "../bindings/ClosingReport";
 import type { CommitmentDraft } from "../bindings/CommitmentDraft";
 import type { OutcomeEntry } from "../bindings/OutcomeEntry";
@@ -43,6 +44,7 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 }
 
 export const appInfo = () => call<AppInfo>("app_info");
+export const firstScreen = (since: string) => call<FirstScreen>("first_screen", { since });
 export const listTemplates = () => call<Template[]>("list_templates");
 export const saveTemplate = (draft: TemplateDraft) => call<Template>("save_template", { draft });
 export const deleteTemplate = (id: string) => call<null>("delete_template", { id });

@@ -120,11 +120,6 @@ export function takePrefetchedHome(): HomeData | null {
   return data;
 }
 
-async function prefetchHome(): Promise<void> {
-  const [templates, today] = await Promise.all([api.listTemplates(), api.listSessions(startOfLocalDay(new Date()), 50)]);
-  prefetchedHome = { templates, today };
-}
-
 let started = false;
 
 /**
@@ -150,20 +145,13 @@ export async function init(): Promise<void> {
       })
       .catch(() => undefined),
   ]);
-  // A compact ritual window shows no home screen; a failure here is reported by the home
-  // screen, which loads it again.
-  const home = app.compact ? Promise.resolve() : prefetchHome().catch(() => undefined);
   try {
-    const [info, session, settings] = await Promise.all([
-      api.appInfo(),
-      api.currentSession(),
-      api.settings(),
-      listening,
-      home,
-    ]);
-    app.info = info;
-    applySettings(settings);
-    applySession(session);
+    // One call for everything the first screen shows (see `first_screen` in Rust).
+    const [first] = await Promise.all([api.firstScreen(startOfLocalDay(new Date())), listening]);
+    app.info = first.info;
+    applySettings(first.settings);
+    applySession(first.session);
+    prefetchedHome = { templates: first.templates, today: first.today };
   } catch (e) {
     app.loadError = api.toApiError(e).message;
     markReady();

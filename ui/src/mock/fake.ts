@@ -319,6 +319,14 @@ export class FakeBackend {
 
   handle(cmd: string, args: Record<string, unknown>): unknown {
     switch (cmd) {
+      case "first_screen":
+        return {
+          info: this.handle("app_info", {}),
+          session: this.handle("current_session", {}),
+          settings: this.handle("settings", {}),
+          templates: this.handle("list_templates", {}),
+          today: this.handle("list_sessions", { since: args.since, limit: 50 }),
+        };
       case "app_info":
         return {
           version: "0.1.0",
