@@ -130,7 +130,8 @@ let started = false;
 export async function init(): Promise<void> {
   if (started) return;
   started = true;
-  // Listening must not keep the first screen from loading; a failure only costs live updates.
+  // Listening must not keep the first screen from loading (nor fail it): a failure only costs
+  // live updates.
   const listening = Promise.all([
     api.onSession((view) => applySession(view)).catch(() => undefined),
     api.onSettings((view) => applySettings(view)).catch(() => undefined),
@@ -145,9 +146,12 @@ export async function init(): Promise<void> {
       })
       .catch(() => undefined),
   ]);
+  // Anything that changed between the first screen's answer and the listeners being in place
+  // is read once more; the first screen does not wait for the listeners.
+  void listening.then(() => refreshSession());
   try {
     // One call for everything the first screen shows (see `first_screen` in Rust).
-    const [first] = await Promise.all([api.firstScreen(startOfLocalDay(new Date())), listening]);
+    const first = await api.firstScreen(startOfLocalDay(new Date()));
     app.info = first.info;
     applySettings(first.settings);
     applySession(first.session);
