@@ -160,6 +160,17 @@ pub async fn draft_outcome<R: Runtime>(
     state.session_op(&app, |s, now| s.draft_outcome(entry, now))
 }
 
+/// The closing round's overall note and focus rating as the person fills them in, kept before Save.
+#[tauri::command]
+pub async fn draft_closing_notes<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    overall_note: Option<String>,
+    focus_rating: Option<u8>,
+) -> Result<SessionView> {
+    state.session_op(&app, |s, now| s.draft_closing_notes(overall_note, focus_rating, now))
+}
+
 #[tauri::command]
 pub async fn carry_over_suggestions(state: State<'_, AppState>) -> Result<Vec<CarryOverSuggestion>> {
     state.read(|s, _| s.carry_over_suggestions())

@@ -79,6 +79,10 @@ fn a_session_runs_through_the_commands_the_ui_calls() {
     let draft = json!({ "entry": { "commitmentId": commitment, "outcome": "partly", "note": "Belege", "feedbackWanted": false } });
     let kept = h.ok("draft_outcome", draft);
     assert_eq!(kept["commitments"][0]["note"], "Belege", "the closing round's draft is kept before Save");
+    let notes = h.ok("draft_closing_notes", json!({ "overallNote": "Guter Tag", "focusRating": 4 }));
+    assert_eq!((&notes["overallNote"], &notes["focusRating"]), (&json!("Guter Tag"), &json!(4)));
+    assert!(h.call("draft_closing_notes", json!({ "overallNote": null, "focusRating": 9 })).is_err());
+    assert_eq!(h.ok("current_session", json!({}))["focusRating"], 4, "a refused draft changes nothing");
     let report = json!({ "report": {
         "outcomes": [{ "commitmentId": commitment, "outcome": "partly", "note": "Belege sortiert", "feedbackWanted": true }],
         "overallNote": null, "focusRating": 3 } });

@@ -51,6 +51,7 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> t
             commands::move_commitment,
             commands::tick_commitment,
             commands::draft_outcome,
+            commands::draft_closing_notes,
             commands::carry_over_suggestions,
             commands::carry_over,
             commands::pause_session,

@@ -206,6 +206,8 @@ mod tests {
                 })
                 .collect(),
             focus_secs: 0,
+            overall_note: None,
+            focus_rating: None,
             as_of: t,
         }
     }

@@ -59,6 +59,9 @@ pub struct SessionView {
     pub pause_note: Option<String>,
     pub commitments: Vec<Commitment>,
     pub focus_secs: u32,
+    /// The closing round's overall note and focus rating as drafted so far (kept before Save).
+    pub overall_note: Option<String>,
+    pub focus_rating: Option<u8>,
     pub as_of: Timestamp,
 }
 
@@ -128,6 +131,7 @@ pub fn session_view(
     clock: &SessionClock,
     template_name: String,
     commitments: Vec<Commitment>,
+    notes: SummaryNotes,
     now: Timestamp,
 ) -> SessionView {
     let run = clock.current();
@@ -155,10 +159,13 @@ pub fn session_view(
         pause_note: clock.open_pause().and_then(|p| p.note.clone()),
         commitments,
         focus_secs: clamp_u32(whole_secs(clock.focus_time(now))),
+        overall_note: notes.overall_note,
+        focus_rating: notes.focus_rating,
         as_of: now,
     }
 }
 
+#[derive(Debug, Clone, Default)]
 pub struct SummaryNotes {
     pub overall_note: Option<String>,
     pub focus_rating: Option<u8>,

@@ -226,9 +226,14 @@ fn a_closing_round_draft_is_kept_until_save() {
 
     let view = s.draft_outcome(entry(Outcome::Partly, "  half the text "), at(5)).unwrap().view;
     assert_eq!(view.commitments[0].outcome, Outcome::Partly);
+    assert!(matches!(s.draft_closing_notes(None, Some(6), at(5)), Err(CoreError::RatingOutOfRange)));
+    let view = s.draft_closing_notes(Some(" A good morning ".into()), Some(4), at(5)).unwrap().view;
+    assert_eq!((view.overall_note.as_deref(), view.focus_rating), (Some("A good morning"), Some(4)));
     // A crash now: the draft is there after reopening, still in the closing round.
     drop(s);
     let s = Store::open(&dir.path().join("worktogether.sqlite3")).unwrap();
     let c = &s.current_session(at(6)).unwrap().unwrap().commitments[0];
     assert_eq!((c.outcome, c.note.as_deref(), c.feedback_wanted), (Outcome::Partly, Some("half the text"), true));
+    let v = s.current_session(at(6)).unwrap().unwrap();
+    assert_eq!((v.overall_note.as_deref(), v.focus_rating), (Some("A good morning"), Some(4)));
 }

@@ -9,4 +9,8 @@ export type SessionView = { id: string, templateName: string, status: SessionSta
 /**
  * "Where I left off", written when pausing.
  */
-pauseNote: string | null, commitments: Array<Commitment>, focusSecs: number, asOf: string, };
+pauseNote: string | null, commitments: Array<Commitment>, focusSecs: number, 
+/**
+ * The closing round's overall note and focus rating as drafted so far (kept before Save).
+ */
+overallNote: string | null, focusRating: number | null, asOf: string, };

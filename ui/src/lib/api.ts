@@ -58,6 +58,8 @@ export const moveCommitment = (id: string, position: number) =>
   call<SessionView>("move_commitment", { id, position });
 export const tickCommitment = (id: string, done: boolean) => call<SessionView>("tick_commitment", { id, done });
 export const draftOutcome = (entry: OutcomeEntry) => call<SessionView>("draft_outcome", { entry });
+export const draftClosingNotes = (overallNote: string | null, focusRating: number | null) =>
+  call<SessionView>("draft_closing_notes", { overallNote, focusRating });
 export const carryOverSuggestions = () => call<CarryOverSuggestion[]>("carry_over_suggestions");
 export const carryOver = (ids: string[]) => call<SessionView>("carry_over", { ids });
 export const pauseSession = (note: string | null) => call<SessionView>("pause_session", { note });

@@ -119,6 +119,8 @@ interface Live {
   focusBefore: number; // focus seconds of finished focus phases
   startedAt: number;
   interruptions: number;
+  overallNote: string | null;
+  focusRating: number | null;
 }
 
 export class FakeBackend {
@@ -222,6 +224,8 @@ export class FakeBackend {
       focusBefore: 0,
       startedAt: now,
       interruptions: 0,
+      overallNote: null,
+      focusRating: null,
     };
     this.schedule();
     return this.view();
@@ -268,6 +272,8 @@ export class FakeBackend {
       pauseNote: l.status === "paused" ? l.pauseNote : null,
       commitments: l.commitments.map((c) => ({ ...c })),
       focusSecs: this.focusNow(l, now),
+      overallNote: l.overallNote,
+      focusRating: l.focusRating,
       asOf: iso(now),
     };
   }
@@ -389,6 +395,12 @@ export class FakeBackend {
           c.outcome = e.outcome;
           c.note = e.note;
           c.feedbackWanted = e.feedbackWanted;
+        });
+      case "draft_closing_notes":
+        return this.mutate(() => {
+          const l = this.requireLive();
+          l.overallNote = (args.overallNote as string | null) ?? null;
+          l.focusRating = (args.focusRating as number | null) ?? null;
         });
       case "carry_over_suggestions":
         return this.suggestions;

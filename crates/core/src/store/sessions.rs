@@ -25,6 +25,13 @@ pub(crate) struct SessionRow {
     pub notes: SummaryNotes,
 }
 
+/// The closing round's overall note and rating of a session.
+fn notes_of(conn: &Connection, id: Uuid) -> Result<SummaryNotes> {
+    Ok(conn.query_row("SELECT overall_note, focus_rating FROM sessions WHERE id = ?1", [id.to_string()], |r| {
+        Ok(SummaryNotes { overall_note: r.get(0)?, focus_rating: r.get(1)? })
+    })?)
+}
+
 pub(crate) fn load(conn: &Connection, id: Uuid) -> Result<SessionRow> {
     let row = conn
         .query_row(
@@ -160,7 +167,7 @@ impl Store {
         let clock = SessionClock::start(id, template.phases, now);
         save_clock(&tx, &clock)?;
         tx.commit()?;
-        Ok(session_view(&clock, template.name, Vec::new(), now))
+        Ok(session_view(&clock, template.name, Vec::new(), SummaryNotes::default(), now))
     }
 
     /// The session in progress as of `now`, without changing anything.
@@ -170,7 +177,7 @@ impl Store {
         let mut row = load(&self.conn, id)?;
         row.clock.advance(now);
         let commitments = commitments::of_session(&self.conn, id)?;
-        Ok(Some(session_view(&row.clock, row.template_name, commitments, now)))
+        Ok(Some(session_view(&row.clock, row.template_name, commitments, row.notes, now)))
     }
 
     /// Runs `op` on the session in progress in one transaction. Time is brought up to
@@ -192,8 +199,10 @@ impl Store {
             save_clock(&tx, &row.clock)?;
         }
         let commitments = commitments::of_session(&tx, id)?;
+        // Read again: the operation may have drafted the closing round's notes.
+        let notes = notes_of(&tx, id)?;
         tx.commit()?;
-        Ok(Applied { view: session_view(&row.clock, row.template_name, commitments, now), change })
+        Ok(Applied { view: session_view(&row.clock, row.template_name, commitments, notes, now), change })
     }
 
     /// The ticker's evaluation: brings the session in progress up to `now` and saves
@@ -217,7 +226,31 @@ impl Store {
         }
         let commitments = commitments::of_session(&tx, id)?;
         tx.commit()?;
-        Ok(Some(Applied { view: session_view(&row.clock, row.template_name, commitments, now), change }))
+        Ok(Some(Applied { view: session_view(&row.clock, row.template_name, commitments, row.notes, now), change }))
+    }
+
+    /// Keeps the closing round's overall note and focus rating as the person fills them in,
+    /// before Save (as `draft_outcome` keeps each commitment's).
+    pub fn draft_closing_notes(
+        &mut self,
+        overall_note: Option<String>,
+        focus_rating: Option<u8>,
+        now: Timestamp,
+    ) -> Result<Applied> {
+        if focus_rating.is_some_and(|r| !(1..=5).contains(&r)) {
+            return Err(CoreError::RatingOutOfRange);
+        }
+        let overall_note = commitments::clean_note(overall_note)?;
+        self.with_session(now, |tx, clock, _| {
+            if clock.current().kind != PhaseKind::Closing {
+                return Err(CoreError::WrongState(WrongState::NotInClosingRound));
+            }
+            tx.execute(
+                "UPDATE sessions SET overall_note = ?2, focus_rating = ?3 WHERE id = ?1",
+                params![clock.session_id.to_string(), overall_note, focus_rating],
+            )?;
+            Ok(())
+        })
     }
 
     pub fn pause_session(&mut self, note: Option<String>, now: Timestamp) -> Result<Applied> {
