@@ -1,15 +1,19 @@
 //! How other processes reach the running app: a second launch brings its window to the front
 //! (tauri-plugin-single-instance), and the command line sends session actions over a local
-//! control socket, `<data dir>/control.sock` (docs/ipc.md, "Control socket").
+//! control channel (docs/ipc.md, "Control socket"): the Unix socket `<data dir>/control.sock`,
+//! or on Windows the named pipe `\\.\pipe\worktogether-<hash of the data dir>`. Both come
+//! from `interprocess`, so every platform runs the code the tests run here.
 //!
 //! One request per connection: one JSON line with a [`SessionAction`], answered by one JSON
-//! line, the session afterwards or `{code, message}`. The socket lives in the data directory,
-//! so apps on different databases (tests) never talk to each other, and it is only the
-//! user's: the directory is theirs and the socket is made private.
+//! line, the session afterwards or `{code, message}`. The channel is named by the data
+//! directory, so apps on different databases (tests) never talk to each other, and it is only
+//! the user's: the socket is made private, and a pipe's default security lets only its
+//! creator write to it.
 
 use crate::actions::{self, SessionAction};
 use crate::error::ApiError;
 use crate::state::AppState;
+use interprocess::local_socket::Name;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 #[cfg(unix)]
@@ -36,6 +40,33 @@ pub fn socket_path(data_dir: &Path) -> PathBuf {
     }
     let dir = std::env::var_os("XDG_RUNTIME_DIR").map_or_else(std::env::temp_dir, PathBuf::from);
     dir.join(format!("worktogether-{:016x}.sock", fnv1a(data_dir.as_os_str())))
+}
+
+/// The control channel of the app on `data_dir`.
+#[cfg(unix)]
+fn channel_name(data_dir: &Path) -> std::io::Result<Name<'static>> {
+    use interprocess::local_socket::{GenericFilePath, ToFsName};
+    socket_path(data_dir).to_fs_name::<GenericFilePath>()
+}
+
+/// Named pipes share one namespace per machine: the user's data directory makes the name theirs.
+#[cfg(not(unix))]
+fn channel_name(data_dir: &Path) -> std::io::Result<Name<'static>> {
+    use interprocess::local_socket::{GenericNamespaced, ToNsName};
+    pipe_name(data_dir).to_ns_name::<GenericNamespaced>()
+}
+
+#[cfg(not(unix))]
+fn pipe_name(data_dir: &Path) -> String {
+    format!("worktogether-{:016x}", fnv1a(data_dir.as_os_str()))
+}
+
+/// The channel as the log names it.
+fn channel_shown(data_dir: &Path) -> String {
+    #[cfg(unix)]
+    return socket_path(data_dir).display().to_string();
+    #[cfg(not(unix))]
+    return format!(r"\\.\pipe\{}", pipe_name(data_dir));
 }
 
 /// The answer line.
@@ -73,7 +104,6 @@ pub fn single_instance<R: Runtime>(identifier: &str, data_dir: &Path) -> TauriPl
 
 /// A stable hash (unlike std's, which may change between Rust versions) for names that
 /// stand for a data directory.
-#[cfg(unix)]
 fn fnv1a(text: &std::ffi::OsStr) -> u64 {
     text.as_encoded_bytes().iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3))
 }
@@ -95,7 +125,6 @@ pub fn listener<R: Runtime>() -> TauriPlugin<R> {
 }
 
 /// Applies a request in the app and builds the answer.
-#[cfg_attr(not(unix), allow(dead_code))]
 fn answer<R: Runtime>(app: &AppHandle<R>, line: &str) -> Reply {
     let action: SessionAction = match serde_json::from_str(line) {
         Ok(action) => action,
@@ -115,7 +144,6 @@ fn answer<R: Runtime>(app: &AppHandle<R>, line: &str) -> Reply {
 
 /// Why a request did not get an answer.
 #[derive(Debug)]
-#[cfg_attr(not(unix), allow(dead_code))]
 pub enum SendError {
     /// Nobody listens: the app does not run (a socket file may be left from a crash).
     NotRunning,
@@ -123,12 +151,10 @@ pub enum SendError {
     Failed(String),
 }
 
-#[cfg(unix)]
 mod server {
     use super::*;
+    use interprocess::local_socket::{ListenerOptions, Name, Stream, prelude::*};
     use std::io::{BufRead, BufReader, Read, Write};
-    use std::os::unix::fs::PermissionsExt;
-    use std::os::unix::net::{UnixListener, UnixStream};
     use std::time::Duration;
 
     /// A request is a few hundred bytes; anything much longer is not ours.
@@ -138,32 +164,30 @@ mod server {
     /// The app may wait up to 5 s for the database (busy timeout) before it answers.
     const CLIENT_TIMEOUT: Duration = Duration::from_secs(15);
 
-    /// Binds the socket (replacing one left by a crashed app) and serves it on its own thread.
+    /// Binds the channel (replacing a socket file left by a crashed app) and serves it on its
+    /// own thread.
     pub fn listen<R: Runtime>(app: AppHandle<R>) {
-        let path = socket_path(&app.state::<AppState>().data_dir);
-        if UnixStream::connect(&path).is_ok() {
+        let data_dir = app.state::<AppState>().data_dir.clone();
+        let shown = channel_shown(&data_dir);
+        if connect(&data_dir).is_ok() {
             // Only another app on this database answers there; the single-instance plugin
             // keeps that from happening, so leave it be rather than steal its commands.
-            log::warn!("another Worktogether already listens on {}", path.display());
+            log::warn!("another Worktogether already listens on {shown}");
             return;
         }
-        let _ = std::fs::remove_file(&path);
-        let listener = match UnixListener::bind(&path) {
+        let listener = match channel_name(&data_dir).and_then(|name| listener_options(name).create_sync()) {
             Ok(listener) => listener,
             Err(e) => {
-                log::warn!("no command line control: cannot listen on {}: {e}", path.display());
+                log::warn!("no command line control: cannot listen on {shown}: {e}");
                 return;
             }
         };
-        if let Err(e) = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)) {
-            log::warn!("cannot make {} private: {e}", path.display());
-        }
-        log::info!("command line control on {}", path.display());
+        log::info!("command line control on {shown}");
         let spawned = std::thread::Builder::new().name("control".into()).spawn(move || {
             for stream in listener.incoming() {
                 match stream {
                     Ok(stream) => {
-                        if let Err(e) = serve(&app, stream) {
+                        if let Err(e) = serve(&app, &stream) {
                             log::warn!("a command line request failed: {e}");
                         }
                     }
@@ -176,61 +200,69 @@ mod server {
         }
     }
 
-    fn serve<R: Runtime>(app: &AppHandle<R>, stream: UnixStream) -> std::io::Result<()> {
-        stream.set_read_timeout(Some(SERVER_READ_TIMEOUT))?;
-        stream.set_write_timeout(Some(SERVER_READ_TIMEOUT))?;
+    /// Private to the user (the mode is set before the socket is bound, so there is no moment
+    /// in which others could connect), replacing a socket file nobody listens on any more.
+    #[cfg(unix)]
+    fn listener_options(name: Name<'_>) -> ListenerOptions<'_> {
+        use interprocess::os::unix::local_socket::ListenerOptionsExt;
+        ListenerOptions::new().name(name).try_overwrite(true).max_spin_time(Duration::from_secs(1)).mode(0o600)
+    }
+
+    /// A named pipe's default security already lets only the user (and administrators) write.
+    #[cfg(not(unix))]
+    fn listener_options(name: Name<'_>) -> ListenerOptions<'_> {
+        ListenerOptions::new().name(name)
+    }
+
+    fn serve<R: Runtime>(app: &AppHandle<R>, stream: &Stream) -> std::io::Result<()> {
+        stream.set_recv_timeout(Some(SERVER_READ_TIMEOUT))?;
+        stream.set_send_timeout(Some(SERVER_READ_TIMEOUT))?;
         let mut line = String::new();
-        BufReader::new((&stream).take(MAX_LINE)).read_line(&mut line)?;
+        BufReader::new(stream.take(MAX_LINE)).read_line(&mut line)?;
         let reply = answer(app, line.trim_end());
         let mut out = serde_json::to_string(&reply).map_err(std::io::Error::other)?;
         out.push('\n');
-        (&stream).write_all(out.as_bytes())
+        let mut stream = stream;
+        stream.write_all(out.as_bytes())?;
+        stream.flush()
     }
 
+    /// The socket file goes with the app (a named pipe goes by itself).
     pub fn remove<R: Runtime>(app: &AppHandle<R>) {
+        #[cfg(unix)]
         let _ = std::fs::remove_file(socket_path(&app.state::<AppState>().data_dir));
+        #[cfg(not(unix))]
+        let _ = app;
+    }
+
+    fn connect(data_dir: &Path) -> std::io::Result<Stream> {
+        Stream::connect(channel_name(data_dir)?)
     }
 
     /// Sends one request to the app on `data_dir` and waits for its answer.
     pub fn send(data_dir: &Path, action: &SessionAction) -> Result<Reply, SendError> {
-        let stream = UnixStream::connect(socket_path(data_dir)).map_err(|_| SendError::NotRunning)?;
+        let mut stream = connect(data_dir).map_err(|_| SendError::NotRunning)?;
         let failed = |e: std::io::Error| SendError::Failed(e.to_string());
-        stream.set_read_timeout(Some(CLIENT_TIMEOUT)).map_err(failed)?;
-        stream.set_write_timeout(Some(CLIENT_TIMEOUT)).map_err(failed)?;
+        stream.set_recv_timeout(Some(CLIENT_TIMEOUT)).map_err(failed)?;
+        stream.set_send_timeout(Some(CLIENT_TIMEOUT)).map_err(failed)?;
         let mut request = serde_json::to_string(action).expect("actions always serialize");
         request.push('\n');
-        (&stream).write_all(request.as_bytes()).map_err(failed)?;
+        stream.write_all(request.as_bytes()).map_err(failed)?;
+        stream.flush().map_err(failed)?;
         let mut line = String::new();
         BufReader::new((&stream).take(MAX_LINE * 16)).read_line(&mut line).map_err(failed)?;
         serde_json::from_str(&line).map_err(|e| SendError::Failed(format!("{e}: {line:?}")))
     }
 }
 
-/// Elsewhere (Windows) the command line does not reach a running app yet: it behaves as if
-/// the app were closed. A named pipe would go here.
-#[cfg(not(unix))]
-mod server {
-    use super::*;
-
-    pub fn listen<R: Runtime>(_app: AppHandle<R>) {
-        log::info!("command line control is not available on this platform yet");
-    }
-
-    pub fn remove<R: Runtime>(_app: &AppHandle<R>) {}
-
-    pub fn send(_data_dir: &Path, _action: &SessionAction) -> Result<Reply, SendError> {
-        Err(SendError::NotRunning)
-    }
-}
-
 pub use server::send;
 
-#[cfg(all(test, unix))]
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::{AppState, Language, builder};
+    use interprocess::local_socket::{Stream, prelude::*};
     use std::io::{BufRead, BufReader, Write};
-    use std::os::unix::net::{UnixListener, UnixStream};
     use std::sync::{Arc, Mutex};
     use tauri::Listener;
     use tauri::test::{MockRuntime, mock_builder};
@@ -274,12 +306,22 @@ mod tests {
         assert_eq!(*sessions.lock().unwrap(), 2, "a refused command sends no event");
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn the_socket_is_the_users_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let (_app, _) = app(dir.path());
+        let mode = std::fs::metadata(socket_path(dir.path())).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "others may not send commands: {mode:o}");
+    }
+
     #[test]
     fn a_request_that_is_not_ours_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let (_app, _) = app(dir.path());
         for request in ["hello\n", "{\"action\":\"explode\"}\n", "\n"] {
-            let mut stream = UnixStream::connect(socket_path(dir.path())).unwrap();
+            let mut stream = Stream::connect(channel_name(dir.path()).unwrap()).unwrap();
             stream.write_all(request.as_bytes()).unwrap();
             let mut line = String::new();
             BufReader::new(&stream).read_line(&mut line).unwrap();
@@ -294,6 +336,7 @@ mod tests {
         }
     }
 
+    #[cfg(unix)]
     #[test]
     fn a_deep_data_directory_still_gets_a_socket() {
         let dir = tempfile::tempdir().unwrap();
@@ -308,10 +351,11 @@ mod tests {
         }
     }
 
+    #[cfg(unix)]
     #[test]
     fn a_socket_left_by_a_crashed_app_is_replaced() {
         let dir = tempfile::tempdir().unwrap();
-        drop(UnixListener::bind(socket_path(dir.path())).unwrap());
+        drop(std::os::unix::net::UnixListener::bind(socket_path(dir.path())).unwrap());
         assert!(matches!(send(dir.path(), &SessionAction::Skip), Err(SendError::NotRunning)), "nobody listens");
         let (_app, _) = app(dir.path());
         match send(dir.path(), &SessionAction::Skip).expect("the new app listens on the old path") {

@@ -5,6 +5,7 @@ mod actions;
 mod autostart;
 pub mod cli;
 mod commands;
+mod console;
 mod control;
 mod error;
 mod events;

@@ -42,6 +42,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Option<i32> {
     if invocation == Ok(Invocation::Open) {
         return None;
     }
+    crate::console::attach_to_terminal();
     let data_dir = state::data_dir();
     let cli = Cli { catalog: Catalog::new(language(&data_dir.join(DATABASE_FILE))), data_dir: &data_dir };
     Some(match invocation {
