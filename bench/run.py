@@ -528,6 +528,7 @@ def main():
     p.add_argument("--cpu-settle", default=10, type=int)
     p.add_argument("--cpu-window", default=60, type=int)
     p.add_argument("--quick", action="store_true", help="a short trial run; writes nothing unless --out is given")
+    p.add_argument("--startup-only", action="store_true", help="measure start-up only and print it; writes nothing")
     args = p.parse_args()
 
     if os.environ.get("WORKTOGETHER_BENCH_SESSION") != "1":
@@ -553,6 +554,13 @@ def main():
         subjects = [Subject("app", args.app, True), Subject("empty window", args.fixture, False)]
         log(f"start-up: {args.runs} runs each")
         startup = measure_startup(subjects, workdir, args.runs)
+        if args.startup_only:
+            for name, r in startup.items():
+                wall = sorted(r["wall"])
+                log(f"{name}: median {statistics.median(wall):.0f} ms, min {wall[0]:.0f} ms ({len(wall)} runs)")
+            app, floor = (statistics.median(startup[s.name]["wall"]) for s in subjects)
+            log(f"app ÷ empty window: {app / floor:.2f}×")
+            return
         memory, cpu = {}, {}
         for s in subjects:
             log(f"memory: {s.name}, {args.mem_after} s")

@@ -49,6 +49,9 @@ pub struct FirstScreen {
     pub templates: Vec<Template>,
     /// Sessions since `since` (the start of the person's day), newest first.
     pub today: Vec<SessionSummary>,
+    /// The messages in `settings.language` (the UI bundles no catalog; see `catalog`).
+    #[ts(type = "Record<string, string>")]
+    pub catalog: Box<serde_json::value::RawValue>,
 }
 
 #[tauri::command]
@@ -60,13 +63,15 @@ pub async fn first_screen<R: Runtime>(
     let (session, settings, templates, today) = state.read(|s, now| {
         Ok((s.current_session(now)?, s.settings()?, s.list_templates()?, s.list_sessions(Some(since), 50, now)?))
     })?;
-    Ok(FirstScreen {
-        info: app_info(state.clone()),
-        session,
-        settings: crate::settings::view(&app, &state, settings),
-        templates,
-        today,
-    })
+    let settings = crate::settings::view(&app, &state, settings);
+    let catalog = crate::i18n::catalog_for_ui(settings.language);
+    Ok(FirstScreen { info: app_info(state.clone()), session, settings, templates, today, catalog })
+}
+
+/// The messages of `language`, for a switch of language in the UI.
+#[tauri::command]
+pub async fn catalog(language: Language) -> Box<serde_json::value::RawValue> {
+    crate::i18n::catalog_for_ui(language)
 }
 
 #[tauri::command]
@@ -260,6 +265,7 @@ pub fn ui_ready<R: Runtime>(app: AppHandle<R>, window: tauri::Window<R>, started
     if window.label() != crate::windows::MAIN {
         return; // a compact ritual window, opened long after the start
     }
+    crate::deferred::start(&app);
     let elapsed = started.0.elapsed();
     log::info!("first screen ready after {elapsed:?}");
     if std::env::var_os("WORKTOGETHER_EXIT_WHEN_READY").is_some() {

@@ -108,14 +108,10 @@ fn fnv1a(text: &std::ffi::OsStr) -> u64 {
     text.as_encoded_bytes().iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3))
 }
 
-/// The control socket's server, as a plugin: it listens from start-up and removes its socket
-/// when the app exits.
-pub fn listener<R: Runtime>() -> TauriPlugin<R> {
+/// Removes the control socket when the app exits (it listens once the first screen is shown:
+/// [`listen`], from `deferred`).
+pub fn remove_at_exit<R: Runtime>() -> TauriPlugin<R> {
     tauri::plugin::Builder::new("control")
-        .setup(|app, _api| {
-            server::listen(app.clone());
-            Ok(())
-        })
         .on_event(|app, event| {
             if let RunEvent::Exit = event {
                 server::remove(app);
@@ -255,12 +251,12 @@ mod server {
     }
 }
 
-pub use server::send;
+pub use server::{listen, send};
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{AppState, Language, builder};
+    use crate::{AppState, Language, StateSource, builder};
     use interprocess::local_socket::{Stream, prelude::*};
     use std::io::{BufRead, BufReader, Write};
     use std::sync::{Arc, Mutex};
@@ -272,7 +268,11 @@ mod tests {
     /// The app's wiring on the mock runtime with the control socket's server, on a real socket.
     fn app(dir: &Path) -> (tauri::App<MockRuntime>, Arc<Mutex<usize>>) {
         let state = AppState::open(dir, Language::En).expect("a fresh database opens");
-        let app = builder(mock_builder(), state).plugin(listener()).build(tauri::generate_context!()).expect("builds");
+        let app = builder(mock_builder(), StateSource::Ready(Box::new(state)))
+            .plugin(remove_at_exit())
+            .build(tauri::generate_context!())
+            .expect("builds");
+        listen(app.handle().clone());
         let sessions = Arc::new(Mutex::new(0));
         let seen = sessions.clone();
         app.listen_any("session", move |_| *seen.lock().expect("not poisoned") += 1);

@@ -42,13 +42,25 @@ pub struct Catalog {
     strings: HashMap<String, String>,
 }
 
+/// The catalog of `language` as bundled: one JSON object of key → message.
+pub fn catalog_source(language: Language) -> &'static str {
+    match language {
+        Language::De => include_str!("../locales/de.json"),
+        Language::En => include_str!("../locales/en.json"),
+    }
+}
+
+/// The catalog as the UI receives it: the bundled JSON as is. The UI does not bundle the
+/// catalogs itself, so the first screen loads only the one language it shows.
+pub fn catalog_for_ui(language: Language) -> Box<serde_json::value::RawValue> {
+    serde_json::value::RawValue::from_string(catalog_source(language).to_owned())
+        .expect("the bundled catalog is valid JSON (tested)")
+}
+
 impl Catalog {
     pub fn new(language: Language) -> Self {
-        let source = match language {
-            Language::De => include_str!("../locales/de.json"),
-            Language::En => include_str!("../locales/en.json"),
-        };
-        let strings = serde_json::from_str(source).expect("the bundled catalog is valid JSON (tested)");
+        let strings =
+            serde_json::from_str(catalog_source(language)).expect("the bundled catalog is valid JSON (tested)");
         Self { language, strings }
     }
 

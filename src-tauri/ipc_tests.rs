@@ -1,7 +1,7 @@
 //! The shell's wiring, headless: commands called over IPC by name with the UI's argument
 //! shapes, on a mock runtime, against a real database in a temporary directory.
 
-use crate::{AppState, Language, builder};
+use crate::{AppState, Language, StateSource, builder};
 use serde_json::{Value, json};
 use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
 use tauri::webview::InvokeRequest;
@@ -17,8 +17,9 @@ struct Harness {
 fn harness(language: Language) -> Harness {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let state = AppState::open(dir.path(), language).expect("a fresh database opens");
-    let app =
-        builder(mock_builder(), state).build(tauri::generate_context!()).expect("the app builds on the mock runtime");
+    let app = builder(mock_builder(), StateSource::Ready(Box::new(state)))
+        .build(tauri::generate_context!())
+        .expect("the app builds on the mock runtime");
     let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     for name in ["session", "phase-changed", "settings"] {
         let events = events.clone();

@@ -7,6 +7,7 @@ pub mod cli;
 mod commands;
 mod console;
 mod control;
+mod deferred;
 mod error;
 mod events;
 mod i18n;
@@ -32,15 +33,28 @@ pub use state::AppState;
 /// When the process started, for the start-up measurement.
 pub struct Started(pub Instant);
 
-/// Wires the app around `state` onto `base`: `tauri::Builder::default()` in the app, the
+/// Where the app's state comes from.
+pub enum StateSource {
+    /// Opened already (tests: their mock runtime never runs the setup hook).
+    Ready(Box<AppState>),
+    /// Being opened on a thread while the window toolkit starts (the app), so the database
+    /// is off the start-up's path; taken at setup. Its error ends the app with that message.
+    Opening(Box<dyn FnOnce() -> Result<AppState, String> + Send>),
+}
+
+/// Wires the app around its state onto `base`: `tauri::Builder::default()` in the app, the
 /// mock runtime's builder in tests.
-pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
+pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: StateSource) -> tauri::Builder<R> {
+    let (base, opening) = match state {
+        StateSource::Ready(state) => (base.manage(*state), None),
+        StateSource::Opening(open) => (base, Some(open)),
+    };
     base.plugin(tauri_plugin_opener::init())
-        .manage(state)
         .manage(Started(Instant::now()))
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::first_screen,
+            commands::catalog,
             commands::list_templates,
             commands::save_template,
             commands::delete_template,
@@ -70,6 +84,15 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> t
         ])
         .on_window_event(windows::on_window_event)
         .setup(|app| {
+            if let Some(open) = opening {
+                match open() {
+                    Ok(state) => app.manage(state),
+                    Err(message) => {
+                        eprintln!("{message}");
+                        std::process::exit(1);
+                    }
+                };
+            }
             if let Some(window) = app.get_webview_window("main") {
                 webview::calm_rendering(&window);
             }
@@ -79,13 +102,10 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> t
             if hidden && let Some(window) = app.get_webview_window("main") {
                 window.hide()?;
             }
-            tray::install(app.handle());
-            let state = app.state::<AppState>();
-            if state.desktop_integration {
+            if app.state::<AppState>().desktop_integration {
                 autostart::install(app.handle());
-                let saved = state.read(|s, _| s.settings()).ok().and_then(|s| s.shortcut);
-                shortcut::restore(app.handle(), saved.as_deref());
             }
+            deferred::schedule(app.handle());
             tauri::async_runtime::spawn(ticker::run(app.handle().clone()));
             Ok(())
         })
@@ -94,19 +114,25 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: AppState) -> t
 pub fn run() {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     let data_dir = state::data_dir();
-    let state = match AppState::open(&data_dir, Language::detect()) {
-        Ok(state) => state.with_desktop_integration(),
-        Err(e) => {
-            eprintln!("Worktogether cannot open its database in {}: {e}", data_dir.display());
-            std::process::exit(1);
-        }
+    let opening = {
+        let data_dir = data_dir.clone();
+        std::thread::spawn(move || {
+            let opened = AppState::open(&data_dir, Language::detect());
+            opened
+                .map(AppState::with_desktop_integration)
+                .map_err(|e| format!("Worktogether cannot open its database in {}: {e}", data_dir.display()))
+        })
     };
-    log::info!("database: {}", state.database_path.display());
+    let state = StateSource::Opening(Box::new(move || {
+        let state = opening.join().map_err(|_| "opening the database failed unexpectedly".to_owned())??;
+        log::info!("database: {}", state.database_path.display());
+        Ok(state)
+    }));
     let context = tauri::generate_context!();
     // The single-instance plugin first: a second launch hands over before anything else starts.
     let base = tauri::Builder::default()
         .plugin(control::single_instance(&context.config().identifier, &data_dir))
-        .plugin(control::listener());
+        .plugin(control::remove_at_exit());
     builder(base, state).run(context).unwrap_or_else(|e| {
         eprintln!("Worktogether could not start: {e}");
         std::process::exit(1);

@@ -13,4 +13,8 @@ export type FirstScreen = { info: AppInfo, session: SessionView | null, settings
 /**
  * Sessions since `since` (the start of the person's day), newest first.
  */
-today: Array<SessionSummary>, };
+today: Array<SessionSummary>, 
+/**
+ * The messages in `settings.language` (the UI bundles no catalog; see `catalog`).
+ */
+catalog: Record<string, string>, };

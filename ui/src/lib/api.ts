@@ -5,6 +5,7 @@ import type { ApiError } from "../bindings/ApiError";
 import type { AppInfo } from "../bindings/AppInfo";
 import type { CarryOverSuggestion } from "../bindings/CarryOverSuggestion";
 import type { FirstScreen } from "../bindings/FirstScreen";
+import type { Language } from "../bindings/Language";
 import type { ClosingReport } from "../bindings/ClosingReport";
 import type { CommitmentDraft } from "../bindings/CommitmentDraft";
 import type { OutcomeEntry } from "../bindings/OutcomeEntry";
@@ -45,6 +46,20 @@ async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> 
 
 export const appInfo = () => call<AppInfo>("app_info");
 export const firstScreen = (since: string) => call<FirstScreen>("first_screen", { since });
+
+/** The first screen as asked for by index.html before the bundle loaded (once; see `init`). */
+export async function earlyFirstScreen(): Promise<{ since: string; answer: FirstScreen } | null> {
+  const w = globalThis as { __worktogetherFirstScreen?: { since: string; answer: Promise<FirstScreen> } };
+  const early = w.__worktogetherFirstScreen;
+  if (!early) return null;
+  delete w.__worktogetherFirstScreen;
+  try {
+    return { since: early.since, answer: await early.answer };
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+export const catalog = (language: Language) => call<Record<string, string>>("catalog", { language });
 export const listTemplates = () => call<Template[]>("list_templates");
 export const saveTemplate = (draft: TemplateDraft) => call<Template>("save_template", { draft });
 export const deleteTemplate = (id: string) => call<null>("delete_template", { id });

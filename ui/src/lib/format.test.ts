@@ -14,6 +14,7 @@ import {
   formatClock,
   formatHoursMinutes,
   formatOvertime,
+  memoize,
   minutesLabel,
   planSummary,
   planTotalSecs,
@@ -22,6 +23,21 @@ import {
   startOfLocalDay,
   textTooLong,
 } from "./format";
+
+describe("memoize", () => {
+  it("makes each value once per key and hands out the same one after", () => {
+    const made: string[] = [];
+    const shout = memoize((key) => {
+      made.push(key);
+      return { text: key.toUpperCase() };
+    });
+    const first = shout("de");
+    expect(shout("de")).toBe(first);
+    expect(shout("en").text).toBe("EN");
+    expect(made).toEqual(["de", "en"]);
+  });
+
+});
 
 describe("formatClock", () => {
   it("shows mm:ss below an hour", () => {
@@ -74,6 +90,10 @@ describe("planSummary", () => {
     expect(minutesLabel(90, "de")).toBe("1,5");
     expect(minutesLabel(5)).toBe("0.1");
     expect(minutesLabel(6000)).toBe("100");
+    expect(minutesLabel(28800, "de-DE")).toBe("480");
+    expect(minutesLabel(87, "de-DE")).toBe("1,5"); // 1.45 rounds half up, as Intl did
+    expect(minutesLabel(1)).toBe("0");
+    expect(minutesLabel(100)).toBe("1.7");
     expect(planSummary([])).toBe("");
   });
 });

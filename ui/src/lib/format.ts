@@ -6,6 +6,22 @@ import type { SessionStatus } from "../bindings/SessionStatus";
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
+/**
+ * `make(key)`, made once per key. For the `Intl` formatters: making one costs far more than
+ * using it, and a screen formats dozens of numbers and dates.
+ */
+export function memoize<V>(make: (key: string) => V): (key: string) => V {
+  const made = new Map<string, V>();
+  return (key) => {
+    let value = made.get(key);
+    if (value === undefined) {
+      value = make(key);
+      made.set(key, value);
+    }
+    return value;
+  };
+}
+
 /** A countdown: "mm:ss" below an hour, "h:mm:ss" from one hour on. Negative input counts as 0. */
 export function formatClock(totalSecs: number): string {
   const s = Math.max(0, Math.floor(totalSecs));
@@ -30,9 +46,16 @@ export function formatHoursMinutes(totalSecs: number): string {
   return `${Math.floor(mins / 60)}:${pad(mins % 60)}`;
 }
 
-/** Whole or decimal minutes for a plan: 600 → "10", 90 → "1.5" ("1,5" in German). */
+/**
+ * Whole or decimal minutes for a plan: 600 → "10", 90 → "1.5" ("1,5" in German). Written out,
+ * not `Intl.NumberFormat`: the home screen is usually the first screen, and the first `Intl`
+ * formatter a page makes costs milliseconds of start-up; one decimal of two languages needs
+ * no more than this.
+ */
 export function minutesLabel(secs: number, locale = "en"): string {
-  return new Intl.NumberFormat(locale, { maximumFractionDigits: 1, useGrouping: false }).format(secs / 60);
+  const tenths = Math.round((secs / 60) * 10);
+  const text = tenths % 10 === 0 ? String(tenths / 10) : (tenths / 10).toFixed(1);
+  return locale.startsWith("de") ? text.replace(".", ",") : text;
 }
 
 /** A template's phase plan, compactly: "10 · 50 · 10 · 50 · 10" (the unit is added by the caller). */

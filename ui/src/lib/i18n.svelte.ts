@@ -1,12 +1,22 @@
-// The catalogs (locales/{en,de}.json, shared with the Rust shell) and the current language.
-import en from "../../../locales/en.json";
-import de from "../../../locales/de.json";
+// The messages (locales/{en,de}.json, shared with the Rust shell) and the current language.
+// The bundle holds no catalog: Rust sends the one in use with the first screen and another
+// on a switch of language, so the first screen parses one language, not two.
+import type en from "../../../locales/en.json";
 import type { Language } from "../bindings/Language";
 
-export type MessageKey = keyof typeof en;
-type Catalog = Record<string, string>;
+import { memoize } from "./format";
 
-const catalogs: Record<Language, Catalog> = { en, de };
+export type MessageKey = keyof typeof en;
+export type Catalog = Record<string, string>;
+
+const catalogs: Partial<Record<Language, Catalog>> = {};
+
+/** Keep the messages of `lang`, as Rust sent them. */
+export function addCatalog(lang: Language, catalog: Catalog): void {
+  catalogs[lang] = catalog;
+}
+
+export const hasCatalog = (lang: Language): boolean => catalogs[lang] !== undefined;
 
 export function languageFrom(tag: string | undefined | null): Language {
   return tag && tag.toLowerCase().startsWith("de") ? "de" : "en";
@@ -31,13 +41,15 @@ export function interpolate(text: string, params?: Record<string, string | numbe
 }
 
 export function t(key: MessageKey, params?: Record<string, string | number>): string {
-  const text = catalogs[i18n.lang][key] ?? catalogs.en[key] ?? key;
+  const text = catalogs[i18n.lang]?.[key] ?? key;
   return interpolate(text, params);
 }
 
+const pluralRules = memoize((lang) => new Intl.PluralRules(lang));
+
 /** Plural-aware lookup: uses `<key>.one` / `<key>.other` with `{count}`. */
 export function tn(key: string, count: number, params?: Record<string, string | number>): string {
-  const rule = new Intl.PluralRules(i18n.lang).select(count) === "one" ? "one" : "other";
+  const rule = pluralRules(i18n.lang).select(count) === "one" ? "one" : "other";
   const full = `${key}.${rule}` as MessageKey;
   return t(full, { count, ...params });
 }
@@ -54,20 +66,28 @@ export function durationWords(totalSecs: number): string {
 
 const locale = () => (i18n.lang === "de" ? "de-DE" : "en-GB");
 
+const dateFormat = memoize((locale) => new Intl.DateTimeFormat(locale, { dateStyle: "medium" }));
+const weekdayDateFormat = memoize(
+  (locale) =>
+    new Intl.DateTimeFormat(
+      locale,
+      locale === "de-DE"
+        ? { weekday: "short", day: "2-digit", month: "2-digit", year: "numeric" }
+        : { weekday: "short", day: "numeric", month: "short", year: "numeric" },
+    ),
+);
+const timeFormat = memoize(
+  (locale) => new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", hour12: false }),
+);
+
 export function formatDate(iso: string): string {
-  return new Intl.DateTimeFormat(locale(), { dateStyle: "medium" }).format(new Date(iso));
+  return dateFormat(locale()).format(new Date(iso));
 }
 
 export function formatWeekdayDate(iso: string): string {
-  const options: Intl.DateTimeFormatOptions =
-    i18n.lang === "de"
-      ? { weekday: "short", day: "2-digit", month: "2-digit", year: "numeric" }
-      : { weekday: "short", day: "numeric", month: "short", year: "numeric" };
-  return new Intl.DateTimeFormat(locale(), options).format(new Date(iso));
+  return weekdayDateFormat(locale()).format(new Date(iso));
 }
 
 export function formatTime(iso: string): string {
-  return new Intl.DateTimeFormat(locale(), { hour: "2-digit", minute: "2-digit", hour12: false }).format(
-    new Date(iso),
-  );
+  return timeFormat(locale()).format(new Date(iso));
 }

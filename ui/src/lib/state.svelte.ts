@@ -9,9 +9,11 @@ import type { SessionSummary } from "../bindings/SessionSummary";
 import type { SessionView } from "../bindings/SessionView";
 import type { Template } from "../bindings/Template";
 import * as api from "./api";
-import { setLanguage, t, tn, type MessageKey, i18n } from "./i18n.svelte";
+import type { Language } from "../bindings/Language";
+import { addCatalog, hasCatalog, setLanguage, t, tn, type MessageKey, i18n } from "./i18n.svelte";
 import { minutesLabel, startOfLocalDay } from "./format";
 import { setTheme } from "./theme";
+import { preloadLaterViews } from "./views";
 
 export type View = "home" | "history" | "template" | "settings";
 
@@ -74,8 +76,24 @@ export function openTemplateEditor(template: Template | null, all: Template[], r
 /** Settings from Rust (loaded, changed here, or changed in another window): language and theme follow. */
 export function applySettings(view: SettingsView): void {
   app.settings = view;
-  setLanguage(view.language);
+  void useLanguage(view.language);
   setTheme(view.settings.theme);
+}
+
+let wantedLanguage: Language | null = null;
+
+/** Switch to `lang` once its messages are here (asked from Rust the first time). */
+async function useLanguage(lang: Language): Promise<void> {
+  wantedLanguage = lang;
+  if (!hasCatalog(lang)) {
+    try {
+      addCatalog(lang, await api.catalog(lang));
+    } catch {
+      return; // the current language stays; the next settings change tries again
+    }
+  }
+  // A quicker switch made after this one wins.
+  if (wantedLanguage === lang) setLanguage(lang);
 }
 
 /** Take a snapshot from Rust, ignoring one that is older than what we already show. */
@@ -151,13 +169,18 @@ export async function init(): Promise<void> {
   void listening.then(() => refreshSession());
   try {
     // One call for everything the first screen shows (see `first_screen` in Rust).
-    const first = await api.firstScreen(startOfLocalDay(new Date()));
+    // Usually already asked for by index.html; a day that has turned since asks again.
+    const early = await api.earlyFirstScreen();
+    const since = startOfLocalDay(new Date());
+    const first = early && early.since === since ? early.answer : await api.firstScreen(since);
     app.info = first.info;
+    addCatalog(first.settings.language, first.catalog);
     applySettings(first.settings);
     applySession(first.session);
     prefetchedHome = { templates: first.templates, today: first.today };
   } catch (e) {
     app.loadError = api.toApiError(e).message;
+    await useLanguage(i18n.lang); // the messages around the error
     markReady();
   } finally {
     app.loaded = true;
@@ -181,5 +204,6 @@ export function markReady(): void {
   readySent = true;
   void tick()
     .then(() => api.uiReady())
+    .then(() => preloadLaterViews())
     .catch(() => undefined);
 }

@@ -1,6 +1,8 @@
 // A fake of the Rust side for development and screenshots only (served by mock.html, never
 // part of the production build). It follows docs/ipc.md closely enough to click through.
 import { emit } from "@tauri-apps/api/event";
+import de from "../../../locales/de.json";
+import en from "../../../locales/en.json";
 import type { ApiError } from "../bindings/ApiError";
 import type { CarryOverSuggestion } from "../bindings/CarryOverSuggestion";
 import type { ClosingReport } from "../bindings/ClosingReport";
@@ -325,14 +327,19 @@ export class FakeBackend {
 
   handle(cmd: string, args: Record<string, unknown>): unknown {
     switch (cmd) {
-      case "first_screen":
+      case "first_screen": {
+        const settings = this.handle("settings", {}) as SettingsView;
         return {
           info: this.handle("app_info", {}),
           session: this.handle("current_session", {}),
-          settings: this.handle("settings", {}),
+          settings,
           templates: this.handle("list_templates", {}),
           today: this.handle("list_sessions", { since: args.since, limit: 50 }),
+          catalog: this.handle("catalog", { language: settings.language }),
         };
+      }
+      case "catalog":
+        return (args.language as Language) === "de" ? de : en;
       case "app_info":
         return {
           version: "0.1.0",
