@@ -523,7 +523,7 @@ def main():
     p.add_argument("--fixture", default=ROOT / "target/release/worktogether-empty-window", type=Path)
     p.add_argument("--seed", default=ROOT / "target/release/examples/seed_session", type=Path)
     p.add_argument("--out", default=ROOT / "docs/benchmarks.md", type=Path)
-    p.add_argument("--runs", default=10, type=int, help="start-up runs of each (after one warm-up each)")
+    p.add_argument("--runs", default=20, type=int, help="start-up runs of each (after one warm-up each)")
     p.add_argument("--mem-after", default=30, type=int)
     p.add_argument("--cpu-settle", default=10, type=int)
     p.add_argument("--cpu-window", default=60, type=int)

@@ -1,8 +1,8 @@
 import { mount } from "svelte";
 import App from "./App.svelte";
-import Compact from "./Compact.svelte";
 import { app, init } from "./lib/state.svelte";
 import { followSystemTheme } from "./lib/theme";
+import { loadSessionViews } from "./lib/views";
 import "./styles.css";
 
 const target = document.getElementById("app");
@@ -13,4 +13,8 @@ followSystemTheme();
 await init();
 
 const compact = app.compact;
-export default compact ? mount(Compact, { target, props: { view: compact } }) : mount(App, { target });
+// The first render shows the session's screen at once: its code is here before it starts.
+if (compact || app.session) await loadSessionViews();
+export default compact
+  ? mount((await import("./Compact.svelte")).default, { target, props: { view: compact } })
+  : mount(App, { target });
