@@ -49,7 +49,8 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: StateSource) -
         StateSource::Ready(state) => (base.manage(*state), None),
         StateSource::Opening(open) => (base, Some(open)),
     };
-    base.plugin(tauri_plugin_opener::init())
+    // Rust opens the data folder; the page needs none of the plugin's script.
+    base.plugin(tauri_plugin_opener::Builder::new().open_js_links_on_click(false).build())
         .manage(Started(Instant::now()))
         .invoke_handler(tauri::generate_handler![
             commands::app_info,

@@ -148,25 +148,6 @@ let started = false;
 export async function init(): Promise<void> {
   if (started) return;
   started = true;
-  // Listening must not keep the first screen from loading (nor fail it): a failure only costs
-  // live updates.
-  const listening = Promise.all([
-    api.onSession((view) => applySession(view)).catch(() => undefined),
-    api.onSettings((view) => applySettings(view)).catch(() => undefined),
-    api
-      .onPhaseChanged((change) => {
-        // the `session` event carries the new state; fetch once more in case it raced ahead
-        void api
-          .currentSession()
-          .then(applySession)
-          .catch(() => undefined)
-          .finally(() => announcePhaseChange(change));
-      })
-      .catch(() => undefined),
-  ]);
-  // Anything that changed between the first screen's answer and the listeners being in place
-  // is read once more; the first screen does not wait for the listeners.
-  void listening.then(() => refreshSession());
   try {
     // One call for everything the first screen shows (see `first_screen` in Rust).
     // Usually already asked for by index.html; a day that has turned since asks again.
@@ -196,6 +177,30 @@ export async function refreshSession(): Promise<void> {
   }
 }
 
+/**
+ * Follow Rust's events. Started once the first screen is shown: until then the listeners'
+ * calls would queue before `ui_ready` on WebKit's one IPC line. Anything that changed since
+ * the first screen's answer is read once more when they are in place.
+ */
+function listenForChanges(): void {
+  // A failure only costs live updates.
+  const listening = Promise.all([
+    api.onSession((view) => applySession(view)).catch(() => undefined),
+    api.onSettings((view) => applySettings(view)).catch(() => undefined),
+    api
+      .onPhaseChanged((change) => {
+        // the `session` event carries the new state; fetch once more in case it raced ahead
+        void api
+          .currentSession()
+          .then(applySession)
+          .catch(() => undefined)
+          .finally(() => announcePhaseChange(change));
+      })
+      .catch(() => undefined),
+  ]);
+  void listening.then(() => refreshSession());
+}
+
 let readySent = false;
 
 /** Tell Rust once that the first screen is rendered with its data. */
@@ -204,6 +209,10 @@ export function markReady(): void {
   readySent = true;
   void tick()
     .then(() => api.uiReady())
-    .then(() => preloadLaterViews())
+    .catch(() => undefined)
+    .then(() => {
+      listenForChanges();
+      preloadLaterViews();
+    })
     .catch(() => undefined);
 }
