@@ -226,3 +226,18 @@ fn the_tray_menu_starts_pauses_and_ends_a_session() {
     handle(app, &TrayCommand::StartFrom(short).id());
     assert_eq!(h.ok("current_session", json!({}))["templateName"], "Short block", "Start from ▸ uses that template");
 }
+
+#[test]
+fn the_ui_gets_one_catalog_with_the_first_screen_and_the_other_on_a_switch() {
+    let h = harness(Language::De);
+    let first = h.ok("first_screen", json!({ "since": "2026-11-25T00:00:00Z" }));
+    assert_eq!(first["settings"]["language"], "de");
+    assert_eq!(first["catalog"]["nav.settings"], "Einstellungen", "the messages of the language shown");
+    let en = h.ok("catalog", json!({ "language": "en" }));
+    assert_eq!(en["nav.settings"], "Settings");
+    let keys = |c: &Value| c.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&en), keys(&first["catalog"]), "both catalogs have the same keys");
+    for language in [json!("fr"), json!(""), json!(null)] {
+        assert!(h.call("catalog", json!({ "language": language })).is_err(), "{language} is not offered");
+    }
+}
