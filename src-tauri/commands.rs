@@ -7,7 +7,7 @@ use crate::events::{UiEvent, emit};
 use crate::i18n::Language;
 use crate::state::AppState;
 use serde::Serialize;
-use tauri::{AppHandle, Runtime, State};
+use tauri::{AppHandle, Manager, Runtime, State};
 use ts_rs::TS;
 use uuid::Uuid;
 use worktogether_core::{
@@ -52,6 +52,8 @@ pub struct FirstScreen {
     /// The messages in `settings.language` (the UI bundles no catalog; see `catalog`).
     #[ts(type = "Record<string, string>")]
     pub catalog: Box<serde_json::value::RawValue>,
+    /// The page's font stacks where the stylesheet's own would be slow (Linux; see `fonts.rs`).
+    pub fonts: Option<crate::fonts::FontStacks>,
 }
 
 #[tauri::command]
@@ -65,7 +67,8 @@ pub async fn first_screen<R: Runtime>(
     })?;
     let settings = crate::settings::view(&app, &state, settings);
     let catalog = crate::i18n::catalog_for_ui(settings.language);
-    Ok(FirstScreen { info: app_info(state.clone()), session, settings, templates, today, catalog })
+    let fonts = app.try_state::<crate::fonts::PageFonts>().and_then(|f| f.0.clone());
+    Ok(FirstScreen { info: app_info(state.clone()), session, settings, templates, today, catalog, fonts })
 }
 
 /// The messages of `language`, for a switch of language in the UI.

@@ -10,6 +10,7 @@ mod control;
 mod deferred;
 mod error;
 mod events;
+mod fonts;
 mod i18n;
 #[cfg(test)]
 mod ipc_tests;
@@ -97,6 +98,7 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: StateSource) -
             if let Some(window) = app.get_webview_window("main") {
                 webview::calm_rendering(&window);
             }
+            app.manage(fonts::PageFonts(fonts::for_page()));
             // Start in the tray: from the autostart entry (`--hidden`), or for the idle-CPU benchmark.
             let hidden = std::env::var_os("WORKTOGETHER_HIDDEN").is_some()
                 || std::env::args().any(|a| a == autostart::HIDDEN_ARG);

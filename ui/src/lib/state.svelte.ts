@@ -12,7 +12,7 @@ import * as api from "./api";
 import type { Language } from "../bindings/Language";
 import { addCatalog, hasCatalog, setLanguage, t, tn, type MessageKey, i18n } from "./i18n.svelte";
 import { minutesLabel, startOfLocalDay } from "./format";
-import { setTheme } from "./theme";
+import { setTheme, useFonts } from "./theme";
 import { preloadLaterViews } from "./views";
 
 export type View = "home" | "history" | "template" | "settings";
@@ -155,6 +155,7 @@ export async function init(): Promise<void> {
     const since = startOfLocalDay(new Date());
     const first = early && early.since === since ? early.answer : await api.firstScreen(since);
     app.info = first.info;
+    useFonts(first.fonts);
     addCatalog(first.settings.language, first.catalog);
     applySettings(first.settings);
     applySession(first.session);
@@ -203,11 +204,25 @@ function listenForChanges(): void {
 
 let readySent = false;
 
-/** Tell Rust once that the first screen is rendered with its data. */
+/**
+ * Resolves once the frame holding the current DOM has been painted and handed on: the second
+ * animation frame from now (the first one paints it). A hidden window draws no frames, so
+ * there it resolves at once, or after half a second if the window is hidden meanwhile.
+ */
+export function afterNextPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    if (document.visibilityState === "hidden") return resolve();
+    requestAnimationFrame(() => requestAnimationFrame(() => resolve()));
+    setTimeout(resolve, 500);
+  });
+}
+
+/** Tell Rust once that the first screen is rendered with its data, and on the screen. */
 export function markReady(): void {
   if (readySent) return;
   readySent = true;
   void tick()
+    .then(afterNextPaint)
     .then(() => api.uiReady())
     .catch(() => undefined)
     .then(() => {

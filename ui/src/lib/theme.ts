@@ -1,5 +1,6 @@
 // The colour theme on <html data-theme>: the person's choice from the settings, or light or
 // dark as the system prefers ("system"). The dev mock may fix it with ?theme=….
+import type { FontStacks } from "../bindings/FontStacks";
 import type { ThemeChoice } from "../bindings/ThemeChoice";
 
 let choice: ThemeChoice = "system";
@@ -28,4 +29,11 @@ export function setTheme(next: ThemeChoice, root: HTMLElement = document.documen
 export function followSystemTheme(root: HTMLElement = document.documentElement): void {
   if (root.dataset.theme === "light" || root.dataset.theme === "dark") return;
   setTheme("system", root);
+}
+
+/** The font stacks Rust chose for this platform (Linux: the desktop's font), before the first render. */
+export function useFonts(fonts: FontStacks | null, root: HTMLElement = document.documentElement): void {
+  if (!fonts) return;
+  root.style.setProperty("--font", fonts.ui);
+  root.style.setProperty("--font-mono", fonts.mono);
 }

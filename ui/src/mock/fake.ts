@@ -336,6 +336,7 @@ export class FakeBackend {
           templates: this.handle("list_templates", {}),
           today: this.handle("list_sessions", { since: args.since, limit: 50 }),
           catalog: this.handle("catalog", { language: settings.language }),
+          fonts: null, // a browser's own stacks are quick to resolve
         };
       }
       case "catalog":
