@@ -209,7 +209,7 @@ let readySent = false;
  * animation frame from now (the first one paints it). A hidden window draws no frames, so
  * there it resolves at once, or after half a second if the window is hidden meanwhile.
  */
-export function afterNextPaint(): Promise<void> {
+function afterNextPaint(): Promise<void> {
   return new Promise((resolve) => {
     if (document.visibilityState === "hidden") return resolve();
     requestAnimationFrame(() => requestAnimationFrame(() => resolve()));
@@ -217,12 +217,15 @@ export function afterNextPaint(): Promise<void> {
   });
 }
 
-/** Tell Rust once that the first screen is rendered with its data, and on the screen. */
+/**
+ * Tell Rust once that the first screen is rendered with its data, and on the screen. A compact
+ * window's readiness starts nothing in Rust, so it does not wait for the paint.
+ */
 export function markReady(): void {
   if (readySent) return;
   readySent = true;
   void tick()
-    .then(afterNextPaint)
+    .then(() => (app.compact ? undefined : afterNextPaint()))
     .then(() => api.uiReady())
     .catch(() => undefined)
     .then(() => {
