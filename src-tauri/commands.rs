@@ -57,11 +57,8 @@ pub struct FirstScreen {
 }
 
 #[tauri::command]
-pub async fn first_screen<R: Runtime>(
-    app: AppHandle<R>,
-    state: State<'_, AppState>,
-    since: Timestamp,
-) -> Result<FirstScreen> {
+pub async fn first_screen<R: Runtime>(app: AppHandle<R>, since: Timestamp) -> Result<FirstScreen> {
+    let Some(state) = app.try_state::<AppState>() else { return Err(ApiError::unavailable(&app)) };
     let (session, settings, templates, today) = state.read(|s, now| {
         Ok((s.current_session(now)?, s.settings()?, s.list_templates()?, s.list_sessions(Some(since), 50, now)?))
     })?;

@@ -226,7 +226,9 @@ mod server {
     /// The socket file goes with the app (a named pipe goes by itself).
     pub fn remove<R: Runtime>(app: &AppHandle<R>) {
         #[cfg(unix)]
-        let _ = std::fs::remove_file(socket_path(&app.state::<AppState>().data_dir));
+        if let Some(state) = app.try_state::<AppState>() {
+            let _ = std::fs::remove_file(socket_path(&state.data_dir));
+        }
         #[cfg(not(unix))]
         let _ = app;
     }

@@ -26,4 +26,14 @@ impl ApiError {
     pub fn invalid(catalog: &Catalog, key: &str, args: &[(&str, String)]) -> Self {
         Self { code: ErrorCode::InvalidInput, message: catalog.t(key, args) }
     }
+
+    /// The database is not there: why, as the start-up found it ([`crate::StartupFailure`]).
+    pub fn unavailable<R: tauri::Runtime>(app: &tauri::AppHandle<R>) -> Self {
+        use tauri::Manager;
+        let message = app.try_state::<crate::StartupFailure>().map_or_else(
+            || Catalog::new(crate::Language::detect()).t("error.internal", &[]),
+            |failure| failure.0.clone(),
+        );
+        Self { code: ErrorCode::Storage, message }
+    }
 }

@@ -17,9 +17,12 @@ struct Harness {
 fn harness(language: Language) -> Harness {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let state = AppState::open(dir.path(), language).expect("a fresh database opens");
-    let app = builder(mock_builder(), StateSource::Ready(Box::new(state)))
-        .build(tauri::generate_context!())
-        .expect("the app builds on the mock runtime");
+    harness_on(dir, StateSource::Ready(Box::new(state)))
+}
+
+fn harness_on(dir: tempfile::TempDir, state: StateSource) -> Harness {
+    let app =
+        builder(mock_builder(), state).build(tauri::generate_context!()).expect("the app builds on the mock runtime");
     let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     for name in ["session", "phase-changed", "settings"] {
         let events = events.clone();
@@ -240,4 +243,25 @@ fn the_ui_gets_one_catalog_with_the_first_screen_and_the_other_on_a_switch() {
     for language in [json!("fr"), json!(""), json!(null)] {
         assert!(h.call("catalog", json!({ "language": language })).is_err(), "{language} is not offered");
     }
+}
+
+#[test]
+fn without_its_database_the_first_screen_says_why() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    // What start-up does when the data folder is a file: the open fails, the message is kept.
+    let blocked = dir.path().join("a-file");
+    std::fs::write(&blocked, "not a folder").expect("a file");
+    let error = AppState::open(&blocked, Language::De).err().expect("no database inside a file");
+    let message = crate::i18n::Catalog::new(Language::De)
+        .t("error.databaseUnavailable", &[("dir", blocked.display().to_string()), ("reason", error.to_string())]);
+    assert!(message.starts_with("Worktogether kann seine Datenbank in"), "German for a German system: {message}");
+    let h = harness_on(dir, StateSource::Unavailable(message.clone()));
+
+    let refused = h.call("first_screen", json!({ "since": "2026-12-02T00:00:00Z" })).expect_err("no first screen");
+    assert_eq!(refused["code"], "storage", "the UI shows the message of a storage error as it is");
+    assert_eq!(refused["message"], message.as_str(), "the person reads where and why, in their language");
+    // The page around the message still gets its words.
+    assert!(h.ok("catalog", json!({ "language": "de" }))["nav.home"].is_string());
+    // Commands that need the database are refused, not a crash.
+    assert!(h.call("list_templates", json!({})).is_err(), "no database, no templates");
 }

@@ -39,9 +39,16 @@ pub enum StateSource {
     /// Opened already (tests: their mock runtime never runs the setup hook).
     Ready(Box<AppState>),
     /// Being opened on a thread while the window toolkit starts (the app), so the database
-    /// is off the start-up's path; taken at setup. Its error ends the app with that message.
+    /// is off the start-up's path; taken at setup. Its error becomes a [`StartupFailure`].
     Opening(Box<dyn FnOnce() -> Result<AppState, String> + Send>),
+    /// The database could not be opened; the message says why, in the person's language.
+    Unavailable(String),
 }
+
+/// Why the database could not be opened. The window shows it (the first screen's answer is
+/// this message) instead of the app vanishing with a line on stderr nobody reads; nothing
+/// that needs the database starts, and closing the window quits.
+pub struct StartupFailure(pub String);
 
 /// Wires the app around its state onto `base`: `tauri::Builder::default()` in the app, the
 /// mock runtime's builder in tests.
@@ -49,6 +56,7 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: StateSource) -
     let (base, opening) = match state {
         StateSource::Ready(state) => (base.manage(*state), None),
         StateSource::Opening(open) => (base, Some(open)),
+        StateSource::Unavailable(message) => (base.manage(StartupFailure(message)), None),
     };
     // Rust opens the data folder; the page needs none of the plugin's script.
     base.plugin(tauri_plugin_opener::Builder::new().open_js_links_on_click(false).build())
@@ -90,8 +98,8 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: StateSource) -
                 match open() {
                     Ok(state) => app.manage(state),
                     Err(message) => {
-                        eprintln!("{message}");
-                        std::process::exit(1);
+                        log::error!("{message}");
+                        app.manage(StartupFailure(message))
                     }
                 };
             }
@@ -99,6 +107,9 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: StateSource) -
                 webview::calm_rendering(&window);
             }
             app.manage(fonts::PageFonts(fonts::for_page()));
+            if app.try_state::<StartupFailure>().is_some() {
+                return Ok(()); // the window shows why; it stays visible even when started hidden
+            }
             // Start in the tray: from the autostart entry (`--hidden`), or for the idle-CPU benchmark.
             let hidden = std::env::var_os("WORKTOGETHER_HIDDEN").is_some()
                 || std::env::args().any(|a| a == autostart::HIDDEN_ARG);
@@ -121,9 +132,12 @@ pub fn run() {
         let data_dir = data_dir.clone();
         std::thread::spawn(move || {
             let opened = AppState::open(&data_dir, Language::detect());
-            opened
-                .map(AppState::with_desktop_integration)
-                .map_err(|e| format!("Worktogether cannot open its database in {}: {e}", data_dir.display()))
+            opened.map(AppState::with_desktop_integration).map_err(|e| {
+                i18n::Catalog::new(Language::detect()).t(
+                    "error.databaseUnavailable",
+                    &[("dir", data_dir.display().to_string()), ("reason", e.to_string())],
+                )
+            })
         })
     };
     let state = StateSource::Opening(Box::new(move || {

@@ -136,7 +136,7 @@ pub fn on_window_event<R: Runtime>(window: &tauri::Window<R>, event: &WindowEven
     }
     let app = window.app_handle();
     let has_tray = app.try_state::<TrayPresence>().is_some_and(|p| p.0);
-    let state = app.state::<AppState>();
+    let Some(state) = app.try_state::<AppState>() else { return }; // no database: closing quits
     let keep = state
         .read(
             |s, now| Ok(s.settings()?.keep_in_tray || s.current_session(now)?.is_some_and(|v| v.status.in_progress())),

@@ -90,6 +90,9 @@ pub enum CoreError {
     WrongState(WrongState),
     #[error("the stored data is inconsistent: {0}")]
     Corrupt(String),
+    /// The folder the database lives in cannot be made (a file in the way, no permission).
+    #[error("cannot create the data folder: {0}")]
+    DataFolder(String),
     #[error("database error: {0}")]
     Storage(#[from] rusqlite::Error),
     #[error("database migration failed: {0}")]
@@ -101,7 +104,7 @@ impl CoreError {
         match self {
             Self::NotFound(_) | Self::TemplateNameUnknown(_) => ErrorCode::NotFound,
             Self::WrongState(_) => ErrorCode::WrongState,
-            Self::Storage(_) | Self::Migration(_) => ErrorCode::Storage,
+            Self::Storage(_) | Self::Migration(_) | Self::DataFolder(_) => ErrorCode::Storage,
             Self::Corrupt(_) => ErrorCode::Internal,
             _ => ErrorCode::InvalidInput,
         }
@@ -153,6 +156,7 @@ impl CoreError {
             ),
             E::Corrupt(_) => ("error.internal", none()),
             E::Storage(e) => ("error.storage", vec![("detail", e.to_string())]),
+            E::DataFolder(_) => ("error.storage", vec![("detail", self.to_string())]),
             E::Migration(e) => ("error.storage", vec![("detail", e.to_string())]),
         }
     }

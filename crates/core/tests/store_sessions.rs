@@ -237,3 +237,14 @@ fn a_closing_round_draft_is_kept_until_save() {
     let v = s.current_session(at(6)).unwrap().unwrap();
     assert_eq!((v.overall_note.as_deref(), v.focus_rating), (Some("A good morning"), Some(4)));
 }
+
+#[test]
+fn a_data_folder_that_cannot_be_made_is_a_storage_error_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let in_the_way = dir.path().join("data");
+    std::fs::write(&in_the_way, "a file, not a folder").unwrap();
+    let error = Store::open(&in_the_way.join("worktogether.sqlite3")).err().expect("no database inside a file");
+    assert!(matches!(error, CoreError::DataFolder(_)), "the folder is the problem, not the data: {error}");
+    assert_eq!(error.code(), worktogether_core::ErrorCode::Storage, "shown to the person as a storage failure");
+    assert_eq!(std::fs::read_to_string(&in_the_way).unwrap(), "a file, not a folder", "what was there is untouched");
+}

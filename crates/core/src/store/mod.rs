@@ -30,8 +30,7 @@ impl Store {
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Self> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| CoreError::Corrupt(format!("cannot create {}: {e}", dir.display())))?;
+            std::fs::create_dir_all(dir).map_err(|e| CoreError::DataFolder(e.to_string()))?;
         }
         let conn = Connection::open(path)?;
         Self::init(conn, Some(path.to_path_buf()))
