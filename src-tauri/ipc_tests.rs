@@ -9,7 +9,7 @@ use tauri::{Listener, WebviewWindow};
 
 struct Harness {
     _dir: tempfile::TempDir,
-    _app: tauri::App<MockRuntime>,
+    app: tauri::App<MockRuntime>,
     webview: WebviewWindow<MockRuntime>,
     events: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
@@ -29,7 +29,7 @@ fn harness_on(dir: tempfile::TempDir, state: StateSource) -> Harness {
         app.listen_any(name, move |_| events.lock().expect("not poisoned").push(name.to_owned()));
     }
     let webview = tauri::WebviewWindowBuilder::new(&app, "main", Default::default()).build().expect("a webview");
-    Harness { _dir: dir, _app: app, webview, events }
+    Harness { _dir: dir, app, webview, events }
 }
 
 impl Harness {
@@ -178,7 +178,7 @@ fn settings_are_kept_take_effect_at_once_and_bad_values_are_refused() {
 fn actions_from_outside_the_window_run_the_ritual() {
     use crate::actions::{SessionAction as A, TemplateChoice, apply};
     let h = harness(Language::En);
-    let app = h._app.handle();
+    let app = h.app.handle();
     let pomodoro = h.ok("list_templates", json!({}))[1]["id"].clone();
     h.ok("change_setting", json!({ "change": { "defaultTemplate": pomodoro } }));
 
@@ -204,7 +204,7 @@ fn the_tray_menu_starts_pauses_and_ends_a_session() {
     use crate::tray::{TrayCommand, handle};
     use tauri::Manager;
     let h = harness(Language::En);
-    let app = h._app.handle();
+    let app = h.app.handle();
     let kind = || h.ok("current_session", json!({}))["phase"]["kind"].clone();
 
     handle(app, &TrayCommand::Start.id());
@@ -264,4 +264,45 @@ fn without_its_database_the_first_screen_says_why() {
     assert!(h.ok("catalog", json!({ "language": "de" }))["nav.home"].is_string());
     // Commands that need the database are refused, not a crash.
     assert!(h.call("list_templates", json!({})).is_err(), "no database, no templates");
+}
+
+/// A computer that was asleep since `from`, found at the next look, once.
+struct SleptSince(Option<worktogether_core::Timestamp>);
+
+impl crate::sleep::SleepWatch for SleptSince {
+    fn check(&mut self) -> Option<worktogether_core::Timestamp> {
+        self.0.take()
+    }
+    fn reset(&mut self) {}
+}
+
+#[test]
+fn an_action_right_after_waking_comes_after_the_sleep() {
+    use tauri::Manager;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let state = AppState::open(dir.path(), Language::En).expect("a fresh database opens");
+    let database = state.database_path.clone();
+    let h = harness_on(dir, StateSource::Ready(Box::new(state)));
+    let templates = h.ok("list_templates", json!({}));
+    h.ok("start_session", json!({ "templateId": templates[2]["id"] }));
+    h.ok("skip_phase", json!({}));
+    // The lid closes during focus and opens again; the person pauses before the ticker's
+    // next look (the ticker does not run on the mock runtime, so only the action can see it).
+    let fell_asleep = crate::state::now();
+    std::thread::sleep(std::time::Duration::from_millis(30));
+    h.app.state::<AppState>().watch_sleep_with(Box::new(SleptSince(Some(fell_asleep))));
+    h.ok("pause_session", json!({ "note": "just woke up" }));
+
+    let db = rusqlite::Connection::open(&database).expect("the app's database");
+    let pauses: Vec<(String, String)> = db
+        .prepare("SELECT kind, started_at FROM pauses ORDER BY seq")
+        .and_then(|mut q| q.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect())
+        .expect("the pauses");
+    let kinds: Vec<&str> = pauses.iter().map(|(kind, _)| kind.as_str()).collect();
+    assert_eq!(kinds, ["sleep", "interruption"], "the sleep is recorded, and before the pause the person made");
+    let from = chrono::DateTime::parse_from_rfc3339(&pauses[0].1).expect("an RFC 3339 time");
+    assert!(
+        (from.timestamp_millis() - fell_asleep.timestamp_millis()).abs() <= 1,
+        "the sleep starts when the computer fell asleep ({fell_asleep}), not when it was noticed ({from})"
+    );
 }

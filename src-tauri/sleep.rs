@@ -13,6 +13,15 @@ use worktogether_core::Timestamp;
 /// A gap this far beyond the tick interval is a sleep, not a slow tick.
 const THRESHOLD: Duration = Duration::from_secs(30);
 
+/// Where sleeps are found: the real clocks in the app, a script in tests.
+pub trait SleepWatch: Send {
+    /// When a sleep since the last check (or reset) began, if there was one.
+    fn check(&mut self) -> Option<Timestamp>;
+    /// Forget the time since the last check (the ticker was idle: nothing ran that a sleep
+    /// could change).
+    fn reset(&mut self);
+}
+
 pub struct SleepDetector {
     last_awake: Instant,
     last_total: Duration,
@@ -28,12 +37,17 @@ impl SleepDetector {
     pub fn new() -> Self {
         Self { last_awake: Instant::now(), last_total: total_clock() }
     }
+}
 
-    /// When a sleep since the last check began, if there was one.
-    pub fn check(&mut self) -> Option<Timestamp> {
+impl SleepWatch for SleepDetector {
+    fn check(&mut self) -> Option<Timestamp> {
         let (awake, total) = (self.last_awake.elapsed(), total_clock().saturating_sub(self.last_total));
-        *self = Self::new();
+        self.reset();
         asleep(awake, total).map(|gap| now() - TimeDelta::from_std(gap).unwrap_or(TimeDelta::MAX))
+    }
+
+    fn reset(&mut self) {
+        *self = Self::new();
     }
 }
 

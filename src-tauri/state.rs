@@ -5,6 +5,7 @@ use crate::error::ApiError;
 use crate::events::{UiEvent, emit};
 use crate::i18n::{Catalog, Language};
 use crate::notifier::{Notifier, phase_notice};
+use crate::sleep::{SleepDetector, SleepWatch};
 use crate::sound::Chime;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -49,6 +50,9 @@ pub struct AppState {
     /// Start at login, the global shortcut and the chime reach into the person's login,
     /// keyboard and speakers: on in the app, off in unit tests.
     pub desktop_integration: bool,
+    /// Sleeps of the computer, found by the ticker or by the first action after waking,
+    /// whichever comes first (one watch, so a sleep is recorded once).
+    sleep: Mutex<Box<dyn SleepWatch>>,
 }
 
 impl AppState {
@@ -71,6 +75,7 @@ impl AppState {
             data_dir: data_dir.to_path_buf(),
             database_path,
             desktop_integration: false,
+            sleep: Mutex::new(Box::new(SleepDetector::new())),
         })
     }
 
@@ -145,13 +150,33 @@ impl AppState {
         Ok(view)
     }
 
+    /// When a sleep since the last look began, if the computer slept.
+    pub fn check_sleep(&self) -> Option<Timestamp> {
+        self.sleep.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).check()
+    }
+
+    /// No session ran since the last look: a sleep in between changes nothing.
+    pub fn reset_sleep(&self) {
+        self.sleep.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).reset();
+    }
+
+    /// Finds sleeps with `watch` from now on (tests script them).
+    #[cfg(test)]
+    pub fn watch_sleep_with(&self, watch: Box<dyn SleepWatch>) {
+        *self.sleep.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = watch;
+    }
+
     /// An operation on the session in progress: runs it, tells the UI, notifies at a
-    /// phase change and wakes the ticker.
+    /// phase change and wakes the ticker. A sleep the ticker has not seen yet (the person
+    /// acted within a second of waking) is recorded first, so it stays before the action.
     pub fn session_op<R: Runtime>(
         &self,
         app: &AppHandle<R>,
         f: impl FnOnce(&mut Store, Timestamp) -> Result<Applied, CoreError>,
     ) -> Result<SessionView, ApiError> {
+        if let Some(slept_from) = self.check_sleep() {
+            self.tick(app, Some(slept_from))?;
+        }
         let applied = self.write_then(f, |applied| self.publish(app, applied))?;
         self.ticker.notify_one();
         Ok(applied.view)

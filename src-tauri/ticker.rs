@@ -2,7 +2,6 @@
 //! evaluates the engine against the wall clock; with no session in progress it sleeps
 //! until one starts. It never counts time itself — a missed tick changes nothing.
 
-use crate::sleep::SleepDetector;
 use crate::state::AppState;
 use std::time::Duration;
 use tauri::{AppHandle, Manager, Runtime};
@@ -11,15 +10,14 @@ const TICK: Duration = Duration::from_secs(1);
 
 pub async fn run<R: Runtime>(app: AppHandle<R>) {
     let state = app.state::<AppState>();
-    let mut sleep = SleepDetector::new();
     loop {
-        let slept_from = sleep.check();
+        let slept_from = state.check_sleep();
         match state.tick(&app, slept_from) {
             Ok(true) => {}
             Ok(false) => {
                 // Nothing runs: no work until a session starts.
                 state.ticker.notified().await;
-                sleep = SleepDetector::new();
+                state.reset_sleep();
                 continue;
             }
             Err(e) => log::error!("evaluating the session failed: {}", e.message),
