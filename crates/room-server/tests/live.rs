@@ -6,9 +6,11 @@
 //! only so that a broken build fails instead of hanging.
 
 use std::collections::{HashMap, HashSet};
-use std::net::TcpListener;
+use std::io::BufRead;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 use tokio::time::timeout;
 use uuid::Uuid;
@@ -18,49 +20,87 @@ use worktogether_sync::{Feed, Follower, RoomMember, RoomServer, SyncError};
 /// Only against hangs; never reached when things work.
 const HANG_GUARD: Duration = Duration::from_secs(60);
 
+/// The tests run in parallel, each with its own server. A server binds a port the system
+/// picks and says which (no port is chosen first and handed over: another test's server
+/// could take it in between, and two tests would share one server). A killed server keeps
+/// its port for the restart, so no server may start while one is down: this lock is held by
+/// each start until its server listens, and from `kill_9` until `restart`.
+static PORTS: Mutex<()> = Mutex::new(());
+
+fn ports() -> MutexGuard<'static, ()> {
+    PORTS.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
 struct ServerProcess {
     child: Child,
-    port: u16,
+    address: SocketAddr,
     db: PathBuf,
+    /// While the server is down: no other server starts and takes its port.
+    down: Option<MutexGuard<'static, ()>>,
 }
 
 impl ServerProcess {
-    fn start(db: &Path, port: Option<u16>) -> Self {
-        let port = port.unwrap_or_else(|| TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port());
-        let child = Command::new(env!("CARGO_BIN_EXE_worktogether-room"))
-            .args(["--listen", &format!("127.0.0.1:{port}"), "--db", db.to_str().unwrap()])
+    fn start(db: &Path) -> Self {
+        let _ports = ports();
+        let (child, address) = Self::spawn(db, "127.0.0.1:0".parse().unwrap());
+        Self { child, address, db: db.to_owned(), down: None }
+    }
+
+    /// Starts the server on `listen` and returns once it listens, with the address it
+    /// listens on (from its "ready" log line, so it is this server's and no other's).
+    fn spawn(db: &Path, listen: SocketAddr) -> (Child, SocketAddr) {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_worktogether-room"))
+            .args(["--listen", &listen.to_string(), "--db", db.to_str().unwrap(), "--log-json"])
             .env("WT_ROOM_REQUESTS_PER_SECOND", "10000")
             .env("WT_ROOM_JOINS_PER_MINUTE", "10000")
             .env("WT_ROOM_PRESENCE_GRACE_SECS", "1")
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
+            .env("RUST_LOG", "warn,worktogether_room=info")
+            .stdout(Stdio::piped())
             .spawn()
             .expect("the server binary starts");
-        let s = Self { child, port, db: db.to_owned() };
-        s.wait_ready();
-        s
+        let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        let (ready_tx, ready) = std::sync::mpsc::channel();
+        // Reads the log to its end (the server never blocks on a full pipe); shown with a failure.
+        let name = db.display().to_string();
+        std::thread::spawn(move || {
+            let mut ready_tx = Some(ready_tx);
+            for line in stdout.lines().map_while(Result::ok) {
+                eprintln!("server {name}: {line}");
+                let log: serde_json::Value = serde_json::from_str(&line).unwrap_or_default();
+                if log["fields"]["message"] == "worktogether-room is ready"
+                    && let Some(tx) = ready_tx.take()
+                {
+                    let _ = tx.send(log["fields"]["listen"].as_str().and_then(|a| a.parse::<SocketAddr>().ok()));
+                }
+            }
+        });
+        let address = ready
+            .recv_timeout(HANG_GUARD)
+            .unwrap_or_else(|e| panic!("the server on {listen} never listened ({e}); its log is above"))
+            .expect("the ready line names the address");
+        if listen.port() != 0 {
+            assert_eq!(address, listen, "the server listens where it was told to");
+        }
+        (child, address)
     }
 
     fn address(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    fn wait_ready(&self) {
-        let deadline = std::time::Instant::now() + HANG_GUARD;
-        while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
-            assert!(std::time::Instant::now() < deadline, "the server never listened");
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        format!("http://{}", self.address)
     }
 
     /// SIGKILL: no chance to flush anything.
     fn kill_9(&mut self) {
+        let down = ports();
         self.child.kill().unwrap();
         self.child.wait().unwrap();
+        self.down = Some(down);
     }
 
+    /// On the same port: the clients find it where it was.
     fn restart(&mut self) {
-        *self = Self::start(&self.db.clone(), Some(self.port));
+        let down = self.down.take().expect("killed before");
+        (self.child, _) = Self::spawn(&self.db, self.address);
+        drop(down);
     }
 }
 
@@ -75,14 +115,30 @@ impl Drop for ServerProcess {
 struct Client {
     member: RoomMember,
     follower: Option<Follower>,
+    /// Whether the follower's stream is open, as far as its feed has told.
+    connected: bool,
     events: Vec<RoomEvent>,
     session: Option<SharedSession>,
 }
 
 impl Client {
     fn new(member: RoomMember, state: &RoomState) -> Self {
-        let follower = Some(Follower::start(member.clone(), state.last_event_id));
-        Self { member, follower, events: Vec::new(), session: state.session.clone() }
+        let mut client = Self { member, follower: None, connected: false, events: Vec::new(), session: None };
+        client.session = state.session.clone();
+        client.follow(state.last_event_id);
+        client
+    }
+
+    /// Follows the room (again), after event `after`.
+    fn follow(&mut self, after: u64) {
+        self.follower = Some(Follower::start(self.member.clone(), after));
+        self.connected = false;
+    }
+
+    /// Stops following, as when the network is cut.
+    fn unfollow(&mut self) {
+        self.follower = None;
+        self.connected = false;
     }
 
     fn last_id(&self) -> u64 {
@@ -91,27 +147,40 @@ impl Client {
 
     /// Handles feed items until `done` holds for what was received.
     async fn until(&mut self, what: &str, done: impl Fn(&[RoomEvent]) -> bool) {
-        let follower = self.follower.as_mut().expect("following");
-        let events = &mut self.events;
-        let session = &mut self.session;
+        self.wait(what, |c| done(&c.events)).await;
+    }
+
+    /// Handles feed items until the stream is open: the server counts the member as here.
+    async fn until_connected(&mut self) {
+        self.wait("its stream", |c| c.connected).await;
+    }
+
+    async fn wait(&mut self, what: &str, done: impl Fn(&Self) -> bool) {
+        let member = self.member.member_id;
         timeout(HANG_GUARD, async {
-            while !done(events) {
-                match follower.feed.recv().await.expect("the follower runs") {
-                    Feed::Event(e) => {
-                        if let RoomChange::SessionStarted { session: s }
-                        | RoomChange::SessionChanged { session: s, .. } = &e.change
-                        {
-                            *session = Some(s.clone());
-                        }
-                        events.push(e);
-                    }
-                    Feed::Connected => {}
-                    Feed::Disconnected(e) => assert!(e.is_transient(), "only transient breaks: {e}"),
-                }
+            while !done(self) {
+                let item = self.follower.as_mut().expect("following").feed.recv().await.expect("the follower runs");
+                self.take(item);
             }
         })
         .await
-        .unwrap_or_else(|_| panic!("{} waited too long for {what}", self.member.member_id));
+        .unwrap_or_else(|_| panic!("{member} waited too long for {what}"));
+    }
+
+    fn take(&mut self, item: Feed) {
+        match item {
+            Feed::Event(e) => {
+                if let RoomChange::SessionStarted { session } | RoomChange::SessionChanged { session, .. } = &e.change {
+                    self.session = Some(session.clone());
+                }
+                self.events.push(e);
+            }
+            Feed::Connected => self.connected = true,
+            Feed::Disconnected(e) => {
+                assert!(e.is_transient(), "only transient breaks: {e}");
+                self.connected = false;
+            }
+        }
     }
 
     /// The commitment ids this client saw published.
@@ -172,12 +241,16 @@ fn phase_kind(p: SharedPhase) -> Option<PhaseKind> {
     }
 }
 
-/// Waits (on server time) until the session is in a phase of `kind`.
+/// Waits (on server time) until the session is in a phase of `kind` on the server too: also
+/// at the earliest instant the server's clock may show, as far as the client knows it.
 async fn wait_for_phase(server: &RoomServer, client: &mut Client, kind: PhaseKind) {
     timeout(HANG_GUARD, async {
         loop {
             let session = client.session.clone().expect("a session");
-            if phase_kind(server.phase_now(&session)) == Some(kind) {
+            let earliest = server.now() - server.clock().uncertainty().expect("the server answered");
+            if phase_kind(server.phase_now(&session)) == Some(kind)
+                && phase_kind(session.phase_at(earliest)) == Some(kind)
+            {
                 return;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
@@ -190,7 +263,7 @@ async fn wait_for_phase(server: &RoomServer, client: &mut Client, kind: PhaseKin
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_host_and_three_members_share_a_session() {
     let dir = tempfile::tempdir().unwrap();
-    let process = ServerProcess::start(&dir.path().join("rooms.sqlite3"), None);
+    let process = ServerProcess::start(&dir.path().join("rooms.sqlite3"));
     let server = RoomServer::new(&process.address()).unwrap();
     let mut clients = room(&server, 3).await;
     let joined =
@@ -214,7 +287,10 @@ async fn a_host_and_three_members_share_a_session() {
         assert_eq!(phases.len(), 1, "one phase for all at {at}: {phases:?}");
     }
     for c in &clients {
-        assert!(c.member.server.clock().offset().num_milliseconds().abs() < 1000, "one machine: a small offset");
+        // One machine: the true offset is zero, so the estimate is off by no more than it may be.
+        let clock = c.member.server.clock();
+        let (offset, uncertainty) = (clock.offset(), clock.uncertainty().unwrap());
+        assert!(offset.abs() <= uncertainty, "one machine, yet an offset of {offset}, more than ±{uncertainty}");
     }
 
     // Everyone commits; everyone receives all four commitments.
@@ -242,7 +318,7 @@ async fn a_host_and_three_members_share_a_session() {
 
     // Member 3's network is cut while the others report their outcomes.
     let cut = clients[3].last_id();
-    clients[3].follower = None;
+    clients[3].unfollow();
     let mut host_client = clients.remove(0);
     wait_for_phase(&server, &mut host_client, PhaseKind::Closing).await;
     clients.insert(0, host_client);
@@ -255,7 +331,7 @@ async fn a_host_and_three_members_share_a_session() {
         c.until("three outcomes", |e| e.iter().filter(|e| matches!(&e.change, RoomChange::CommitmentUpdated { commitment } if commitment.outcome == Outcome::Done)).count() >= 3).await;
     }
     // Back online: it catches up from where it was cut, exactly once and in order.
-    clients[3].follower = Some(Follower::start(clients[3].member.clone(), cut));
+    clients[3].follow(cut);
     // Member 3 joined last: compare from its first event on.
     let first = clients[3].events[0].id;
     let reference: Vec<u64> = clients[1].events.iter().map(|e| e.id).filter(|&id| id >= first).collect();
@@ -276,7 +352,7 @@ async fn a_host_and_three_members_share_a_session() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_killed_mid_session_loses_no_acknowledged_write() {
     let dir = tempfile::tempdir().unwrap();
-    let mut process = ServerProcess::start(&dir.path().join("rooms.sqlite3"), None);
+    let mut process = ServerProcess::start(&dir.path().join("rooms.sqlite3"));
     let server = RoomServer::new(&process.address()).unwrap();
     let mut clients = room(&server, 3).await;
     let session = clients[0]
@@ -341,7 +417,7 @@ async fn a_server_killed_mid_session_loses_no_acknowledged_write() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_vanished_member_shows_as_away_and_sigterm_closes_streams() {
     let dir = tempfile::tempdir().unwrap();
-    let process = ServerProcess::start(&dir.path().join("rooms.sqlite3"), None);
+    let process = ServerProcess::start(&dir.path().join("rooms.sqlite3"));
     let server = RoomServer::new(&process.address()).unwrap();
     let mut clients = room(&server, 1).await;
     let member_id = clients[1].member.member_id;
@@ -350,11 +426,14 @@ async fn a_vanished_member_shows_as_away_and_sigterm_closes_streams() {
         events.iter().any(|e| matches!(e.change, RoomChange::PresenceChanged { member_id: m, presence } if m == member_id && presence == p))
     };
     clients[0].until("focusing", move |e| presence_of(e, Presence::Focusing)).await;
-    clients[1].follower = None; // the laptop lid closes
+    // Its stream was open (only a stream that closes makes a member away), then the lid closes.
+    clients[1].until_connected().await;
+    clients[1].unfollow();
     clients[0].until("away", move |e| presence_of(e, Presence::Away)).await;
     let state = clients[0].member.state().await.unwrap();
     assert_eq!(state.members.iter().find(|m| m.id == member_id).unwrap().presence, Presence::Away);
-    clients[1].follower = Some(Follower::start(clients[1].member.clone(), clients[0].last_id()));
+    let seen = clients[0].last_id();
+    clients[1].follow(seen);
     let back = clients[0].events.len();
     clients[0]
         .until("back", move |e| {
@@ -388,7 +467,7 @@ async fn an_hour_offline_then_back_everything_arrives_once_in_order() {
     use worktogether_sync::{Outbox, RoomWrite, room_view};
 
     let dir = tempfile::tempdir().unwrap();
-    let mut process = ServerProcess::start(&dir.path().join("rooms.sqlite3"), None);
+    let mut process = ServerProcess::start(&dir.path().join("rooms.sqlite3"));
     let server = RoomServer::new(&process.address()).unwrap();
     let clients = room(&server, 1).await;
     let (host, member) = (clients[0].member.clone(), clients[1].member.clone());
@@ -474,13 +553,15 @@ fn reqwest_post() -> worktogether_sync::client::Method {
 async fn clients_get_errors_a_person_can_act_on() {
     assert!(matches!(RoomServer::new("rooms example org"), Err(SyncError::BadServerAddress { .. })));
     assert!(matches!(RoomServer::new("ftp://rooms.example.org"), Err(SyncError::BadServerAddress { .. })));
-    // Nothing listens on this port.
-    let free = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let nowhere = RoomServer::new(&format!("http://127.0.0.1:{free}")).unwrap();
+    // Nothing listens on this port: it is bound, without listening, so no server takes it.
+    let held = tokio::net::TcpSocket::new_v4().unwrap();
+    held.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let nowhere = RoomServer::new(&format!("http://{}", held.local_addr().unwrap())).unwrap();
     assert!(matches!(nowhere.join("ABCDE-FGHJK", "Ada", &key()).await, Err(SyncError::Unreachable { .. })));
+    drop(held);
 
     let dir = tempfile::tempdir().unwrap();
-    let process = ServerProcess::start(&dir.path().join("rooms.sqlite3"), None);
+    let process = ServerProcess::start(&dir.path().join("rooms.sqlite3"));
     let server = RoomServer::new(&process.address()).unwrap();
     assert!(matches!(server.join("ABC-0", "Ada", &key()).await, Err(SyncError::NotARoomCode { .. })));
     assert_eq!(server.join("ABCDE-FGHJK", "Ada", &key()).await.err(), Some(SyncError::RoomNotFound));

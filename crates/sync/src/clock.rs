@@ -49,6 +49,13 @@ impl ServerClock {
     pub fn server_time(&self, local: DateTime<Utc>) -> DateTime<Utc> {
         local + self.offset()
     }
+
+    /// How far the server's true time may be from [`ServerClock::server_time`]: the server
+    /// read its clock somewhere within the fastest exchange, and sends it to the millisecond.
+    /// `None` before the first answer (the offset is then a guess).
+    pub fn uncertainty(&self) -> Option<Duration> {
+        self.best.lock().expect("clock lock").map(|s| s.round_trip / 2 + Duration::milliseconds(1))
+    }
 }
 
 #[cfg(test)]
@@ -70,5 +77,20 @@ mod tests {
         // A later slow exchange does not spoil it.
         clock.observe(at(2000), at(3000), at(7_900));
         assert_eq!(clock.server_time(at(10_000)), at(15_000));
+    }
+
+    #[test]
+    fn the_uncertainty_bounds_where_the_server_read_its_clock() {
+        let clock = ServerClock::default();
+        assert_eq!(clock.uncertainty(), None, "no answer yet: no bound");
+        // The server read its clock at the very start of a 40 ms exchange, or at its very end.
+        for (read_at, offset) in [(0, -20), (40, 20)] {
+            let clock = ServerClock::default();
+            clock.observe(at(0), at(40), at(5_000 + read_at));
+            assert_eq!(clock.offset(), Duration::milliseconds(5_000 + offset));
+            assert_eq!(clock.uncertainty(), Some(Duration::milliseconds(21)));
+            let error = clock.offset() - Duration::milliseconds(5_000);
+            assert!(error.abs() <= clock.uncertainty().unwrap());
+        }
     }
 }
