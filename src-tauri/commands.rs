@@ -1,21 +1,37 @@
-//! Tauri commands: each takes the state, calls the core, and maps errors at the edge.
+//! Tauri commands: each takes the state, hands an action to the application layer (or reads),
+//! and maps errors at the edge.
 //! They are `async` so that they run on the async runtime's threads, never blocking the
 //! main thread, which draws the window and carries every IPC answer.
 
 use crate::error::ApiError;
-use crate::events::{UiEvent, emit};
 use crate::i18n::Language;
 use crate::state::AppState;
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime, State};
 use ts_rs::TS;
 use uuid::Uuid;
+use worktogether_core::app::{Action, Answer, TemplateChoice};
 use worktogether_core::{
     CarryOverSuggestion, ClosingReport, CommitmentDraft, SessionSummary, SessionView, Template, TemplateDraft,
     Timestamp,
 };
 
 type Result<T> = std::result::Result<T, ApiError>;
+
+/// Applies a session action; the answer is the session afterwards.
+/// (The state is asked for by each command, so a missing database is a refusal, not a panic.)
+fn session<R: Runtime>(app: &AppHandle<R>, state: &AppState, action: Action) -> Result<SessionView> {
+    match state.apply(app, action)? {
+        Answer::Session(view) => Ok(*view),
+        other => Err(unexpected(state, &other)),
+    }
+}
+
+/// An answer of another kind than the action gives: a bug, said as one.
+pub fn unexpected(state: &AppState, answer: &Answer) -> ApiError {
+    log::error!("unexpected answer from the application layer: {answer:?}");
+    ApiError::internal(&state.catalog())
+}
 
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -80,17 +96,20 @@ pub async fn list_templates(state: State<'_, AppState>) -> Result<Vec<Template>>
 }
 
 #[tauri::command]
-pub async fn save_template(state: State<'_, AppState>, draft: TemplateDraft) -> Result<Template> {
-    let saved = state.write(|s, now| s.save_template(draft, now))?;
-    state.tray_wake.notify_one();
-    Ok(saved)
+pub async fn save_template<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    draft: TemplateDraft,
+) -> Result<Template> {
+    match state.apply(&app, Action::SaveTemplate { draft })? {
+        Answer::Template(template) => Ok(*template),
+        other => Err(unexpected(&state, &other)),
+    }
 }
 
 #[tauri::command]
-pub async fn delete_template(state: State<'_, AppState>, id: Uuid) -> Result<()> {
-    state.write(|s, _| s.delete_template(id))?;
-    state.tray_wake.notify_one();
-    Ok(())
+pub async fn delete_template<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, id: Uuid) -> Result<()> {
+    state.apply(&app, Action::DeleteTemplate { id }).map(drop)
 }
 
 #[tauri::command]
@@ -99,7 +118,7 @@ pub async fn start_session<R: Runtime>(
     state: State<'_, AppState>,
     template_id: Uuid,
 ) -> Result<SessionView> {
-    state.start_session(&app, template_id)
+    session(&app, &state, Action::Start { template: TemplateChoice::Id(template_id) })
 }
 
 #[tauri::command]
@@ -113,7 +132,7 @@ pub async fn add_commitment<R: Runtime>(
     state: State<'_, AppState>,
     draft: CommitmentDraft,
 ) -> Result<SessionView> {
-    state.session_op(&app, |s, now| s.add_commitment(draft, now))
+    session(&app, &state, Action::Commit { draft })
 }
 
 #[tauri::command]
@@ -123,7 +142,7 @@ pub async fn update_commitment<R: Runtime>(
     id: Uuid,
     draft: CommitmentDraft,
 ) -> Result<SessionView> {
-    state.session_op(&app, |s, now| s.update_commitment(id, draft, now))
+    session(&app, &state, Action::EditCommitment { id, draft })
 }
 
 #[tauri::command]
@@ -132,7 +151,7 @@ pub async fn remove_commitment<R: Runtime>(
     state: State<'_, AppState>,
     id: Uuid,
 ) -> Result<SessionView> {
-    state.session_op(&app, |s, now| s.remove_commitment(id, now))
+    session(&app, &state, Action::RemoveCommitment { id })
 }
 
 #[tauri::command]
@@ -142,7 +161,7 @@ pub async fn move_commitment<R: Runtime>(
     id: Uuid,
     position: u32,
 ) -> Result<SessionView> {
-    state.session_op(&app, |s, now| s.move_commitment(id, position, now))
+    session(&app, &state, Action::MoveCommitment { id, position })
 }
 
 #[tauri::command]
@@ -152,7 +171,7 @@ pub async fn tick_commitment<R: Runtime>(
     id: Uuid,
     done: bool,
 ) -> Result<SessionView> {
-    state.session_op(&app, |s, now| s.tick_commitment(id, done, now))
+    session(&app, &state, Action::TickCommitment { id, done })
 }
 
 /// One commitment's outcome as the person fills in the closing round, kept before Save.
@@ -162,7 +181,7 @@ pub async fn draft_outcome<R: Runtime>(
     state: State<'_, AppState>,
     entry: worktogether_core::OutcomeEntry,
 ) -> Result<SessionView> {
-    state.session_op(&app, |s, now| s.draft_outcome(entry, now))
+    session(&app, &state, Action::DraftOutcome { entry })
 }
 
 /// The closing round's overall note and focus rating as the person fills them in, kept before Save.
@@ -173,7 +192,7 @@ pub async fn draft_closing_notes<R: Runtime>(
     overall_note: Option<String>,
     focus_rating: Option<u8>,
 ) -> Result<SessionView> {
-    state.session_op(&app, |s, now| s.draft_closing_notes(overall_note, focus_rating, now))
+    session(&app, &state, Action::DraftClosingNotes { overall_note, focus_rating })
 }
 
 #[tauri::command]
@@ -187,7 +206,7 @@ pub async fn carry_over<R: Runtime>(
     state: State<'_, AppState>,
     ids: Vec<Uuid>,
 ) -> Result<SessionView> {
-    state.session_op(&app, |s, now| s.carry_over(&ids, now))
+    session(&app, &state, Action::CarryOver { ids })
 }
 
 #[tauri::command]
@@ -196,17 +215,17 @@ pub async fn pause_session<R: Runtime>(
     state: State<'_, AppState>,
     note: Option<String>,
 ) -> Result<SessionView> {
-    state.session_op(&app, |s, now| s.pause_session(note, now))
+    session(&app, &state, Action::Pause { note })
 }
 
 #[tauri::command]
 pub async fn resume_session<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<SessionView> {
-    state.session_op(&app, |s, now| s.resume_session(now))
+    session(&app, &state, Action::Resume)
 }
 
 #[tauri::command]
 pub async fn skip_phase<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<SessionView> {
-    state.session_op(&app, |s, now| s.skip_phase(now))
+    session(&app, &state, Action::Skip)
 }
 
 #[tauri::command]
@@ -215,17 +234,17 @@ pub async fn extend_phase<R: Runtime>(
     state: State<'_, AppState>,
     minutes: u32,
 ) -> Result<SessionView> {
-    state.session_op(&app, |s, now| s.extend_phase(minutes, now))
+    session(&app, &state, Action::Extend { minutes })
 }
 
 #[tauri::command]
 pub async fn end_session_early<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<SessionView> {
-    state.session_op(&app, |s, now| s.end_session_early(now))
+    session(&app, &state, Action::Stop)
 }
 
 #[tauri::command]
 pub async fn abandon_session<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<()> {
-    state.session_op(&app, |s, now| s.abandon_session(now)).map(drop)
+    session(&app, &state, Action::Abandon).map(drop)
 }
 
 #[tauri::command]
@@ -234,10 +253,10 @@ pub async fn close_session<R: Runtime>(
     state: State<'_, AppState>,
     report: ClosingReport,
 ) -> Result<SessionSummary> {
-    let summary = state.write_then(|s, now| s.close_session(report, now), |_| emit(&app, UiEvent::Session(None)))?;
-    state.tray_wake.notify_one();
-    crate::windows::session_over(&app);
-    Ok(summary)
+    match state.apply(&app, Action::Close { report })? {
+        Answer::Summary(summary) => Ok(*summary),
+        other => Err(unexpected(&state, &other)),
+    }
 }
 
 #[tauri::command]

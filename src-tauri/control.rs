@@ -4,13 +4,13 @@
 //! or on Windows the named pipe `\\.\pipe\worktogether-<hash of the data dir>`. Both come
 //! from `interprocess`, so every platform runs the code the tests run here.
 //!
-//! One request per connection: one JSON line with a [`SessionAction`], answered by one JSON
-//! line, the session afterwards or `{code, message}`. The channel is named by the data
+//! One request per connection: one JSON line with an [`Action`] (or, for tests on a moved
+//! clock, `{"advanceClockMs": …}`), answered by one JSON line, the application layer's
+//! [`Answer`] or `{code, message}`. The channel is named by the data
 //! directory, so apps on different databases (tests) never talk to each other, and it is only
 //! the user's: the socket is made private, and a pipe's default security lets only its
 //! creator write to it.
 
-use crate::actions::{self, SessionAction};
 use crate::error::ApiError;
 use crate::state::AppState;
 use interprocess::local_socket::Name;
@@ -20,7 +20,8 @@ use std::path::Path;
 use std::path::PathBuf;
 use tauri::plugin::TauriPlugin;
 use tauri::{AppHandle, Manager, RunEvent, Runtime};
-use worktogether_core::{ErrorCode, SessionView};
+use worktogether_core::ErrorCode;
+use worktogether_core::app::{Action, Answer};
 
 /// The socket's file name in the data directory.
 #[cfg(unix)]
@@ -69,18 +70,33 @@ fn channel_shown(data_dir: &Path) -> String {
     return format!(r"\\.\pipe\{}", pipe_name(data_dir));
 }
 
+/// The request line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Request {
+    Act(Action),
+    /// Moves the app's clock on, when it runs on a test clock (`WORKTOGETHER_TEST_CLOCK=1`).
+    #[serde(rename_all = "camelCase")]
+    AdvanceClock {
+        advance_clock_ms: i64,
+    },
+}
+
+/// A moved clock goes at most a year at a time: enough for any test, and no overflow.
+const MAX_CLOCK_STEP_MS: i64 = 366 * 24 * 3600 * 1000;
+
 /// The answer line.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Reply {
-    Session(Box<SessionView>),
+    Answer(Answer),
     Refused { code: ErrorCode, message: String },
 }
 
-impl From<Result<SessionView, ApiError>> for Reply {
-    fn from(result: Result<SessionView, ApiError>) -> Self {
+impl From<Result<Answer, ApiError>> for Reply {
+    fn from(result: Result<Answer, ApiError>) -> Self {
         match result {
-            Ok(view) => Self::Session(Box::new(view)),
+            Ok(answer) => Self::Answer(answer),
             Err(e) => Self::Refused { code: e.code, message: e.message },
         }
     }
@@ -122,15 +138,25 @@ pub fn remove_at_exit<R: Runtime>() -> TauriPlugin<R> {
 
 /// Applies a request in the app and builds the answer.
 fn answer<R: Runtime>(app: &AppHandle<R>, line: &str) -> Reply {
-    let action: SessionAction = match serde_json::from_str(line) {
-        Ok(action) => action,
-        Err(e) => {
-            let catalog = app.state::<AppState>().catalog();
-            return Err(ApiError::invalid(&catalog, "cli.control.bad_request", &[("detail", e.to_string())])).into();
-        }
+    let state = app.state::<AppState>();
+    let bad_request = |detail: String| -> Reply {
+        Err(ApiError::invalid(&state.catalog(), "cli.control.bad_request", &[("detail", detail)])).into()
     };
-    let start = matches!(action, SessionAction::Start { .. });
-    let result = actions::apply(app, action);
+    let action = match serde_json::from_str(line) {
+        Ok(Request::Act(action)) => action,
+        Ok(Request::AdvanceClock { advance_clock_ms: ms }) => {
+            if !(0..=MAX_CLOCK_STEP_MS).contains(&ms) {
+                return bad_request(format!("the clock moves forward by at most {MAX_CLOCK_STEP_MS} ms"));
+            }
+            if !state.advance_clock(chrono::TimeDelta::milliseconds(ms)) {
+                return bad_request("this app runs on the system clock".to_owned());
+            }
+            return Reply::Answer(Answer::Done);
+        }
+        Err(e) => return bad_request(e.to_string()),
+    };
+    let start = matches!(action, Action::Start { .. });
+    let result = state.apply(app, action);
     if start && result.is_ok() {
         // As from the tray: the commitment round comes up compact.
         crate::windows::show_commitment_round(app);
@@ -238,14 +264,14 @@ mod server {
     }
 
     /// Sends one request to the app on `data_dir` and waits for its answer.
-    pub fn send(data_dir: &Path, action: &SessionAction) -> Result<Reply, SendError> {
+    pub fn send(data_dir: &Path, request: &Request) -> Result<Reply, SendError> {
         let mut stream = connect(data_dir).map_err(|_| SendError::NotRunning)?;
         let failed = |e: std::io::Error| SendError::Failed(e.to_string());
         stream.set_recv_timeout(Some(CLIENT_TIMEOUT)).map_err(failed)?;
         stream.set_send_timeout(Some(CLIENT_TIMEOUT)).map_err(failed)?;
-        let mut request = serde_json::to_string(action).expect("actions always serialize");
-        request.push('\n');
-        stream.write_all(request.as_bytes()).map_err(failed)?;
+        let mut line = serde_json::to_string(request).expect("requests always serialize");
+        line.push('\n');
+        stream.write_all(line.as_bytes()).map_err(failed)?;
         stream.flush().map_err(failed)?;
         let mut line = String::new();
         BufReader::new((&stream).take(MAX_LINE * 16)).read_line(&mut line).map_err(failed)?;
@@ -265,7 +291,8 @@ mod tests {
     use tauri::Listener;
     use tauri::test::{MockRuntime, mock_builder};
 
-    use crate::actions::TemplateChoice;
+    use worktogether_core::SessionView;
+    use worktogether_core::app::TemplateChoice;
 
     /// The app's wiring on the mock runtime with the control socket's server, on a real socket.
     fn app(dir: &Path) -> (tauri::App<MockRuntime>, Arc<Mutex<usize>>) {
@@ -283,28 +310,34 @@ mod tests {
 
     fn session(reply: Reply) -> SessionView {
         match reply {
-            Reply::Session(view) => *view,
-            Reply::Refused { message, .. } => panic!("refused: {message}"),
+            Reply::Answer(Answer::Session(view)) => *view,
+            other => panic!("not a session: {other:?}"),
         }
+    }
+
+    fn act(action: Action) -> Request {
+        Request::Act(action)
     }
 
     #[test]
     fn commands_sent_over_the_socket_take_effect_in_the_app() {
         let dir = tempfile::tempdir().unwrap();
         let (_app, sessions) = app(dir.path());
-        let start = SessionAction::Start { template: TemplateChoice::Name("pomodoro".into()) };
-        let view = session(send(dir.path(), &start).expect("the app answers"));
+        let start = Action::Start { template: TemplateChoice::Name("pomodoro".into()) };
+        let view = session(send(dir.path(), &act(start)).expect("the app answers"));
         assert_eq!(view.template_name, "Pomodoro", "templates are found by name, ignoring case");
+        _app.state::<AppState>().settle();
         assert_eq!(*sessions.lock().unwrap(), 1, "the UI heard of the new session at once");
 
-        let view = session(send(dir.path(), &SessionAction::Pause { note: Some("page 3".into()) }).unwrap());
+        let view = session(send(dir.path(), &act(Action::Pause { note: Some("page 3".into()) })).unwrap());
         assert_eq!(view.pause_note.as_deref(), Some("page 3"));
-        match send(dir.path(), &SessionAction::Pause { note: None }).unwrap() {
+        match send(dir.path(), &act(Action::Pause { note: None })).unwrap() {
             Reply::Refused { code, message } => {
                 assert_eq!((code, message.as_str()), (ErrorCode::WrongState, "The session is already paused."));
             }
-            Reply::Session(view) => panic!("pausing twice must be refused, got {view:?}"),
+            other => panic!("pausing twice must be refused, got {other:?}"),
         }
+        _app.state::<AppState>().settle();
         assert_eq!(*sessions.lock().unwrap(), 2, "a refused command sends no event");
     }
 
@@ -333,7 +366,22 @@ mod tests {
                     assert_eq!(code, ErrorCode::InvalidInput);
                     assert!(message.starts_with("Worktogether did not understand the command"), "{message}");
                 }
-                Reply::Session(view) => panic!("{request:?} must be refused, got {view:?}"),
+                other => panic!("{request:?} must be refused, got {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn only_a_test_clock_is_moved_and_only_forward() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_app, _) = app(dir.path());
+        for (ms, why) in [(60_000, "this app runs on the system clock"), (-1, "forward"), (i64::MAX, "at most")] {
+            match send(dir.path(), &Request::AdvanceClock { advance_clock_ms: ms }).unwrap() {
+                Reply::Refused { code, message } => {
+                    assert_eq!(code, ErrorCode::InvalidInput);
+                    assert!(message.contains(why), "{ms} ms: {message}");
+                }
+                other => panic!("moving the clock by {ms} ms must be refused, got {other:?}"),
             }
         }
     }
@@ -347,9 +395,9 @@ mod tests {
         let path = socket_path(&deep);
         assert!(!path.starts_with(&deep) && path.as_os_str().len() <= 108, "elsewhere, and short: {path:?}");
         let (_app, _) = app(&deep);
-        match send(&deep, &SessionAction::Resume).expect("the app answers on the other path") {
+        match send(&deep, &act(Action::Resume)).expect("the app answers on the other path") {
             Reply::Refused { code, .. } => assert_eq!(code, ErrorCode::WrongState, "no session to resume"),
-            Reply::Session(view) => panic!("no session was started: {view:?}"),
+            other => panic!("no session was started: {other:?}"),
         }
     }
 
@@ -358,11 +406,11 @@ mod tests {
     fn a_socket_left_by_a_crashed_app_is_replaced() {
         let dir = tempfile::tempdir().unwrap();
         drop(std::os::unix::net::UnixListener::bind(socket_path(dir.path())).unwrap());
-        assert!(matches!(send(dir.path(), &SessionAction::Skip), Err(SendError::NotRunning)), "nobody listens");
+        assert!(matches!(send(dir.path(), &act(Action::Skip)), Err(SendError::NotRunning)), "nobody listens");
         let (_app, _) = app(dir.path());
-        match send(dir.path(), &SessionAction::Skip).expect("the new app listens on the old path") {
+        match send(dir.path(), &act(Action::Skip)).expect("the new app listens on the old path") {
             Reply::Refused { code, .. } => assert_eq!(code, ErrorCode::WrongState, "no session to skip"),
-            Reply::Session(view) => panic!("no session was started: {view:?}"),
+            other => panic!("no session was started: {other:?}"),
         }
     }
 }

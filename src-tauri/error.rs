@@ -27,6 +27,11 @@ impl ApiError {
         Self { code: ErrorCode::InvalidInput, message: catalog.t(key, args) }
     }
 
+    /// Something that cannot happen did; the details are in the log.
+    pub fn internal(catalog: &Catalog) -> Self {
+        Self { code: ErrorCode::Internal, message: catalog.t("error.internal", &[]) }
+    }
+
     /// The database is not there: why, as the start-up found it ([`crate::StartupFailure`]).
     pub fn unavailable<R: tauri::Runtime>(app: &tauri::AppHandle<R>) -> Self {
         use tauri::Manager;

@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use ts_rs::TS;
 use worktogether_core::LanguageChoice;
+use worktogether_core::app::BuiltinNames;
+use worktogether_core::templates::Builtin;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
@@ -76,6 +78,25 @@ impl Catalog {
             text = text.replace(&format!("{{{name}}}"), value);
         }
         text
+    }
+}
+
+/// The built-in templates' names from both catalogs, for the application layer.
+pub struct BuiltinCatalogs {
+    pub system: Language,
+}
+
+fn builtin_key(builtin: Builtin) -> String {
+    format!("builtin.{}", builtin.key())
+}
+
+impl BuiltinNames for BuiltinCatalogs {
+    fn name(&self, choice: LanguageChoice, builtin: Builtin) -> String {
+        Catalog::new(Language::chosen(choice, self.system)).t(&builtin_key(builtin), &[])
+    }
+
+    fn is_builtin_name(&self, builtin: Builtin, name: &str) -> bool {
+        [Language::De, Language::En].into_iter().any(|l| Catalog::new(l).t(&builtin_key(builtin), &[]) == name)
     }
 }
 

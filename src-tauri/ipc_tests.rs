@@ -47,6 +47,12 @@ impl Harness {
         get_ipc_response(&self.webview, request).map(|body| body.deserialize::<Value>().expect("JSON"))
     }
 
+    /// Waits for the effects of every call so far (events are sent once the store is free).
+    fn settle(&self) {
+        use tauri::Manager;
+        self.app.state::<AppState>().settle();
+    }
+
     fn ok(&self, cmd: &str, args: Value) -> Value {
         self.call(cmd, args).unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
     }
@@ -72,6 +78,7 @@ fn a_session_runs_through_the_commands_the_ui_calls() {
     assert_eq!(view["commitments"][0]["estimateMinutes"], 45);
     let view = h.ok("skip_phase", json!({}));
     assert_eq!(view["phase"]["kind"], "focus");
+    h.settle();
     assert!(h.events.lock().unwrap().contains(&"phase-changed".to_owned()), "a skip is a phase change for the UI");
     h.ok("pause_session", json!({ "note": "Kind ist wach" }));
     h.ok("resume_session", json!({}));
@@ -137,6 +144,7 @@ fn settings_are_kept_take_effect_at_once_and_bad_values_are_refused() {
 
     let saved = h.ok("change_setting", json!({ "change": { "sleepMode": "pause_while_asleep" } }));
     assert_eq!(saved["settings"]["sleepMode"], "pause_while_asleep");
+    h.settle();
     assert!(h.events.lock().unwrap().contains(&"settings".to_owned()), "every window hears of the change");
 
     let german = h.ok("change_setting", json!({ "change": { "language": "de" } }));
@@ -176,26 +184,33 @@ fn settings_are_kept_take_effect_at_once_and_bad_values_are_refused() {
 
 #[test]
 fn actions_from_outside_the_window_run_the_ritual() {
-    use crate::actions::{SessionAction as A, TemplateChoice, apply};
+    use tauri::Manager;
+    use worktogether_core::app::{Action as A, Answer, TemplateChoice};
     let h = harness(Language::En);
     let app = h.app.handle();
+    let state = app.state::<AppState>();
+    let apply = |action| match state.apply(app, action) {
+        Ok(Answer::Session(view)) => Ok(*view),
+        Ok(other) => panic!("a session action answers with the session, not {other:?}"),
+        Err(e) => Err(e),
+    };
     let pomodoro = h.ok("list_templates", json!({}))[1]["id"].clone();
     h.ok("change_setting", json!({ "change": { "defaultTemplate": pomodoro } }));
 
-    let view = apply(app, A::Toggle).expect("toggle with nothing running starts the default template");
+    let view = apply(A::Toggle).expect("toggle with nothing running starts the default template");
     assert_eq!(view.template_name, "Pomodoro");
-    assert!(apply(app, A::Start { template: TemplateChoice::Default }).is_err(), "one session at a time");
-    assert_eq!(apply(app, A::Skip).unwrap().phase.unwrap().kind.as_str(), "focus");
-    assert_eq!(apply(app, A::Toggle).unwrap().status.as_str(), "paused");
-    assert_eq!(apply(app, A::Toggle).unwrap().status.as_str(), "running");
-    let err = apply(app, A::Extend { minutes: 61 }).unwrap_err();
+    assert!(apply(A::Start { template: TemplateChoice::Default }).is_err(), "one session at a time");
+    assert_eq!(apply(A::Skip).unwrap().phase.unwrap().kind.as_str(), "focus");
+    assert_eq!(apply(A::Toggle).unwrap().status.as_str(), "paused");
+    assert_eq!(apply(A::Toggle).unwrap().status.as_str(), "running");
+    let err = apply(A::Extend { minutes: 61 }).unwrap_err();
     assert_eq!(err.message, "You can extend a phase by 1 to 60 minutes.");
-    assert_eq!(apply(app, A::Stop).unwrap().phase.unwrap().kind.as_str(), "closing");
+    assert_eq!(apply(A::Stop).unwrap().phase.unwrap().kind.as_str(), "closing");
     h.ok("abandon_session", json!({}));
 
-    let err = apply(app, A::Start { template: TemplateChoice::Name("Nap time".into()) }).unwrap_err();
+    let err = apply(A::Start { template: TemplateChoice::Name("Nap time".into()) }).unwrap_err();
     assert_eq!(err.message, "There is no template called “Nap time”.");
-    let view = apply(app, A::Start { template: TemplateChoice::Name(" short BLOCK ".into()) }).unwrap();
+    let view = apply(A::Start { template: TemplateChoice::Name(" short BLOCK ".into()) }).unwrap();
     assert_eq!(view.template_name, "Short block", "names match ignoring case and spaces");
 }
 
@@ -270,7 +285,7 @@ fn without_its_database_the_first_screen_says_why() {
 struct SleptSince(Option<worktogether_core::Timestamp>);
 
 impl crate::sleep::SleepWatch for SleptSince {
-    fn check(&mut self) -> Option<worktogether_core::Timestamp> {
+    fn check(&mut self, _now: worktogether_core::Timestamp) -> Option<worktogether_core::Timestamp> {
         self.0.take()
     }
     fn reset(&mut self) {}
@@ -305,4 +320,55 @@ fn an_action_right_after_waking_comes_after_the_sleep() {
         (from.timestamp_millis() - fell_asleep.timestamp_millis()).abs() <= 1,
         "the sleep starts when the computer fell asleep ({fell_asleep}), not when it was noticed ({from})"
     );
+}
+
+#[test]
+fn a_moved_clock_ends_a_fifty_minute_focus_block_at_once() {
+    use tauri::Manager;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let clock = Box::new(crate::clock::MovedClock::default());
+    let state = AppState::open_with_clock(dir.path(), Language::En, clock).expect("a fresh database opens");
+    let h = harness_on(dir, StateSource::Ready(Box::new(state)));
+    // The mock runtime runs no setup hook: the ticker is started as the app starts it.
+    tauri::async_runtime::spawn(crate::ticker::run(h.app.handle().clone()));
+    let worktogether = h.ok("list_templates", json!({}))[0]["id"].clone();
+    h.ok("start_session", json!({ "templateId": worktogether }));
+    let focus = h.ok("skip_phase", json!({}));
+    assert_eq!((&focus["phase"]["kind"], &focus["phase"]["durationSecs"]), (&json!("focus"), &json!(3000)));
+    h.settle();
+    let changes_before = h.events.lock().unwrap().iter().filter(|e| *e == "phase-changed").count();
+
+    let state = h.app.state::<AppState>();
+    assert!(state.advance_clock(chrono::TimeDelta::minutes(50)), "a test clock moves");
+    // The ticker wakes for the moved clock, sees the deadline passed and says so.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        h.settle();
+        let changes = h.events.lock().unwrap().iter().filter(|e| *e == "phase-changed").count();
+        if changes > changes_before {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the ticker did not move the session on within 10 s");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let db = rusqlite::Connection::open(&state.database_path).expect("the app's database");
+    let kinds: Vec<String> = db
+        .prepare("SELECT kind FROM phase_runs ORDER BY seq")
+        .and_then(|mut q| q.query_map([], |r| r.get(0))?.collect())
+        .expect("the phase runs");
+    assert_eq!(kinds, ["commitment", "focus", "break"], "the break was stored by the ticker, not by a read");
+}
+
+#[test]
+fn the_ticker_sleeps_until_the_deadline_or_a_coarse_look() {
+    use std::time::Duration;
+    let h = harness(Language::En);
+    let quick = h.ok("list_templates", json!({}))[2]["id"].clone();
+    let view: worktogether_core::SessionView =
+        serde_json::from_value(h.ok("start_session", json!({ "templateId": quick }))).expect("a session view");
+    let deadline = view.phase.as_ref().expect("a phase").deadline;
+    let wait = |now| crate::ticker::until_next_look(&view, now);
+    assert_eq!(wait(deadline - chrono::TimeDelta::seconds(3)), Duration::from_millis(3020), "just past the deadline");
+    assert_eq!(wait(deadline - chrono::TimeDelta::hours(1)), Duration::from_secs(10), "a coarse look for sleeps");
+    assert_eq!(wait(deadline + chrono::TimeDelta::seconds(1)), Duration::from_millis(20), "past it: the look is due");
 }

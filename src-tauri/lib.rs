@@ -1,13 +1,14 @@
 //! Worktogether's desktop shell: Tauri commands over the core, the ticker, notifications
 //! and events. No business rules live here.
 
-mod actions;
 mod autostart;
 pub mod cli;
+mod clock;
 mod commands;
 mod console;
 mod control;
 mod deferred;
+mod effects;
 mod error;
 mod events;
 mod fonts;
@@ -131,7 +132,7 @@ pub fn run() {
     let opening = {
         let data_dir = data_dir.clone();
         std::thread::spawn(move || {
-            let opened = AppState::open(&data_dir, Language::detect());
+            let opened = AppState::open_with_clock(&data_dir, Language::detect(), clock::from_env());
             opened.map(AppState::with_desktop_integration).map_err(|e| {
                 i18n::Catalog::new(Language::detect()).t(
                     "error.databaseUnavailable",

@@ -3,13 +3,13 @@
 //! shortcut; the theme is applied by the UI.
 
 use crate::error::ApiError;
-use crate::events::{UiEvent, emit};
 use crate::i18n::Language;
 use crate::state::AppState;
 use crate::{autostart, shortcut};
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 use ts_rs::TS;
+use worktogether_core::app::{Action, Answer};
 use worktogether_core::{SettingChange, Settings};
 
 /// The settings and what follows from them for the UI.
@@ -48,21 +48,15 @@ pub async fn change_setting<R: Runtime>(
 ) -> Result<SettingsView, ApiError> {
     let before = state.read(|s, _| s.settings())?;
     take_effect(&app, &state, &before, &change)?;
-    let settings = state.write(|s, _| s.change_setting(change.clone())).inspect_err(|_| {
+    let stored = state.apply(&app, Action::ChangeSetting { change: change.clone() }).inspect_err(|_| {
         // Not stored: undo what took effect, so the app does what the settings say.
         let _ = undo(&app, &before, &change);
     })?;
-    match change {
-        SettingChange::Language(choice) => {
-            state.choose_language(choice);
-        }
-        SettingChange::Sound(on) => state.sound.store(on, std::sync::atomic::Ordering::Relaxed),
-        _ => {}
+    match stored {
+        // Every window hears of it from the effects (`effects.rs`); the catalog has followed.
+        Answer::Settings(settings) => Ok(view(&app, &state, *settings)),
+        other => Err(crate::commands::unexpected(&state, &other)),
     }
-    let view = view(&app, &state, settings);
-    emit(&app, UiEvent::Settings(&view));
-    state.tray_wake.notify_one();
-    Ok(view)
 }
 
 /// The part of a change that lives outside the store; a refusal here stores nothing.

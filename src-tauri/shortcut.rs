@@ -1,12 +1,12 @@
 //! The optional global shortcut: one key combination that starts a session when none runs,
-//! and pauses or resumes the one that does (`actions::SessionAction::Toggle`). Where the
+//! and pauses or resumes the one that does (`Action::Toggle`). Where the
 //! desktop cannot grab keys for the whole system (Wayland, or the plugin could not start),
 //! the settings say so and refuse a shortcut.
 
-use crate::actions::{self, SessionAction};
 use crate::state::AppState;
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_global_shortcut::{GlobalShortcut, GlobalShortcutExt, Shortcut, ShortcutState};
+use worktogether_core::app::Action;
 
 /// Why a shortcut was refused; each has a message in the catalogs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,8 +104,9 @@ fn register<R: Runtime>(app: &AppHandle<R>, shortcut: Shortcut) -> Result<(), ta
         if event.state != ShortcutState::Pressed {
             return;
         }
-        let idle = app.state::<AppState>().read(|s, now| s.current_session(now)).is_ok_and(|s| s.is_none());
-        match actions::apply(app, SessionAction::Toggle) {
+        let state = app.state::<AppState>();
+        let idle = state.read(|s, now| s.current_session(now)).is_ok_and(|s| s.is_none());
+        match state.apply(app, Action::Toggle) {
             // A session started from the shortcut: its commitment round comes up compact.
             Ok(_) if idle => crate::windows::show_commitment_round(app),
             Ok(_) => {}

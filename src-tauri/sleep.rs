@@ -5,7 +5,6 @@
 //! clock change shows up in neither. Elsewhere the monotonic clock (`Instant`) is compared
 //! with the wall clock, which also takes a clock change for a sleep.
 
-use crate::state::now;
 use chrono::TimeDelta;
 use std::time::{Duration, Instant};
 use worktogether_core::Timestamp;
@@ -15,8 +14,9 @@ const THRESHOLD: Duration = Duration::from_secs(30);
 
 /// Where sleeps are found: the real clocks in the app, a script in tests.
 pub trait SleepWatch: Send {
-    /// When a sleep since the last check (or reset) began, if there was one.
-    fn check(&mut self) -> Option<Timestamp>;
+    /// When a sleep since the last check (or reset) began, if there was one; `now` is the
+    /// app's time of day.
+    fn check(&mut self, now: Timestamp) -> Option<Timestamp>;
     /// Forget the time since the last check (the ticker was idle: nothing ran that a sleep
     /// could change).
     fn reset(&mut self);
@@ -40,10 +40,10 @@ impl SleepDetector {
 }
 
 impl SleepWatch for SleepDetector {
-    fn check(&mut self) -> Option<Timestamp> {
+    fn check(&mut self, now: Timestamp) -> Option<Timestamp> {
         let (awake, total) = (self.last_awake.elapsed(), total_clock().saturating_sub(self.last_total));
         self.reset();
-        asleep(awake, total).map(|gap| now() - TimeDelta::from_std(gap).unwrap_or(TimeDelta::MAX))
+        asleep(awake, total).map(|gap| now - TimeDelta::from_std(gap).unwrap_or(TimeDelta::MAX))
     }
 
     fn reset(&mut self) {
@@ -60,7 +60,7 @@ fn total_clock() -> Duration {
 
 #[cfg(not(target_os = "linux"))]
 fn total_clock() -> Duration {
-    let t = now();
+    let t = crate::state::now();
     Duration::from_millis(u64::try_from(t.timestamp_millis()).unwrap_or(0))
 }
 

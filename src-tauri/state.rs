@@ -1,10 +1,13 @@
-//! The app's shared state: the store, the person's language, the notifier and the
-//! ticker's wake-up. Commands and the ticker go through `read`, `write` and `publish`.
+//! The app's shared state: the store, the clock, the person's language, the notifier, and
+//! the wake-ups of the ticker and the tray. Every action goes through [`AppState::apply`]:
+//! the application layer runs it with the store locked, and its effects follow once the
+//! store is free (`effects.rs`).
 
+use crate::clock::{Clock, SystemClock};
+use crate::effects::Effects;
 use crate::error::ApiError;
-use crate::events::{UiEvent, emit};
-use crate::i18n::{Catalog, Language};
-use crate::notifier::{Notifier, phase_notice};
+use crate::i18n::{BuiltinCatalogs, Catalog, Language};
+use crate::notifier::Notifier;
 use crate::sleep::{SleepDetector, SleepWatch};
 use crate::sound::Chime;
 use std::path::{Path, PathBuf};
@@ -12,11 +15,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use tauri::{AppHandle, Runtime};
 use tokio::sync::Notify;
-use worktogether_core::store::{Applied, DATABASE_FILE};
+use worktogether_core::app::{self, Action, Answer, Change, Context};
+use worktogether_core::store::DATABASE_FILE;
 use worktogether_core::templates::Builtin;
-use worktogether_core::{CoreError, SessionView, Store, Timestamp};
+use worktogether_core::{CoreError, Store, Timestamp};
 
-/// The shell's one reading of the wall clock; the core is always handed `now`.
+/// The wall clock, for the command line (the app reads its [`Clock`]).
 pub fn now() -> Timestamp {
     chrono::Utc::now()
 }
@@ -32,18 +36,18 @@ pub fn data_dir() -> PathBuf {
 
 pub struct AppState {
     store: Mutex<Store>,
+    clock: Box<dyn Clock>,
     /// The person's language can change while the app runs (settings).
     catalog: RwLock<Arc<Catalog>>,
     /// The computer's language, for the "system" choice.
     system_language: Language,
     pub notifier: Notifier,
-    /// Wakes the ticker when a session starts or changes.
+    /// Wakes the ticker when a session starts or changes, or the clock was moved.
     pub ticker: Arc<Notify>,
     /// Wakes the tray when the session or a setting it shows changed.
     pub tray_wake: Arc<Notify>,
-    /// The chime at phase changes, and whether the person wants it (the "sound" setting,
-    /// kept here because phase changes are published while the store is locked).
-    chime: Chime,
+    /// The chime at phase changes, and whether the person wants it (the "sound" setting).
+    pub chime: Chime,
     pub sound: AtomicBool,
     pub data_dir: PathBuf,
     pub database_path: PathBuf,
@@ -53,18 +57,28 @@ pub struct AppState {
     /// Sleeps of the computer, found by the ticker or by the first action after waking,
     /// whichever comes first (one watch, so a sleep is recorded once).
     sleep: Mutex<Box<dyn SleepWatch>>,
+    effects: Effects,
 }
 
 impl AppState {
     /// Opens the store in `data_dir`; `system_language` is used unless the person chose one.
     pub fn open(data_dir: &Path, system_language: Language) -> Result<Self, CoreError> {
+        Self::open_with_clock(data_dir, system_language, Box::new(SystemClock))
+    }
+
+    pub fn open_with_clock(
+        data_dir: &Path,
+        system_language: Language,
+        clock: Box<dyn Clock>,
+    ) -> Result<Self, CoreError> {
         let database_path = data_dir.join(DATABASE_FILE);
         let mut store = Store::open(&database_path)?;
         let catalog = Catalog::new(Language::chosen(store.language_choice()?, system_language));
-        store.ensure_builtin_templates(|b: Builtin| catalog.t(&format!("builtin.{}", b.key()), &[]), now())?;
+        store.ensure_builtin_templates(|b: Builtin| catalog.t(&format!("builtin.{}", b.key()), &[]), clock.now())?;
         let store_sound = store.settings()?.sound;
         Ok(Self {
             store: Mutex::new(store),
+            clock,
             catalog: RwLock::new(Arc::new(catalog)),
             system_language,
             notifier: Notifier::start(),
@@ -76,6 +90,7 @@ impl AppState {
             database_path,
             desktop_integration: false,
             sleep: Mutex::new(Box::new(SleepDetector::new())),
+            effects: Effects::start(),
         })
     }
 
@@ -89,70 +104,93 @@ impl AppState {
         self.store.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// The time of day as the app sees it.
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// Moves a test clock on and lets the ticker look; `false` on the system clock.
+    pub fn advance_clock(&self, by: chrono::TimeDelta) -> bool {
+        let moved = self.clock.advance(by);
+        if moved {
+            self.ticker.notify_one();
+        }
+        moved
+    }
+
     /// The strings in the person's current language.
     pub fn catalog(&self) -> Arc<Catalog> {
         self.catalog.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
-    }
-
-    /// Switches every string the shell produces from now on to the chosen language, and the
-    /// built-in templates' names the person has not changed.
-    pub fn choose_language(&self, choice: worktogether_core::LanguageChoice) -> Language {
-        let language = Language::chosen(choice, self.system_language);
-        let catalog = Catalog::new(language);
-        let key = |b: Builtin| format!("builtin.{}", b.key());
-        let catalogs = [Catalog::new(Language::De), Catalog::new(Language::En)];
-        let renamed = self.lock().rename_builtin_templates(
-            |b, name| catalogs.iter().any(|c| c.t(&key(b), &[]) == name),
-            |b| catalog.t(&key(b), &[]),
-        );
-        if let Err(e) = renamed {
-            log::warn!("the built-in templates keep their names: {e}");
-        }
-        *self.catalog.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(catalog);
-        language
     }
 
     pub fn error(&self, err: &CoreError) -> ApiError {
         ApiError::from_core(err, &self.catalog())
     }
 
+    /// A read of the store as of now; nothing changes, so nothing follows.
     pub fn read<T>(&self, f: impl FnOnce(&Store, Timestamp) -> Result<T, CoreError>) -> Result<T, ApiError> {
-        f(&self.lock(), now()).map_err(|e| self.error(&e))
+        f(&self.lock(), self.now()).map_err(|e| self.error(&e))
     }
 
-    pub fn write<T>(&self, f: impl FnOnce(&mut Store, Timestamp) -> Result<T, CoreError>) -> Result<T, ApiError> {
-        f(&mut self.lock(), now()).map_err(|e| self.error(&e))
-    }
-
-    /// Runs `f` and then `after` on its result, both under the store's lock, so events
-    /// leave in the order of the changes they report.
-    pub fn write_then<T>(
-        &self,
-        f: impl FnOnce(&mut Store, Timestamp) -> Result<T, CoreError>,
-        after: impl FnOnce(&T),
-    ) -> Result<T, ApiError> {
+    /// Applies `action` through the application layer. A sleep the ticker has not seen yet
+    /// (the person acted within moments of waking) is recorded first, so it stays before the
+    /// action. What changed is queued under the lock, so it leaves in order, and carried out
+    /// once the lock is released.
+    pub fn apply<R: Runtime>(&self, app: &AppHandle<R>, mut action: Action) -> Result<Answer, ApiError> {
+        let names = BuiltinCatalogs { system: self.system_language };
         let mut store = self.lock();
-        let result = f(&mut store, now()).map_err(|e| self.error(&e))?;
-        after(&result);
-        Ok(result)
+        let cx = Context { now: self.now(), names: &names };
+        let mut changes = Vec::new();
+        if action.touches_session()
+            && let Some(slept_from) = self.check_sleep(cx.now)
+        {
+            match &mut action {
+                Action::Tick { slept_from: from } => *from = Some(slept_from),
+                _ => match app::apply(&mut store, Action::Tick { slept_from: Some(slept_from) }, &cx) {
+                    Ok(slept) => changes = slept.changes,
+                    Err(e) => log::error!("recording a sleep failed: {e}"),
+                },
+            }
+        }
+        let is_tick = matches!(action, Action::Tick { .. });
+        let result = app::apply(&mut store, action, &cx).map(|applied| {
+            changes.extend(applied.changes);
+            applied.answer
+        });
+        let session_changed = changes.iter().any(|c| matches!(c, Change::Session(_)));
+        self.follow_settings(&changes);
+        self.effects.queue(app, changes);
+        drop(store);
+        if session_changed && !is_tick {
+            self.ticker.notify_one();
+        }
+        result.map_err(|e| self.error(&e))
     }
 
-    /// Starts a session from a template: its commitment round begins.
-    pub fn start_session<R: Runtime>(
-        &self,
-        app: &AppHandle<R>,
-        template_id: uuid::Uuid,
-    ) -> Result<SessionView, ApiError> {
-        let view = self
-            .write_then(|s, now| s.start_session(template_id, now), |view| emit(app, UiEvent::Session(Some(view))))?;
-        self.ticker.notify_one();
-        self.tray_wake.notify_one();
-        Ok(view)
+    /// Keeps what the shell mirrors of the settings in step: the language of every string
+    /// it makes from now on, and whether phase changes chime. Not a window call: it runs
+    /// before the answer, which is already in the new language.
+    fn follow_settings(&self, changes: &[Change]) {
+        for change in changes {
+            let Change::Settings(settings) = change else { continue };
+            self.sound.store(settings.sound, Ordering::Relaxed);
+            let language = Language::chosen(settings.language, self.system_language);
+            if self.catalog().language() != language {
+                *self.catalog.write().unwrap_or_else(|poisoned| poisoned.into_inner()) =
+                    Arc::new(Catalog::new(language));
+            }
+        }
+    }
+
+    /// Waits until the effects of every action so far have been carried out.
+    #[cfg(test)]
+    pub fn settle(&self) {
+        assert!(self.effects.settle(std::time::Duration::from_secs(10)), "the effects thread answers");
     }
 
     /// When a sleep since the last look began, if the computer slept.
-    pub fn check_sleep(&self) -> Option<Timestamp> {
-        self.sleep.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).check()
+    fn check_sleep(&self, now: Timestamp) -> Option<Timestamp> {
+        self.sleep.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).check(now)
     }
 
     /// No session ran since the last look: a sleep in between changes nothing.
@@ -164,56 +202,5 @@ impl AppState {
     #[cfg(test)]
     pub fn watch_sleep_with(&self, watch: Box<dyn SleepWatch>) {
         *self.sleep.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = watch;
-    }
-
-    /// An operation on the session in progress: runs it, tells the UI, notifies at a
-    /// phase change and wakes the ticker. A sleep the ticker has not seen yet (the person
-    /// acted within a second of waking) is recorded first, so it stays before the action.
-    pub fn session_op<R: Runtime>(
-        &self,
-        app: &AppHandle<R>,
-        f: impl FnOnce(&mut Store, Timestamp) -> Result<Applied, CoreError>,
-    ) -> Result<SessionView, ApiError> {
-        if let Some(slept_from) = self.check_sleep() {
-            self.tick(app, Some(slept_from))?;
-        }
-        let applied = self.write_then(f, |applied| self.publish(app, applied))?;
-        self.ticker.notify_one();
-        Ok(applied.view)
-    }
-
-    /// The ticker's evaluation; `Ok(false)` when no session is in progress.
-    pub fn tick<R: Runtime>(&self, app: &AppHandle<R>, slept_from: Option<Timestamp>) -> Result<bool, ApiError> {
-        let applied = self.write_then(
-            |store, now| {
-                let mode = store.sleep_mode().unwrap_or_default();
-                store.tick(now, slept_from, mode)
-            },
-            |applied| {
-                if let Some(applied) = applied.as_ref().filter(|a| a.change.is_some() || slept_from.is_some()) {
-                    self.publish(app, applied);
-                }
-            },
-        )?;
-        Ok(applied.is_some())
-    }
-
-    /// Sends a snapshot to the UI and, at a phase change, the event and a notification.
-    pub fn publish<R: Runtime>(&self, app: &AppHandle<R>, applied: &Applied) {
-        let in_progress = applied.view.status.in_progress();
-        emit(app, UiEvent::Session(in_progress.then_some(&applied.view)));
-        self.tray_wake.notify_one();
-        if !in_progress {
-            crate::windows::session_over(app);
-        }
-        if let Some(change) = &applied.change {
-            emit(app, UiEvent::PhaseChanged(change));
-            crate::windows::follow_phase(app, change);
-            self.notifier.send(phase_notice(&self.catalog(), change, &applied.view));
-            // Unit tests (no desktop integration) stay silent.
-            if self.desktop_integration && self.sound.load(Ordering::Relaxed) {
-                self.chime.play();
-            }
-        }
     }
 }

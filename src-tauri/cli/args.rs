@@ -2,10 +2,10 @@
 //! Hand-written rather than clap: eight commands and four options are shorter to parse than
 //! clap's English help and error texts are to replace with our catalogs' words.
 
-use crate::actions::{SessionAction, TemplateChoice};
+use worktogether_core::app::{Action, TemplateChoice};
 
 /// What the arguments ask for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Invocation {
     /// No command: open the app (or bring the open one to the front).
     Open,
@@ -15,7 +15,7 @@ pub enum Invocation {
         json: bool,
         follow: bool,
     },
-    Session(SessionAction),
+    Session(Action),
 }
 
 /// Wrong arguments: a catalog key and its placeholders, shown with the usage.
@@ -50,12 +50,12 @@ pub fn parse(args: &[String]) -> Result<Invocation, UsageError> {
         "start" => {
             let name = rest.value_of("--template")?;
             let template = name.map_or(TemplateChoice::Default, TemplateChoice::Name);
-            Invocation::Session(SessionAction::Start { template })
+            Invocation::Session(Action::Start { template })
         }
-        "pause" => Invocation::Session(SessionAction::Pause { note: rest.value_of("--note")? }),
-        "resume" => Invocation::Session(SessionAction::Resume),
-        "skip" => Invocation::Session(SessionAction::Skip),
-        "stop" => Invocation::Session(SessionAction::Stop),
+        "pause" => Invocation::Session(Action::Pause { note: rest.value_of("--note")? }),
+        "resume" => Invocation::Session(Action::Resume),
+        "skip" => Invocation::Session(Action::Skip),
+        "stop" => Invocation::Session(Action::Stop),
         "extend" => {
             let minutes = match rest.positional()? {
                 None => DEFAULT_EXTEND_MINUTES,
@@ -63,7 +63,7 @@ pub fn parse(args: &[String]) -> Result<Invocation, UsageError> {
                     text.parse().map_err(|_| UsageError::new("cli.usage.minutes", &[("value", text.as_str())]))?
                 }
             };
-            Invocation::Session(SessionAction::Extend { minutes })
+            Invocation::Session(Action::Extend { minutes })
         }
         "status" => {
             let (json, follow) = rest.flags("--json", "--follow")?;
@@ -167,13 +167,13 @@ mod tests {
         parse(&line.split_whitespace().map(str::to_owned).collect::<Vec<_>>())
     }
 
-    fn session(action: SessionAction) -> Result<Invocation, UsageError> {
+    fn session(action: Action) -> Result<Invocation, UsageError> {
         Ok(Invocation::Session(action))
     }
 
     #[test]
     fn every_command_parses() {
-        let named = |n: &str| SessionAction::Start { template: TemplateChoice::Name(n.into()) };
+        let named = |n: &str| Action::Start { template: TemplateChoice::Name(n.into()) };
         let cases = [
             ("", Ok(Invocation::Open)),
             ("--hidden", Ok(Invocation::Open)),
@@ -183,18 +183,18 @@ mod tests {
             ("start --help", Ok(Invocation::Help)),
             ("--version", Ok(Invocation::Version)),
             ("-V", Ok(Invocation::Version)),
-            ("start", session(SessionAction::Start { template: TemplateChoice::Default })),
+            ("start", session(Action::Start { template: TemplateChoice::Default })),
             ("start --template Pomodoro", session(named("Pomodoro"))),
             ("start --template=Pomodoro", session(named("Pomodoro"))),
-            ("pause", session(SessionAction::Pause { note: None })),
-            ("pause --note child", session(SessionAction::Pause { note: Some("child".into()) })),
-            ("resume", session(SessionAction::Resume)),
-            ("skip", session(SessionAction::Skip)),
-            ("stop", session(SessionAction::Stop)),
-            ("extend", session(SessionAction::Extend { minutes: DEFAULT_EXTEND_MINUTES })),
-            ("extend 15", session(SessionAction::Extend { minutes: 15 })),
+            ("pause", session(Action::Pause { note: None })),
+            ("pause --note child", session(Action::Pause { note: Some("child".into()) })),
+            ("resume", session(Action::Resume)),
+            ("skip", session(Action::Skip)),
+            ("stop", session(Action::Stop)),
+            ("extend", session(Action::Extend { minutes: DEFAULT_EXTEND_MINUTES })),
+            ("extend 15", session(Action::Extend { minutes: 15 })),
             // The core says which numbers of minutes are allowed (0 is refused there).
-            ("extend 0", session(SessionAction::Extend { minutes: 0 })),
+            ("extend 0", session(Action::Extend { minutes: 0 })),
             ("status", Ok(Invocation::Status { json: false, follow: false })),
             ("status --json", Ok(Invocation::Status { json: true, follow: false })),
             ("status --follow --json", Ok(Invocation::Status { json: true, follow: true })),

@@ -9,8 +9,7 @@
 mod args;
 mod status;
 
-use crate::actions::{SessionAction, TemplateChoice};
-use crate::control::{self, Reply, SendError};
+use crate::control::{self, Reply, Request, SendError};
 use crate::error::ApiError;
 use crate::i18n::{Catalog, Language};
 use crate::state;
@@ -19,6 +18,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+use worktogether_core::app::{self, Action, Answer, Context, TemplateChoice};
 use worktogether_core::store::DATABASE_FILE;
 use worktogether_core::{CoreError, SessionView, Store};
 
@@ -157,16 +157,16 @@ impl Cli<'_> {
         }
     }
 
-    fn session(&self, action: SessionAction) -> i32 {
+    fn session(&self, action: Action) -> i32 {
         if let Err(e) = self.database() {
             return self.refused(&e);
         }
-        let result = match control::send(self.data_dir, &action) {
-            Err(SendError::NotRunning) if matches!(action, SessionAction::Start { .. }) => {
+        let result = match control::send(self.data_dir, &Request::Act(action.clone())) {
+            Err(SendError::NotRunning) if matches!(action, Action::Start { .. }) => {
                 self.check_template(&action).and_then(|()| self.open_app_and_send(&action))
             }
             Err(SendError::NotRunning) => {
-                let result = self.apply_offline(action).map(|view| Reply::Session(Box::new(view)));
+                let result = self.apply_offline(action).map(Reply::Answer);
                 if result.is_ok() {
                     let _ = writeln!(std::io::stderr().lock(), "{}", self.catalog.t("cli.offline", &[]));
                 }
@@ -178,40 +178,32 @@ impl Cli<'_> {
             Ok(reply) => Ok(reply),
         };
         match result {
-            Ok(Reply::Session(view)) => {
+            Ok(Reply::Answer(Answer::Session(view))) => {
                 self.print(&status::human(&self.catalog, Some(&view), &chrono::Local).join("\n"))
             }
+            Ok(Reply::Answer(_)) => OK,
             Ok(Reply::Refused { message, .. }) => self.fail(&message, REFUSED),
             Err(e) => self.refused(&e),
         }
     }
 
-    /// Applies `action` to the saved session while the app is closed: the same core
-    /// operations the app runs, without its notifications.
-    fn apply_offline(&self, action: SessionAction) -> Result<SessionView, ApiError> {
+    /// Applies `action` to the saved data while the app is closed: the application layer the
+    /// app runs, without its notifications.
+    fn apply_offline(&self, action: Action) -> Result<Answer, ApiError> {
         let core = |e: CoreError| ApiError::from_core(&e, &self.catalog);
         let database = self.database()?;
         if !database.exists() {
             return Err(core(CoreError::WrongState(worktogether_core::error::WrongState::NoSession)));
         }
         let mut store = Store::open(&database).map_err(core)?;
-        let now = state::now();
-        let applied = match action {
-            SessionAction::Pause { note } => store.pause_session(note, now),
-            SessionAction::Resume => store.resume_session(now),
-            SessionAction::Skip => store.skip_phase(now),
-            SessionAction::Extend { minutes } => store.extend_phase(minutes, now),
-            SessionAction::Stop => store.end_session_early(now),
-            SessionAction::Start { .. } | SessionAction::Toggle => {
-                unreachable!("sent to the app, never applied offline")
-            }
-        };
-        applied.map(|a| a.view).map_err(core)
+        let names = crate::i18n::BuiltinCatalogs { system: Language::detect() };
+        let cx = Context { now: state::now(), names: &names };
+        app::apply(&mut store, action, &cx).map(|applied| applied.answer).map_err(core)
     }
 
     /// A template named on the command line must exist before the app is opened for it.
-    fn check_template(&self, action: &SessionAction) -> Result<(), ApiError> {
-        let SessionAction::Start { template: TemplateChoice::Name(name) } = action else { return Ok(()) };
+    fn check_template(&self, action: &Action) -> Result<(), ApiError> {
+        let Action::Start { template: TemplateChoice::Name(name) } = action else { return Ok(()) };
         let database = self.database()?;
         if !database.exists() {
             return Ok(()); // the app creates the built-in templates when it first opens
@@ -221,7 +213,7 @@ impl Cli<'_> {
     }
 
     /// Opens the app (this same program, detached) and sends `action` once it listens.
-    fn open_app_and_send(&self, action: &SessionAction) -> Result<Reply, ApiError> {
+    fn open_app_and_send(&self, action: &Action) -> Result<Reply, ApiError> {
         let failed = |detail: String| ApiError::invalid(&self.catalog, "cli.launch_failed", &[("detail", detail)]);
         let exe = std::env::current_exe().map_err(|e| failed(e.to_string()))?;
         let mut command = Command::new(exe);
@@ -232,7 +224,7 @@ impl Cli<'_> {
         let mut app = command.spawn().map_err(|e| failed(e.to_string()))?;
         let started = Instant::now();
         loop {
-            match control::send(self.data_dir, action) {
+            match control::send(self.data_dir, &Request::Act(action.clone())) {
                 Ok(reply) => return Ok(reply),
                 Err(SendError::Failed(detail)) => {
                     return Err(ApiError::invalid(&self.catalog, "cli.control.failed", &[("detail", detail)]));

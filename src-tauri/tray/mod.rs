@@ -6,7 +6,6 @@
 mod icon;
 mod menu;
 
-use crate::actions::{self, SessionAction, TemplateChoice};
 use crate::state::AppState;
 use icon::{TrayLook, draw};
 pub use menu::{TrayCommand, TrayEntry, TrayModel, tray_model};
@@ -15,6 +14,7 @@ use tauri::image::Image;
 use tauri::menu::{IsMenuItem, Menu, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::tray::{TrayIcon, TrayIconBuilder};
 use tauri::{AppHandle, Manager, Runtime};
+use worktogether_core::app::{Action, TemplateChoice};
 use worktogether_core::{PhaseKind, SessionStatus, SessionView};
 
 const TRAY_ID: &str = "worktogether";
@@ -67,16 +67,16 @@ pub fn handle<R: Runtime>(app: &AppHandle<R>, id: &str) {
     let action = match command {
         TrayCommand::Open => return crate::windows::show_main(app),
         TrayCommand::Quit => return app.exit(0),
-        TrayCommand::Start => SessionAction::Start { template: TemplateChoice::Default },
-        TrayCommand::StartFrom(id) => SessionAction::Start { template: TemplateChoice::Id(id) },
-        TrayCommand::Pause => SessionAction::Pause { note: None },
-        TrayCommand::Resume => SessionAction::Resume,
-        TrayCommand::Skip => SessionAction::Skip,
-        TrayCommand::Extend => SessionAction::Extend { minutes: menu::EXTEND_MINUTES },
-        TrayCommand::End => SessionAction::Stop,
+        TrayCommand::Start => Action::Start { template: TemplateChoice::Default },
+        TrayCommand::StartFrom(id) => Action::Start { template: TemplateChoice::Id(id) },
+        TrayCommand::Pause => Action::Pause { note: None },
+        TrayCommand::Resume => Action::Resume,
+        TrayCommand::Skip => Action::Skip,
+        TrayCommand::Extend => Action::Extend { minutes: menu::EXTEND_MINUTES },
+        TrayCommand::End => Action::Stop,
     };
-    let starts = matches!(action, SessionAction::Start { .. });
-    match actions::apply(app, action) {
+    let starts = matches!(action, Action::Start { .. });
+    match app.state::<AppState>().apply(app, action) {
         Ok(_) if starts => crate::windows::show_commitment_round(app),
         Ok(_) => {}
         Err(e) => log::warn!("tray: {}", e.message),

@@ -8,7 +8,7 @@
 use crate::Timestamp;
 use crate::error::{CoreError, Result, WrongState};
 use crate::limits::{EXTEND_MAX_MINUTES, PHASE_MAX_SECS};
-use crate::model::{EndReason, PauseKind, PhaseKind, PlannedPhase, SessionStatus};
+use crate::model::{EndReason, PauseKind, PhaseKind, PlannedPhase, SessionStatus, SleepMode};
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -37,18 +37,6 @@ pub struct Pause {
     pub kind: PauseKind,
     pub shifts_deadline: bool,
     pub note: Option<String>,
-}
-
-/// What a sleep of the computer does to a running session (a setting).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export)]
-pub enum SleepMode {
-    /// Phases go on while the computer sleeps, as a clock on the wall would (default).
-    #[default]
-    KeepWallClock,
-    /// A sleep pauses the session: its phases resume where they were.
-    PauseWhileAsleep,
 }
 
 /// The phase change one evaluation found. Several phases that passed while the app was

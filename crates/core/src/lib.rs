@@ -4,6 +4,7 @@
 //! Architecture invariant: nothing here reads the system clock, talks to the network or
 //! knows about Tauri. Every operation takes `now`; the shell owns time and I/O.
 
+pub mod app;
 pub mod engine;
 pub mod error;
 pub mod ids;
@@ -11,9 +12,10 @@ pub mod limits;
 pub mod model;
 pub mod store;
 pub mod templates;
+pub mod validate;
 pub mod view;
 
-pub use engine::{PhaseChange, SessionClock, SleepMode};
+pub use engine::{PhaseChange, SessionClock};
 pub use error::{CoreError, ErrorCode, Result};
 pub use model::*;
 pub use store::Store;

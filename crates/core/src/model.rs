@@ -232,6 +232,18 @@ impl PauseKind {
     }
 }
 
+/// What a sleep of the computer does to a running session (a setting).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum SleepMode {
+    /// Phases go on while the computer sleeps, as a clock on the wall would (default).
+    #[default]
+    KeepWallClock,
+    /// A sleep pauses the session: its phases resume where they were.
+    PauseWhileAsleep,
+}
+
 /// The language the person chose; `System` follows the computer's locale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
@@ -270,7 +282,7 @@ pub struct Settings {
     pub keep_in_tray: bool,
     /// The global shortcut that starts, pauses and resumes (`None`: off).
     pub shortcut: Option<String>,
-    pub sleep_mode: crate::engine::SleepMode,
+    pub sleep_mode: SleepMode,
 }
 
 /// One change on the settings screen, e.g. `{ "theme": "dark" }`.
@@ -285,5 +297,5 @@ pub enum SettingChange {
     StartAtLogin(bool),
     KeepInTray(bool),
     Shortcut(Option<String>),
-    SleepMode(crate::engine::SleepMode),
+    SleepMode(SleepMode),
 }

@@ -2,7 +2,7 @@
 //! draws its countdown from `CurrentPhase::deadline` and keeps no timer of its own.
 
 use crate::Timestamp;
-use crate::engine::SessionClock;
+use crate::engine::{PhaseChange, SessionClock};
 use crate::model::{Commitment, EndReason, PhaseKind, PlannedPhase, SessionStatus};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -63,6 +63,14 @@ pub struct SessionView {
     pub overall_note: Option<String>,
     pub focus_rating: Option<u8>,
     pub as_of: Timestamp,
+}
+
+/// What an operation on the session in progress did: the new snapshot, and the phase change
+/// its evaluation found, if time or the operation moved a phase on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionUpdate {
+    pub view: SessionView,
+    pub change: Option<PhaseChange>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -4,7 +4,7 @@ mod common;
 
 use common::{store, t0};
 use worktogether_core::templates::Builtin;
-use worktogether_core::{CoreError, PhaseKind, PlannedPhase, Store, TemplateDraft};
+use worktogether_core::{CoreError, LanguageChoice, PhaseKind, PlannedPhase, Store, TemplateDraft};
 
 fn phases(focus_secs: u32) -> Vec<PlannedPhase> {
     vec![
@@ -85,13 +85,38 @@ fn builtins_follow_a_change_of_language_unless_renamed() {
     let mut draft =
         worktogether_core::TemplateDraft { id: Some(pomodoro.id), name: "Tomaten".into(), phases: pomodoro.phases };
     store.save_template(draft.clone(), common::at(0)).unwrap();
-    store.rename_builtin_templates(untouched, german).unwrap();
+    let settings = store.change_language(LanguageChoice::De, untouched, german).unwrap();
+    assert_eq!(settings.language, LanguageChoice::De, "the language and the names change together");
     let names: Vec<_> = store.list_templates().unwrap().into_iter().map(|t| t.name).collect();
     assert_eq!(names, ["worktogether (de)", "Tomaten", "short_block (de)"], "the person's own name stays");
     // Back again; a name taken by another template is left alone.
     draft.name = "short_block".into();
     store.save_template(draft, common::at(1)).unwrap();
-    store.rename_builtin_templates(untouched, |b| b.key().to_owned()).unwrap();
+    store.change_language(LanguageChoice::En, untouched, |b| b.key().to_owned()).unwrap();
     let names: Vec<_> = store.list_templates().unwrap().into_iter().map(|t| t.name).collect();
     assert_eq!(names, ["worktogether", "short_block", "short_block (de)"]);
+}
+
+#[test]
+fn a_language_change_that_fails_changes_neither_language_nor_names() {
+    use worktogether_core::templates::Builtin;
+    let (mut store, dir) = store();
+    let before = (store.settings().unwrap(), store.list_templates().unwrap());
+    // The disk refuses the second rename, after the language and the first name were written.
+    let db = rusqlite::Connection::open(dir.path().join("worktogether.sqlite3")).unwrap();
+    db.execute_batch(
+        "CREATE TRIGGER refuse BEFORE UPDATE OF name ON templates WHEN NEW.name = 'Boom'
+         BEGIN SELECT RAISE(ABORT, 'refused'); END",
+    )
+    .unwrap();
+    let result = store.change_language(
+        LanguageChoice::De,
+        |_, _| true,
+        |b| match b {
+            Builtin::Worktogether => "Zusammen".into(),
+            _ => "Boom".into(),
+        },
+    );
+    assert!(result.is_err(), "the trigger refuses the second rename");
+    assert_eq!((store.settings().unwrap(), store.list_templates().unwrap()), before, "one transaction: all or nothing");
 }

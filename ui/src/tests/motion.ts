@@ -1,8 +1,28 @@
 // Finds motion that `prefers-reduced-motion: reduce` would not switch off. styles.css ends
 // every transition and animation under that query with one `*` rule; what escapes it is a
 // motion declared `!important` (it beats the reset), motion driven from script (Svelte's
-// transition directives, `element.animate`, smooth scrolling), and a missing reset.
+// transition directives, `element.animate`, smooth scrolling), and a missing reset. It also
+// finds motion that would keep the screen painting while a session runs.
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import postcss, { type AtRule, type Container, type Root } from "postcss";
+
+/** ui/src, where the UI's sources are. */
+export const srcDir = fileURLToPath(new URL("../", import.meta.url));
+
+/** The files under `dir` whose names end in `ext`, the browser mock's aside. */
+export function files(dir: string, ext: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name === "mock" ? [] : files(path, ext);
+    return name.endsWith(ext) ? [path] : [];
+  });
+}
+
+/** A Svelte component's stylesheet. */
+export const styleOf = (svelte: string) =>
+  [...svelte.matchAll(/<style[^>]*>([\s\S]*?)<\/style>/g)].map((m) => m[1]!).join("\n");
 
 const MOTION_PROP = /^(transition|animation)(-|$)/;
 const STILL_VALUE = /^(none|0m?s?)$/i;
@@ -66,4 +86,25 @@ export function scriptedMotion(source: string, kind: "svelte" | "ts" = "svelte")
   if (/\.animate\(/.test(code)) problems.push("element.animate()");
   if (/behavior\s*:\s*["']smooth["']/.test(code)) problems.push("smooth scrolling from script");
   return problems;
+}
+
+const described = (decl: postcss.Declaration) =>
+  `${decl.parent?.type === "rule" ? (decl.parent as postcss.Rule).selector : "?"} { ${decl.prop}: ${decl.value} }`;
+
+/** Every transition and animation `css` declares (`none` and zero durations aside). */
+export function motionDeclarations(css: string): string[] {
+  const found: string[] = [];
+  postcss.parse(css).walkDecls(MOTION_PROP, (decl) => {
+    if (!STILL_VALUE.test(decl.value.trim())) found.push(described(decl));
+  });
+  return found;
+}
+
+/** The animations in `css` that repeat forever: on screen, they paint at frame rate all the time. */
+export function endlessAnimations(css: string): string[] {
+  const found: string[] = [];
+  postcss.parse(css).walkDecls(/^animation(-iteration-count)?$/, (decl) => {
+    if (/\binfinite\b/i.test(decl.value)) found.push(described(decl));
+  });
+  return found;
 }

@@ -1,21 +1,8 @@
 // `prefers-reduced-motion: reduce` stops every transition and animation of the UI.
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { hasReducedMotionReset, scriptedMotion, unguardedMotion } from "./motion";
-
-const srcDir = fileURLToPath(new URL("../", import.meta.url));
-
-function files(dir: string, ext: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return name === "mock" ? [] : files(path, ext);
-    return name.endsWith(ext) ? [path] : [];
-  });
-}
-
-const styleOf = (svelte: string) => [...svelte.matchAll(/<style[^>]*>([\s\S]*?)<\/style>/g)].map((m) => m[1]!).join("\n");
+import { files, hasReducedMotionReset, scriptedMotion, srcDir, styleOf, unguardedMotion } from "./motion";
 
 describe("the motion scanner itself", () => {
   it("accepts motion that the reset or a no-preference query covers", () => {

@@ -1,15 +1,14 @@
 //! Commitments of the session in progress: add, edit, reorder, remove, tick, carry over,
 //! and the outcomes of the closing round.
 
-use super::sessions::Applied;
 use super::{Store, parse_uuid, ts};
 use crate::Timestamp;
 use crate::error::{CoreError, Entity, Result, WrongState};
 use crate::ids::new_id;
-use crate::limits::{
-    COMMITMENT_MAX_CHARS, COMMITMENTS_PER_SESSION, ESTIMATE_MAX_MINUTES, NOTE_MAX_CHARS, TAG_MAX_CHARS,
-};
+use crate::limits::COMMITMENTS_PER_SESSION;
 use crate::model::{Commitment, CommitmentDraft, Outcome, OutcomeEntry, PhaseKind};
+use crate::validate::{clean_note, validate_draft};
+use crate::view::SessionUpdate;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -43,37 +42,6 @@ pub(crate) fn of_session(conn: &Connection, session_id: Uuid) -> Result<Vec<Comm
         .prepare_cached(&format!("SELECT {COLUMNS} FROM commitments c WHERE c.session_id = ?1 ORDER BY c.position"))?;
     let rows = stmt.query_map([session_id.to_string()], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// Trims a note; an empty one is no note.
-pub(crate) fn clean_note(note: Option<String>) -> Result<Option<String>> {
-    let Some(note) = note.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()) else {
-        return Ok(None);
-    };
-    if note.chars().count() > NOTE_MAX_CHARS {
-        return Err(CoreError::NoteTooLong { max: NOTE_MAX_CHARS });
-    }
-    Ok(Some(note))
-}
-
-/// Checks a draft and returns it trimmed, with an empty tag as no tag.
-pub fn validate_draft(draft: CommitmentDraft) -> Result<CommitmentDraft> {
-    let text = draft.text.trim().to_owned();
-    if text.is_empty() {
-        return Err(CoreError::CommitmentEmpty);
-    }
-    let len = text.chars().count();
-    if len > COMMITMENT_MAX_CHARS {
-        return Err(CoreError::CommitmentTooLong { len, max: COMMITMENT_MAX_CHARS });
-    }
-    let tag = draft.tag.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
-    if tag.as_ref().is_some_and(|t| t.chars().count() > TAG_MAX_CHARS) {
-        return Err(CoreError::TagTooLong { max: TAG_MAX_CHARS });
-    }
-    if draft.estimate_minutes.is_some_and(|m| m == 0 || m > ESTIMATE_MAX_MINUTES) {
-        return Err(CoreError::EstimateOutOfRange { max: ESTIMATE_MAX_MINUTES });
-    }
-    Ok(CommitmentDraft { text, tag, estimate_minutes: draft.estimate_minutes })
 }
 
 fn count(tx: &Transaction, session_id: Uuid) -> Result<usize> {
@@ -143,14 +111,14 @@ pub(crate) fn record_outcomes(tx: &Transaction, session_id: Uuid, outcomes: &[Ou
 }
 
 impl Store {
-    pub fn add_commitment(&mut self, draft: CommitmentDraft, now: Timestamp) -> Result<Applied> {
+    pub fn add_commitment(&mut self, draft: CommitmentDraft, now: Timestamp) -> Result<SessionUpdate> {
         let draft = validate_draft(draft)?;
         self.with_session(now, |tx, clock, now| {
             insert(tx, clock.session_id, NewCommitment { draft: &draft, carried_from: None, carry_count: 0 }, now)
         })
     }
 
-    pub fn update_commitment(&mut self, id: Uuid, draft: CommitmentDraft, now: Timestamp) -> Result<Applied> {
+    pub fn update_commitment(&mut self, id: Uuid, draft: CommitmentDraft, now: Timestamp) -> Result<SessionUpdate> {
         let draft = validate_draft(draft)?;
         self.with_session(now, |tx, clock, _| {
             position_in(tx, clock.session_id, id)?;
@@ -162,7 +130,7 @@ impl Store {
         })
     }
 
-    pub fn remove_commitment(&mut self, id: Uuid, now: Timestamp) -> Result<Applied> {
+    pub fn remove_commitment(&mut self, id: Uuid, now: Timestamp) -> Result<SessionUpdate> {
         self.with_session(now, |tx, clock, _| {
             let position = position_in(tx, clock.session_id, id)?;
             tx.execute("DELETE FROM commitments WHERE id = ?1", [id.to_string()])?;
@@ -175,7 +143,7 @@ impl Store {
     }
 
     /// Moves a commitment to `to` (0-based); the others close ranks.
-    pub fn move_commitment(&mut self, id: Uuid, to: u32, now: Timestamp) -> Result<Applied> {
+    pub fn move_commitment(&mut self, id: Uuid, to: u32, now: Timestamp) -> Result<SessionUpdate> {
         self.with_session(now, |tx, clock, _| {
             let from = position_in(tx, clock.session_id, id)?;
             let last = count(tx, clock.session_id)?.saturating_sub(1) as u32;
@@ -203,7 +171,7 @@ impl Store {
     /// Keeps one commitment's outcome, note and feedback wish as the person fills in the
     /// closing round (a draft: `pending` is allowed), so nothing typed is lost before Save —
     /// not to a crash, nor between the main and the compact window.
-    pub fn draft_outcome(&mut self, entry: OutcomeEntry, now: Timestamp) -> Result<Applied> {
+    pub fn draft_outcome(&mut self, entry: OutcomeEntry, now: Timestamp) -> Result<SessionUpdate> {
         let note = clean_note(entry.note)?;
         self.with_session(now, |tx, clock, _| {
             if clock.current().kind != PhaseKind::Closing {
@@ -218,7 +186,7 @@ impl Store {
         })
     }
 
-    pub fn tick_commitment(&mut self, id: Uuid, done: bool, now: Timestamp) -> Result<Applied> {
+    pub fn tick_commitment(&mut self, id: Uuid, done: bool, now: Timestamp) -> Result<SessionUpdate> {
         self.with_session(now, |tx, clock, _| {
             position_in(tx, clock.session_id, id)?;
             let outcome = if done { Outcome::Done } else { Outcome::Pending };
@@ -229,7 +197,7 @@ impl Store {
 
     /// Takes unfinished commitments of earlier sessions into the session in progress,
     /// keeping the link and counting how often each was carried.
-    pub fn carry_over(&mut self, ids: &[Uuid], now: Timestamp) -> Result<Applied> {
+    pub fn carry_over(&mut self, ids: &[Uuid], now: Timestamp) -> Result<SessionUpdate> {
         self.with_session(now, |tx, clock, now| {
             for id in ids {
                 let original = tx

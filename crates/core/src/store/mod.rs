@@ -9,8 +9,6 @@ mod sessions;
 mod settings;
 mod templates;
 
-pub use sessions::Applied;
-
 use crate::Timestamp;
 use crate::error::{CoreError, Result};
 use chrono::SecondsFormat;

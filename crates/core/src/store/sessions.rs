@@ -3,21 +3,14 @@
 
 use super::{Store, commitments, corrupt, parse_opt_ts, parse_ts, parse_uuid, templates, to_millis, ts};
 use crate::Timestamp;
-use crate::engine::{Pause, PhaseChange, PhaseRun, SessionClock, SleepMode};
+use crate::engine::{Pause, PhaseRun, SessionClock};
 use crate::error::{CoreError, Entity, Result, WrongState};
 use crate::ids::new_id;
-use crate::model::{ClosingReport, EndReason, PauseKind, PhaseKind, SessionStatus};
-use crate::view::{SessionSummary, SessionView, SummaryNotes, session_summary, session_view};
+use crate::model::{ClosingReport, EndReason, PauseKind, PhaseKind, SessionStatus, SleepMode};
+use crate::validate::{check_rating, clean_note};
+use crate::view::{SessionSummary, SessionUpdate, SessionView, SummaryNotes, session_summary, session_view};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use uuid::Uuid;
-
-/// The result of an operation on the session in progress: the new snapshot, and the
-/// phase change the operation's evaluation found, if time had moved a phase on.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Applied {
-    pub view: SessionView,
-    pub change: Option<PhaseChange>,
-}
 
 pub(crate) struct SessionRow {
     pub clock: SessionClock,
@@ -186,7 +179,7 @@ impl Store {
         &mut self,
         now: Timestamp,
         op: impl FnOnce(&Transaction, &mut SessionClock, Timestamp) -> Result<()>,
-    ) -> Result<Applied> {
+    ) -> Result<SessionUpdate> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let id = in_progress_id(&tx)?.ok_or(CoreError::WrongState(WrongState::NoSession))?;
         let mut row = load(&tx, id)?;
@@ -202,13 +195,18 @@ impl Store {
         // Read again: the operation may have drafted the closing round's notes.
         let notes = notes_of(&tx, id)?;
         tx.commit()?;
-        Ok(Applied { view: session_view(&row.clock, row.template_name, commitments, notes, now), change })
+        Ok(SessionUpdate { view: session_view(&row.clock, row.template_name, commitments, notes, now), change })
     }
 
     /// The ticker's evaluation: brings the session in progress up to `now` and saves
     /// what changed. `slept_from` is set when the ticker saw wall-clock time jump (the
     /// computer slept); `None` when nothing runs.
-    pub fn tick(&mut self, now: Timestamp, slept_from: Option<Timestamp>, mode: SleepMode) -> Result<Option<Applied>> {
+    pub fn tick(
+        &mut self,
+        now: Timestamp,
+        slept_from: Option<Timestamp>,
+        mode: SleepMode,
+    ) -> Result<Option<SessionUpdate>> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let Some(id) = in_progress_id(&tx)? else { return Ok(None) };
         let mut row = load(&tx, id)?;
@@ -226,7 +224,10 @@ impl Store {
         }
         let commitments = commitments::of_session(&tx, id)?;
         tx.commit()?;
-        Ok(Some(Applied { view: session_view(&row.clock, row.template_name, commitments, row.notes, now), change }))
+        Ok(Some(SessionUpdate {
+            view: session_view(&row.clock, row.template_name, commitments, row.notes, now),
+            change,
+        }))
     }
 
     /// Keeps the closing round's overall note and focus rating as the person fills them in,
@@ -236,11 +237,9 @@ impl Store {
         overall_note: Option<String>,
         focus_rating: Option<u8>,
         now: Timestamp,
-    ) -> Result<Applied> {
-        if focus_rating.is_some_and(|r| !(1..=5).contains(&r)) {
-            return Err(CoreError::RatingOutOfRange);
-        }
-        let overall_note = commitments::clean_note(overall_note)?;
+    ) -> Result<SessionUpdate> {
+        check_rating(focus_rating)?;
+        let overall_note = clean_note(overall_note)?;
         self.with_session(now, |tx, clock, _| {
             if clock.current().kind != PhaseKind::Closing {
                 return Err(CoreError::WrongState(WrongState::NotInClosingRound));
@@ -253,37 +252,35 @@ impl Store {
         })
     }
 
-    pub fn pause_session(&mut self, note: Option<String>, now: Timestamp) -> Result<Applied> {
-        let note = commitments::clean_note(note)?;
+    pub fn pause_session(&mut self, note: Option<String>, now: Timestamp) -> Result<SessionUpdate> {
+        let note = clean_note(note)?;
         self.with_session(now, |_, clock, now| clock.pause(now, note))
     }
 
-    pub fn resume_session(&mut self, now: Timestamp) -> Result<Applied> {
+    pub fn resume_session(&mut self, now: Timestamp) -> Result<SessionUpdate> {
         self.with_session(now, |_, clock, now| clock.resume(now))
     }
 
-    pub fn skip_phase(&mut self, now: Timestamp) -> Result<Applied> {
+    pub fn skip_phase(&mut self, now: Timestamp) -> Result<SessionUpdate> {
         self.with_session(now, |_, clock, now| clock.skip(now))
     }
 
-    pub fn extend_phase(&mut self, minutes: u32, now: Timestamp) -> Result<Applied> {
+    pub fn extend_phase(&mut self, minutes: u32, now: Timestamp) -> Result<SessionUpdate> {
         self.with_session(now, |_, clock, now| clock.extend(now, minutes))
     }
 
-    pub fn end_session_early(&mut self, now: Timestamp) -> Result<Applied> {
+    pub fn end_session_early(&mut self, now: Timestamp) -> Result<SessionUpdate> {
         self.with_session(now, |_, clock, now| clock.end_early(now))
     }
 
-    pub fn abandon_session(&mut self, now: Timestamp) -> Result<Applied> {
+    pub fn abandon_session(&mut self, now: Timestamp) -> Result<SessionUpdate> {
         self.with_session(now, |_, clock, now| clock.abandon(now))
     }
 
     /// Saves the closing round's report and finishes the session.
     pub fn close_session(&mut self, report: ClosingReport, now: Timestamp) -> Result<SessionSummary> {
-        if report.focus_rating.is_some_and(|r| !(1..=5).contains(&r)) {
-            return Err(CoreError::RatingOutOfRange);
-        }
-        let overall_note = commitments::clean_note(report.overall_note.clone())?;
+        check_rating(report.focus_rating)?;
+        let overall_note = clean_note(report.overall_note.clone())?;
         let applied = self.with_session(now, |tx, clock, now| {
             // The state is checked before the report, so "not yet" wins over "incomplete".
             if clock.current().kind != PhaseKind::Closing {

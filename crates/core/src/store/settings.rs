@@ -3,10 +3,9 @@
 //! can never keep the app from starting.
 
 use super::Store;
-use crate::engine::SleepMode;
 use crate::error::{CoreError, Entity, Result};
 use crate::limits::SHORTCUT_MAX_CHARS;
-use crate::model::{LanguageChoice, SettingChange, Settings, Template, ThemeChoice};
+use crate::model::{LanguageChoice, SettingChange, Settings, SleepMode, Template, ThemeChoice};
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -36,6 +35,10 @@ fn set<T: Serialize>(conn: &Connection, key: &str, value: &T) -> Result<()> {
         [key, &value],
     )?;
     Ok(())
+}
+
+pub(crate) fn set_language(conn: &Connection, choice: LanguageChoice) -> Result<()> {
+    set(conn, LANGUAGE, &choice)
 }
 
 impl Store {

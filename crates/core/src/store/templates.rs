@@ -4,9 +4,9 @@ use super::{Store, parse_uuid, ts};
 use crate::Timestamp;
 use crate::error::{CoreError, Entity, Result};
 use crate::ids::new_id;
-use crate::model::{PlannedPhase, Template, TemplateDraft};
+use crate::model::{LanguageChoice, PlannedPhase, Settings, Template, TemplateDraft};
 use crate::templates::{Builtin, validate_name, validate_phases};
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use uuid::Uuid;
 
 const COLUMNS: &str = "id, name, builtin_key IS NOT NULL, phases";
@@ -77,15 +77,18 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Renames the built-in templates the person has not renamed (their name is still one of
-    /// `untouched`'s) to `name` — the built-ins follow a change of language. A name another
-    /// template already has is left alone. One transaction.
-    pub fn rename_builtin_templates(
+    /// Switches the language and renames the built-in templates the person has not renamed
+    /// (their name is still one of `untouched`'s) to `name`, in one transaction: the built-ins
+    /// follow a change of language, or nothing changes. A name another template already has
+    /// is left alone.
+    pub fn change_language(
         &mut self,
+        choice: LanguageChoice,
         untouched: impl Fn(Builtin, &str) -> bool,
         name: impl Fn(Builtin) -> String,
-    ) -> Result<()> {
-        let tx = self.conn.transaction()?;
+    ) -> Result<Settings> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        super::settings::set_language(&tx, choice)?;
         for builtin in Builtin::ALL {
             let current: Option<String> = tx
                 .query_row("SELECT name FROM templates WHERE builtin_key = ?1", [builtin.key()], |r| r.get(0))
@@ -102,7 +105,7 @@ impl Store {
             }
         }
         tx.commit()?;
-        Ok(())
+        self.settings()
     }
 
     /// The template with this name, ignoring case (the command line's `--template NAME`).
