@@ -173,6 +173,27 @@ pub fn parse_countdown(text: &str) -> Option<u64> {
     token.split(':').try_fold(0u64, |acc, part| Some(acc * 60 + part.parse::<u64>().ok()?))
 }
 
+/// Sends one request line to the running app's control socket (docs/ipc.md) and returns its
+/// answer line, as the command line does; for what the command line has no words for, like
+/// moving a test clock (`{"advanceClockMs": …}`).
+#[cfg(unix)]
+pub fn control(data_dir: &Path, request: &serde_json::Value) -> Result<serde_json::Value> {
+    use std::io::{BufRead, BufReader, Write};
+    let socket = data_dir.join("control.sock");
+    anyhow::ensure!(
+        socket.as_os_str().len() <= 100,
+        "{} is too long for a socket path; the app listens elsewhere",
+        socket.display()
+    );
+    let mut stream = std::os::unix::net::UnixStream::connect(&socket)
+        .with_context(|| format!("connecting to {}", socket.display()))?;
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    writeln!(stream, "{request}")?;
+    let mut line = String::new();
+    BufReader::new(&stream).read_line(&mut line).with_context(|| format!("the answer to {request}"))?;
+    serde_json::from_str(&line).with_context(|| format!("the answer {line:?} to {request}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
