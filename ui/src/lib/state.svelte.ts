@@ -14,6 +14,7 @@ import { addCatalog, hasCatalog, setLanguage, t, tn, type MessageKey, i18n } fro
 import { minutesLabel, startOfLocalDay } from "./format";
 import { setTheme, useFonts } from "./theme";
 import { preloadLaterViews } from "./views";
+import { followRustClock } from "./rustClock";
 
 export type View = "home" | "history" | "template" | "settings";
 
@@ -102,6 +103,7 @@ export function applySession(view: SessionView | null): void {
   if (view && current && view.id === current.id && Date.parse(view.asOf) < Date.parse(current.asOf)) {
     return;
   }
+  if (view) followRustClock(view.asOf);
   app.session = view && view.phase ? view : null;
 }
 
@@ -188,16 +190,8 @@ function listenForChanges(): void {
   const listening = Promise.all([
     api.onSession((view) => applySession(view)).catch(() => undefined),
     api.onSettings((view) => applySettings(view)).catch(() => undefined),
-    api
-      .onPhaseChanged((change) => {
-        // the `session` event carries the new state; fetch once more in case it raced ahead
-        void api
-          .currentSession()
-          .then(applySession)
-          .catch(() => undefined)
-          .finally(() => announcePhaseChange(change));
-      })
-      .catch(() => undefined),
+    // Rust sends the `session` event with the new phase before `phase-changed`.
+    api.onPhaseChanged((change) => announcePhaseChange(change)).catch(() => undefined),
   ]);
   void listening.then(() => refreshSession());
 }

@@ -2,7 +2,8 @@
 // Rust's deadline change, so the countdown's screen changes at most once a second; between
 // two ticks nothing is drawn. It stops while document.hidden and restarts on
 // visibilitychange, so a hidden window uses no CPU. It is never a timer of record: remaining
-// time is always derived from Rust's deadline.
+// time is always derived from Rust's deadline, against Rust's clock (`rustClock.ts`).
+import { rustNow } from "./rustClock";
 
 export const TICK_MS = 1000;
 
@@ -19,7 +20,8 @@ export function msToNextTick(deadlineMs: number, nowMs: number): number {
 }
 
 export class Ticker {
-  now = $state(Date.now());
+  /** Rust's time at the last tick (ms since the epoch). */
+  now = $state(rustNow());
   #deadlineMs = NaN;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #onVisibility = () => this.#sync();
@@ -52,7 +54,7 @@ export class Ticker {
 
   // A timer that fires a little late is back on the second at the next tick.
   #tick = (): void => {
-    const now = Date.now();
+    const now = rustNow();
     this.now = now;
     this.#timer = setTimeout(this.#tick, msToNextTick(this.#deadlineMs, now));
   };
