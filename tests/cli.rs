@@ -1,6 +1,7 @@
 //! The command line, as a person runs it: the real `worktogether` binary against a database
-//! in a temporary directory, with no app running (so no display is needed). Sessions are
-//! seeded with the core crate; what the commands changed is read back the same way.
+//! in a temporary directory, with no app running and no display (as over SSH). Sessions are
+//! seeded with the core crate, or run from the terminal alone; what the commands changed is
+//! read back with the core crate.
 //! (Against the running app: tests/e2e/tests/cli.rs.) Unix only: it plays a crashed app's socket.
 #![cfg(unix)]
 
@@ -13,7 +14,8 @@ use std::time::Duration;
 use serde_json::Value;
 use worktogether_core::store::DATABASE_FILE;
 use worktogether_core::{
-    LanguageChoice, PhaseKind, PlannedPhase, SessionStatus, SessionView, SettingChange, Store, TemplateDraft,
+    CommitmentDraft, LanguageChoice, Outcome, OutcomeEntry, PhaseKind, PlannedPhase, SessionStatus, SessionView,
+    SettingChange, Store, TemplateDraft,
 };
 
 fn now() -> worktogether_core::Timestamp {
@@ -207,13 +209,38 @@ fn wrong_arguments_print_the_usage_and_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     seed_session(dir.path());
     let before = snapshot(dir.path());
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 16] = [
         (&["begin"], "There is no command “begin”."),
         (&["--verbose"], "There is no option “--verbose”."),
         (&["extend", "five"], "MINUTES is a whole number of minutes, like 5; “five” is not."),
         (&["start", "--template"], "--template needs a value."),
         (&["status", "--jsn"], "“status” has no option “--jsn”."),
         (&["stop", "now"], "“stop” takes no “now”."),
+        (&["commit"], "“commit” needs the text of your commitment, like: worktogether commit \"Write the offer\""),
+        (
+            &["commit", "Write", "the", "offer"],
+            "Put your commitment in quotes, as one text: worktogether commit \"Write the offer\"",
+        ),
+        (&["commit", "Taxes", "--estimate", "abc"], "MINUTES is a whole number of minutes, like 5; “abc” is not."),
+        (&["close", "--done"], "--done needs a value."),
+        (
+            &["close", "--done", "0"],
+            "N is a commitment’s number as “worktogether commitments” shows it, like 1; “0” is not.",
+        ),
+        (
+            &["close", "--done", "x"],
+            "N is a commitment’s number as “worktogether commitments” shows it, like 1; “x” is not.",
+        ),
+        (
+            &["close", "--done", "1", "--partly", "1,2"],
+            "Commitment 1 is named more than once; give each commitment one outcome.",
+        ),
+        (
+            &["close", "--rating", "9"],
+            "RATING is how focused the session felt, a whole number from 1 to 5; “9” is not.",
+        ),
+        (&["abandon", "--force"], "“abandon” has no option “--force”."),
+        (&["templates", "all"], "“templates” takes no “all”."),
     ];
     for (args, message) in cases {
         let r = run(dir.path(), args);
@@ -248,6 +275,11 @@ fn help_and_version() {
             "extend [MINUTES]",
             "stop",
             "status [--json] [--follow]",
+            "commit TEXT [--tag TAG] [--estimate MINUTES]",
+            "commitments",
+            "close [--done N…] [--partly N…] [--not-done N…] [--note TEXT] [--rating RATING]",
+            "abandon",
+            "templates",
             "--version",
             "Exit codes",
         ] {
@@ -308,18 +340,257 @@ fn start_with_an_unknown_template_opens_nothing() {
     seed_session(dir.path());
     open(dir.path()).abandon_session(now()).unwrap();
     let r = run(dir.path(), &["start", "--template", "Nope"]);
-    // Refused from the database; had it tried to open the app, it would say so (no display).
+    // Refused by the core in the saved data (with no display, start does not open the app).
     assert_eq!((r.code, r.stderr.as_str()), (1, "worktogether: There is no template called “Nope”.\n"));
     assert_eq!(current(dir.path()), None);
 }
 
+/// Runs a command that must succeed; returns what it printed on standard output.
+fn ok(data_dir: &Path, args: &[&str]) -> String {
+    let r = run(data_dir, args);
+    assert_eq!(r.code, 0, "`{args:?}` succeeds: {}{}", r.stdout, r.stderr);
+    r.stdout
+}
+
 #[test]
-fn start_without_a_display_says_the_app_could_not_open() {
+fn a_whole_session_from_the_terminal() {
     let dir = tempfile::tempdir().unwrap();
+    // No display (as over SSH): start does not try to open the window, it starts the session
+    // in the saved data, creating it with the built-in templates as the app would.
     let r = run(dir.path(), &["start"]);
-    assert_eq!(r.code, 1, "stdout: {} stderr: {}", r.stdout, r.stderr);
-    assert!(r.stderr.contains("Worktogether could not be opened"), "{}", r.stderr);
-    assert_eq!(current(dir.path()), None, "no session was started");
+    assert_eq!(r.code, 0, "stdout: {} stderr: {}", r.stdout, r.stderr);
+    assert!(r.stdout.starts_with("Commitment round · "), "{}", r.stdout);
+    assert!(r.stdout.contains("Worktogether · 0 commitments"), "the default template: {}", r.stdout);
+    assert!(
+        r.stderr.contains(
+            "There is no display here, so Worktogether did not open: the session started in your saved data."
+        ),
+        "says where the session is: {}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("“worktogether commit”"), "and how to go on: {}", r.stderr);
+    let started = current(dir.path()).expect("the session was saved");
+    assert_eq!(started.phase.as_ref().unwrap().kind, PhaseKind::Commitment);
+
+    let out = ok(dir.path(), &["commit", "Write the offer", "--tag", "Acme", "--estimate", "30"]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("Commitment round · "), "the session first: {lines:?}");
+    assert_eq!(lines[1..], ["Worktogether · 1 commitment", "1. Write the offer · Acme · est. 30 min"]);
+    let out = ok(dir.path(), &["commit", "--estimate=15", "Taxes"]);
+    assert!(out.ends_with("1. Write the offer · Acme · est. 30 min\n2. Taxes · est. 15 min\n"), "{out}");
+    assert_eq!(ok(dir.path(), &["commitments"]), "1. Write the offer · Acme · est. 30 min\n2. Taxes · est. 15 min\n");
+
+    // Skip through the plan to the closing round.
+    let mut skips = 0;
+    while !ok(dir.path(), &["skip"]).starts_with("Closing round · ") {
+        skips += 1;
+        assert!(skips < 20, "the default template reaches its closing round");
+    }
+    let r = run(dir.path(), &["skip"]);
+    assert_eq!(r.code, 1, "the closing round waits for the report: {}", r.stderr);
+
+    let out = ok(dir.path(), &["close", "--done", "1", "--partly", "2", "--note", "a good start", "--rating", "4"]);
+    assert_eq!(out, "Session closed: 1 done, 1 partly, 0 not done · 0 min focused\n", "every phase was skipped");
+    assert_eq!(ok(dir.path(), &["status"]), "No session is running.\n");
+    assert_eq!(ok(dir.path(), &["commitments"]), "No session is running.\n");
+
+    let summary = open(dir.path()).session_summary(started.id, now()).unwrap();
+    assert_eq!(summary.status, SessionStatus::Finished);
+    let saved: Vec<_> = summary
+        .commitments
+        .iter()
+        .map(|c| (c.text.as_str(), c.tag.as_deref(), c.estimate_minutes, c.outcome))
+        .collect();
+    assert_eq!(
+        saved,
+        [("Write the offer", Some("Acme"), Some(30), Outcome::Done), ("Taxes", None, Some(15), Outcome::Partly)]
+    );
+    assert_eq!((summary.overall_note.as_deref(), summary.focus_rating), (Some("a good start"), Some(4)));
+
+    // A new session from the terminal; `start` again is refused while it runs.
+    ok(dir.path(), &["start", "--template", "pomodoro"]);
+    let r = run(dir.path(), &["start"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (1, "worktogether: A session is already running. Finish or abandon it first.\n")
+    );
+}
+
+/// A session in its closing round with two commitments, the second given an outcome,
+/// a note and a feedback wish in the app's closing round.
+fn seed_closing_round(data_dir: &Path) -> SessionView {
+    seed_session(data_dir);
+    let mut store = open(data_dir);
+    for text in ["Write the offer", "Taxes"] {
+        store.add_commitment(CommitmentDraft { text: text.into(), tag: None, estimate_minutes: None }, now()).unwrap();
+    }
+    let view = store.end_session_early(now()).unwrap().view;
+    let entry = OutcomeEntry {
+        commitment_id: view.commitments[1].id,
+        outcome: Outcome::Partly,
+        note: Some("half the receipts".into()),
+        feedback_wanted: true,
+    };
+    store.draft_outcome(entry, now()).unwrap().view
+}
+
+#[test]
+fn close_keeps_what_the_app_drafted_and_refuses_what_does_not_fit() {
+    let dir = tempfile::tempdir().unwrap();
+    let view = seed_closing_round(dir.path());
+    assert_eq!(
+        ok(dir.path(), &["commitments"]),
+        "1. Write the offer\n2. Taxes · → Partly: half the receipts · feedback wanted\n",
+        "the outcome drafted in the app shows"
+    );
+    let cases: [(&[&str], &str); 3] = [
+        (&["close", "--done", "3"], "There is no commitment 3 in this session; “worktogether commitments” lists them."),
+        (
+            &["close"],
+            "Give every commitment an outcome: done, partly or not done.\nStill without an outcome: 1. Name them after --done, --partly or --not-done.",
+        ),
+        (
+            &["close", "--not-done", "2", "--rating", "3"],
+            "Give every commitment an outcome: done, partly or not done.\nStill without an outcome: 1. Name them after --done, --partly or --not-done.",
+        ),
+    ];
+    for (args, message) in cases {
+        let before = snapshot(dir.path());
+        let r = run(dir.path(), args);
+        assert_eq!(r.code, 1, "`{args:?}` is refused: {}", r.stderr);
+        assert_eq!(r.stderr, format!("worktogether: {message}\n"), "`{args:?}`");
+        assert!(r.stdout.is_empty());
+        assert_eq!(snapshot(dir.path()), before, "`{args:?}` was refused, so nothing changed");
+    }
+    for args in
+        [&["close", "--done", "0"][..], &["close", "--done", "x"], &["close", "--rating", "9"], &["close", "--done"]]
+    {
+        let before = snapshot(dir.path());
+        let r = run(dir.path(), args);
+        assert_eq!(r.code, 2, "`{args:?}` are wrong arguments: {}", r.stderr);
+        assert_eq!(snapshot(dir.path()), before, "`{args:?}` changed nothing");
+    }
+
+    // Commitment 2 keeps its drafted outcome, note and feedback wish.
+    assert_eq!(
+        ok(dir.path(), &["close", "--done=1"]),
+        "Session closed: 1 done, 1 partly, 0 not done · 0 min focused\n"
+    );
+    let summary = open(dir.path()).session_summary(view.id, now()).unwrap();
+    let taxes = &summary.commitments[1];
+    assert_eq!(
+        (taxes.outcome, taxes.note.as_deref(), taxes.feedback_wanted),
+        (Outcome::Partly, Some("half the receipts"), true)
+    );
+    assert_eq!((summary.overall_note, summary.focus_rating), (None, None));
+    let r = run(dir.path(), &["close", "--done", "1"]);
+    assert_eq!((r.code, r.stderr.as_str()), (1, "worktogether: No session is running.\n"));
+}
+
+#[test]
+fn commit_refusals_are_the_core_s_and_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    // No database: nothing runs, and nothing is created by asking.
+    let r = run(dir.path(), &["commit", "Taxes"]);
+    assert_eq!((r.code, r.stderr.as_str()), (1, "worktogether: No session is running.\n"));
+    assert_eq!(ok(dir.path(), &["commitments"]), "No session is running.\n");
+    assert!(!dir.path().join(DATABASE_FILE).exists(), "asking creates no database");
+
+    seed_session(dir.path());
+    assert_eq!(ok(dir.path(), &["commitments"]), "No commitments yet. Add one with: worktogether commit \"TEXT\"\n");
+    let long = "x".repeat(501);
+    let cases: [(&[&str], &str); 4] = [
+        (&["commit", "   "], "Write down what you will work on."),
+        (&["commit", "Taxes", "--estimate", "0"], "An estimate is 1 to 480 minutes."),
+        (&["commit", "Taxes", "--estimate", "481"], "An estimate is 1 to 480 minutes."),
+        (&["commit", long.as_str()], "A commitment can have at most 500 characters; this one has 501."),
+    ];
+    for (args, message) in cases {
+        let before = snapshot(dir.path());
+        let r = run(dir.path(), args);
+        assert_eq!(r.code, 1, "`{args:?}` is refused by the core: {}", r.stderr);
+        assert_eq!(r.stderr, format!("worktogether: {message}\n"), "`{args:?}`");
+        assert_eq!(snapshot(dir.path()), before, "`{args:?}` was refused, so nothing changed");
+    }
+    let r = run(dir.path(), &["close", "--done", "1"]);
+    assert_eq!(r.code, 1, "no commitment 1 yet: {}", r.stderr);
+    let r = run(dir.path(), &["close"]);
+    assert_eq!((r.code, r.stderr.as_str()), (1, "worktogether: You can save outcomes in the closing round.\n"));
+    // A text that starts with a dash, after `--`.
+    let out = ok(dir.path(), &["commit", "--", "-20% on the invoice"]);
+    assert!(out.ends_with("\n1. -20% on the invoice\n"), "{out}");
+}
+
+#[test]
+fn abandon_from_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let view = seed_session(dir.path());
+    let r = run(dir.path(), &["abandon"]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, "Session abandoned. It stays in your history as abandoned.\n"));
+    assert!(r.stderr.contains("Worktogether is not open"), "{}", r.stderr);
+    assert_eq!(current(dir.path()), None);
+    assert_eq!(open(dir.path()).session_summary(view.id, now()).unwrap().status, SessionStatus::Abandoned);
+    let r = run(dir.path(), &["abandon"]);
+    assert_eq!((r.code, r.stderr.as_str()), (1, "worktogether: No session is running.\n"));
+}
+
+#[test]
+fn templates_are_listed_with_the_default_marked() {
+    let dir = tempfile::tempdir().unwrap();
+    // Before the app ever ran: the built-ins it will create, and nothing is created by asking.
+    assert_eq!(ok(dir.path(), &["templates"]), "Worktogether (default)\nPomodoro\nShort block\n");
+    assert!(!dir.path().join(DATABASE_FILE).exists(), "asking creates no database");
+    let r = run_in(dir.path(), "de_DE.UTF-8", &["templates"]);
+    assert_eq!(r.stdout, "Worktogether (Standard)\nPomodoro\nKurzer Block\n");
+
+    seed_session(dir.path()); // saves a template "Seeded"
+    let mut store = open(dir.path());
+    let seeded = store.template_named("Seeded").unwrap();
+    store.change_setting(SettingChange::DefaultTemplate(seeded.id)).unwrap();
+    assert_eq!(ok(dir.path(), &["templates"]), "Seeded (default)\n", "the app creates the built-ins, not the command");
+}
+
+#[test]
+fn the_ritual_speaks_german_when_the_person_chose_it() {
+    let dir = tempfile::tempdir().unwrap();
+    seed_session(dir.path());
+    open(dir.path()).change_setting(SettingChange::Language(LanguageChoice::De)).unwrap();
+    let out = ok(dir.path(), &["commit", "Angebot schreiben", "--tag", "Acme", "--estimate", "30"]);
+    assert!(out.ends_with("Seeded · 1 Commitment\n1. Angebot schreiben · Acme · ca. 30 Min.\n"), "{out}");
+    let r = run(dir.path(), &["commit", "  "]);
+    assert_eq!(r.stderr, "worktogether: Schreib auf, woran du arbeiten willst.\n");
+    let r = run(dir.path(), &["close", "--rating", "9"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.starts_with("worktogether: BEWERTUNG ist, wie fokussiert die Session war, eine ganze Zahl von 1 bis 5; „9“ ist keine.\nAufruf: worktogether"), "{}", r.stderr);
+    ok(dir.path(), &["stop"]);
+    let r = run(dir.path(), &["close", "--partly", "2"]);
+    assert_eq!(
+        r.stderr,
+        "worktogether: In dieser Session gibt es kein Commitment 2; „worktogether commitments“ zeigt sie.\n"
+    );
+    let r = run(dir.path(), &["close"]);
+    assert_eq!(
+        r.stderr,
+        "worktogether: Gib jedem Commitment ein Ergebnis: geschafft, teilweise oder nicht geschafft.\n\
+         Noch ohne Ergebnis: 1. Nenn sie bei --done, --partly oder --not-done.\n"
+    );
+    assert_eq!(
+        ok(dir.path(), &["close", "--not-done", "1"]),
+        "Session abgeschlossen: 0 erledigt, 0 teilweise, 1 nicht erledigt · 0 Min. Fokus\n"
+    );
+    assert_eq!(ok(dir.path(), &["templates"]), "Seeded (Standard)\n");
+    let r = run(dir.path(), &["start", "--template", "Seeded"]);
+    assert!(
+        r.stderr.starts_with("Hier gibt es keine grafische Oberfläche, deshalb hat sich Worktogether nicht geöffnet"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.starts_with("Commitment-Runde · noch "), "{}", r.stdout);
+    assert_eq!(
+        ok(dir.path(), &["commitments"]),
+        "Noch keine Commitments. Füg eins hinzu mit: worktogether commit \"TEXT\"\n"
+    );
+    assert_eq!(ok(dir.path(), &["abandon"]), "Session abgebrochen; in deinem Verlauf bleibt sie als abgebrochen.\n");
 }
 
 /// Reads lines from a child's stdout on a thread, so that a missing line fails the test

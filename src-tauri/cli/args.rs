@@ -1,8 +1,10 @@
 //! The command line's grammar: what `worktogether ARGS…` asks for, or why it makes no sense.
-//! Hand-written rather than clap: eight commands and four options are shorter to parse than
+//! Hand-written rather than clap: a dozen commands and their options are shorter to parse than
 //! clap's English help and error texts are to replace with our catalogs' words.
 
+use std::collections::BTreeSet;
 use worktogether_core::app::{Action, TemplateChoice};
+use worktogether_core::{CommitmentDraft, Outcome};
 
 /// What the arguments ask for.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,7 +17,22 @@ pub enum Invocation {
         json: bool,
         follow: bool,
     },
+    /// The session's commitments, numbered (read from the database).
+    Commitments,
+    /// The templates' names (read from the database).
+    Templates,
+    /// Close the closing round: the numbers become commitment IDs once the session is read.
+    Close(Closing),
     Session(Action),
+}
+
+/// `close`'s arguments as given: outcomes by the numbers `commitments` shows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Closing {
+    /// A number (from 1) and the outcome it was given, each number at most once.
+    pub outcomes: Vec<(usize, Outcome)>,
+    pub note: Option<String>,
+    pub rating: Option<u8>,
 }
 
 /// Wrong arguments: a catalog key and its placeholders, shown with the usage.
@@ -33,6 +50,10 @@ impl UsageError {
 
 /// Minutes added by `extend` without a number: the UI's "+5 min".
 pub const DEFAULT_EXTEND_MINUTES: u32 = 5;
+
+/// `close`'s outcome options, as `--done 1 3` or `--done=1,3`.
+const OUTCOME_OPTIONS: [(&str, Outcome); 3] =
+    [("--done", Outcome::Done), ("--partly", Outcome::Partly), ("--not-done", Outcome::NotDone)];
 
 /// Parses the arguments after the program name.
 pub fn parse(args: &[String]) -> Result<Invocation, UsageError> {
@@ -52,6 +73,8 @@ pub fn parse(args: &[String]) -> Result<Invocation, UsageError> {
             let template = name.map_or(TemplateChoice::Default, TemplateChoice::Name);
             Invocation::Session(Action::Start { template })
         }
+        "commit" => Invocation::Session(Action::Commit { draft: commitment(&mut rest)? }),
+        "commitments" => Invocation::Commitments,
         "pause" => Invocation::Session(Action::Pause { note: rest.value_of("--note")? }),
         "resume" => Invocation::Session(Action::Resume),
         "skip" => Invocation::Session(Action::Skip),
@@ -59,12 +82,13 @@ pub fn parse(args: &[String]) -> Result<Invocation, UsageError> {
         "extend" => {
             let minutes = match rest.positional()? {
                 None => DEFAULT_EXTEND_MINUTES,
-                Some(text) => {
-                    text.parse().map_err(|_| UsageError::new("cli.usage.minutes", &[("value", text.as_str())]))?
-                }
+                Some(text) => minutes(&text)?,
             };
             Invocation::Session(Action::Extend { minutes })
         }
+        "close" => Invocation::Close(closing(&mut rest)?),
+        "abandon" => Invocation::Session(Action::Abandon),
+        "templates" => Invocation::Templates,
         "status" => {
             let (json, follow) = rest.flags("--json", "--follow")?;
             Invocation::Status { json, follow }
@@ -78,6 +102,77 @@ pub fn parse(args: &[String]) -> Result<Invocation, UsageError> {
     Ok(invocation)
 }
 
+fn minutes(text: &str) -> Result<u32, UsageError> {
+    text.parse().map_err(|_| UsageError::new("cli.usage.minutes", &[("value", text)]))
+}
+
+/// `commit TEXT [--tag TAG] [--estimate MINUTES]`, in any order. The text is checked by the
+/// core (an empty one is refused there, in the UI's words); it only has to be there, once.
+fn commitment(rest: &mut Options) -> Result<CommitmentDraft, UsageError> {
+    let mut given = rest.read(&["--tag", "--estimate"], &[], true)?;
+    let text = match given.plain.as_slice() {
+        [] => return Err(UsageError::new("cli.usage.missing_text", &[])),
+        [text] => text.clone(),
+        // `worktogether commit Write the offer`: the shell split it into words.
+        words => return Err(UsageError::new("cli.usage.one_text", &[("text", &words.join(" "))])),
+    };
+    let estimate_minutes = given.value("--estimate").map(|m| minutes(&m)).transpose()?;
+    Ok(CommitmentDraft { text, tag: given.value("--tag"), estimate_minutes })
+}
+
+/// `close [--done N…] [--partly N…] [--not-done N…] [--note TEXT] [--rating RATING]`.
+fn closing(rest: &mut Options) -> Result<Closing, UsageError> {
+    let mut given = rest.read(&["--note", "--rating"], &OUTCOME_OPTIONS.map(|(name, _)| name), false)?;
+    let mut seen = BTreeSet::new();
+    let mut outcomes = Vec::new();
+    for (name, values) in &given.lists {
+        let outcome = OUTCOME_OPTIONS.iter().find(|(n, _)| n == name).map(|(_, o)| *o).expect("one of ours");
+        for value in values {
+            let number = value
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .ok_or_else(|| UsageError::new("cli.usage.number", &[("value", value)]))?;
+            if !seen.insert(number) {
+                return Err(UsageError::new("cli.usage.number_twice", &[("number", &number.to_string())]));
+            }
+            outcomes.push((number, outcome));
+        }
+    }
+    let rating = given
+        .value("--rating")
+        .map(|r| {
+            r.parse::<u8>()
+                .ok()
+                .filter(|r| (1..=5).contains(r))
+                .ok_or_else(|| UsageError::new("cli.usage.rating", &[("value", &r)]))
+        })
+        .transpose()?;
+    Ok(Closing { outcomes, note: given.value("--note"), rating })
+}
+
+/// Whether an argument is an option: a dash and not a (negative) number, which is a wrong
+/// value rather than an unknown option.
+fn is_option(arg: &str) -> bool {
+    arg.starts_with('-') && arg[1..].parse::<f64>().is_err()
+}
+
+/// What a command was given: the values of its options and its plain arguments.
+#[derive(Debug, Default)]
+struct Given {
+    values: Vec<(&'static str, String)>,
+    /// Each list option as often as it was given, its values split at commas.
+    lists: Vec<(&'static str, Vec<String>)>,
+    plain: Vec<String>,
+}
+
+impl Given {
+    fn value(&mut self, name: &str) -> Option<String> {
+        let at = self.values.iter().position(|(n, _)| *n == name)?;
+        Some(self.values.remove(at).1)
+    }
+}
+
 /// The arguments after a command, consumed by what the command accepts.
 struct Options<'a> {
     command: &'a str,
@@ -86,28 +181,69 @@ struct Options<'a> {
 
 impl Options<'_> {
     /// `NAME VALUE` or `NAME=VALUE`, at most once; the only thing the command accepts.
-    fn value_of(&mut self, name: &str) -> Result<Option<String>, UsageError> {
-        let mut value = None;
+    fn value_of(&mut self, name: &'static str) -> Result<Option<String>, UsageError> {
+        Ok(self.read(&[name], &[], false)?.value(name))
+    }
+
+    /// Reads the rest: for each of `single`, `NAME VALUE` or `NAME=VALUE` at most once; for
+    /// each of `lists`, `NAME V1 V2…` or `NAME=V1,V2`, as often as wanted; and plain values
+    /// when `plain` allows them (after `--`, everything is one, e.g. a text starting with a dash).
+    fn read(&mut self, single: &[&'static str], lists: &[&'static str], plain: bool) -> Result<Given, UsageError> {
+        let mut given = Given::default();
+        let mut options_ended = false;
         while let Some(arg) = self.args.next() {
-            let given = if arg == name {
-                Some(
-                    self.args
-                        .next()
-                        .cloned()
-                        .ok_or_else(|| UsageError::new("cli.usage.missing_value", &[("option", name)]))?,
-                )
-            } else {
-                arg.strip_prefix(name).and_then(|v| v.strip_prefix('=')).map(str::to_owned)
-            };
-            let Some(given) = given else { return Err(self.unexpected(arg)) };
-            if given.trim().is_empty() {
-                return Err(UsageError::new("cli.usage.missing_value", &[("option", name)]));
+            if plain && !options_ended && arg == "--" {
+                options_ended = true;
+                continue;
             }
-            if value.replace(given).is_some() {
-                return Err(UsageError::new("cli.usage.repeated", &[("option", name)]));
+            if options_ended || !is_option(arg) {
+                if !plain {
+                    return Err(self.unexpected(arg));
+                }
+                given.plain.push(arg.clone());
+                continue;
+            }
+            let (name, inline) = match arg.split_once('=') {
+                Some((name, value)) => (name, Some(value.to_owned())),
+                None => (arg.as_str(), None),
+            };
+            let missing = || UsageError::new("cli.usage.missing_value", &[("option", name)]);
+            if let Some(name) = single.iter().find(|s| **s == name) {
+                let value = match inline {
+                    Some(value) => value,
+                    None => self.args.next().cloned().ok_or_else(missing)?,
+                };
+                if value.trim().is_empty() {
+                    return Err(missing());
+                }
+                if given.values.iter().any(|(n, _)| n == name) {
+                    return Err(UsageError::new("cli.usage.repeated", &[("option", name)]));
+                }
+                given.values.push((name, value));
+            } else if let Some(name) = lists.iter().find(|l| **l == name) {
+                let mut values: Vec<String> = inline.into_iter().collect();
+                if values.is_empty() {
+                    while let Some(next) = self.args.as_slice().first().filter(|a| !is_option(a)) {
+                        values.push(next.clone());
+                        self.args.next();
+                    }
+                }
+                let values: Vec<String> = values
+                    .iter()
+                    .flat_map(|v| v.split(','))
+                    .map(str::trim)
+                    .filter(|v| !v.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+                if values.is_empty() {
+                    return Err(missing());
+                }
+                given.lists.push((name, values));
+            } else {
+                return Err(self.unexpected(arg));
             }
         }
-        Ok(value)
+        Ok(given)
     }
 
     /// Two on/off flags, each at most once, in any order.
@@ -132,8 +268,7 @@ impl Options<'_> {
     fn positional(&mut self) -> Result<Option<String>, UsageError> {
         match self.args.next() {
             None => Ok(None),
-            // A negative number is a wrong number of minutes, not an unknown option.
-            Some(arg) if arg.starts_with('-') && arg[1..].parse::<f64>().is_err() => Err(self.unexpected(arg)),
+            Some(arg) if is_option(arg) => Err(self.unexpected(arg)),
             Some(arg) => Ok(Some(arg.clone())),
         }
     }
@@ -171,6 +306,18 @@ mod tests {
         Ok(Invocation::Session(action))
     }
 
+    fn commit(text: &str, tag: Option<&str>, estimate_minutes: Option<u32>) -> Action {
+        Action::Commit { draft: CommitmentDraft { text: text.into(), tag: tag.map(Into::into), estimate_minutes } }
+    }
+
+    fn closing(
+        outcomes: &[(usize, Outcome)],
+        note: Option<&str>,
+        rating: Option<u8>,
+    ) -> Result<Invocation, UsageError> {
+        Ok(Invocation::Close(Closing { outcomes: outcomes.to_vec(), note: note.map(Into::into), rating }))
+    }
+
     #[test]
     fn every_command_parses() {
         let named = |n: &str| Action::Start { template: TemplateChoice::Name(n.into()) };
@@ -198,6 +345,36 @@ mod tests {
             ("status", Ok(Invocation::Status { json: false, follow: false })),
             ("status --json", Ok(Invocation::Status { json: true, follow: false })),
             ("status --follow --json", Ok(Invocation::Status { json: true, follow: true })),
+            ("commit Taxes", session(commit("Taxes", None, None))),
+            ("commit Taxes --tag Home --estimate 30", session(commit("Taxes", Some("Home"), Some(30)))),
+            ("commit --estimate=30 --tag=Home Taxes", session(commit("Taxes", Some("Home"), Some(30)))),
+            // The core says which estimates are allowed (0 is refused there, as in the UI).
+            ("commit Taxes --estimate 0", session(commit("Taxes", None, Some(0)))),
+            // After `--` a text may start with a dash.
+            ("commit -- -5%", session(commit("-5%", None, None))),
+            ("commitments", Ok(Invocation::Commitments)),
+            ("close", Ok(Invocation::Close(Closing::default()))),
+            ("close --done 1", closing(&[(1, Outcome::Done)], None, None)),
+            (
+                "close --done 1 3 --partly 2 --not-done=4,5",
+                closing(
+                    &[
+                        (1, Outcome::Done),
+                        (3, Outcome::Done),
+                        (2, Outcome::Partly),
+                        (4, Outcome::NotDone),
+                        (5, Outcome::NotDone),
+                    ],
+                    None,
+                    None,
+                ),
+            ),
+            ("close --done 1,3", closing(&[(1, Outcome::Done), (3, Outcome::Done)], None, None)),
+            ("close --done 1, --done 2", closing(&[(1, Outcome::Done), (2, Outcome::Done)], None, None)),
+            ("close --partly 2 --note good --rating 4", closing(&[(2, Outcome::Partly)], Some("good"), Some(4))),
+            ("close --rating=1", closing(&[], None, Some(1))),
+            ("abandon", session(Action::Abandon)),
+            ("templates", Ok(Invocation::Templates)),
         ];
         for (line, want) in cases {
             assert_eq!(parse_str(line), want, "`worktogether {line}`");
@@ -205,6 +382,13 @@ mod tests {
         // A template name with a space stays one argument, as the shell passes it.
         let args = ["start", "--template", "Short block"].map(String::from);
         assert_eq!(parse(&args), session(named("Short block")));
+        let args = ["commit", "Write the offer", "--tag", "Acme GmbH"].map(String::from);
+        assert_eq!(parse(&args), session(commit("Write the offer", Some("Acme GmbH"), None)));
+        // A blank text is the core's to refuse, in the words the UI uses.
+        let args = ["commit", "   "].map(String::from);
+        assert_eq!(parse(&args), session(commit("   ", None, None)));
+        let args = ["close", "--note", "a long day", "--done", "1"].map(String::from);
+        assert_eq!(parse(&args), closing(&[(1, Outcome::Done)], Some("a long day"), None));
     }
 
     #[test]
@@ -232,6 +416,43 @@ mod tests {
             ("status now", "cli.usage.extra"),
             ("help me", "cli.usage.extra"),
             ("--version 2", "cli.usage.extra"),
+            ("commit", "cli.usage.missing_text"),
+            ("commit --tag Home", "cli.usage.missing_text"),
+            ("commit Write the offer", "cli.usage.one_text"),
+            ("commit Taxes --tag", "cli.usage.missing_value"),
+            ("commit Taxes --tag=", "cli.usage.missing_value"),
+            ("commit Taxes --tag A --tag B", "cli.usage.repeated"),
+            ("commit Taxes --estimate", "cli.usage.missing_value"),
+            ("commit Taxes --estimate abc", "cli.usage.minutes"),
+            ("commit Taxes --estimate -5", "cli.usage.minutes"),
+            ("commit Taxes --estimate 1.5", "cli.usage.minutes"),
+            ("commit Taxes --soon", "cli.usage.option_of"),
+            ("commit -x", "cli.usage.option_of"),
+            ("commitments 1", "cli.usage.extra"),
+            ("commitments --json", "cli.usage.option_of"),
+            ("close --done", "cli.usage.missing_value"),
+            ("close --done=", "cli.usage.missing_value"),
+            ("close --done , --partly 1", "cli.usage.missing_value"),
+            ("close --done --partly 1", "cli.usage.missing_value"),
+            ("close --done 0", "cli.usage.number"),
+            ("close --done x", "cli.usage.number"),
+            ("close --done -1", "cli.usage.number"),
+            ("close --not-done 1,two", "cli.usage.number"),
+            ("close --done 1 --partly 1", "cli.usage.number_twice"),
+            ("close --done 2,2", "cli.usage.number_twice"),
+            ("close --rating 9", "cli.usage.rating"),
+            ("close --rating 0", "cli.usage.rating"),
+            ("close --rating good", "cli.usage.rating"),
+            ("close --rating", "cli.usage.missing_value"),
+            ("close --rating 4 --rating 5", "cli.usage.repeated"),
+            ("close --note", "cli.usage.missing_value"),
+            ("close --note a --note b", "cli.usage.repeated"),
+            ("close 1", "cli.usage.extra"),
+            ("close --finished 1", "cli.usage.option_of"),
+            ("close -- 1", "cli.usage.option_of"),
+            ("abandon now", "cli.usage.extra"),
+            ("abandon --force", "cli.usage.option_of"),
+            ("templates --all", "cli.usage.option_of"),
         ];
         let catalogs = [Catalog::new(Language::En), Catalog::new(Language::De)];
         for (line, key) in cases {
@@ -255,6 +476,21 @@ mod tests {
         let de = Catalog::new(Language::De).t(err.key, &err.args);
         assert!(en.contains("five") && en.contains("minutes"), "the English message names the value: {en}");
         assert!(de.contains("five") && de.contains("Minuten"), "the German message names the value: {de}");
+        let cases = [
+            ("close --done 7,x", "“x”", "„x“"),
+            ("close --rating 9", "“9”", "„9“"),
+            ("close --done 3 --partly 3", "Commitment 3 ", "Commitment 3 "),
+        ];
+        for (line, en, de) in cases {
+            let err = parse_str(line).unwrap_err();
+            for (language, value) in [(Language::En, en), (Language::De, de)] {
+                let text = Catalog::new(language).t(err.key, &err.args);
+                assert!(text.contains(value), "`{line}`: the {language:?} message names {value}: {text}");
+            }
+        }
+        let err = parse_str("commit Write the offer").unwrap_err();
+        let en = Catalog::new(Language::En).t(err.key, &err.args);
+        assert!(en.contains("worktogether commit \"Write the offer\""), "shows how to quote it: {en}");
         let err = parse_str("status --jsn").unwrap_err();
         for language in [Language::En, Language::De] {
             let text = Catalog::new(language).t(err.key, &err.args);

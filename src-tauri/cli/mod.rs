@@ -1,12 +1,16 @@
-//! The command line: `worktogether start|pause|resume|skip|extend|stop|status`. It runs
-//! before, and without, the Tauri app (no GTK, no WebKit), so it is quick and needs no display.
+//! The command line: `worktogether start|commit|commitments|pause|resume|skip|extend|stop|
+//! close|abandon|templates|status`, the whole ritual from a terminal. It runs before, and
+//! without, the Tauri app (no GTK, no WebKit), so it is quick and needs no display.
 //!
 //! With the app running, session commands go to it over the control socket and take effect
-//! there at once (events, notifications). Without it, `status` reads the database read-only,
-//! `start` opens the app and then asks it, and the other commands change the saved session
-//! directly: the store is made for several processes (WAL, immediate transactions).
+//! there at once (events, notifications). Without it, `start` opens the app and then asks it
+//! (with no display to open it on, over SSH, it starts the session in the saved data), and the
+//! other commands change the saved session directly: the store is made for several processes
+//! (WAL, immediate transactions). `status`, `commitments` and `templates` always read the
+//! database read-only, app or not.
 
 mod args;
+mod ritual;
 mod status;
 
 use crate::control::{self, Reply, Request, SendError};
@@ -19,10 +23,11 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use worktogether_core::app::{self, Action, Answer, Context, TemplateChoice};
+use worktogether_core::error::WrongState;
 use worktogether_core::store::DATABASE_FILE;
-use worktogether_core::{CoreError, SessionView, Store};
+use worktogether_core::{CoreError, ErrorCode, SessionStatus, SessionView, Store};
 
-use args::{Invocation, UsageError, parse};
+use args::{Closing, Invocation, UsageError, parse};
 
 /// Exit codes: done, refused (the message says why), wrong arguments.
 const OK: i32 = 0;
@@ -51,8 +56,21 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Option<i32> {
         Ok(Invocation::Help) => cli.print(&cli.catalog.t("cli.help", &[])),
         Ok(Invocation::Version) => cli.print(&format!("worktogether {}", env!("CARGO_PKG_VERSION"))),
         Ok(Invocation::Status { json, follow }) => cli.status(json, follow),
+        Ok(Invocation::Commitments) => cli.commitments(),
+        Ok(Invocation::Templates) => cli.templates(),
+        Ok(Invocation::Close(closing)) => cli.close(&closing),
         Ok(Invocation::Session(action)) => cli.session(action),
     })
+}
+
+/// Whether a window can open here. Over SSH, on Linux and the BSDs (X11 or Wayland), neither
+/// display is named; macOS and Windows always have one.
+fn has_display() -> bool {
+    if cfg!(all(unix, not(target_os = "macos"))) {
+        ["DISPLAY", "WAYLAND_DISPLAY"].into_iter().any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()))
+    } else {
+        true
+    }
 }
 
 /// The person's chosen language, read from the database when there is one.
@@ -158,47 +176,150 @@ impl Cli<'_> {
     }
 
     fn session(&self, action: Action) -> i32 {
-        if let Err(e) = self.database() {
-            return self.refused(&e);
-        }
-        let result = match control::send(self.data_dir, &Request::Act(action.clone())) {
-            Err(SendError::NotRunning) if matches!(action, Action::Start { .. }) => {
-                self.check_template(&action).and_then(|()| self.open_app_and_send(&action))
-            }
-            Err(SendError::NotRunning) => {
-                let result = self.apply_offline(action).map(Reply::Answer);
-                if result.is_ok() {
-                    let _ = writeln!(std::io::stderr().lock(), "{}", self.catalog.t("cli.offline", &[]));
-                }
-                result
-            }
-            Err(SendError::Failed(detail)) => {
-                Err(ApiError::invalid(&self.catalog, "cli.control.failed", &[("detail", detail)]))
-            }
-            Ok(reply) => Ok(reply),
-        };
+        let commit = matches!(action, Action::Commit { .. });
+        self.answer(self.act(action), commit)
+    }
+
+    /// Prints what an action did: the session (and after `commit` its commitments, numbered),
+    /// the closed session's summary, or why it was refused.
+    fn answer(&self, result: Result<Reply, ApiError>, commit: bool) -> i32 {
         match result {
-            Ok(Reply::Answer(Answer::Session(view))) => {
-                self.print(&status::human(&self.catalog, Some(&view), &chrono::Local).join("\n"))
+            Ok(Reply::Answer(Answer::Session(view))) if view.status == SessionStatus::Abandoned => {
+                self.print(&self.catalog.t("cli.abandoned", &[]))
             }
+            Ok(Reply::Answer(Answer::Session(view))) => {
+                let mut lines = status::human(&self.catalog, Some(&view), &chrono::Local);
+                if commit {
+                    lines.extend(ritual::commitment_lines(&self.catalog, &view.commitments));
+                }
+                self.print(&lines.join("\n"))
+            }
+            Ok(Reply::Answer(Answer::Summary(summary))) => self.print(&ritual::summary_line(&self.catalog, &summary)),
             Ok(Reply::Answer(_)) => OK,
             Ok(Reply::Refused { message, .. }) => self.fail(&message, REFUSED),
             Err(e) => self.refused(&e),
         }
     }
 
-    /// Applies `action` to the saved data while the app is closed: the application layer the
-    /// app runs, without its notifications.
-    fn apply_offline(&self, action: Action) -> Result<Answer, ApiError> {
-        let core = |e: CoreError| ApiError::from_core(&e, &self.catalog);
-        let database = self.database()?;
-        if !database.exists() {
-            return Err(core(CoreError::WrongState(worktogether_core::error::WrongState::NoSession)));
+    /// Sends `action` to the running app, or applies it to the saved data when the app is
+    /// closed (saying so on standard error).
+    fn act(&self, action: Action) -> Result<Reply, ApiError> {
+        self.database()?;
+        let notice = |key: &str| {
+            let _ = writeln!(std::io::stderr().lock(), "{}", self.catalog.t(key, &[]));
+        };
+        match control::send(self.data_dir, &Request::Act(action.clone())) {
+            Err(SendError::NotRunning) if matches!(action, Action::Start { .. }) => {
+                if has_display() {
+                    return self.check_template(&action).and_then(|()| self.open_app_and_send(&action));
+                }
+                // Over SSH: the session starts in the saved data; the app shows it once opened.
+                let answer = self.apply_offline(action, true)?;
+                notice("cli.started_offline");
+                Ok(Reply::Answer(answer))
+            }
+            Err(SendError::NotRunning) => {
+                let answer = self.apply_offline(action, false)?;
+                notice("cli.offline");
+                Ok(Reply::Answer(answer))
+            }
+            Err(SendError::Failed(detail)) => {
+                Err(ApiError::invalid(&self.catalog, "cli.control.failed", &[("detail", detail)]))
+            }
+            Ok(reply) => Ok(reply),
         }
-        let mut store = Store::open(&database).map_err(core)?;
+    }
+
+    /// The session's commitments, numbered as `close` takes them.
+    fn commitments(&self) -> i32 {
+        match self.read() {
+            Ok(Some(view)) => self.print(&ritual::commitment_lines(&self.catalog, &view.commitments).join("\n")),
+            Ok(None) => self.print(&self.catalog.t("cli.status.none", &[])),
+            Err(e) => self.refused(&e),
+        }
+    }
+
+    /// The templates, as the app has them or, before it ever ran, will create them.
+    fn templates(&self) -> i32 {
+        let core = |e: CoreError| ApiError::from_core(&e, &self.catalog);
+        let listed = self.database().and_then(|database| {
+            let store = if database.exists() {
+                Store::open_read_only(&database).map_err(core)?
+            } else {
+                // Nothing is created for asking: the built-ins as the app will make them.
+                let mut store = Store::open_in_memory().map_err(core)?;
+                self.ensure_builtin_templates(&mut store)?;
+                store
+            };
+            let templates = store.list_templates().map_err(core)?;
+            if templates.is_empty() {
+                return Ok(Vec::new()); // no default either
+            }
+            let default = store.default_template().map_err(core)?;
+            Ok(ritual::template_lines(&self.catalog, &templates, default.id))
+        });
+        match listed {
+            Ok(lines) if lines.is_empty() => OK,
+            Ok(lines) => self.print(&lines.join("\n")),
+            Err(e) => self.refused(&e),
+        }
+    }
+
+    /// Closes the closing round with the outcomes given by number. The numbers are mapped to
+    /// the commitments of the session as saved (the app saves every change at once).
+    fn close(&self, closing: &Closing) -> i32 {
+        let view = match self.read() {
+            Ok(Some(view)) => view,
+            Ok(None) => return self.refused(&self.core(&CoreError::WrongState(WrongState::NoSession))),
+            Err(e) => return self.refused(&e),
+        };
+        let report = match ritual::report(&view, closing) {
+            Ok(report) => report,
+            Err(number) => {
+                let message = self.catalog.t("cli.close.no_such_number", &[("number", number.to_string())]);
+                return self.fail(&message, REFUSED);
+            }
+        };
+        let pending = ritual::pending(&report);
+        let refusal = match self.act(Action::Close { report }) {
+            Ok(Reply::Refused { code, message }) => (code, message),
+            Err(e) => (e.code, e.message),
+            answered => return self.answer(answered, false),
+        };
+        match (refusal, pending) {
+            // The core's "give every commitment an outcome", and which ones still need one.
+            ((ErrorCode::InvalidInput, message), Some(numbers)) => {
+                let hint = self.catalog.t("cli.close.pending", &[("numbers", numbers)]);
+                self.fail(&format!("{message}\n{hint}"), REFUSED)
+            }
+            ((_, message), _) => self.fail(&message, REFUSED),
+        }
+    }
+
+    fn core(&self, e: &CoreError) -> ApiError {
+        ApiError::from_core(e, &self.catalog)
+    }
+
+    fn ensure_builtin_templates(&self, store: &mut Store) -> Result<(), ApiError> {
+        let name = |b: worktogether_core::templates::Builtin| self.catalog.t(&format!("builtin.{}", b.key()), &[]);
+        store.ensure_builtin_templates(name, state::now()).map_err(|e| self.core(&e))
+    }
+
+    /// Applies `action` to the saved data while the app is closed: the application layer the
+    /// app runs, without its notifications. Only `create` (a start) makes a database where
+    /// there is none, with the built-in templates as the app would.
+    fn apply_offline(&self, action: Action, create: bool) -> Result<Answer, ApiError> {
+        let database = self.database()?;
+        if !create && !database.exists() {
+            return Err(self.core(&CoreError::WrongState(WrongState::NoSession)));
+        }
+        let mut store = Store::open(&database).map_err(|e| self.core(&e))?;
+        if create {
+            self.ensure_builtin_templates(&mut store)?;
+        }
         let names = crate::i18n::BuiltinCatalogs { system: Language::detect() };
         let cx = Context { now: state::now(), names: &names };
-        app::apply(&mut store, action, &cx).map(|applied| applied.answer).map_err(core)
+        app::apply(&mut store, action, &cx).map(|applied| applied.answer).map_err(|e| self.core(&e))
     }
 
     /// A template named on the command line must exist before the app is opened for it.

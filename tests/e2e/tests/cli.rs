@@ -2,7 +2,8 @@
 //! resume, extend and skip through to the closing round, each taking effect in the open
 //! window at once and reported by `status --json`; wrong arguments; a second plain launch
 //! bringing the window back instead of starting another app; and `start` opening the app
-//! when it is closed. (Without an app: tests/cli.rs in the root package.)
+//! when it is closed, then commit, commitments and close going through it. (Without an app:
+//! tests/cli.rs in the root package.)
 #![allow(
     clippy::disallowed_methods,
     reason = "end-to-end tests measure real time: they read the system clock on purpose"
@@ -332,8 +333,37 @@ fn cli_start_opens_the_app() -> Result<()> {
     ensure!(bar["class"] == "commitment", "{bar}");
     let again = cli.run(&["start", "--template", "Pomodoro"])?;
     ensure!(again.code == 1 && again.stderr.contains("already running"), "{} {}", again.code, again.stderr);
+
+    // The ritual through the running app: commit, list, close (`ok` makes sure the app answered).
+    let out = cli.ok(&["commit", "Write the offer", "--tag", "Acme", "--estimate", "30"])?;
+    ensure!(out.ends_with("\n1. Write the offer · Acme · est. 30 min\n"), "commit lists the commitments: {out:?}");
+    cli.ok(&["commit", "Taxes"])?;
+    let listed = cli.ok(&["commitments"])?;
+    ensure!(listed == "1. Write the offer · Acme · est. 30 min\n2. Taxes\n", "numbered from 1: {listed:?}");
+
     cli.ok(&["stop"])?;
     ensure!(cli.bar()?["class"] == "closing", "stop ends the session early, in the app");
+    let refused = cli.run(&["close", "--done", "1"])?;
+    ensure!(
+        refused.code == 1
+            && refused.stderr.contains("Give every commitment an outcome")
+            && refused.stderr.contains("Still without an outcome: 2."),
+        "the app refuses a report without an outcome for 2: {} {}",
+        refused.code,
+        refused.stderr
+    );
+    ensure!(cli.bar()?["class"] == "closing", "a refused close changes nothing");
+    let out = cli.ok(&["close", "--done", "1", "--not-done", "2", "--rating", "4"])?;
+    ensure!(out.starts_with("Session closed: 1 done, 0 partly, 1 not done · "), "{out:?}");
+    ensure!(cli.bar()?["class"] == "idle", "the app closed the session");
+    let db = open_db(&data_dir)?;
+    let outcomes: Vec<String> = db
+        .prepare("SELECT outcome FROM commitments ORDER BY position")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    ensure!(outcomes == ["done", "not_done"], "the outcomes by number: {outcomes:?}");
+    let rating: Option<u8> = db.query_row("SELECT focus_rating FROM sessions", [], |r| r.get(0))?;
+    ensure!(rating == Some(4), "the rating is saved: {rating:?}");
     ensure!(app_on(&cli.binary, &data_dir)? == opened.0, "still the one app that start opened");
     Ok(())
 }
