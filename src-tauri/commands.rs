@@ -33,7 +33,7 @@ pub fn unexpected(state: &AppState, answer: &Answer) -> ApiError {
     ApiError::internal(&state.catalog())
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, specta::Type)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct AppInfo {
@@ -44,6 +44,7 @@ pub struct AppInfo {
 }
 
 #[tauri::command]
+#[specta::specta]
 pub fn app_info(state: State<'_, AppState>) -> AppInfo {
     AppInfo {
         version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -55,7 +56,7 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
 
 /// Everything the first screen shows, in one answer: each IPC answer waits for WebKit's
 /// next turn, so one call starts the app sooner than five.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, specta::Type)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct FirstScreen {
@@ -67,12 +68,14 @@ pub struct FirstScreen {
     pub today: Vec<SessionSummary>,
     /// The messages in `settings.language` (the UI bundles no catalog; see `catalog`).
     #[ts(type = "Record<string, string>")]
+    #[specta(type = std::collections::HashMap<String, String>)]
     pub catalog: Box<serde_json::value::RawValue>,
     /// The page's font stacks where the stylesheet's own would be slow (Linux; see `fonts.rs`).
     pub fonts: Option<crate::fonts::FontStacks>,
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn first_screen<R: Runtime>(app: AppHandle<R>, since: Timestamp) -> Result<FirstScreen> {
     let Some(state) = app.try_state::<AppState>() else { return Err(ApiError::unavailable(&app)) };
     let (session, settings, templates, today) = state.read(|s, now| {
@@ -84,18 +87,26 @@ pub async fn first_screen<R: Runtime>(app: AppHandle<R>, since: Timestamp) -> Re
     Ok(FirstScreen { info: app_info(state.clone()), session, settings, templates, today, catalog, fonts })
 }
 
+/// A catalog as the UI receives it: the bundled JSON of key → message, sent as it is.
+#[derive(Debug, Serialize, specta::Type)]
+#[specta(type = std::collections::HashMap<String, String>)]
+pub struct Messages(Box<serde_json::value::RawValue>);
+
 /// The messages of `language`, for a switch of language in the UI.
 #[tauri::command]
-pub async fn catalog(language: Language) -> Box<serde_json::value::RawValue> {
-    crate::i18n::catalog_for_ui(language)
+#[specta::specta]
+pub async fn catalog(language: Language) -> Messages {
+    Messages(crate::i18n::catalog_for_ui(language))
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn list_templates(state: State<'_, AppState>) -> Result<Vec<Template>> {
     state.read(|s, _| s.list_templates())
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn save_template<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
@@ -108,11 +119,13 @@ pub async fn save_template<R: Runtime>(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn delete_template<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, id: Uuid) -> Result<()> {
     state.apply(&app, Action::DeleteTemplate { id }).map(drop)
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn start_session<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
@@ -122,11 +135,13 @@ pub async fn start_session<R: Runtime>(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn current_session(state: State<'_, AppState>) -> Result<Option<SessionView>> {
     state.read(|s, now| s.current_session(now))
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn add_commitment<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
@@ -136,6 +151,7 @@ pub async fn add_commitment<R: Runtime>(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn update_commitment<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
@@ -146,6 +162,7 @@ pub async fn update_commitment<R: Runtime>(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn remove_commitment<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
@@ -155,6 +172,7 @@ pub async fn remove_commitment<R: Runtime>(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn move_commitment<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
@@ -165,6 +183,7 @@ pub async fn move_commitment<R: Runtime>(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn tick_commitment<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
@@ -176,6 +195,7 @@ pub async fn tick_commitment<R: Runtime>(
 
 /// One commitment's outcome as the person fills in the closing round, kept before Save.
 #[tauri::command]
+#[specta::specta]
 pub async fn draft_outcome<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
@@ -186,6 +206,7 @@ pub async fn draft_outcome<R: Runtime>(
 
 /// The closing round's overall note and focus rating as the person fills them in, kept before Save.
 #[tauri::command]
+#[specta::specta]
 pub async fn draft_closing_notes<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
@@ -196,11 +217,13 @@ pub async fn draft_closing_notes<R: Runtime>(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn carry_over_suggestions(state: State<'_, AppState>) -> Result<Vec<CarryOverSuggestion>> {
     state.read(|s, _| s.carry_over_suggestions())
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn carry_over<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
@@ -210,6 +233,7 @@ pub async fn carry_over<R: Runtime>(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn pause_session<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
@@ -219,16 +243,19 @@ pub async fn pause_session<R: Runtime>(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn resume_session<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<SessionView> {
     session(&app, &state, Action::Resume)
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn skip_phase<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<SessionView> {
     session(&app, &state, Action::Skip)
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn extend_phase<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
@@ -238,16 +265,19 @@ pub async fn extend_phase<R: Runtime>(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn end_session_early<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<SessionView> {
     session(&app, &state, Action::Stop)
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn abandon_session<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<()> {
     session(&app, &state, Action::Abandon).map(drop)
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn close_session<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
@@ -260,6 +290,7 @@ pub async fn close_session<R: Runtime>(
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn list_sessions(
     state: State<'_, AppState>,
     since: Option<Timestamp>,
@@ -270,6 +301,7 @@ pub async fn list_sessions(
 
 /// Shows the data folder in the file manager.
 #[tauri::command]
+#[specta::specta]
 pub async fn open_data_folder<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<()> {
     use tauri_plugin_opener::OpenerExt;
     app.opener()
@@ -280,6 +312,7 @@ pub async fn open_data_folder<R: Runtime>(app: AppHandle<R>, state: State<'_, Ap
 /// The UI's first screen is interactive. With `WORKTOGETHER_EXIT_WHEN_READY` set (the
 /// start-up benchmark), the app prints the time since launch and quits.
 #[tauri::command]
+#[specta::specta]
 pub fn ui_ready<R: Runtime>(app: AppHandle<R>, window: tauri::Window<R>, started: State<'_, crate::Started>) {
     if window.label() != crate::windows::MAIN {
         return; // a compact ritual window, opened long after the start

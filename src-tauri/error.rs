@@ -6,7 +6,7 @@ use serde::Serialize;
 use ts_rs::TS;
 use worktogether_core::{CoreError, ErrorCode};
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, specta::Type)]
 #[ts(export)]
 pub struct ApiError {
     pub code: ErrorCode,

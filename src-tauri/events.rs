@@ -1,9 +1,27 @@
 //! Typed events from the shell to the UI. The domain reports what changed; this is the
-//! one place that names the events the UI listens to.
+//! one place that names the events the UI listens to. Each has a type for the generated
+//! contract (`ipc.rs`, `ui/src/bindings/ipc.ts`); its payload is the value it wraps.
 
 use crate::settings::SettingsView;
+use serde::Serialize;
 use tauri::{Emitter, Runtime};
+use tauri_specta::Event;
 use worktogether_core::{PhaseChange, SessionView};
+
+/// The session in progress after every change, from any source (`null`: none any more).
+#[derive(Debug, Clone, Serialize, specta::Type, Event)]
+#[tauri_specta(event_name = "session")]
+pub struct SessionEvent(pub Option<SessionView>);
+
+/// At every phase change, once (a catch-up over several phases is one).
+#[derive(Debug, Clone, Serialize, specta::Type, Event)]
+#[tauri_specta(event_name = "phase-changed")]
+pub struct PhaseChangedEvent(pub PhaseChange);
+
+/// After every settings change, to every window (language and theme follow at once).
+#[derive(Debug, Clone, Serialize, specta::Type, Event)]
+#[tauri_specta(event_name = "settings")]
+pub struct SettingsEvent(pub SettingsView);
 
 pub enum UiEvent<'a> {
     /// The session in progress changed (or ended: `None`).
@@ -14,10 +32,11 @@ pub enum UiEvent<'a> {
 }
 
 pub fn emit<R: Runtime>(app: &impl Emitter<R>, event: UiEvent) {
+    // Sent by name with the payload borrowed: the same JSON as the typed event's.
     let result = match event {
-        UiEvent::Session(view) => app.emit("session", view),
-        UiEvent::PhaseChanged(change) => app.emit("phase-changed", change),
-        UiEvent::Settings(view) => app.emit("settings", view),
+        UiEvent::Session(view) => app.emit(SessionEvent::NAME, view),
+        UiEvent::PhaseChanged(change) => app.emit(PhaseChangedEvent::NAME, change),
+        UiEvent::Settings(view) => app.emit(SettingsEvent::NAME, view),
     };
     if let Err(e) = result {
         log::warn!("could not send an event to the window: {e}");

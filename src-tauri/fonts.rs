@@ -11,7 +11,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 /// CSS `font-family` values for the page (`--font` and `--font-mono` in `styles.css`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, specta::Type)]
 #[ts(export)]
 pub struct FontStacks {
     pub ui: String,

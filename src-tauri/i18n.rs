@@ -8,7 +8,7 @@ use worktogether_core::LanguageChoice;
 use worktogether_core::app::BuiltinNames;
 use worktogether_core::templates::Builtin;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, specta::Type)]
 #[serde(rename_all = "lowercase")]
 #[ts(export)]
 pub enum Language {

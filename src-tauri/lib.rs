@@ -13,6 +13,7 @@ mod error;
 mod events;
 mod fonts;
 mod i18n;
+mod ipc;
 #[cfg(test)]
 mod ipc_tests;
 mod notifier;
@@ -53,7 +54,7 @@ pub struct StartupFailure(pub String);
 
 /// Wires the app around its state onto `base`: `tauri::Builder::default()` in the app, the
 /// mock runtime's builder in tests.
-pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: StateSource) -> tauri::Builder<R> {
+pub fn builder<R: ipc::IpcRuntime>(base: tauri::Builder<R>, state: StateSource) -> tauri::Builder<R> {
     let (base, opening) = match state {
         StateSource::Ready(state) => (base.manage(*state), None),
         StateSource::Opening(open) => (base, Some(open)),
@@ -62,37 +63,7 @@ pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, state: StateSource) -
     // Rust opens the data folder; the page needs none of the plugin's script.
     base.plugin(tauri_plugin_opener::Builder::new().open_js_links_on_click(false).build())
         .manage(Started(Instant::now()))
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::first_screen,
-            commands::catalog,
-            commands::list_templates,
-            commands::save_template,
-            commands::delete_template,
-            commands::start_session,
-            commands::current_session,
-            commands::add_commitment,
-            commands::update_commitment,
-            commands::remove_commitment,
-            commands::move_commitment,
-            commands::tick_commitment,
-            commands::draft_outcome,
-            commands::draft_closing_notes,
-            commands::carry_over_suggestions,
-            commands::carry_over,
-            commands::pause_session,
-            commands::resume_session,
-            commands::skip_phase,
-            commands::extend_phase,
-            commands::end_session_early,
-            commands::abandon_session,
-            commands::close_session,
-            commands::list_sessions,
-            commands::open_data_folder,
-            settings::settings,
-            settings::change_setting,
-            commands::ui_ready,
-        ])
+        .invoke_handler(R::contract().invoke_handler())
         .on_window_event(windows::on_window_event)
         .setup(|app| {
             if let Some(open) = opening {

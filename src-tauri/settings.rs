@@ -13,7 +13,7 @@ use worktogether_core::app::{Action, Answer};
 use worktogether_core::{SettingChange, Settings};
 
 /// The settings and what follows from them for the UI.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, TS, specta::Type)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct SettingsView {
@@ -35,12 +35,14 @@ pub fn view<R: Runtime>(app: &AppHandle<R>, state: &AppState, settings: Settings
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn settings<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<SettingsView, ApiError> {
     let settings = state.read(|s, _| s.settings())?;
     Ok(view(&app, &state, settings))
 }
 
 #[tauri::command]
+#[specta::specta]
 pub async fn change_setting<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,

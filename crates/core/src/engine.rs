@@ -42,7 +42,7 @@ pub struct Pause {
 /// The phase change one evaluation found. Several phases that passed while the app was
 /// closed or the computer slept are reported as one change (`missed` counts the ones in
 /// between), so the person gets one catch-up notice instead of a burst.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, specta::Type)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct PhaseChange {

@@ -6,7 +6,7 @@ use ts_rs::TS;
 use uuid::Uuid;
 
 /// The four kinds of phase of the ritual.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, specta::Type)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum PhaseKind {
@@ -35,7 +35,7 @@ impl PhaseKind {
 }
 
 /// What became of a commitment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, specta::Type)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum Outcome {
@@ -65,7 +65,7 @@ impl Outcome {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, specta::Type)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum SessionStatus {
@@ -96,7 +96,7 @@ impl SessionStatus {
 }
 
 /// One step of a template's plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, specta::Type)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct PlannedPhase {
@@ -110,7 +110,7 @@ impl PlannedPhase {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, specta::Type)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct Template {
@@ -121,7 +121,7 @@ pub struct Template {
 }
 
 /// A template as the person entered it; `id` is `None` for a new one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, specta::Type)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct TemplateDraft {
@@ -130,7 +130,7 @@ pub struct TemplateDraft {
     pub phases: Vec<PlannedPhase>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, specta::Type)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct Commitment {
@@ -151,7 +151,7 @@ pub struct Commitment {
     pub carry_count: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, specta::Type)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct CommitmentDraft {
@@ -160,7 +160,7 @@ pub struct CommitmentDraft {
     pub estimate_minutes: Option<u32>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, specta::Type)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct OutcomeEntry {
@@ -171,7 +171,7 @@ pub struct OutcomeEntry {
 }
 
 /// What the person reports in the closing round.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, specta::Type)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct ClosingReport {
@@ -233,7 +233,7 @@ impl PauseKind {
 }
 
 /// What a sleep of the computer does to a running session (a setting).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS, specta::Type)]
 #[serde(rename_all = "snake_case")]
 #[ts(export)]
 pub enum SleepMode {
@@ -245,7 +245,7 @@ pub enum SleepMode {
 }
 
 /// The language the person chose; `System` follows the computer's locale.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS, specta::Type)]
 #[serde(rename_all = "lowercase")]
 #[ts(export)]
 pub enum LanguageChoice {
@@ -256,7 +256,7 @@ pub enum LanguageChoice {
 }
 
 /// Light or dark look; `System` follows the desktop.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS, specta::Type)]
 #[serde(rename_all = "lowercase")]
 #[ts(export)]
 pub enum ThemeChoice {
@@ -267,7 +267,7 @@ pub enum ThemeChoice {
 }
 
 /// Every setting the person can change, as the settings screen shows them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, specta::Type)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct Settings {
@@ -286,7 +286,7 @@ pub struct Settings {
 }
 
 /// One change on the settings screen, e.g. `{ "theme": "dark" }`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, specta::Type)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub enum SettingChange {

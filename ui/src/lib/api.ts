@@ -1,21 +1,11 @@
-// The one typed wrapper around the Tauri commands of docs/ipc.md. One function per command.
-import { invoke } from "@tauri-apps/api/core";
-import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+// The commands and events of the IPC contract, generated from Rust into ../bindings/ipc.ts
+// (tauri-specta; a Rust test rewrites it and `make bindings-check` fails when it is stale).
+// What is not generated lives here: every rejection turned into an ApiError, the first
+// screen asked for early by index.html, and listening with a plain payload handler.
+import type { UnlistenFn } from "@tauri-apps/api/event";
 import type { ApiError } from "../bindings/ApiError";
-import type { AppInfo } from "../bindings/AppInfo";
-import type { CarryOverSuggestion } from "../bindings/CarryOverSuggestion";
 import type { FirstScreen } from "../bindings/FirstScreen";
-import type { Language } from "../bindings/Language";
-import type { ClosingReport } from "../bindings/ClosingReport";
-import type { CommitmentDraft } from "../bindings/CommitmentDraft";
-import type { OutcomeEntry } from "../bindings/OutcomeEntry";
-import type { PhaseChange } from "../bindings/PhaseChange";
-import type { SessionSummary } from "../bindings/SessionSummary";
-import type { SessionView } from "../bindings/SessionView";
-import type { SettingChange } from "../bindings/SettingChange";
-import type { SettingsView } from "../bindings/SettingsView";
-import type { Template } from "../bindings/Template";
-import type { TemplateDraft } from "../bindings/TemplateDraft";
+import { commands, events } from "../bindings/ipc";
 
 const ERROR_CODES = ["invalid_input", "not_found", "wrong_state", "storage", "internal"] as const;
 
@@ -36,16 +26,55 @@ export function toApiError(e: unknown): ApiError {
   return { code: "internal", message: String(e) };
 }
 
-async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
-  try {
-    return await invoke<T>(cmd, args);
-  } catch (e) {
-    throw toApiError(e);
-  }
+type Commands = typeof commands;
+
+/** A generated command that rejects only with an ApiError. */
+function checked<K extends keyof Commands>(name: K): Commands[K] {
+  const command = commands[name] as (...args: unknown[]) => Promise<unknown>;
+  return (async (...args: unknown[]) => {
+    try {
+      return await command(...args);
+    } catch (e) {
+      throw toApiError(e);
+    }
+  }) as Commands[K];
 }
 
-export const appInfo = () => call<AppInfo>("app_info");
-export const firstScreen = (since: string) => call<FirstScreen>("first_screen", { since });
+const all = Object.fromEntries(
+  (Object.keys(commands) as (keyof Commands)[]).map((name) => [name, checked(name)]),
+) as Commands;
+
+export const {
+  appInfo,
+  firstScreen,
+  catalog,
+  listTemplates,
+  saveTemplate,
+  deleteTemplate,
+  startSession,
+  currentSession,
+  addCommitment,
+  updateCommitment,
+  removeCommitment,
+  moveCommitment,
+  tickCommitment,
+  draftOutcome,
+  draftClosingNotes,
+  carryOverSuggestions,
+  carryOver,
+  pauseSession,
+  resumeSession,
+  skipPhase,
+  extendPhase,
+  endSessionEarly,
+  abandonSession,
+  closeSession,
+  listSessions,
+  settings,
+  changeSetting,
+  openDataFolder,
+  uiReady,
+} = all;
 
 /** The first screen as asked for by index.html before the bundle loaded (once; see `init`). */
 export async function earlyFirstScreen(): Promise<{ since: string; answer: FirstScreen } | null> {
@@ -59,41 +88,17 @@ export async function earlyFirstScreen(): Promise<{ since: string; answer: First
     throw toApiError(e);
   }
 }
-export const catalog = (language: Language) => call<Record<string, string>>("catalog", { language });
-export const listTemplates = () => call<Template[]>("list_templates");
-export const saveTemplate = (draft: TemplateDraft) => call<Template>("save_template", { draft });
-export const deleteTemplate = (id: string) => call<null>("delete_template", { id });
-export const startSession = (templateId: string) => call<SessionView>("start_session", { templateId });
-export const currentSession = () => call<SessionView | null>("current_session");
-export const addCommitment = (draft: CommitmentDraft) => call<SessionView>("add_commitment", { draft });
-export const updateCommitment = (id: string, draft: CommitmentDraft) =>
-  call<SessionView>("update_commitment", { id, draft });
-export const removeCommitment = (id: string) => call<SessionView>("remove_commitment", { id });
-export const moveCommitment = (id: string, position: number) =>
-  call<SessionView>("move_commitment", { id, position });
-export const tickCommitment = (id: string, done: boolean) => call<SessionView>("tick_commitment", { id, done });
-export const draftOutcome = (entry: OutcomeEntry) => call<SessionView>("draft_outcome", { entry });
-export const draftClosingNotes = (overallNote: string | null, focusRating: number | null) =>
-  call<SessionView>("draft_closing_notes", { overallNote, focusRating });
-export const carryOverSuggestions = () => call<CarryOverSuggestion[]>("carry_over_suggestions");
-export const carryOver = (ids: string[]) => call<SessionView>("carry_over", { ids });
-export const pauseSession = (note: string | null) => call<SessionView>("pause_session", { note });
-export const resumeSession = () => call<SessionView>("resume_session");
-export const skipPhase = () => call<SessionView>("skip_phase");
-export const extendPhase = (minutes: number) => call<SessionView>("extend_phase", { minutes });
-export const endSessionEarly = () => call<SessionView>("end_session_early");
-export const abandonSession = () => call<null>("abandon_session");
-export const closeSession = (report: ClosingReport) => call<SessionSummary>("close_session", { report });
-export const listSessions = (since: string | null, limit: number) =>
-  call<SessionSummary[]>("list_sessions", { since, limit });
-export const settings = () => call<SettingsView>("settings");
-export const changeSetting = (change: SettingChange) => call<SettingsView>("change_setting", { change });
-export const openDataFolder = () => call<null>("open_data_folder");
-export const uiReady = () => call<null>("ui_ready");
 
-export const onSession = (handler: (view: SessionView | null) => void): Promise<UnlistenFn> =>
-  listen<SessionView | null>("session", (e) => handler(e.payload));
-export const onPhaseChanged = (handler: (change: PhaseChange) => void): Promise<UnlistenFn> =>
-  listen<PhaseChange>("phase-changed", (e) => handler(e.payload));
-export const onSettings = (handler: (view: SettingsView) => void): Promise<UnlistenFn> =>
-  listen<SettingsView>("settings", (e) => handler(e.payload));
+type Payload<E> = E extends { listen: (cb: (event: { payload: infer P }) => void) => unknown } ? P : never;
+
+function on<E extends (typeof events)[keyof typeof events]>(
+  event: E,
+  handler: (payload: Payload<E>) => void,
+): Promise<UnlistenFn> {
+  return event.listen((e) => handler(e.payload as Payload<E>));
+}
+
+export const onSession = (handler: (view: Payload<typeof events.session>) => void) => on(events.session, handler);
+export const onPhaseChanged = (handler: (change: Payload<typeof events.phaseChanged>) => void) =>
+  on(events.phaseChanged, handler);
+export const onSettings = (handler: (view: Payload<typeof events.settings>) => void) => on(events.settings, handler);

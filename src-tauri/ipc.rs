@@ -1,0 +1,81 @@
+//! The IPC contract: every command and event the UI uses, listed once. The list builds the
+//! invoke handler and writes `ui/src/bindings/ipc.ts` (typed command wrappers, events and
+//! types) from the Rust signatures; a test fails when the checked-in file is stale.
+//!
+//! A list per runtime, because the commands are generic over `tauri::Runtime` and the
+//! collecting macro cannot name an outer generic: the app's (`Wry`) and the tests' mock.
+
+use crate::{commands, events, settings};
+use tauri::Runtime;
+
+pub trait IpcRuntime: Runtime {
+    fn contract() -> tauri_specta::Builder<Self>;
+}
+
+macro_rules! contract {
+    ($runtime:ty) => {
+        impl IpcRuntime for $runtime {
+            fn contract() -> tauri_specta::Builder<$runtime> {
+                tauri_specta::Builder::<$runtime>::new()
+                    .commands(tauri_specta::collect_commands![
+                        commands::app_info,
+                        commands::first_screen::<$runtime>,
+                        commands::catalog,
+                        commands::list_templates,
+                        commands::save_template::<$runtime>,
+                        commands::delete_template::<$runtime>,
+                        commands::start_session::<$runtime>,
+                        commands::current_session,
+                        commands::add_commitment::<$runtime>,
+                        commands::update_commitment::<$runtime>,
+                        commands::remove_commitment::<$runtime>,
+                        commands::move_commitment::<$runtime>,
+                        commands::tick_commitment::<$runtime>,
+                        commands::draft_outcome::<$runtime>,
+                        commands::draft_closing_notes::<$runtime>,
+                        commands::carry_over_suggestions,
+                        commands::carry_over::<$runtime>,
+                        commands::pause_session::<$runtime>,
+                        commands::resume_session::<$runtime>,
+                        commands::skip_phase::<$runtime>,
+                        commands::extend_phase::<$runtime>,
+                        commands::end_session_early::<$runtime>,
+                        commands::abandon_session::<$runtime>,
+                        commands::close_session::<$runtime>,
+                        commands::list_sessions,
+                        commands::open_data_folder::<$runtime>,
+                        settings::settings::<$runtime>,
+                        settings::change_setting::<$runtime>,
+                        commands::ui_ready::<$runtime>,
+                    ])
+                    .events(tauri_specta::collect_events![
+                        events::SessionEvent,
+                        events::PhaseChangedEvent,
+                        events::SettingsEvent,
+                    ])
+                    // One type per struct (as ts-rs writes them), and commands that reject
+                    // with an `ApiError` rather than resolving to a result object.
+                    .disable_serde_phases()
+                    .error_handling(tauri_specta::ErrorHandlingMode::Throw)
+            }
+        }
+    };
+}
+
+contract!(tauri::Wry);
+#[cfg(test)]
+contract!(tauri::test::MockRuntime);
+
+#[cfg(test)]
+mod tests {
+    use super::IpcRuntime;
+
+    /// Writes the contract for the UI; `make bindings-check` fails when it changed.
+    #[test]
+    fn the_ui_bindings_follow_the_rust_signatures() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/bindings/ipc.ts");
+        <tauri::test::MockRuntime as IpcRuntime>::contract()
+            .export(specta_typescript::Typescript::default(), &path)
+            .expect("the contract can be written");
+    }
+}
