@@ -51,14 +51,17 @@ clippy: ui
 rust-test: ui
 	$(CARGO) test --workspace --exclude worktogether-e2e --locked
 
-# `cargo test` regenerates ui/src/bindings (ts-rs); the checked-in copies must match.
+# `cargo test` regenerates ui/src/bindings (the IPC contract, types, limits) and
+# ui/src/fixtures (the rules and sessions the UI's tests and mock replay); the checked-in
+# copies must match.
+GENERATED := ui/src/bindings ui/src/fixtures
 bindings-check:
-	@git diff --exit-code --stat -- ui/src/bindings || { \
-	  echo "ui/src/bindings is stale: run 'cargo test' and commit the regenerated files" >&2; exit 1; }
-	@untracked=$$(git status --porcelain --untracked-files=all -- ui/src/bindings); \
+	@git diff --exit-code --stat -- $(GENERATED) || { \
+	  echo "$(GENERATED) are stale: run 'cargo test' and commit the regenerated files" >&2; exit 1; }
+	@untracked=$$(git status --porcelain --untracked-files=all -- $(GENERATED)); \
 	if [[ -n "$$untracked" ]]; then \
 	  echo "$$untracked" >&2; \
-	  echo "ui/src/bindings has files git does not know: commit or delete them" >&2; exit 1; fi
+	  echo "$(GENERATED) have files git does not know: commit or delete them" >&2; exit 1; fi
 
 ui-check:
 	$(NPM) --prefix ui run check

@@ -8,7 +8,6 @@ use crate::i18n::Language;
 use crate::state::AppState;
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime, State};
-use ts_rs::TS;
 use uuid::Uuid;
 use worktogether_core::app::{Action, Answer, TemplateChoice};
 use worktogether_core::{
@@ -33,9 +32,8 @@ pub fn unexpected(state: &AppState, answer: &Answer) -> ApiError {
     ApiError::internal(&state.catalog())
 }
 
-#[derive(Debug, Clone, Serialize, TS, specta::Type)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct AppInfo {
     pub version: String,
     pub data_dir: String,
@@ -56,9 +54,8 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
 
 /// Everything the first screen shows, in one answer: each IPC answer waits for WebKit's
 /// next turn, so one call starts the app sooner than five.
-#[derive(Debug, Clone, Serialize, TS, specta::Type)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct FirstScreen {
     pub info: AppInfo,
     pub session: Option<SessionView>,
@@ -67,7 +64,6 @@ pub struct FirstScreen {
     /// Sessions since `since` (the start of the person's day), newest first.
     pub today: Vec<SessionSummary>,
     /// The messages in `settings.language` (the UI bundles no catalog; see `catalog`).
-    #[ts(type = "Record<string, string>")]
     #[specta(type = std::collections::HashMap<String, String>)]
     pub catalog: Box<serde_json::value::RawValue>,
     /// The page's font stacks where the stylesheet's own would be slow (Linux; see `fonts.rs`).

@@ -3,11 +3,9 @@
 
 use crate::i18n::Catalog;
 use serde::Serialize;
-use ts_rs::TS;
 use worktogether_core::{CoreError, ErrorCode};
 
-#[derive(Debug, Clone, Serialize, TS, specta::Type)]
-#[ts(export)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,

@@ -8,11 +8,9 @@
 //! Noto Sans on KDE), followed by fontconfig's generic families.
 
 use serde::Serialize;
-use ts_rs::TS;
 
 /// CSS `font-family` values for the page (`--font` and `--font-mono` in `styles.css`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, specta::Type)]
-#[ts(export)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct FontStacks {
     pub ui: String,
     pub mono: String,

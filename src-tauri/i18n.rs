@@ -3,14 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use ts_rs::TS;
 use worktogether_core::LanguageChoice;
 use worktogether_core::app::BuiltinNames;
 use worktogether_core::templates::Builtin;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, specta::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "lowercase")]
-#[ts(export)]
 pub enum Language {
     De,
     En,

@@ -53,7 +53,7 @@ macro_rules! contract {
                         events::PhaseChangedEvent,
                         events::SettingsEvent,
                     ])
-                    // One type per struct (as ts-rs writes them), and commands that reject
+                    // One type per struct (not one to send and one to receive), and commands that reject
                     // with an `ApiError` rather than resolving to a result object.
                     .disable_serde_phases()
                     .error_handling(tauri_specta::ErrorHandlingMode::Throw)

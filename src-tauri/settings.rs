@@ -8,14 +8,12 @@ use crate::state::AppState;
 use crate::{autostart, shortcut};
 use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
-use ts_rs::TS;
 use worktogether_core::app::{Action, Answer};
 use worktogether_core::{SettingChange, Settings};
 
 /// The settings and what follows from them for the UI.
-#[derive(Debug, Clone, Serialize, TS, specta::Type)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct SettingsView {
     pub settings: Settings,
     /// The language in effect (the system's when the choice is "system").

@@ -1,6 +1,8 @@
 import { mount } from "svelte";
 import App from "./App.svelte";
-import { app, init } from "./lib/state.svelte";
+import { navigation } from "./lib/navigation.svelte";
+import { sessionState } from "./lib/session.svelte";
+import { init } from "./lib/startup.svelte";
 import { followSystemTheme } from "./lib/theme";
 import { loadSessionViews } from "./lib/views";
 import "./styles.css";
@@ -12,9 +14,9 @@ followSystemTheme();
 // The first screen is drawn once, with its data (see `init`).
 await init();
 
-const compact = app.compact;
+const compact = navigation.compact;
 // The first render shows the session's screen at once: its code is here before it starts.
-if (compact || app.session) await loadSessionViews();
+if (compact || sessionState.current) await loadSessionViews();
 export default compact
   ? mount((await import("./Compact.svelte")).default, { target, props: { view: compact } })
   : mount(App, { target });

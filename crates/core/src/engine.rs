@@ -11,7 +11,6 @@ use crate::limits::{EXTEND_MAX_MINUTES, PHASE_MAX_SECS};
 use crate::model::{EndReason, PauseKind, PhaseKind, PlannedPhase, SessionStatus, SleepMode};
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 use uuid::Uuid;
 
 /// One phase as it actually ran.
@@ -42,9 +41,8 @@ pub struct Pause {
 /// The phase change one evaluation found. Several phases that passed while the app was
 /// closed or the computer slept are reported as one change (`missed` counts the ones in
 /// between), so the person gets one catch-up notice instead of a burst.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct PhaseChange {
     pub session_id: Uuid,
     pub from: PhaseKind,

@@ -3,14 +3,12 @@
 //! [`CoreError::message_key`].
 
 use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 
 pub type Result<T, E = CoreError> = std::result::Result<T, E>;
 
 /// The class of an error, for the UI to react without matching on text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, specta::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum ErrorCode {
     InvalidInput,
     NotFound,

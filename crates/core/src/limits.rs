@@ -25,7 +25,7 @@ pub const SHORTCUT_MAX_CHARS: usize = 60;
 pub const LIST_MAX: u32 = 500;
 
 /// The limits as TypeScript constants, so the UI's instant checks agree with these. Written
-/// to `ui/src/bindings/limits.ts` by a test, like the ts-rs types, and checked the same way.
+/// to `ui/src/bindings/limits.ts` by a test, like the IPC contract, and checked the same way.
 pub fn typescript() -> String {
     let consts: [(&str, u64); 12] = [
         ("COMMITMENT_MAX_CHARS", COMMITMENT_MAX_CHARS as u64),
@@ -51,7 +51,7 @@ pub fn typescript() -> String {
 
 #[cfg(test)]
 mod tests {
-    /// Writes the limits next to the ts-rs bindings (`make test` fails when they are stale).
+    /// Writes the limits next to the IPC contract (`make test` fails when they are stale).
     #[test]
     fn export_limits_for_the_ui() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/bindings");

@@ -2,13 +2,11 @@
 //! do in a session and, in the closing round, what became of it.
 
 use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 use uuid::Uuid;
 
 /// The four kinds of phase of the ritual.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, specta::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum PhaseKind {
     /// Commitment-Runde: say what you will work on.
     Commitment,
@@ -35,9 +33,8 @@ impl PhaseKind {
 }
 
 /// What became of a commitment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, specta::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum Outcome {
     Pending,
     Done,
@@ -65,9 +62,8 @@ impl Outcome {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, specta::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum SessionStatus {
     Running,
     Paused,
@@ -96,9 +92,8 @@ impl SessionStatus {
 }
 
 /// One step of a template's plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, specta::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct PlannedPhase {
     pub kind: PhaseKind,
     pub duration_secs: u32,
@@ -110,9 +105,8 @@ impl PlannedPhase {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct Template {
     pub id: Uuid,
     pub name: String,
@@ -121,18 +115,16 @@ pub struct Template {
 }
 
 /// A template as the person entered it; `id` is `None` for a new one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct TemplateDraft {
     pub id: Option<Uuid>,
     pub name: String,
     pub phases: Vec<PlannedPhase>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct Commitment {
     pub id: Uuid,
     pub session_id: Uuid,
@@ -151,18 +143,16 @@ pub struct Commitment {
     pub carry_count: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct CommitmentDraft {
     pub text: String,
     pub tag: Option<String>,
     pub estimate_minutes: Option<u32>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct OutcomeEntry {
     pub commitment_id: Uuid,
     pub outcome: Outcome,
@@ -171,9 +161,8 @@ pub struct OutcomeEntry {
 }
 
 /// What the person reports in the closing round.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct ClosingReport {
     pub outcomes: Vec<OutcomeEntry>,
     pub overall_note: Option<String>,
@@ -233,9 +222,8 @@ impl PauseKind {
 }
 
 /// What a sleep of the computer does to a running session (a setting).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS, specta::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum SleepMode {
     /// Phases go on while the computer sleeps, as a clock on the wall would (default).
     #[default]
@@ -245,9 +233,8 @@ pub enum SleepMode {
 }
 
 /// The language the person chose; `System` follows the computer's locale.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS, specta::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "lowercase")]
-#[ts(export)]
 pub enum LanguageChoice {
     #[default]
     System,
@@ -256,9 +243,8 @@ pub enum LanguageChoice {
 }
 
 /// Light or dark look; `System` follows the desktop.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS, specta::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "lowercase")]
-#[ts(export)]
 pub enum ThemeChoice {
     #[default]
     System,
@@ -267,9 +253,8 @@ pub enum ThemeChoice {
 }
 
 /// Every setting the person can change, as the settings screen shows them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct Settings {
     pub language: LanguageChoice,
     pub theme: ThemeChoice,
@@ -286,9 +271,8 @@ pub struct Settings {
 }
 
 /// One change on the settings screen, e.g. `{ "theme": "dark" }`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub enum SettingChange {
     Language(LanguageChoice),
     Theme(ThemeChoice),

@@ -5,12 +5,10 @@ use crate::Timestamp;
 use crate::engine::{PhaseChange, SessionClock};
 use crate::model::{Commitment, EndReason, PhaseKind, PlannedPhase, SessionStatus};
 use serde::{Deserialize, Serialize};
-use ts_rs::TS;
 use uuid::Uuid;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, specta::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
-#[ts(export)]
 pub enum StepState {
     Done,
     Skipped,
@@ -18,9 +16,8 @@ pub enum StepState {
     Upcoming,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct PlanStep {
     pub index: u32,
     pub kind: PhaseKind,
@@ -28,9 +25,8 @@ pub struct PlanStep {
     pub state: StepState,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct CurrentPhase {
     pub index: u32,
     pub kind: PhaseKind,
@@ -43,9 +39,8 @@ pub struct CurrentPhase {
     pub remaining_secs: i32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct SessionView {
     pub id: Uuid,
     pub template_name: String,
@@ -73,9 +68,8 @@ pub struct SessionUpdate {
     pub change: Option<PhaseChange>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct SessionSummary {
     pub id: Uuid,
     pub template_name: String,
@@ -91,9 +85,8 @@ pub struct SessionSummary {
 }
 
 /// An unfinished commitment of an earlier session, offered in the commitment round.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
-#[ts(export)]
 pub struct CarryOverSuggestion {
     pub commitment: Commitment,
     pub session_started_at: Timestamp,

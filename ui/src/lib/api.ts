@@ -3,8 +3,8 @@
 // What is not generated lives here: every rejection turned into an ApiError, the first
 // screen asked for early by index.html, and listening with a plain payload handler.
 import type { UnlistenFn } from "@tauri-apps/api/event";
-import type { ApiError } from "../bindings/ApiError";
-import type { FirstScreen } from "../bindings/FirstScreen";
+import type { ApiError } from "../bindings/ipc";
+import type { FirstScreen } from "../bindings/ipc";
 import { commands, events } from "../bindings/ipc";
 
 const ERROR_CODES = ["invalid_input", "not_found", "wrong_state", "storage", "internal"] as const;

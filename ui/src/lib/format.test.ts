@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { CurrentPhase } from "../bindings/CurrentPhase";
+import type { CurrentPhase } from "../bindings/ipc";
 import * as limits from "../bindings/limits";
 import {
   COMMITMENT_MAX_CHARS,

@@ -1,8 +1,8 @@
 // Pure helpers: time arithmetic for display only. The timer of record lives in Rust.
 import { COMMITMENT_MAX_CHARS, ESTIMATE_MAX_MINUTES, EXTEND_MAX_MINUTES } from "../bindings/limits";
-import type { CurrentPhase } from "../bindings/CurrentPhase";
-import type { PlannedPhase } from "../bindings/PlannedPhase";
-import type { SessionStatus } from "../bindings/SessionStatus";
+import type { CurrentPhase } from "../bindings/ipc";
+import type { PlannedPhase } from "../bindings/ipc";
+import type { SessionStatus } from "../bindings/ipc";
 
 const pad = (n: number) => String(n).padStart(2, "0");
 
@@ -108,9 +108,21 @@ export function charCount(text: string): number {
   return [...text].length;
 }
 
+/**
+ * Rust's `str::trim`: Unicode `White_Space` at both ends. JavaScript's `trim` differs in two
+ * characters: it also trims U+FEFF (which Rust keeps) and keeps U+0085 (which Rust trims).
+ */
+const RUST_WHITESPACE = "\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000";
+const RUST_TRIM = new RegExp(`^[${RUST_WHITESPACE}]+|[${RUST_WHITESPACE}]+$`, "g");
+
+/** Text trimmed as Rust trims what a person writes, before it checks or stores it. */
+export function trimAsRust(text: string): string {
+  return text.replace(RUST_TRIM, "");
+}
+
 /** The client-side mirror of the commitment text rule: not empty, at most COMMITMENT_MAX_CHARS characters. */
 export function commitmentTextProblem(text: string): "empty" | "too_long" | null {
-  const trimmed = text.trim();
+  const trimmed = trimAsRust(text);
   if (trimmed.length === 0) return "empty";
   if (charCount(trimmed) > COMMITMENT_MAX_CHARS) return "too_long";
   return null;
@@ -121,7 +133,7 @@ export function commitmentTextProblem(text: string): "empty" | "too_long" | null
  * `max` characters after trimming at most, counted as Rust counts them.
  */
 export function textTooLong(text: string, max: number): boolean {
-  return charCount(text.trim()) > max;
+  return charCount(trimAsRust(text)) > max;
 }
 
 export type DayPart = "morning" | "afternoon" | "evening" | "night";

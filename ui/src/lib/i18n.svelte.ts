@@ -2,12 +2,16 @@
 // The bundle holds no catalog: Rust sends the one in use with the first screen and another
 // on a switch of language, so the first screen parses one language, not two.
 import type en from "../../../locales/en.json";
-import type { Language } from "../bindings/Language";
+import type { Language } from "../bindings/ipc";
+import type { PhaseKind } from "../bindings/ipc";
 
 import { memoize } from "./format";
 
 export type MessageKey = keyof typeof en;
 export type Catalog = Record<string, string>;
+
+/** The message key of a phase's name ("Focus", "Closing round"…). */
+export const phaseKey = (kind: PhaseKind): MessageKey => `phase.${kind}` as MessageKey;
 
 const catalogs: Partial<Record<Language, Catalog>> = {};
 

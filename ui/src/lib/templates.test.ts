@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Template } from "../bindings/Template";
+import type { Template } from "../bindings/ipc";
 import { PHASE_MAX_SECS, PHASE_MIN_SECS, TEMPLATE_MAX_PHASES, TEMPLATE_NAME_MAX_CHARS } from "../bindings/limits";
 import {
   PHASE_MAX_MINUTES,

@@ -1,11 +1,12 @@
 // Pure helpers of the template editor: minutes ↔ seconds and the client-side mirror of the
 // template rules (crates/core/src/templates.rs). Rust has the last word; these only give
 // instant feedback.
-import type { PhaseKind } from "../bindings/PhaseKind";
-import type { PlannedPhase } from "../bindings/PlannedPhase";
-import type { Template } from "../bindings/Template";
-import type { TemplateDraft } from "../bindings/TemplateDraft";
+import type { PhaseKind } from "../bindings/ipc";
+import type { PlannedPhase } from "../bindings/ipc";
+import type { Template } from "../bindings/ipc";
+import type { TemplateDraft } from "../bindings/ipc";
 import { PHASE_MAX_SECS, PHASE_MIN_SECS, TEMPLATE_MAX_PHASES, TEMPLATE_NAME_MAX_CHARS } from "../bindings/limits";
+import { charCount, trimAsRust } from "./format";
 
 // The core's limits, generated from crates/core/src/limits.rs.
 export { TEMPLATE_MAX_PHASES, TEMPLATE_NAME_MAX_CHARS };
@@ -76,23 +77,33 @@ export function minutesProblem(minutes: number | null | undefined): MinutesProbl
   return null;
 }
 
-/** A row's problem; untouched rows keep their stored seconds and are always fine. */
-export function rowProblem(row: PhaseRow): MinutesProblem | null {
-  return row.keptSecs !== null ? null : minutesProblem(row.minutes);
+/** Stored seconds as Rust checks them: 1 second (tests use seconds) to PHASE_MAX_SECS. */
+function secsProblem(secs: number): MinutesProblem | null {
+  if (secs < PHASE_MIN_SECS) return "too_short";
+  if (secs > PHASE_MAX_SECS) return "too_long";
+  return null;
 }
 
-/** ASCII-only case folding, like SQLite's `COLLATE NOCASE` that Rust uses for uniqueness. */
+/** A row's problem; untouched rows keep their stored seconds, checked as seconds. */
+export function rowProblem(row: PhaseRow): MinutesProblem | null {
+  return row.keptSecs !== null ? secsProblem(row.keptSecs) : minutesProblem(row.minutes);
+}
+
+/**
+ * The name as Rust compares it for uniqueness: trimmed as Rust trims, and only the ASCII
+ * letters folded, like SQLite's `COLLATE NOCASE` ("ÄRGER" is "Ärger", "ärger" is not).
+ */
 export function foldName(name: string): string {
-  return name.trim().replace(/[A-Z]/g, (c) => c.toLowerCase());
+  return trimAsRust(name).replace(/[A-Z]/g, (c) => c.toLowerCase());
 }
 
 export type NameProblem = "empty" | "too_long" | "taken";
 
 /** `otherNames`: the names of all other templates (not the one being edited). */
 export function nameProblem(name: string, otherNames: readonly string[]): NameProblem | null {
-  const trimmed = name.trim();
+  const trimmed = trimAsRust(name);
   if (trimmed.length === 0) return "empty";
-  if ([...trimmed].length > TEMPLATE_NAME_MAX_CHARS) return "too_long";
+  if (charCount(trimmed) > TEMPLATE_NAME_MAX_CHARS) return "too_long";
   const folded = foldName(trimmed);
   if (otherNames.some((n) => foldName(n) === folded)) return "taken";
   return null;
@@ -133,7 +144,7 @@ export function rowsTotalSecs(rows: readonly PhaseRow[]): number {
 export function toDraft(id: string | null, name: string, rows: readonly PhaseRow[]): TemplateDraft {
   return {
     id,
-    name: name.trim(),
+    name: trimAsRust(name),
     phases: rows.map((r) => ({ kind: r.kind, durationSecs: rowSecs(r) ?? 0 })),
   };
 }

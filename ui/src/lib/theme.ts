@@ -1,7 +1,7 @@
 // The colour theme on <html data-theme>: the person's choice from the settings, or light or
 // dark as the system prefers ("system"). The dev mock may fix it with ?theme=….
-import type { FontStacks } from "../bindings/FontStacks";
-import type { ThemeChoice } from "../bindings/ThemeChoice";
+import type { FontStacks } from "../bindings/ipc";
+import type { ThemeChoice } from "../bindings/ipc";
 
 let choice: ThemeChoice = "system";
 let listening = false;

@@ -12,7 +12,17 @@ describe("production entry", () => {
     expect(html).not.toMatch(/mock/i);
   });
   it("the app code never imports the mock", () => {
-    for (const file of ["src/main.ts", "src/lib/api.ts", "src/lib/state.svelte.ts", "src/App.svelte"]) {
+    const app = [
+      "src/main.ts",
+      "src/lib/api.ts",
+      "src/lib/announcer.svelte.ts",
+      "src/lib/navigation.svelte.ts",
+      "src/lib/session.svelte.ts",
+      "src/lib/settings.svelte.ts",
+      "src/lib/startup.svelte.ts",
+      "src/App.svelte",
+    ];
+    for (const file of app) {
       expect(readFileSync(`${ui}${file}`, "utf8"), file).not.toMatch(/mock/i);
     }
   });

@@ -1,0 +1,260 @@
+// The browser's stand-in for the Rust side (development and screenshots only; served by
+// mock.html, never part of the production build). It runs no session of its own: it serves
+// the snapshots Rust wrote (`../fixtures/sessions-{en,de}.json`, from a real store driven by
+// crates/core/tests/ui_fixtures.rs) and only keeps track of which one is current. A command
+// moves on to the next step recorded for it, a step recorded as "time" follows by itself after
+// as long as it took in the recording, and the step's events are sent as Rust sent them.
+// Templates and settings, which have no timing of their own, are kept here as plain data.
+import { emit } from "@tauri-apps/api/event";
+import de from "../../../locales/de.json";
+import en from "../../../locales/en.json";
+import type { ApiError } from "../bindings/ipc";
+import type { AppInfo } from "../bindings/ipc";
+import type { CarryOverSuggestion } from "../bindings/ipc";
+import type { CommitmentDraft } from "../bindings/ipc";
+import type { FirstScreen } from "../bindings/ipc";
+import type { Language } from "../bindings/ipc";
+import type { PhaseChange } from "../bindings/ipc";
+import type { SessionSummary } from "../bindings/ipc";
+import type { SessionView } from "../bindings/ipc";
+import type { SettingChange } from "../bindings/ipc";
+import type { Settings } from "../bindings/ipc";
+import type { SettingsView } from "../bindings/ipc";
+import type { Template } from "../bindings/ipc";
+import type { TemplateDraft } from "../bindings/ipc";
+import { rowFromPhase } from "../lib/templates";
+import { draftVerdict, noteVerdict, templateVerdict, type Verdict } from "../lib/verdicts";
+
+/** One recorded step: what leads to it, and the snapshot after it. */
+export interface Step {
+  /** the command that leads here, "time" (the phase ran out), or null: a state to start in */
+  by: string | null;
+  state?: string;
+  at: string;
+  session: SessionView | null;
+  events?: ("session" | "phase-changed")[];
+  phaseChange?: PhaseChange;
+  /** close_session's answer */
+  summary?: SessionSummary;
+  /** given where they changed; otherwise those of the latest step before */
+  today?: SessionSummary[];
+  history?: SessionSummary[];
+  suggestions?: CarryOverSuggestion[];
+}
+
+export interface Story {
+  templates: Template[];
+  settings: Settings;
+  steps: Step[];
+}
+
+export interface SessionsFixture {
+  language: Language;
+  stories: Record<string, Story>;
+}
+
+const catalogs: Record<Language, Record<string, string>> = { de, en };
+
+const INFO: Omit<AppInfo, "language"> = {
+  version: "0.1.0",
+  dataDir: "/home/anna/.local/share/worktogether",
+  databasePath: "/home/anna/.local/share/worktogether/worktogether.sqlite3",
+};
+
+/** Commands that take a recorded step; the others are answered from the current one. */
+const SESSION_COMMANDS = new Set([
+  "start_session",
+  "add_commitment",
+  "update_commitment",
+  "remove_commitment",
+  "move_commitment",
+  "tick_commitment",
+  "draft_outcome",
+  "draft_closing_notes",
+  "carry_over",
+  "pause_session",
+  "resume_session",
+  "skip_phase",
+  "extend_phase",
+  "end_session_early",
+  "close_session",
+]);
+
+export class Replay {
+  readonly lang: Language;
+  readonly #story: Story;
+  #index: number;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  templates: Template[];
+  settings: Settings;
+  /** make `change_setting` fail (to see the error) */
+  failSettings = false;
+  #created = 0;
+
+  constructor(fixture: SessionsFixture, story: string, state: string) {
+    const recorded = fixture.stories[story];
+    if (!recorded) throw new Error(`no story ${story} in the fixture`);
+    this.lang = fixture.language;
+    this.#story = recorded;
+    this.#index = Math.max(0, recorded.steps.findIndex((s) => s.state === state));
+    this.templates = structuredClone(recorded.templates);
+    this.settings = structuredClone(recorded.settings);
+    this.#scheduleTime();
+  }
+
+  get #step(): Step {
+    return this.#story.steps[this.#index]!;
+  }
+
+  /** A list as of the current step: given there, or at the latest step before it. */
+  #list<K extends "today" | "history" | "suggestions">(name: K): NonNullable<Step[K]> {
+    for (let i = this.#index; i >= 0; i--) {
+      const list = this.#story.steps[i]![name];
+      if (list) return structuredClone(list) as NonNullable<Step[K]>;
+    }
+    return [] as NonNullable<Step[K]>;
+  }
+
+  #language(): Language {
+    return this.settings.language === "system" ? this.lang : this.settings.language;
+  }
+
+  #error(code: ApiError["code"], key: string, params: Record<string, string | number> = {}): ApiError {
+    let message = catalogs[this.#language()][key] ?? key;
+    for (const [name, value] of Object.entries(params)) message = message.replaceAll(`{${name}}`, String(value));
+    return { code, message };
+  }
+
+  #refuse(verdict: Verdict | null): void {
+    if (verdict) throw this.#error("invalid_input", verdict.key, verdict.params);
+  }
+
+  /** Enters step `index`, sends its events, and lets time move on if that is what comes next. */
+  #enter(index: number): Step {
+    this.#index = index;
+    const step = this.#step;
+    for (const event of step.events ?? []) {
+      void emit(event, event === "session" ? step.session : step.phaseChange);
+    }
+    this.#scheduleTime();
+    return step;
+  }
+
+  /** When the next recorded step (states to start in aside) is time, it comes as it came then. */
+  #scheduleTime(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+    const steps = this.#story.steps;
+    const next = steps.findIndex((s, i) => i > this.#index && s.by !== null);
+    if (next < 0 || steps[next]!.by !== "time") return;
+    const wait = Date.parse(steps[next]!.at) - Date.parse(this.#step.at);
+    this.#timer = setTimeout(() => this.#enter(next), Math.max(0, wait));
+  }
+
+  /**
+   * The next step recorded for `command`. With no session in progress the story may start over;
+   * a command with no recording from here is refused with a message saying so.
+   */
+  #follow(command: string): Step {
+    const steps = this.#story.steps;
+    let next = steps.findIndex((s, i) => i > this.#index && s.by === command);
+    if (next < 0 && !this.#step.session) next = steps.findIndex((s) => s.by === command);
+    if (next < 0) {
+      throw { code: "internal", message: `mock: no ${command} recorded after step ${this.#index}` } satisfies ApiError;
+    }
+    return this.#enter(next);
+  }
+
+  settingsView(): SettingsView {
+    return { settings: { ...this.settings }, language: this.#language(), startAtLoginSupported: true, shortcutSupported: true };
+  }
+
+  saveTemplate(draft: TemplateDraft): Template {
+    const others = this.templates.filter((t) => t.id !== draft.id).map((t) => t.name);
+    this.#refuse(templateVerdict(draft.name, draft.phases.map(rowFromPhase), others));
+    const phases = draft.phases.map((p) => ({ ...p }));
+    if (draft.id === null) {
+      const created: Template = { id: `mock-template-${++this.#created}`, name: draft.name, builtin: false, phases };
+      this.templates.push(created);
+      return created;
+    }
+    const existing = this.templates.find((t) => t.id === draft.id);
+    if (!existing) throw this.#error("not_found", "error.not_found.template");
+    existing.name = draft.name;
+    existing.phases = phases;
+    return structuredClone(existing);
+  }
+
+  deleteTemplate(id: string): null {
+    const template = this.templates.find((t) => t.id === id);
+    if (!template) throw this.#error("not_found", "error.not_found.template");
+    if (template.builtin) throw this.#error("invalid_input", "error.builtin_template");
+    this.templates = this.templates.filter((t) => t.id !== id);
+    return null;
+  }
+
+  handle(cmd: string, args: Record<string, unknown>): unknown {
+    if (SESSION_COMMANDS.has(cmd)) {
+      if (cmd === "add_commitment" || cmd === "update_commitment") this.#refuse(draftVerdict(args.draft as CommitmentDraft));
+      if (cmd === "pause_session") this.#refuse(noteVerdict((args.note as string | null) ?? null));
+      const step = this.#follow(cmd);
+      return cmd === "close_session" ? step.summary : step.session;
+    }
+    switch (cmd) {
+      case "first_screen": {
+        const settings = this.settingsView();
+        return {
+          info: { ...INFO, language: this.lang },
+          session: this.#step.session,
+          settings,
+          templates: structuredClone(this.templates),
+          today: this.#list("today"),
+          catalog: catalogs[settings.language],
+          fonts: null, // a browser's own stacks are quick to resolve
+        } satisfies FirstScreen;
+      }
+      case "catalog":
+        return catalogs[args.language as Language];
+      case "app_info":
+        return { ...INFO, language: this.lang };
+      case "list_templates":
+        return structuredClone(this.templates);
+      case "save_template":
+        return this.saveTemplate(args.draft as TemplateDraft);
+      case "delete_template":
+        return this.deleteTemplate(args.id as string);
+      case "current_session":
+        return this.#step.session;
+      case "abandon_session": {
+        if (!this.#step.session) throw this.#error("wrong_state", "error.state.no_session");
+        // back to the story's first state, before the session
+        this.#index = 0;
+        this.#scheduleTime();
+        void emit("session", null);
+        return null;
+      }
+      case "carry_over_suggestions":
+        return this.#list("suggestions");
+      case "list_sessions": {
+        const list = this.#list(args.since ? "today" : "history");
+        return list.slice(0, (args.limit as number | undefined) ?? list.length);
+      }
+      case "settings":
+        return this.settingsView();
+      case "change_setting": {
+        if (this.failSettings) throw this.#error("storage", "error.storage", { detail: "database is locked" });
+        const change = args.change as SettingChange;
+        this.settings =
+          change.defaultTemplate !== undefined
+            ? { ...this.settings, defaultTemplateId: change.defaultTemplate }
+            : ({ ...this.settings, ...change } as Settings);
+        return this.settingsView();
+      }
+      case "ui_ready":
+      case "open_data_folder":
+        return null;
+      default:
+        throw { code: "internal", message: `mock: unknown command ${cmd}` } satisfies ApiError;
+    }
+  }
+}
