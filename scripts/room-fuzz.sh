@@ -20,7 +20,7 @@ port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 base="http://127.0.0.1:$port"
 # Limits high enough that the fuzzer tests the API, not the rate limiter (tested elsewhere).
 WT_ROOM_REQUESTS_PER_SECOND=100000 WT_ROOM_JOINS_PER_MINUTE=100000 WT_ROOM_ROOMS_PER_HOUR=100000 \
-  RUST_LOG=warn target/debug/worktogether-room --listen "127.0.0.1:$port" --db "$work/rooms.sqlite3" &
+  WT_ROOM_FAILED_AUTHS_PER_MINUTE=100000 RUST_LOG=warn target/debug/worktogether-room --listen "127.0.0.1:$port" --db "$work/rooms.sqlite3" &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 100); do curl -fs "$base/health" >/dev/null && break; sleep 0.1; done

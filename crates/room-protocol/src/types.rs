@@ -251,14 +251,17 @@ pub struct SessionList {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ScheduleEntryDraft {
     pub title: String,
-    /// Local wall-clock time of the (first) session in `timeZone`, e.g. `2026-12-01T09:00:00`.
+    /// Local wall-clock time of the (first) session in `timeZone`, e.g. `2026-12-01T09:00:00`;
+    /// at most 366 days before now (a series that has run longer starts again at a recent session).
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub starts_at: NaiveDateTime,
     /// An IANA time zone such as `Europe/Berlin`.
     pub time_zone: String,
     #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub duration_minutes: u32,
-    /// The RRULE value, e.g. `FREQ=MONTHLY;BYDAY=1TU`; absent for a one-off session.
+    /// The RRULE value, e.g. `FREQ=MONTHLY;BYDAY=1TU`; absent for a one-off session. Rooms meet
+    /// at most a few times a day: `FREQ` is `DAILY`, `WEEKLY`, `MONTHLY` or `YEARLY`, with at
+    /// most 4 sessions on one day (`BYHOUR` × `BYMINUTE` × `BYSECOND`).
     #[serde(default)]
     pub rrule: Option<String>,
 }

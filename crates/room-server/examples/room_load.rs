@@ -95,6 +95,8 @@ async fn main() {
         .env("WT_ROOM_JOINS_PER_MINUTE", "1000000")
         .env("WT_ROOM_ROOMS_PER_HOUR", "1000000")
         .env("WT_ROOM_MAX_MEMBERS", "100000")
+        // Every member's stream comes from loopback.
+        .env("WT_ROOM_MAX_STREAMS_PER_ADDRESS", "100000")
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .spawn()

@@ -4,7 +4,7 @@
 use crate::error::{AppError, Result, name, optional_text, text};
 use crate::extract::{Bearer, Body, ClientAddr, IdempotencyKey, Params, room_code};
 use crate::store::to_millis;
-use crate::{AppState, blocking, schedule};
+use crate::{AppState, as_member, blocking, schedule};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -83,13 +83,13 @@ pub async fn join(
     security(("member_token" = [])), responses((status = 200, body = RoomState)))]
 pub async fn room_state(
     State(app): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     Params(code): Params<String>,
     Bearer(token): Bearer,
 ) -> Result<Json<RoomState>> {
-    app.rate.request(&token)?;
     let code = room_code(&code)?;
     let store = app.store.clone();
-    let mut state = blocking(move || store.room_state(&code, &token)).await?;
+    let mut state = as_member(&app, addr, move || store.room_state(&code, &token)).await?;
     let now = now();
     for m in &mut state.members {
         if app.presence.is_away(m.id, now) {
@@ -104,12 +104,12 @@ pub async fn room_state(
     security(("member_token" = [])), responses((status = 200, body = Room)))]
 pub async fn update_room(
     State(app): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     Params(code): Params<String>,
     Bearer(token): Bearer,
     key: IdempotencyKey,
     Body(req): Body<UpdateRoom>,
 ) -> Result<Json<Room>> {
-    app.rate.request(&token)?;
     let code = room_code(&code)?;
     let l = &app.limits;
     let update = UpdateRoom {
@@ -123,7 +123,7 @@ pub async fn update_room(
     };
     let idem = key.bind("update_room", &update);
     let store = app.store.clone();
-    Ok(Json(blocking(move || store.update_room(&code, &token, update, idem.as_ref(), now())).await?))
+    Ok(Json(as_member(&app, addr, move || store.update_room(&code, &token, update, idem.as_ref(), now())).await?))
 }
 
 #[utoipa::path(post, path = "/v1/rooms/{code}/leave", tag = "rooms",
@@ -131,15 +131,15 @@ pub async fn update_room(
     security(("member_token" = [])), responses((status = 204, description = "Left the room")))]
 pub async fn leave(
     State(app): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     Params(code): Params<String>,
     Bearer(token): Bearer,
     key: IdempotencyKey,
 ) -> Result<StatusCode> {
-    app.rate.request(&token)?;
     let code = room_code(&code)?;
     let idem = key.bind("leave", &());
     let store = app.store.clone();
-    blocking(move || store.leave(&code, &token, idem.as_ref(), now())).await?;
+    as_member(&app, addr, move || store.leave(&code, &token, idem.as_ref(), now())).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -148,15 +148,15 @@ pub async fn leave(
     security(("member_token" = [])), responses((status = 204, description = "Removed (host only)")))]
 pub async fn remove_member(
     State(app): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     Params((code, member_id)): Params<(String, Uuid)>,
     Bearer(token): Bearer,
     key: IdempotencyKey,
 ) -> Result<StatusCode> {
-    app.rate.request(&token)?;
     let code = room_code(&code)?;
     let idem = key.bind("remove_member", &member_id);
     let store = app.store.clone();
-    blocking(move || store.remove_member(&code, &token, member_id, idem.as_ref(), now())).await?;
+    as_member(&app, addr, move || store.remove_member(&code, &token, member_id, idem.as_ref(), now())).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -165,16 +165,16 @@ pub async fn remove_member(
     security(("member_token" = [])), responses((status = 200, description = "The new host (host only)", body = Room)))]
 pub async fn hand_over(
     State(app): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     Params(code): Params<String>,
     Bearer(token): Bearer,
     key: IdempotencyKey,
     Body(req): Body<HandOver>,
 ) -> Result<Json<Room>> {
-    app.rate.request(&token)?;
     let code = room_code(&code)?;
     let idem = key.bind("hand_over", &req);
     let store = app.store.clone();
-    Ok(Json(blocking(move || store.hand_over(&code, &token, req.member_id, idem.as_ref(), now())).await?))
+    Ok(Json(as_member(&app, addr, move || store.hand_over(&code, &token, req.member_id, idem.as_ref(), now())).await?))
 }
 
 #[utoipa::path(put, path = "/v1/rooms/{code}/presence", tag = "rooms", request_body = SetPresence,
@@ -182,16 +182,18 @@ pub async fn hand_over(
     security(("member_token" = [])), responses((status = 200, body = Member)))]
 pub async fn set_presence(
     State(app): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     Params(code): Params<String>,
     Bearer(token): Bearer,
     key: IdempotencyKey,
     Body(req): Body<SetPresence>,
 ) -> Result<Json<Member>> {
-    app.rate.request(&token)?;
     let code = room_code(&code)?;
     let idem = key.bind("set_presence", &req);
     let store = app.store.clone();
-    Ok(Json(blocking(move || store.set_presence(&code, &token, req.presence, idem.as_ref(), now())).await?))
+    Ok(Json(
+        as_member(&app, addr, move || store.set_presence(&code, &token, req.presence, idem.as_ref(), now())).await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/v1/rooms/{code}/sessions", tag = "sessions", request_body = StartSession,
@@ -199,12 +201,12 @@ pub async fn set_presence(
     security(("member_token" = [])), responses((status = 201, description = "Started (host only)", body = SharedSession)))]
 pub async fn start_session(
     State(app): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     Params(code): Params<String>,
     Bearer(token): Bearer,
     key: IdempotencyKey,
     Body(req): Body<StartSession>,
 ) -> Result<(StatusCode, Json<SharedSession>)> {
-    app.rate.request(&token)?;
     let code = room_code(&code)?;
     if req.phases.is_empty() || req.phases.len() > PHASES_MAX {
         return Err(AppError::invalid(format!("a session has 1 to {PHASES_MAX} phases")));
@@ -216,7 +218,7 @@ pub async fn start_session(
         StartSession { template_name: name("template name", &req.template_name, app.limits.max_name_chars)?, ..req };
     let idem = key.bind("start_session", &req);
     let store = app.store.clone();
-    let s = blocking(move || store.start_session(&code, &token, req, idem.as_ref(), now())).await?;
+    let s = as_member(&app, addr, move || store.start_session(&code, &token, req, idem.as_ref(), now())).await?;
     Ok((StatusCode::CREATED, Json(s)))
 }
 
@@ -224,13 +226,13 @@ pub async fn start_session(
     security(("member_token" = [])), responses((status = 200, body = SessionList)))]
 pub async fn list_sessions(
     State(app): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     Params(code): Params<String>,
     Bearer(token): Bearer,
 ) -> Result<Json<SessionList>> {
-    app.rate.request(&token)?;
     let code = room_code(&code)?;
     let store = app.store.clone();
-    Ok(Json(SessionList { sessions: blocking(move || store.list_sessions(&code, &token)).await? }))
+    Ok(Json(SessionList { sessions: as_member(&app, addr, move || store.list_sessions(&code, &token)).await? }))
 }
 
 #[utoipa::path(get, path = "/v1/rooms/{code}/sessions/{session_id}", tag = "sessions",
@@ -238,13 +240,13 @@ pub async fn list_sessions(
     security(("member_token" = [])), responses((status = 200, body = SessionDetail)))]
 pub async fn session_detail(
     State(app): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     Params((code, session_id)): Params<(String, Uuid)>,
     Bearer(token): Bearer,
 ) -> Result<Json<SessionDetail>> {
-    app.rate.request(&token)?;
     let code = room_code(&code)?;
     let store = app.store.clone();
-    Ok(Json(blocking(move || store.session_detail(&code, &token, session_id)).await?))
+    Ok(Json(as_member(&app, addr, move || store.session_detail(&code, &token, session_id)).await?))
 }
 
 #[utoipa::path(post, path = "/v1/rooms/{code}/sessions/{session_id}/control", tag = "sessions",
@@ -253,17 +255,20 @@ pub async fn session_detail(
     security(("member_token" = [])), responses((status = 200, description = "Applied (host only)", body = SharedSession)))]
 pub async fn control_session(
     State(app): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     Params((code, session_id)): Params<(String, Uuid)>,
     Bearer(token): Bearer,
     key: IdempotencyKey,
     Body(req): Body<ControlSession>,
 ) -> Result<Json<SharedSession>> {
-    app.rate.request(&token)?;
     let code = room_code(&code)?;
     let idem = key.bind("control_session", &(session_id, req));
     let store = app.store.clone();
     Ok(Json(
-        blocking(move || store.control_session(&code, &token, session_id, req.action, idem.as_ref(), now())).await?,
+        as_member(&app, addr, move || {
+            store.control_session(&code, &token, session_id, req.action, idem.as_ref(), now())
+        })
+        .await?,
     ))
 }
 
@@ -273,17 +278,19 @@ pub async fn control_session(
     security(("member_token" = [])), responses((status = 201, body = RoomCommitment)))]
 pub async fn publish_commitment(
     State(app): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     Params((code, session_id)): Params<(String, Uuid)>,
     Bearer(token): Bearer,
     key: IdempotencyKey,
     Body(req): Body<PublishCommitment>,
 ) -> Result<(StatusCode, Json<RoomCommitment>)> {
-    app.rate.request(&token)?;
     let code = room_code(&code)?;
     let text = text("commitment", &req.text, app.limits.max_commitment_chars)?;
     let idem = key.bind("publish_commitment", &(session_id, &text));
     let store = app.store.clone();
-    let c = blocking(move || store.publish_commitment(&code, &token, session_id, text, idem.as_ref(), now())).await?;
+    let c =
+        as_member(&app, addr, move || store.publish_commitment(&code, &token, session_id, text, idem.as_ref(), now()))
+            .await?;
     Ok((StatusCode::CREATED, Json(c)))
 }
 
@@ -293,17 +300,20 @@ pub async fn publish_commitment(
     security(("member_token" = [])), responses((status = 200, description = "Reported (own commitments only)", body = RoomCommitment)))]
 pub async fn report_outcome(
     State(app): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     Params((code, commitment_id)): Params<(String, Uuid)>,
     Bearer(token): Bearer,
     key: IdempotencyKey,
     Body(req): Body<ReportOutcome>,
 ) -> Result<Json<RoomCommitment>> {
-    app.rate.request(&token)?;
     let code = room_code(&code)?;
     let req = ReportOutcome { note: optional_text("note", req.note.as_deref(), app.limits.max_note_chars)?, ..req };
     let idem = key.bind("report_outcome", &(commitment_id, &req));
     let store = app.store.clone();
-    Ok(Json(blocking(move || store.report_outcome(&code, &token, commitment_id, req, idem.as_ref(), now())).await?))
+    Ok(Json(
+        as_member(&app, addr, move || store.report_outcome(&code, &token, commitment_id, req, idem.as_ref(), now()))
+            .await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/v1/rooms/{code}/commitments/{commitment_id}/kudos", tag = "sessions",
@@ -311,60 +321,78 @@ pub async fn report_outcome(
     security(("member_token" = [])), responses((status = 200, description = "Kudos given (to others' commitments)", body = RoomCommitment)))]
 pub async fn give_kudos(
     State(app): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     Params((code, commitment_id)): Params<(String, Uuid)>,
     Bearer(token): Bearer,
     key: IdempotencyKey,
 ) -> Result<Json<RoomCommitment>> {
-    app.rate.request(&token)?;
     let code = room_code(&code)?;
     let idem = key.bind("give_kudos", &commitment_id);
     let store = app.store.clone();
-    Ok(Json(blocking(move || store.give_kudos(&code, &token, commitment_id, idem.as_ref(), now())).await?))
+    Ok(Json(as_member(&app, addr, move || store.give_kudos(&code, &token, commitment_id, idem.as_ref(), now())).await?))
 }
 
 #[utoipa::path(put, path = "/v1/rooms/{code}/schedule", tag = "schedule", request_body = PutSchedule,
     params(("code" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     security(("member_token" = [])), responses((status = 200, description = "Replaced (host only)", body = Schedule)))]
+/// Replace the room's schedule (host only).
+///
+/// Every entry is checked so that reading the schedule stays cheap: rules repeat daily or
+/// less often, at most 4 times a day, and start at most 366 days before now. The answer's
+/// `upcoming` lists the next 62 days. Entries stored before these limits are still listed
+/// in `entries`, but left out of `upcoming` when they would need too much work.
 pub async fn put_schedule(
     State(app): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     Params(code): Params<String>,
     Bearer(token): Bearer,
     key: IdempotencyKey,
     Body(req): Body<PutSchedule>,
 ) -> Result<Json<Schedule>> {
-    app.rate.request(&token)?;
     let code = room_code(&code)?;
     if req.entries.len() > schedule::ENTRIES_MAX {
         return Err(AppError::invalid(format!("a schedule holds at most {} entries", schedule::ENTRIES_MAX)));
     }
     let mut entries = Vec::with_capacity(req.entries.len());
     for e in req.entries {
-        let e = ScheduleEntryDraft {
+        entries.push(ScheduleEntryDraft {
             title: name("title", &e.title, app.limits.max_name_chars)?,
             rrule: optional_text("rule", e.rrule.as_deref(), 500)?,
             ..e
-        };
-        schedule::validate(&e)?;
-        entries.push(e);
+        });
     }
     let idem = key.bind("put_schedule", &entries);
     let store = app.store.clone();
-    let entries = blocking(move || store.put_schedule(&code, &token, entries, idem.as_ref(), now())).await?;
-    Ok(Json(Schedule { upcoming: schedule::upcoming(&entries, now()), entries }))
+    // Rules are checked and expanded on a blocking thread: bounded work, but not async work.
+    let schedule = as_member(&app, addr, move || {
+        let now = now();
+        // Only the host's rules are worth checking, and only within the host's request limit
+        // (so this request counts twice); the write checks the token again.
+        store.authenticate(&code, &token)?.require_host()?;
+        schedule::validate_all(&entries, now)?;
+        let entries = store.put_schedule(&code, &token, entries, idem.as_ref(), now)?;
+        Ok(Schedule { upcoming: schedule::upcoming(&entries, now), entries })
+    })
+    .await?;
+    Ok(Json(schedule))
 }
 
 #[utoipa::path(get, path = "/v1/rooms/{code}/schedule", tag = "schedule", params(("code" = String, Path)),
     security(("member_token" = [])), responses((status = 200, body = Schedule)))]
 pub async fn get_schedule(
     State(app): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     Params(code): Params<String>,
     Bearer(token): Bearer,
 ) -> Result<Json<Schedule>> {
-    app.rate.request(&token)?;
     let code = room_code(&code)?;
     let store = app.store.clone();
-    let entries = blocking(move || store.schedule(&code, &token)).await?;
-    Ok(Json(Schedule { upcoming: schedule::upcoming(&entries, now()), entries }))
+    let schedule = as_member(&app, addr, move || {
+        let entries = store.schedule(&code, &token)?;
+        Ok(Schedule { upcoming: schedule::upcoming(&entries, now()), entries })
+    })
+    .await?;
+    Ok(Json(schedule))
 }
 
 #[utoipa::path(get, path = "/health", tag = "server", responses((status = 200, body = Health)))]

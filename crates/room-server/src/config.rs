@@ -50,6 +50,20 @@ pub struct Limits {
     /// Requests one member token may make per second (bursts up to twice that).
     #[arg(long, env = "WT_ROOM_REQUESTS_PER_SECOND", default_value_t = 20)]
     pub requests_per_second: u32,
+    /// Requests with a token that is not valid one client address may make per minute; then
+    /// its requests are refused until the limit allows one again. Counted per address, not
+    /// per member named in the token, so wrong secrets cannot lock a member out.
+    #[arg(long, env = "WT_ROOM_FAILED_AUTHS_PER_MINUTE", default_value_t = 30)]
+    pub failed_auths_per_minute: u32,
+    /// Event streams one member may hold open at once (a few devices, and a reconnect or
+    /// two whose old connection the server has not yet noticed is gone).
+    #[arg(long, env = "WT_ROOM_MAX_STREAMS_PER_MEMBER", default_value_t = 4)]
+    pub max_streams_per_member: u32,
+    /// Event streams one client address may hold open at once, counted before the token is
+    /// checked. Behind a reverse proxy, set --trust-forwarded-for, or every client shares
+    /// the proxy's address.
+    #[arg(long, env = "WT_ROOM_MAX_STREAMS_PER_ADDRESS", default_value_t = 100)]
+    pub max_streams_per_address: u32,
     /// Rooms with no activity for this many days are deleted.
     #[arg(long, env = "WT_ROOM_INACTIVE_DAYS", default_value_t = 180)]
     pub inactive_days: u32,

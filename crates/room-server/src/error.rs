@@ -2,11 +2,15 @@
 //! storage failures are logged with details and reported without them.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use worktogether_room_protocol::{ErrorBody, ErrorCode};
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// When a refused stream may try again: a closed connection's place is free once the server
+/// notices, at the latest with the next keep-alive.
+const STREAM_RETRY_AFTER_SECS: u64 = 15;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -28,8 +32,10 @@ pub enum AppError {
     RoomFull(u32),
     #[error("the request body is larger than {0} bytes")]
     PayloadTooLarge(usize),
-    #[error("too many requests: {0}; try again later")]
-    RateLimited(&'static str),
+    #[error("too many requests: {what}; try again in {retry_after} s")]
+    RateLimited { what: &'static str, retry_after: u64 },
+    #[error("too many open event streams {what} (at most {max}); close one first")]
+    TooManyStreams { what: &'static str, max: u32 },
     #[error("storage: {0}")]
     Storage(#[from] rusqlite::Error),
     /// The database could not be opened or holds something this version cannot read.
@@ -49,7 +55,9 @@ impl AppError {
             Self::IdempotencyKeyReused => (StatusCode::CONFLICT, ErrorCode::IdempotencyKeyReused),
             Self::RoomFull(_) => (StatusCode::CONFLICT, ErrorCode::RoomFull),
             Self::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge),
-            Self::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
+            Self::RateLimited { .. } | Self::TooManyStreams { .. } => {
+                (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited)
+            }
             Self::Storage(_) | Self::StoreBroken(_) => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable),
         }
     }
@@ -71,7 +79,16 @@ impl IntoResponse for AppError {
             }
             other => other.to_string(),
         };
-        (status, Json(ErrorBody { code, message })).into_response()
+        let retry_after = match self {
+            Self::RateLimited { retry_after, .. } => Some(retry_after.max(1)),
+            Self::TooManyStreams { .. } => Some(STREAM_RETRY_AFTER_SECS),
+            _ => None,
+        };
+        let mut res = (status, Json(ErrorBody { code, message })).into_response();
+        if let Some(secs) = retry_after {
+            res.headers_mut().insert(axum::http::header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        res
     }
 }
 

@@ -21,6 +21,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -36,6 +37,7 @@ pub struct AppState {
     pub store: Arc<Store>,
     pub limits: Arc<Limits>,
     pub rate: Arc<limits::RateLimits>,
+    pub streams: Arc<limits::StreamSlots>,
     pub presence: Arc<presence::Tracker>,
     pub keep_alive: Duration,
     /// Turns true when the server shuts down: open event streams end.
@@ -45,9 +47,13 @@ pub struct AppState {
 impl AppState {
     pub fn new(store: Arc<Store>, limits: Limits, shutdown: watch::Receiver<bool>) -> Self {
         let presence = presence::Tracker::new(Duration::from_secs(limits.presence_grace_secs), Utc::now());
+        let rate = Arc::new(limits::RateLimits::new(&limits));
+        let per_member = rate.clone();
+        store.admit_with(Arc::new(move |actor: &store::Actor| per_member.request(actor.member_id)));
         Self {
             store,
-            rate: Arc::new(limits::RateLimits::new(&limits)),
+            rate,
+            streams: Arc::new(limits::StreamSlots::new(&limits)),
             presence: Arc::new(presence),
             keep_alive: Duration::from_secs(limits.keep_alive_secs.max(1)),
             limits: Arc::new(limits),
@@ -110,6 +116,21 @@ pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> error::Result<T> + 
     match tokio::task::spawn_blocking(f).await {
         Ok(r) => r,
         Err(e) => std::panic::resume_unwind(e.into_panic()),
+    }
+}
+
+/// Runs a member's request (`f` authenticates the token) on a blocking thread. An address
+/// over its failed authentications is refused before any work; a token found not valid
+/// counts against the address.
+pub async fn as_member<T: Send + 'static>(
+    app: &AppState,
+    addr: IpAddr,
+    f: impl FnOnce() -> error::Result<T> + Send + 'static,
+) -> error::Result<T> {
+    app.rate.address_allowed(addr)?;
+    match blocking(f).await {
+        Err(AppError::Unauthorized) => Err(app.rate.failed_authentication(addr)),
+        other => other,
     }
 }
 

@@ -54,7 +54,7 @@ impl Modify for Common {
             ("409", "Refused in the current state, room full, or idempotency key reused"),
             ("413", "Request body too large"),
             ("422", "Invalid input: empty or too-long text, impossible rule"),
-            ("429", "Rate limit reached"),
+            ("429", "Rate limit reached; `Retry-After` says when to try again"),
             ("503", "The server could not store the change; retry"),
         ];
         for item in doc.paths.paths.values_mut() {

@@ -4,7 +4,8 @@
 
 use crate::AppState;
 use crate::error::{AppError, Result};
-use crate::extract::{Bearer, Params, room_code};
+use crate::extract::{Bearer, ClientAddr, Params, room_code};
+use crate::limits::StreamSlot;
 use crate::store::to_millis;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -16,7 +17,7 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use tokio::sync::broadcast::error::RecvError;
 use uuid::Uuid;
-use worktogether_room_protocol::{ErrorBody, RoomEvent};
+use worktogether_room_protocol::{ErrorBody, RoomChange, RoomEvent};
 
 /// Stored events read per query while catching up.
 const BATCH: u32 = 500;
@@ -25,21 +26,29 @@ const BATCH: u32 = 500;
     get, path = "/v1/rooms/{code}/events", tag = "live",
     params(
         ("code" = String, Path, description = "The room code"),
-        ("Last-Event-ID" = Option<String>, Header, description = "Continue after this event id; without it the stream starts with the next new event"),
+        ("Last-Event-ID" = Option<u64>, Header, description = "Continue after this event id (a whole number, at most the room's latest event id, as in the room state's `lastEventId`); without it the stream starts with the next new event. An id after the room's latest event is refused with 400: the client re-reads the room state and continues from its `lastEventId`."),
     ),
     security(("member_token" = [])),
     responses(
         (status = 200, description = "Server-sent events; each `data` is a RoomEvent as JSON, `id` its id, `event` its type", content_type = "text/event-stream", body = RoomEvent),
-        (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody),
+        (status = 400, description = "Malformed request, or a `Last-Event-ID` that is not a whole number or is after the room's latest event", body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 429, description = "Rate limit reached, or too many open streams for this member (4 by default) or from this address; `Retry-After` says when to try again", body = ErrorBody),
     ),
 )]
+/// Follow the room: its events as server-sent events.
+///
+/// Events come in id order, each once. A member's stream ends right after their own
+/// `member_left` event (they left, or the host removed them): nothing later reaches them,
+/// and a reconnect is refused with 401. A member may hold 4 streams at once by default.
 pub async fn events(
     State(app): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     Params(code): Params<String>,
     Bearer(token): Bearer,
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
-    app.rate.request(&token)?;
+    // Held for the stream's life; the address's before any work for the token.
+    let address_slot = app.streams.address(addr)?;
     let code = room_code(&code)?;
     let after = match headers.get("last-event-id") {
         None => None,
@@ -51,12 +60,16 @@ pub async fn events(
         ),
     };
     let store = app.store.clone();
-    let (actor, latest) = crate::blocking(move || {
-        let actor = store.authenticate(&code, &token)?;
-        let latest = store.room_state_last_event(actor.room_id)?;
-        Ok((actor, latest))
-    })
-    .await?;
+    let (actor, latest) = crate::as_member(&app, addr, move || store.follow(&code, &token)).await?;
+    // Every id a client has seen is at most the latest stored: a later one is no event of
+    // this room (yet). Refused, so the client re-reads the room instead of waiting for
+    // events it would drop as already seen.
+    if let Some(after) = after.filter(|&after| after > latest) {
+        return Err(AppError::BadRequest(format!(
+            "Last-Event-ID {after} is after this room's latest event ({latest}); continue from the room state's lastEventId"
+        )));
+    }
+    let member_slot = app.streams.member(actor.member_id)?;
     // Subscribe before reading the backlog: an event committed in between arrives on both
     // paths and is dropped once by its id.
     let live = app.store.hub().subscribe(actor.room_id);
@@ -64,6 +77,8 @@ pub async fn events(
     let state = StreamState {
         app: app.clone(),
         room: actor.room_id,
+        member: actor.member_id,
+        membership_ended: false,
         last_sent: after.unwrap_or(latest),
         backlog: VecDeque::new(),
         // Also without Last-Event-ID: an event committed between reading `latest` and
@@ -72,6 +87,7 @@ pub async fn events(
         live,
         shutdown: app.shutdown.clone(),
         _presence: presence,
+        _slots: [address_slot, member_slot],
     };
     let stream = futures_util::stream::unfold(state, |mut s| async move {
         let event = s.next().await?;
@@ -87,17 +103,38 @@ fn to_sse(e: &RoomEvent) -> Event {
 struct StreamState {
     app: AppState,
     room: i64,
+    member: Uuid,
+    /// The member's own `MemberLeft` was sent: nothing after it reaches them.
+    membership_ended: bool,
     last_sent: u64,
     backlog: VecDeque<RoomEvent>,
     caught_up: bool,
     live: tokio::sync::broadcast::Receiver<Arc<RoomEvent>>,
     shutdown: tokio::sync::watch::Receiver<bool>,
     _presence: PresenceGuard,
+    _slots: [StreamSlot; 2],
 }
 
 impl StreamState {
-    /// The next event to send, or `None` to end the stream (shutdown, or the room is gone).
+    /// The next event to send, or `None` to end the stream (shutdown, the room is gone, or
+    /// the membership ended).
+    ///
+    /// Every event is checked on its way out. Events reach a stream in id
+    /// order (the store's and the hub's), and the membership was checked in the same read as
+    /// the starting id, so the member's own `MemberLeft` (their leaving, or the host removing
+    /// them) comes before any later event: it is the last one they get, then the stream ends.
     async fn next(&mut self) -> Option<RoomEvent> {
+        if self.membership_ended {
+            return None;
+        }
+        let event = self.next_in_order().await?;
+        if matches!(event.change, RoomChange::MemberLeft { member_id, .. } if member_id == self.member) {
+            self.membership_ended = true;
+        }
+        Some(event)
+    }
+
+    async fn next_in_order(&mut self) -> Option<RoomEvent> {
         loop {
             if *self.shutdown.borrow() {
                 return None;

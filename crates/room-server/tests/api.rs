@@ -5,6 +5,7 @@ use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use std::sync::Arc;
+use std::time::Duration;
 use tower::ServiceExt;
 use worktogether_room_server::{AppState, Limits, app, hub::Hub, store::Store};
 
@@ -17,6 +18,97 @@ struct Reply {
     status: StatusCode,
     body: Value,
     server_time: Option<String>,
+    retry_after: Option<String>,
+}
+
+async fn send(router: axum::Router, req: Request<Body>) -> Reply {
+    let res = router.oneshot(req).await.unwrap();
+    let status = res.status();
+    let header = |name: &str| res.headers().get(name).map(|v| v.to_str().unwrap().to_owned());
+    let (server_time, retry_after) = (header("x-server-time"), header("retry-after"));
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::Null) };
+    Reply { status, body, server_time, retry_after }
+}
+
+fn get(path: &str, token: &str) -> Request<Body> {
+    Request::builder().uri(path).header("authorization", format!("Bearer {token}")).body(Body::empty()).unwrap()
+}
+
+/// Runs `request` on a thread of its own and waits at most `limit` for the answer, so a
+/// request that never answers (or blocks its thread) fails the test instead of hanging it.
+fn within(limit: Duration, router: &axum::Router, request: Request<Body>) -> Reply {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let router = router.clone();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+        let _ = tx.send(runtime.block_on(send(router, request)));
+    });
+    rx.recv_timeout(limit).unwrap_or_else(|_| panic!("no answer within {limit:?}"))
+}
+
+/// An open event stream, read event by event.
+struct EventStream {
+    body: Body,
+    buffer: String,
+}
+
+enum Next {
+    Event(Value),
+    Ended,
+    /// Nothing within the wait (keep-alive comments aside).
+    Silent,
+}
+
+impl EventStream {
+    async fn open(router: &axum::Router, code: &str, token: &str, last_event_id: Option<&str>) -> Result<Self, Reply> {
+        let mut req = get(&format!("/v1/rooms/{code}/events"), token);
+        if let Some(id) = last_event_id {
+            req.headers_mut().insert("last-event-id", id.parse().unwrap());
+        }
+        let res = router.clone().oneshot(req).await.unwrap();
+        if res.status() != StatusCode::OK {
+            let status = res.status();
+            let retry_after = res.headers().get("retry-after").map(|v| v.to_str().unwrap().to_owned());
+            let bytes = res.into_body().collect().await.unwrap().to_bytes();
+            let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+            return Err(Reply { status, body, server_time: None, retry_after });
+        }
+        Ok(Self { body: res.into_body(), buffer: String::new() })
+    }
+
+    async fn next(&mut self, wait: Duration) -> Next {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            while let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                if let Some(data) = block.lines().find_map(|l| l.strip_prefix("data: ")) {
+                    return Next::Event(serde_json::from_str(data).unwrap());
+                }
+            }
+            match tokio::time::timeout_at(deadline, self.body.frame()).await {
+                Err(_) => return Next::Silent,
+                Ok(None) => return Next::Ended,
+                Ok(Some(frame)) => {
+                    if let Ok(data) = frame.unwrap().into_data() {
+                        self.buffer.push_str(std::str::from_utf8(&data).unwrap());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every event until the stream ends or stays silent for `wait`; and whether it ended.
+    async fn drain(&mut self, wait: Duration) -> (Vec<Value>, bool) {
+        let mut events = Vec::new();
+        loop {
+            match self.next(wait).await {
+                Next::Event(e) => events.push(e),
+                Next::Ended => return (events, true),
+                Next::Silent => return (events, false),
+            }
+        }
+    }
 }
 
 impl Server {
@@ -52,12 +144,11 @@ impl Server {
             None => req.body(Body::empty()),
         }
         .unwrap();
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let server_time = res.headers().get("x-server-time").map(|v| v.to_str().unwrap().to_owned());
-        let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::Null) };
-        Reply { status, body, server_time }
+        send(self.router.clone(), req).await
+    }
+
+    fn db(&self) -> std::path::PathBuf {
+        self._dir.path().join("rooms.sqlite3")
     }
 
     async fn json(&self, method: &str, path: &str, token: Option<&str>, body: Value) -> Reply {
@@ -388,4 +479,226 @@ async fn an_event_stream_needs_a_token_and_a_valid_last_event_id() {
         .unwrap();
     let res = s.router.clone().oneshot(req).await.unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+}
+
+// Issue 12: the server under attack. Each test below failed on the code before its fix.
+
+fn schedule_of(starts_at: &str, rrule: Option<&str>) -> Value {
+    json!({"entries": [{"title": "Worktogether", "startsAt": starts_at, "timeZone": "UTC", "durationMinutes": 60, "rrule": rrule}]})
+}
+
+fn put_json(path: &str, token: &str, body: &Value) -> Request<Body> {
+    Request::builder()
+        .method("PUT")
+        .uri(path)
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+/// A local time `days` ago at 09:00, as a schedule entry writes it.
+fn days_ago(days: i64) -> String {
+    (chrono::Utc::now() - chrono::Duration::days(days)).format("%Y-%m-%dT09:00:00").to_string()
+}
+
+#[tokio::test]
+async fn schedule_rules_that_cannot_be_bounded_are_refused() {
+    let s = Server::new();
+    let (code, host, _, _) = s.room().await;
+    let path = format!("/v1/rooms/{code}/schedule");
+    let recent = days_ago(30);
+    let refused = [
+        ("0001-01-01T00:00:00", Some("FREQ=SECONDLY"), "the rule that stalled the server"),
+        ("0001-01-01T00:00:00", Some("FREQ=DAILY"), "a start centuries ago"),
+        (&days_ago(400), Some("FREQ=WEEKLY"), "a start more than a year ago"),
+        (&recent, Some("FREQ=HOURLY"), "hourly"),
+        (&recent, Some("FREQ=MINUTELY"), "every minute"),
+        (&recent, Some("FREQ=DAILY;BYHOUR=0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23"), "24 a day"),
+        (&recent, Some("FREQ=DAILY;BYHOUR=8,9;BYMINUTE=0,15,30,45"), "8 a day"),
+        (&recent, Some("FREQ=DAILY;BYSECOND=0,1,2,3,4,5,6,7,8,9"), "10 a day"),
+    ];
+    for (start, rule, why) in refused {
+        let r = within(Duration::from_secs(20), &s.router, put_json(&path, &host, &schedule_of(start, rule)));
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{why}: {}", r.body);
+        let message = r.body["message"].as_str().unwrap_or_default();
+        assert!(!message.is_empty() && message.len() < 200, "{why}: a short message of our own: {message}");
+    }
+    for rule in [None, Some("FREQ=DAILY"), Some("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"), Some("FREQ=DAILY;BYHOUR=9,14")] {
+        let r = within(Duration::from_secs(20), &s.router, put_json(&path, &host, &schedule_of(&recent, rule)));
+        assert_eq!(r.status, StatusCode::OK, "{rule:?} is what rooms need: {}", r.body);
+    }
+}
+
+#[tokio::test]
+async fn schedules_stored_before_the_limits_never_stall_a_read() {
+    let s = Server::new();
+    let (code, host, member, _) = s.room().await;
+    let path = format!("/v1/rooms/{code}/schedule");
+    let r = s.json("PUT", &path, Some(&host), schedule_of(&days_ago(3), Some("FREQ=WEEKLY"))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // Entries a database from before the limits may hold.
+    let db = rusqlite::Connection::open(s.db()).unwrap();
+    let room: i64 = db.query_row("SELECT id FROM rooms WHERE code = ?1", [&code], |r| r.get(0)).unwrap();
+    let old = [
+        ("0001-01-01T00:00:00", "FREQ=SECONDLY"),
+        ("0001-01-01T00:00:00", "FREQ=DAILY"),
+        ("0001-01-01T00:00:00", "FREQ=MINUTELY"),
+        ("1900-01-01T00:00:00", "FREQ=DAILY;BYHOUR=0,1,2,3"),
+    ];
+    for (position, (start, rule)) in old.into_iter().enumerate() {
+        db.execute(
+            "INSERT INTO schedule_entries (id, room_id, position, title, starts_at, time_zone, duration_minutes, rrule)
+             VALUES (?1, ?2, ?3, 'Old', ?4, 'UTC', 60, ?5)",
+            rusqlite::params![uuid::Uuid::now_v7().to_string(), room, position as i64 + 1, start, rule],
+        )
+        .unwrap();
+    }
+    let started = std::time::Instant::now();
+    let r = within(Duration::from_secs(20), &s.router, get(&path, &member));
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(started.elapsed() < Duration::from_secs(5), "a read is bounded: {:?}", started.elapsed());
+    assert_eq!(r.body["entries"].as_array().unwrap().len(), 5, "every stored entry is still listed");
+    let upcoming = r.body["upcoming"].as_array().unwrap();
+    assert!(!upcoming.is_empty(), "the weekly entry has occurrences: {}", r.body);
+    assert!(upcoming.iter().all(|o| o["title"] == "Worktogether"), "unbounded entries are left out: {}", r.body);
+    let health = within(Duration::from_secs(5), &s.router, Request::get("/health").body(Body::empty()).unwrap());
+    assert_eq!(health.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_last_event_id_after_the_rooms_latest_is_refused() {
+    let s = Server::new();
+    let (code, host, member, _) = s.room().await;
+    let latest = s.call("GET", &format!("/v1/rooms/{code}"), Some(&host), None, None).await.body["lastEventId"]
+        .as_u64()
+        .unwrap();
+    let hostile = [
+        ((latest + 1).to_string(), "one after the room's latest: later events were dropped silently"),
+        ((1u64 << 63).to_string(), "2^63: became negative and looped"),
+        (u64::MAX.to_string(), "the largest u64"),
+        ("18446744073709551616".to_owned(), "beyond u64"),
+        ("-1".to_owned(), "negative"),
+    ];
+    for (id, why) in hostile {
+        let Err(r) = EventStream::open(&s.router, &code, &member, Some(&id)).await else {
+            panic!("{why}: the stream was accepted");
+        };
+        assert_refused(&r, StatusCode::BAD_REQUEST, "bad_request");
+        assert!(r.body["message"].as_str().unwrap().len() < 200, "{}", r.body);
+    }
+    // The latest id is fine, and what comes after it arrives.
+    let Ok(mut stream) = EventStream::open(&s.router, &code, &member, Some(&latest.to_string())).await else {
+        panic!("the latest id is a valid place to continue");
+    };
+    let r = s.json("PATCH", &format!("/v1/rooms/{code}"), Some(&host), json!({"name": "Renamed"})).await;
+    assert_eq!(r.status, StatusCode::OK);
+    match stream.next(Duration::from_secs(5)).await {
+        Next::Event(e) => assert_eq!(e["change"]["type"], "room_updated", "{e}"),
+        _ => panic!("the change arrives"),
+    }
+}
+
+#[tokio::test]
+async fn a_removed_member_or_one_who_left_hears_nothing_more() {
+    let s = Server::new();
+    let (code, host, member, member_id) = s.room().await;
+    let j = s.json("POST", &format!("/v1/rooms/{code}/members"), None, json!({"displayName": "Cem"})).await;
+    let (cem, cem_id) = (j.body["token"].as_str().unwrap().to_owned(), j.body["memberId"].as_str().unwrap().to_owned());
+    let (Ok(mut removed), Ok(mut left)) = (
+        EventStream::open(&s.router, &code, &member, None).await,
+        EventStream::open(&s.router, &code, &cem, None).await,
+    ) else {
+        panic!("both members follow the room");
+    };
+    let summary = |events: &[Value]| -> Vec<String> {
+        events.iter().map(|e| format!("{} {}", e["change"]["type"], e["change"]["memberId"])).collect()
+    };
+    let r = s.call("DELETE", &format!("/v1/rooms/{code}/members/{member_id}"), Some(&host), None, None).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let (events, ended) = removed.drain(Duration::from_secs(3)).await;
+    assert_eq!(summary(&events), [format!("\"member_left\" \"{member_id}\"")], "its own removal, then nothing");
+    assert!(ended, "the removed member's stream is closed at once");
+
+    let r = s.call("POST", &format!("/v1/rooms/{code}/leave"), Some(&cem), None, None).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let r = s.json("PATCH", &format!("/v1/rooms/{code}"), Some(&host), json!({"name": "After them"})).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let (events, ended) = left.drain(Duration::from_secs(3)).await;
+    assert_eq!(
+        summary(&events),
+        [format!("\"member_left\" \"{member_id}\""), format!("\"member_left\" \"{cem_id}\"")],
+        "what happened while a member, its own leaving, then nothing"
+    );
+    assert!(ended, "the stream of a member who left is closed");
+}
+
+#[tokio::test]
+async fn event_streams_per_member_are_capped() {
+    let s = Server::new();
+    let (code, host, member, _) = s.room().await;
+    let mut open = Vec::new();
+    for i in 0..4 {
+        let Ok(stream) = EventStream::open(&s.router, &code, &member, None).await else {
+            panic!("stream {i}: a member may follow from a few devices");
+        };
+        open.push(stream);
+    }
+    let Err(refused) = EventStream::open(&s.router, &code, &member, None).await else {
+        panic!("a fifth stream of one member is refused");
+    };
+    assert_refused(&refused, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+    assert!(refused.retry_after.as_deref().is_some_and(|v| v.parse::<u64>().is_ok()), "429 says when to retry");
+    assert!(EventStream::open(&s.router, &code, &host, None).await.is_ok(), "other members are not affected");
+    open.pop();
+    assert!(EventStream::open(&s.router, &code, &member, None).await.is_ok(), "a closed stream frees its place");
+}
+
+#[tokio::test]
+async fn the_request_limit_counts_a_member_once_however_the_id_is_spelled() {
+    let s = Server::with_limits(Limits { requests_per_second: 1, ..Limits::default() }); // bursts of 2
+    let (code, _, member, member_id) = s.room().await;
+    let secret = member.split_once('.').unwrap().1;
+    let id = uuid::Uuid::parse_str(&member_id).unwrap();
+    let spellings = [
+        id.simple().to_string(),
+        id.hyphenated().to_string(),
+        id.simple().to_string().to_uppercase(),
+        id.hyphenated().to_string().to_uppercase(),
+        id.braced().to_string(),
+        id.urn().to_string(),
+    ];
+    let mut statuses = Vec::new();
+    for spelling in &spellings {
+        let token = format!("{spelling}.{secret}");
+        statuses.push(s.call("GET", &format!("/v1/rooms/{code}"), Some(&token), None, None).await.status);
+    }
+    assert!(
+        statuses.iter().all(|s| *s == StatusCode::OK || *s == StatusCode::TOO_MANY_REQUESTS),
+        "each spelling is the member: {statuses:?}"
+    );
+    assert!(statuses.contains(&StatusCode::TOO_MANY_REQUESTS), "six requests in a burst of two: {statuses:?}");
+}
+
+#[tokio::test]
+async fn wrong_secrets_count_against_their_address_not_the_member_they_name() {
+    let s = Server::with_limits(Limits { requests_per_second: 2, trust_forwarded_for: true, ..Limits::default() });
+    let (code, host, _, _) = s.room().await;
+    let forged = format!("{}.{}", host.split_once('.').unwrap().0, "0".repeat(64));
+    let from = |address: &str, token: &str| {
+        let mut req = get(&format!("/v1/rooms/{code}"), token);
+        req.headers_mut().insert("x-forwarded-for", address.parse().unwrap());
+        req
+    };
+    let mut last = None;
+    for _ in 0..40 {
+        let r = send(s.router.clone(), from("203.0.113.66", &forged)).await;
+        assert!(matches!(r.status.as_u16(), 401 | 429), "{}", r.body);
+        last = Some(r);
+    }
+    let r = send(s.router.clone(), from("198.51.100.7", &host)).await;
+    assert_eq!(r.status, StatusCode::OK, "wrong secrets in the host's name do not lock the host out: {}", r.body);
+    let last = last.unwrap();
+    assert_refused(&last, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+    assert!(last.retry_after.is_some(), "429 says when to retry");
 }

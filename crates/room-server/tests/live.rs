@@ -35,26 +35,33 @@ struct ServerProcess {
     child: Child,
     address: SocketAddr,
     db: PathBuf,
+    /// Extra environment variables (limits) the server starts with.
+    env: Vec<(&'static str, &'static str)>,
     /// While the server is down: no other server starts and takes its port.
     down: Option<MutexGuard<'static, ()>>,
 }
 
 impl ServerProcess {
     fn start(db: &Path) -> Self {
+        Self::start_with(db, &[])
+    }
+
+    fn start_with(db: &Path, env: &[(&'static str, &'static str)]) -> Self {
         let _ports = ports();
-        let (child, address) = Self::spawn(db, "127.0.0.1:0".parse().unwrap());
-        Self { child, address, db: db.to_owned(), down: None }
+        let (child, address) = Self::spawn(db, "127.0.0.1:0".parse().unwrap(), env);
+        Self { child, address, db: db.to_owned(), env: env.to_vec(), down: None }
     }
 
     /// Starts the server on `listen` and returns once it listens, with the address it
     /// listens on (from its "ready" log line, so it is this server's and no other's).
-    fn spawn(db: &Path, listen: SocketAddr) -> (Child, SocketAddr) {
+    fn spawn(db: &Path, listen: SocketAddr, env: &[(&str, &str)]) -> (Child, SocketAddr) {
         let mut child = Command::new(env!("CARGO_BIN_EXE_worktogether-room"))
             .args(["--listen", &listen.to_string(), "--db", db.to_str().unwrap(), "--log-json"])
             .env("WT_ROOM_REQUESTS_PER_SECOND", "10000")
             .env("WT_ROOM_JOINS_PER_MINUTE", "10000")
             .env("WT_ROOM_PRESENCE_GRACE_SECS", "1")
             .env("RUST_LOG", "warn,worktogether_room=info")
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .spawn()
             .expect("the server binary starts");
@@ -99,7 +106,7 @@ impl ServerProcess {
     /// On the same port: the clients find it where it was.
     fn restart(&mut self) {
         let down = self.down.take().expect("killed before");
-        (self.child, _) = Self::spawn(&self.db, self.address);
+        (self.child, _) = Self::spawn(&self.db, self.address, &self.env);
         drop(down);
     }
 }
@@ -577,4 +584,64 @@ async fn clients_get_errors_a_person_can_act_on() {
     );
     let session = clients[0].member.control_session(Uuid::now_v7(), SessionAction::Pause, &key()).await;
     assert!(matches!(session, Err(SyncError::NotFound { .. })), "{session:?}");
+}
+
+/// A raw `GET …/events` over its own TCP connection: the status, the head, and the
+/// connection (the stream stays open while it is held).
+fn raw_stream(address: SocketAddr, code: &str, token: &str) -> (u16, String, std::net::TcpStream) {
+    use std::io::{Read, Write};
+    let mut tcp = std::net::TcpStream::connect(address).unwrap();
+    tcp.set_read_timeout(Some(HANG_GUARD)).unwrap();
+    let request = format!(
+        "GET /v1/rooms/{code}/events HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\nAccept: text/event-stream\r\n\r\n"
+    );
+    tcp.write_all(request.as_bytes()).unwrap();
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        tcp.read_exact(&mut byte).expect("an answer");
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8(head).unwrap();
+    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap();
+    (status, head, tcp)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn event_streams_per_address_are_capped() {
+    let dir = tempfile::tempdir().unwrap();
+    let env = [("WT_ROOM_MAX_STREAMS_PER_ADDRESS", "3"), ("WT_ROOM_KEEP_ALIVE_SECS", "1")];
+    let process = ServerProcess::start_with(&dir.path().join("rooms.sqlite3"), &env);
+    let server = RoomServer::new(&process.address()).unwrap();
+    let create = CreateRoom { name: "Worktogether".into(), host_name: "Host".into(), link: None, description: None };
+    let (host, state) = server.create_room(&create, &key()).await.unwrap();
+    let mut members = vec![host];
+    for i in 0..2 {
+        members.push(server.join(&state.room.code, &format!("Member {i}"), &key()).await.unwrap().0);
+    }
+    let mut open = Vec::new();
+    for m in &members {
+        let (status, head, tcp) = raw_stream(process.address, &m.code, &m.token);
+        assert_eq!(status, 200, "three streams from one address are fine: {head}");
+        open.push(tcp);
+    }
+    let (status, head, _) = raw_stream(process.address, &members[0].code, &members[0].token);
+    assert_eq!(status, 429, "a fourth stream from the address is refused: {head}");
+    assert!(head.to_ascii_lowercase().contains("retry-after:"), "429 says when to retry: {head}");
+    assert!(head.contains("application/json"), "the refusal is our JSON error: {head}");
+    assert!(members[1].state().await.is_ok(), "other requests from the address still work");
+
+    // A closed connection frees its place (the server notices at the next keep-alive).
+    drop(open.pop());
+    timeout(HANG_GUARD, async {
+        loop {
+            let (status, _, tcp) = raw_stream(process.address, &members[2].code, &members[2].token);
+            if status == 200 {
+                return tcp;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    })
+    .await
+    .expect("the place is free again");
 }

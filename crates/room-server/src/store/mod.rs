@@ -19,7 +19,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 use uuid::Uuid;
 use worktogether_room_protocol::{RoomChange, RoomEvent};
@@ -28,7 +28,13 @@ pub struct Store {
     writer: Mutex<Connection>,
     reader: Mutex<Connection>,
     hub: Arc<Hub>,
+    admission: RwLock<Option<Arc<Admission>>>,
 }
+
+/// Decides, after a token is found valid and before any work, whether its member's request
+/// goes ahead (the per-member request limit: keyed on the member as authenticated, so no
+/// spelling of the id and no wrong secret counts against anyone else).
+pub type Admission = dyn Fn(&Actor) -> Result<()> + Send + Sync;
 
 /// Who makes a request: a member of one room.
 #[derive(Debug, Clone)]
@@ -91,7 +97,25 @@ impl Store {
         migrations::migrations().to_latest(&mut writer).map_err(|e| AppError::StoreBroken(e.to_string()))?;
         let reader = Connection::open(path)?;
         configure(&reader)?;
-        Ok(Self { writer: Mutex::new(writer), reader: Mutex::new(reader), hub })
+        Ok(Self { writer: Mutex::new(writer), reader: Mutex::new(reader), hub, admission: RwLock::default() })
+    }
+
+    /// Sets what every authenticated request passes before its work (see [`Admission`]).
+    pub fn admit_with(&self, admission: Arc<Admission>) {
+        *self.admission.write().expect("admission lock") = Some(admission);
+    }
+
+    /// The member behind `token` in room `code`, admitted (see [`Admission`]). A valid token
+    /// used with another room's code counts as a request too: guessing codes is not free.
+    fn authenticate_in(&self, conn: &Connection, code: &str, token: &str) -> Result<Actor> {
+        let (actor, room_code) = authenticate(conn, token)?;
+        if let Some(admit) = &*self.admission.read().expect("admission lock") {
+            admit(&actor)?;
+        }
+        if room_code != code {
+            return Err(AppError::NotFound("room"));
+        }
+        Ok(actor)
     }
 
     pub fn hub(&self) -> &Arc<Hub> {
@@ -114,7 +138,7 @@ impl Store {
     {
         let mut conn = self.writer.lock().expect("writer lock");
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let actor = who.map(|(code, token)| authenticate(&tx, code, token)).transpose()?;
+        let actor = who.map(|(code, token)| self.authenticate_in(&tx, code, token)).transpose()?;
         let scope = actor.as_ref().map(|a| a.member_id.to_string()).unwrap_or_default();
         let key_hash = idempotency.map(|i| secrets::sha256(&[b"idem", scope.as_bytes(), i.key.as_bytes()]));
         if let (Some(i), Some(hash)) = (idempotency, &key_hash) {
@@ -161,8 +185,14 @@ impl Store {
     pub fn read<T>(&self, code: &str, token: &str, op: impl FnOnce(&Connection, &Actor) -> Result<T>) -> Result<T> {
         let conn = self.reader.lock().expect("reader lock");
         let tx = conn.unchecked_transaction()?;
-        let actor = authenticate(&tx, code, token)?;
+        let actor = self.authenticate_in(&tx, code, token)?;
         op(&tx, &actor)
+    }
+
+    /// The member behind `token` in room `code` (a request of theirs, counted): for a check
+    /// before costly work that the request's write then checks again.
+    pub fn authenticate(&self, code: &str, token: &str) -> Result<Actor> {
+        self.read(code, token, |_, actor| Ok(actor.clone()))
     }
 
     /// The stored events of `room` after `after`, oldest first, at most `limit`.
@@ -170,7 +200,9 @@ impl Store {
         let conn = self.reader.lock().expect("reader lock");
         let mut stmt =
             conn.prepare_cached("SELECT body FROM events WHERE room_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3")?;
-        let rows = stmt.query_map(params![room, after as i64, limit], |r| r.get::<_, String>(0))?;
+        // Ids are SQLite rowids (at most i64::MAX); a larger `after` has nothing after it.
+        let Ok(after) = i64::try_from(after) else { return Ok(Vec::new()) };
+        let rows = stmt.query_map(params![room, after, limit], |r| r.get::<_, String>(0))?;
         rows.map(|body| {
             let body = body?;
             serde_json::from_str(&body).map_err(|e| AppError::StoreBroken(format!("event unreadable: {e}")))
@@ -196,8 +228,8 @@ fn configure(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// The member behind `token`, if the token is valid and belongs to room `code`.
-fn authenticate(conn: &Connection, code: &str, token: &str) -> Result<Actor> {
+/// The member behind `token` if the token is valid, and the code of their room.
+fn authenticate(conn: &Connection, token: &str) -> Result<(Actor, String)> {
     let (member_id, secret) = secrets::parse_token(token).ok_or(AppError::Unauthorized)?;
     let row: Option<(Vec<u8>, i64, String, String)> = conn
         .query_row(
@@ -211,10 +243,7 @@ fn authenticate(conn: &Connection, code: &str, token: &str) -> Result<Actor> {
     if !secrets::secret_matches(secret, &hash) {
         return Err(AppError::Unauthorized);
     }
-    if room_code != code {
-        return Err(AppError::NotFound("room"));
-    }
-    Ok(Actor { room_id, member_id, is_host: host_id == member_id.to_string() })
+    Ok((Actor { room_id, member_id, is_host: host_id == member_id.to_string() }, room_code))
 }
 
 /// How times are written: RFC 3339, UTC, milliseconds — sortable as text.

@@ -187,9 +187,17 @@ impl Store {
         Ok(member(&conn, member_id)?.presence)
     }
 
-    /// The room and member of a token, for the event stream.
-    pub fn authenticate(&self, code: &str, token: &str) -> Result<Actor> {
-        self.read(code, token, |_, actor| Ok(actor.clone()))
+    /// For the event stream: the member behind a token, and the id of the room's latest
+    /// event (0 if none), read in one transaction. So an event that ends the membership
+    /// after this check has a higher id, and the stream meets it.
+    pub fn follow(&self, code: &str, token: &str) -> Result<(Actor, u64)> {
+        self.read(code, token, |conn, actor| {
+            let id: i64 =
+                conn.query_row("SELECT COALESCE(MAX(id), 0) FROM events WHERE room_id = ?1", [actor.room_id], |r| {
+                    r.get(0)
+                })?;
+            Ok((actor.clone(), id as u64))
+        })
     }
 }
 
@@ -265,14 +273,4 @@ fn room_state(conn: &Connection, room_id: i64) -> Result<RoomState> {
         session: super::sessions::latest_session(conn, room_id)?,
         last_event_id: last_event_id as u64,
     })
-}
-
-impl Store {
-    /// The id of the room's latest event (0 if none): a stream without `Last-Event-ID` starts after it.
-    pub fn room_state_last_event(&self, room_id: i64) -> Result<u64> {
-        let conn = self.reader.lock().expect("reader lock");
-        let id: i64 =
-            conn.query_row("SELECT COALESCE(MAX(id), 0) FROM events WHERE room_id = ?1", [room_id], |r| r.get(0))?;
-        Ok(id as u64)
-    }
 }
