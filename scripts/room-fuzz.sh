@@ -44,11 +44,14 @@ print(f"export ROOM_CODE={code} ROOM_TOKEN={token} SESSION_ID={session['id']} CO
 PY
 )"
 
+# Not fuzzed: the event stream (never ends) and changing the room's code (the fuzzer's joins
+# with the exported code would then all be 404; tests/api.rs covers it).
 # Run in the temporary folder: schemathesis keeps a crash cache in ./.schemathesis.
 root=$PWD
 (cd "$work" && "$root/$venv/bin/schemathesis" --config-file "$root/crates/room-server/fuzz/schemathesis.toml" run "$base/v1/openapi.json" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection \
   --exclude-path '/v1/rooms/{code}/events' \
+  --exclude-path '/v1/rooms/{code}/code' \
   --max-examples "$EXAMPLES" --seed "${SEED:-20261125}" --workers 1 --no-color \
   --generation-database none) | tee "$work/output"
 # One worker: hypothesis' lambda descriptions call ast.parse, which CPython 3.11 does not

@@ -97,6 +97,7 @@ async fn main() {
         .env("WT_ROOM_MAX_MEMBERS", "100000")
         // Every member's stream comes from loopback.
         .env("WT_ROOM_MAX_STREAMS_PER_ADDRESS", "100000")
+        .env("WT_ROOM_MAX_CONNECTIONS_PER_ADDRESS", "0")
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .spawn()

@@ -22,21 +22,43 @@ fn now() -> chrono::DateTime<Utc> {
     to_millis(Utc::now())
 }
 
+/// A video-call link: an absolute `http` or `https` URL with a host and no user name or
+/// password, at most [`LINK_MAX_CHARS`] characters as written and as stored (the `url`
+/// crate's serialization: host in punycode, spaces percent-encoded). Blank means none.
 fn link(value: &str) -> Result<String> {
     let value = value.trim();
     if value.is_empty() {
         return Ok(String::new());
     }
     let v = text("link", value, LINK_MAX_CHARS)?;
-    if !(v.starts_with("https://") || v.starts_with("http://")) || v.contains(char::is_whitespace) {
-        return Err(AppError::invalid("the link must be an http or https address"));
+    let refused = || AppError::invalid("the link must be an http or https address with a host");
+    // Written as `scheme://host…`: the URL standard would read `https:///x` or `https:x` as
+    // having the host `x`, which is a typo, not what the person meant.
+    if v.split_once("://").is_none_or(|(_, rest)| rest.starts_with(['/', '\\'])) {
+        return Err(refused());
     }
-    Ok(v)
+    let url = url::Url::parse(&v).map_err(|_| refused())?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
+        return Err(refused());
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(AppError::invalid("the link must not contain a user name or password"));
+    }
+    let url = String::from(url);
+    if url.chars().count() > LINK_MAX_CHARS {
+        return Err(AppError::invalid(format!("the link has more than {LINK_MAX_CHARS} characters")));
+    }
+    Ok(url)
 }
 
 #[utoipa::path(post, path = "/v1/rooms", tag = "rooms", request_body = CreateRoom,
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes the request safe to retry")),
     responses((status = 201, description = "The room, and the host's token", body = Membership)))]
+/// Create a room; its creator is its first member and host.
+///
+/// Needs no token, so an `Idempotency-Key` counts per client address: a retry from the same
+/// address gets the first answer, token included; the same key and body from another address
+/// creates another room and never returns the first one's token.
 pub async fn create_room(
     State(app): State<AppState>,
     ClientAddr(addr): ClientAddr,
@@ -51,7 +73,7 @@ pub async fn create_room(
         description: optional_text("description", req.description.as_deref(), l.max_note_chars)?,
     };
     app.rate.create(addr)?;
-    let idem = key.bind("create_room", &req);
+    let idem = key.bind_at(addr, "create_room", &req);
     let store = app.store.clone();
     let m = blocking(move || store.create_room(req, idem.as_ref(), now())).await?;
     app.presence.touch(m.member_id, now());
@@ -61,6 +83,11 @@ pub async fn create_room(
 #[utoipa::path(post, path = "/v1/rooms/{code}/members", tag = "rooms", request_body = JoinRoom,
     params(("code" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     responses((status = 201, description = "Joined: the member's token and the room", body = Membership)))]
+/// Join a room with its current code.
+///
+/// Needs no token, so an `Idempotency-Key` counts per client address: a retry from the same
+/// address gets the first answer, token included; the same key and body from another address
+/// is another join and never returns the first one's token.
 pub async fn join(
     State(app): State<AppState>,
     ClientAddr(addr): ClientAddr,
@@ -72,7 +99,7 @@ pub async fn join(
     app.rate.join(addr)?;
     let code = room_code(&code)?;
     let display_name = name("display name", &req.display_name, app.limits.max_name_chars)?;
-    let idem = key.bind(&format!("join {code}"), &display_name);
+    let idem = key.bind_at(addr, &format!("join {code}"), &display_name);
     let (store, max) = (app.store.clone(), app.limits.max_members);
     let m = blocking(move || store.join(&code, display_name, max, idem.as_ref(), now())).await?;
     app.presence.touch(m.member_id, now());
@@ -129,6 +156,11 @@ pub async fn update_room(
 #[utoipa::path(post, path = "/v1/rooms/{code}/leave", tag = "rooms",
     params(("code" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     security(("member_token" = [])), responses((status = 204, description = "Left the room")))]
+/// Leave the room.
+///
+/// The host hands the host role to another member first (409 otherwise). A host alone in
+/// the room closes it by leaving: the room and everything in it is deleted, so a room is
+/// never left without a host.
 pub async fn leave(
     State(app): State<AppState>,
     ClientAddr(addr): ClientAddr,
@@ -146,6 +178,13 @@ pub async fn leave(
 #[utoipa::path(delete, path = "/v1/rooms/{code}/members/{member_id}", tag = "rooms",
     params(("code" = String, Path), ("member_id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
     security(("member_token" = [])), responses((status = 204, description = "Removed (host only)")))]
+/// Remove a member (host only).
+///
+/// Their token stops working and their open event streams end. Removal alone is not a ban:
+/// anyone with the room's code can join. To keep someone out, also give the room a new code
+/// (`POST /v1/rooms/{code}/code`) and share it only with the people who should join. There
+/// is no block list: a display name is whatever a person types, so blocking one would not
+/// keep anyone out.
 pub async fn remove_member(
     State(app): State<AppState>,
     ClientAddr(addr): ClientAddr,
@@ -158,6 +197,27 @@ pub async fn remove_member(
     let store = app.store.clone();
     as_member(&app, addr, move || store.remove_member(&code, &token, member_id, idem.as_ref(), now())).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/v1/rooms/{code}/code", tag = "rooms",
+    params(("code" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    security(("member_token" = [])), responses((status = 200, description = "The room with its new code (host only)", body = Room)))]
+/// Give the room a new code (host only).
+///
+/// The old code no longer lets anyone join: after removing a member, this keeps them out.
+/// Members keep their tokens and may still use the old code in paths; everyone in the room
+/// hears the new code in a `room_updated` event. A code is never handed out twice.
+pub async fn change_code(
+    State(app): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    Params(code): Params<String>,
+    Bearer(token): Bearer,
+    key: IdempotencyKey,
+) -> Result<Json<Room>> {
+    let code = room_code(&code)?;
+    let idem = key.bind("change_code", &());
+    let store = app.store.clone();
+    Ok(Json(as_member(&app, addr, move || store.change_code(&code, &token, idem.as_ref(), now())).await?))
 }
 
 #[utoipa::path(post, path = "/v1/rooms/{code}/host", tag = "rooms", request_body = HandOver,

@@ -75,6 +75,22 @@ pub struct Limits {
     /// sets it, or clients could choose their own address.
     #[arg(long, env = "WT_ROOM_TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
+    /// Seconds a client may take to send a request's headers (then its connection is closed,
+    /// so stalled connections do not pile up).
+    #[arg(long, env = "WT_ROOM_HEADER_READ_TIMEOUT_SECS", default_value_t = 10)]
+    pub header_read_timeout_secs: u64,
+    /// Seconds a client may take to send a request's body (then 408).
+    #[arg(long, env = "WT_ROOM_BODY_READ_TIMEOUT_SECS", default_value_t = 10)]
+    pub body_read_timeout_secs: u64,
+    /// Connections open at once; more wait until one closes. Open event streams count, so
+    /// keep this above the streams the server should carry.
+    #[arg(long, env = "WT_ROOM_MAX_CONNECTIONS", default_value_t = 10_000)]
+    pub max_connections: usize,
+    /// Connections one client address may hold open at once; its next one is closed at once
+    /// (0: no limit). Not applied with --trust-forwarded-for (all clients share the proxy's
+    /// address). Keep it above --max-streams-per-address.
+    #[arg(long, env = "WT_ROOM_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 256)]
+    pub max_connections_per_address: u32,
     /// Seconds between keep-alive comments on event streams.
     #[arg(long, env = "WT_ROOM_KEEP_ALIVE_SECS", default_value_t = 15)]
     pub keep_alive_secs: u64,

@@ -32,6 +32,8 @@ pub enum AppError {
     RoomFull(u32),
     #[error("the request body is larger than {0} bytes")]
     PayloadTooLarge(usize),
+    #[error("the request body did not arrive in time")]
+    BodyTimeout,
     #[error("too many requests: {what}; try again in {retry_after} s")]
     RateLimited { what: &'static str, retry_after: u64 },
     #[error("too many open event streams {what} (at most {max}); close one first")]
@@ -54,6 +56,7 @@ impl AppError {
             Self::WrongState(_) => (StatusCode::CONFLICT, ErrorCode::WrongState),
             Self::IdempotencyKeyReused => (StatusCode::CONFLICT, ErrorCode::IdempotencyKeyReused),
             Self::RoomFull(_) => (StatusCode::CONFLICT, ErrorCode::RoomFull),
+            Self::BodyTimeout => (StatusCode::REQUEST_TIMEOUT, ErrorCode::BadRequest),
             Self::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge),
             Self::RateLimited { .. } | Self::TooManyStreams { .. } => {
                 (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited)
@@ -92,8 +95,12 @@ impl IntoResponse for AppError {
     }
 }
 
-/// Checks a person's text: trimmed, not empty (unless `optional`), at most `max` characters.
+/// Checks a person's text: normalized to NFC, trimmed, not empty, at most `max` characters
+/// (counted after normalizing), with something a person can see, and nothing that changes how
+/// the text around it is shown (direction controls, line and paragraph separators, control
+/// characters other than newline and tab).
 pub fn text(what: &str, value: &str, max: usize) -> Result<String> {
+    let value = visible::nfc(value);
     let value = value.trim();
     if value.is_empty() {
         return Err(AppError::invalid(format!("the {what} is empty")));
@@ -102,8 +109,17 @@ pub fn text(what: &str, value: &str, max: usize) -> Result<String> {
     if len > max {
         return Err(AppError::invalid(format!("the {what} has {len} characters, at most {max} are allowed")));
     }
+    if value.chars().any(visible::changes_direction) {
+        return Err(AppError::invalid(format!("the {what} contains a character that changes the text's direction")));
+    }
+    if value.contains(['\u{2028}', '\u{2029}']) {
+        return Err(AppError::invalid(format!("the {what} contains a line or paragraph separator")));
+    }
     if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
         return Err(AppError::invalid(format!("the {what} contains control characters")));
+    }
+    if value.chars().all(visible::is_invisible) {
+        return Err(AppError::invalid(format!("the {what} has no visible characters")));
     }
     Ok(value.to_owned())
 }
@@ -122,5 +138,42 @@ pub fn optional_text(what: &str, value: Option<&str>, max: usize) -> Result<Opti
     match value.map(str::trim) {
         None | Some("") => Ok(None),
         Some(v) => text(what, v, max).map(Some),
+    }
+}
+
+/// At most `max` characters of a client's input, for an error message: never more, so a
+/// message stays short whatever was sent.
+pub fn excerpt(input: &str, max: usize) -> String {
+    let mut out: String = input.chars().filter(|c| !c.is_control()).take(max).collect();
+    if input.chars().count() > max {
+        out.push('…');
+    }
+    out
+}
+
+/// What a person can see in a text, from the Unicode Character Database (ICU4X's compiled
+/// data, the same crates `url` already uses for host names).
+mod visible {
+    use icu_normalizer::ComposingNormalizerBorrowed;
+    use icu_properties::CodePointSetData;
+    use icu_properties::props::{BidiControl, DefaultIgnorableCodePoint};
+
+    /// The text in Normalization Form C, so one name has one spelling and one length.
+    pub fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
+        ComposingNormalizerBorrowed::new_nfc().normalize(text)
+    }
+
+    /// Bidi_Control: the embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069)
+    /// and the marks U+200E, U+200F, U+061C. `Host\u{202E}txt.exe` shows as `Hostexe.txt`.
+    pub fn changes_direction(c: char) -> bool {
+        CodePointSetData::new::<BidiControl>().contains(c)
+    }
+
+    /// Nothing to see: white space, a Default_Ignorable_Code_Point (zero-width space and
+    /// joiners, word joiner, BOM, soft hyphen, variation selectors, Hangul fillers…), or the
+    /// blank braille pattern U+2800, which fonts draw as nothing. A name may contain them
+    /// (a zero-width joiner is part of many emoji and scripts); it may not be only them.
+    pub fn is_invisible(c: char) -> bool {
+        c.is_whitespace() || c == '\u{2800}' || CodePointSetData::new::<DefaultIgnorableCodePoint>().contains(c)
     }
 }

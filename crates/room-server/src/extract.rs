@@ -1,33 +1,67 @@
 //! Request extractors whose refusals are `{ code, message }` like every other error.
 
 use crate::AppState;
-use crate::error::AppError;
+use crate::error::{AppError, excerpt};
 use crate::secrets::sha256;
 use crate::store::Idempotency;
-use axum::extract::rejection::JsonRejection;
+use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::time::Duration;
 use worktogether_room_protocol::{IDEMPOTENCY_KEY_HEADER, IDEMPOTENCY_KEY_MAX_CHARS, normalize_room_code};
 
-/// A JSON body; malformed JSON, wrong types and missing fields are a 400, too large a 413.
+/// A JSON body; malformed JSON, wrong types and missing fields are a 400, too large a 413,
+/// one not sent in full within the body read timeout a 408. Messages are our own: they name
+/// at most the field at fault (cut short), never the parser's text or the client's input.
 pub struct Body<T>(pub T);
 
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
+impl<T: DeserializeOwned> FromRequest<AppState> for Body<T> {
     type Rejection = AppError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(Self(v)),
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(AppError::PayloadTooLarge(0)),
-            Err(JsonRejection::MissingJsonContentType(_)) => {
-                Err(AppError::BadRequest("the body must be JSON (Content-Type: application/json)".into()))
-            }
-            Err(e) => Err(AppError::BadRequest(e.body_text())),
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
+        let json = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.to_ascii_lowercase())
+            .is_some_and(|v| {
+                v.starts_with("application/json") || v.split(';').next().is_some_and(|m| m.ends_with("+json"))
+            });
+        if !json {
+            return Err(AppError::BadRequest("the body must be JSON (Content-Type: application/json)".into()));
         }
+        let timeout = Duration::from_secs(state.limits.body_read_timeout_secs.max(1));
+        let bytes = match tokio::time::timeout(timeout, Bytes::from_request(req, state)).await {
+            Err(_) => return Err(AppError::BodyTimeout),
+            Ok(Ok(bytes)) => bytes,
+            Ok(Err(e)) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(AppError::PayloadTooLarge(0)),
+            Ok(Err(_)) => return Err(AppError::BadRequest("the body could not be read".into())),
+        };
+        let mut de = serde_json::Deserializer::from_slice(&bytes);
+        let value = serde_path_to_error::deserialize(&mut de).map_err(|e| AppError::BadRequest(body_error(&e)))?;
+        de.end().map_err(|_| AppError::BadRequest("the body is not valid JSON".into()))?;
+        Ok(Self(value))
+    }
+}
+
+/// Our message for a body that does not parse as the request.
+fn body_error(e: &serde_path_to_error::Error<serde_json::Error>) -> String {
+    use serde_json::error::Category;
+    if !matches!(e.inner().classify(), Category::Data) {
+        return "the body is not valid JSON".into();
+    }
+    let inner = e.inner().to_string();
+    // serde's "missing field `name`" names one of our fields, not the client's input.
+    if let Some(field) = inner.strip_prefix("missing field `").and_then(|r| r.split('`').next()) {
+        return format!("the body lacks the field {}", excerpt(field, 40));
+    }
+    match e.path().to_string() {
+        p if p == "." => "the body does not fit this request".into(),
+        p => format!("the body does not fit this request at {}", excerpt(&p, 40)),
     }
 }
 
@@ -71,6 +105,14 @@ impl IdempotencyKey {
         let body = serde_json::to_vec(request).expect("requests serialize");
         self.0.map(|key| Idempotency { key, fingerprint: sha256(&[operation.as_bytes(), &body]) })
     }
+
+    /// Like [`Self::bind`], for a write made without a token (creating or joining a room):
+    /// the key counts per client address. A retry from the same address gets the first answer,
+    /// token included; the same key and body from another address is another request, so a
+    /// key seen on the way cannot fetch someone's token.
+    pub fn bind_at(self, addr: IpAddr, operation: &str, request: &impl Serialize) -> Option<Idempotency> {
+        Self(self.0.map(|key| format!("{addr} {key}"))).bind(operation, request)
+    }
 }
 
 /// The client's address: the peer of the TCP connection, or behind a trusted reverse proxy
@@ -102,7 +144,7 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Params<
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
         match axum::extract::Path::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Path(v)) => Ok(Self(v)),
-            Err(e) => Err(AppError::BadRequest(e.body_text())),
+            Err(_) => Err(AppError::BadRequest("the path is malformed: ids are UUIDs".into())),
         }
     }
 }

@@ -17,7 +17,7 @@ pub mod stream;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
@@ -85,12 +85,78 @@ pub fn app(state: AppState) -> Router {
         .layer(tower_http::trace::TraceLayer::new_for_http())
 }
 
-/// Every answer carries the server's clock, so clients can compute their offset.
+/// Every answer carries the server's clock, so clients can compute their offset; is never
+/// stored by a cache (answers hold tokens and a room's private state); and is never sniffed
+/// as another content type than it says.
 async fn server_time(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let now = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    res.headers_mut().insert(SERVER_TIME_HEADER, HeaderValue::from_str(&now).expect("a timestamp is a valid header"));
+    let headers = res.headers_mut();
+    headers.insert(SERVER_TIME_HEADER, HeaderValue::from_str(&now).expect("a timestamp is a valid header"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    // An event stream says `no-cache` itself; everything else: `no-store`.
+    headers.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
     res
+}
+
+/// Serves [`app`] on `listener` until `shutdown` completes, then lets open requests finish.
+/// HTTP/1.1 only. A client has `header_read_timeout_secs` to send a request's headers, on a
+/// new connection and between requests on a kept-alive one, or its connection is closed; at
+/// most `max_connections` are open at once, and further clients wait in the listen backlog
+/// until one closes; one address holding `max_connections_per_address` has its next
+/// connection closed at once, so a single client cannot fill every place.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    let header_timeout = Duration::from_secs(state.limits.header_read_timeout_secs.max(1));
+    let slots = Arc::new(tokio::sync::Semaphore::new(state.limits.max_connections.max(1)));
+    let per_address = limits::ConnectionsPerAddress::new(&state.limits);
+    let router = app(state);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => slot.expect("the semaphore is never closed"),
+            () = &mut shutdown => break,
+        };
+        let (tcp, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors, or a connection reset before it was accepted.
+                    tracing::warn!(error = %e, "could not accept a connection");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let Some(place) = per_address.open(peer.ip()) else {
+            tracing::debug!(%peer, "closed: too many connections from this address");
+            continue;
+        };
+        let _ = tcp.set_nodelay(true);
+        let router = router.clone();
+        let service = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+            req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+            tower::ServiceExt::oneshot(router.clone(), req.map(axum::body::Body::new))
+        });
+        let mut http = hyper::server::conn::http1::Builder::new();
+        http.timer(TokioTimer::new()).header_read_timeout(header_timeout);
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(tcp), service));
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+            drop((slot, place));
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
 }
 
 /// Refuses a body announced as too large before reading it, with the limit in the message.

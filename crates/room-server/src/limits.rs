@@ -178,3 +178,48 @@ impl Drop for StreamSlot {
         }
     }
 }
+
+/// Open connections per client address (the TCP peer). Off behind a trusted reverse proxy,
+/// whose one address carries every client; the proxy limits connections there.
+pub struct ConnectionsPerAddress {
+    open: Arc<Mutex<HashMap<IpAddr, u32>>>,
+    max: Option<u32>,
+}
+
+/// One open connection of an address; its place is free again when this is dropped.
+pub struct ConnectionPlace {
+    open: Arc<Mutex<HashMap<IpAddr, u32>>>,
+    addr: IpAddr,
+}
+
+impl ConnectionsPerAddress {
+    pub fn new(limits: &Limits) -> Self {
+        let max = (!limits.trust_forwarded_for && limits.max_connections_per_address > 0)
+            .then_some(limits.max_connections_per_address);
+        Self { open: Arc::default(), max }
+    }
+
+    /// A place for a new connection from `addr`, or `None` if it holds its maximum.
+    pub fn open(&self, addr: IpAddr) -> Option<Option<ConnectionPlace>> {
+        let Some(max) = self.max else { return Some(None) };
+        let mut open = self.open.lock().expect("connections lock");
+        let count = open.entry(addr).or_default();
+        if *count >= max {
+            return None;
+        }
+        *count += 1;
+        Some(Some(ConnectionPlace { open: self.open.clone(), addr }))
+    }
+}
+
+impl Drop for ConnectionPlace {
+    fn drop(&mut self) {
+        let mut open = self.open.lock().expect("connections lock");
+        if let Some(count) = open.get_mut(&self.addr) {
+            *count -= 1;
+            if *count == 0 {
+                open.remove(&self.addr);
+            }
+        }
+    }
+}

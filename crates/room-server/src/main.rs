@@ -1,11 +1,10 @@
 //! `worktogether-room`: starts the room server. See `--help` for flags and environment variables.
 
 use clap::Parser;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::sync::watch;
 use tracing_subscriber::EnvFilter;
-use worktogether_room_server::{AppState, Config, app, hub::Hub, maintain, store::Store};
+use worktogether_room_server::{AppState, Config, hub::Hub, maintain, serve, store::Store};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -38,13 +37,12 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         public_url = config.public_url.as_deref().unwrap_or("-"),
         "worktogether-room is ready"
     );
-    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            tracing::info!("shutting down: closing event streams");
-            let _ = stop.send(true);
-        })
-        .await?;
+    serve(listener, state, async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down: closing event streams");
+        let _ = stop.send(true);
+    })
+    .await?;
     tracing::info!("stopped");
     Ok(())
 }

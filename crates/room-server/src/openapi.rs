@@ -14,7 +14,7 @@ use worktogether_room_protocol::ErrorBody;
 #[openapi(
     info(
         title = "Worktogether room server",
-        description = "Rooms for virtual coworking: presence, shared sessions, commitments and outcomes. Every response carries the server's clock in `x-server-time`; every write takes an optional `Idempotency-Key`."
+        description = "Rooms for virtual coworking: presence, shared sessions, commitments and outcomes. Every response carries the server's clock in `x-server-time`; every write takes an optional `Idempotency-Key` (for creating and joining, which need no token, a key counts per client address). Answers are `Cache-Control: no-store` (event streams `no-cache`) and `X-Content-Type-Options: nosniff`. Names and texts are stored in Unicode NFC; a name must have a visible character, and no text may contain direction controls, line or paragraph separators or control characters. Hosts: a host hands the role over before leaving, and a host alone in the room closes (deletes) it by leaving; removing a member is not a ban, giving the room a new code is. Connections: headers and bodies must arrive within the server's read timeouts, and the server holds a bounded number of connections."
     ),
     components(schemas(ErrorBody, worktogether_room_protocol::SharedPhase))
 )]
@@ -51,6 +51,7 @@ impl Modify for Common {
             ("403", "Only the host, or only the entry's author, may do this"),
             ("404", "No such room, member, session or commitment"),
             ("405", "Method not allowed"),
+            ("408", "The request body did not arrive within the body read timeout"),
             ("409", "Refused in the current state, room full, or idempotency key reused"),
             ("413", "Request body too large"),
             ("422", "Invalid input: empty or too-long text, impossible rule"),
@@ -77,6 +78,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(api::join))
         .routes(routes!(api::leave))
         .routes(routes!(api::remove_member))
+        .routes(routes!(api::change_code))
         .routes(routes!(api::hand_over))
         .routes(routes!(api::set_presence))
         .routes(routes!(api::start_session, api::list_sessions))

@@ -702,3 +702,249 @@ async fn wrong_secrets_count_against_their_address_not_the_member_they_name() {
     assert_refused(&last, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
     assert!(last.retry_after.is_some(), "429 says when to retry");
 }
+
+/// A request from `addr`, as a trusted reverse proxy would say (`X-Forwarded-For`).
+fn from(addr: &str, method: &str, path: &str, key: Option<&str>, body: &Value) -> Request<Body> {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("content-type", "application/json")
+        .header("x-forwarded-for", addr);
+    if let Some(k) = key {
+        req = req.header("idempotency-key", k);
+    }
+    req.body(Body::from(body.to_string())).unwrap()
+}
+
+#[tokio::test]
+async fn names_a_person_cannot_see_are_refused_and_names_are_stored_in_nfc() {
+    let s = Server::with_limits(Limits { joins_per_minute: 1000, rooms_per_hour: 1000, ..Limits::default() });
+    let (code, host, member, _) = s.room().await;
+    let join = |name: &str| json!({"displayName": name});
+    let invisible = [
+        "\u{200B}\u{200B}",               // zero-width spaces
+        "\u{200D}\u{2060}\u{FEFF}\u{AD}", // joiner, word joiner, BOM, soft hyphen
+        " \u{3164} \u{180E} ",            // Hangul filler, Mongolian vowel separator
+        "\u{2800}",                       // blank braille pattern
+    ];
+    for name in invisible {
+        let r = s.json("POST", &format!("/v1/rooms/{code}/members"), None, join(name)).await;
+        assert_refused(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid_input");
+        assert!(r.body["message"].as_str().unwrap().contains("no visible"), "{name:?}: {}", r.body);
+        let r = s.json("POST", "/v1/rooms", None, json!({"name": name, "hostName": "Ada"})).await;
+        assert_refused(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid_input");
+        let r = s.json("PATCH", &format!("/v1/rooms/{code}"), Some(&host), json!({"description": name})).await;
+        assert_refused(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid_input");
+    }
+    for name in [
+        "Host\u{202E}txt.exe",
+        "A\u{2066}B",
+        "\u{200F}Ada",
+        "Ada\u{061C}",
+        "Ada\u{2028}Bea",
+        "Ada\u{2029}Bea",
+        "Ada\u{85}Bea",
+    ] {
+        let r = s.json("POST", &format!("/v1/rooms/{code}/members"), None, join(name)).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{name:?}: {}", r.body);
+        let r = s.json("PATCH", &format!("/v1/rooms/{code}"), Some(&host), json!({"name": name})).await;
+        assert_refused(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid_input");
+    }
+    // Every other text a person sees in a room goes through the same check.
+    let plan = json!({"templateName": "\u{200B}", "phases": [{"kind": "commitment", "durationSecs": 600}]});
+    assert_refused(
+        &s.json("POST", &format!("/v1/rooms/{code}/sessions"), Some(&host), plan).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+    );
+    let plan = json!({"templateName": "Focus", "phases": [{"kind": "commitment", "durationSecs": 600}]});
+    let session = s.json("POST", &format!("/v1/rooms/{code}/sessions"), Some(&host), plan).await;
+    assert_eq!(session.status, StatusCode::CREATED, "{}", session.body);
+    let commitments = format!("/v1/rooms/{code}/sessions/{}/commitments", session.body["id"].as_str().unwrap());
+    assert_refused(
+        &s.json("POST", &commitments, Some(&member), json!({"text": "Write \u{202E}fdp.exe"})).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+    );
+    let title = json!({"entries": [{"title": "\u{FEFF}", "startsAt": "2026-12-01T09:00:00", "timeZone": "UTC", "durationMinutes": 60}]});
+    assert_refused(
+        &s.json("PUT", &format!("/v1/rooms/{code}/schedule"), Some(&host), title).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+    );
+
+    // NFC: "e" + combining acute is stored as "é", and counted as one character.
+    let r = s.json("POST", &format!("/v1/rooms/{code}/members"), None, join("Ren\u{E9}e Caf\u{65}\u{301}")).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["state"]["members"][2]["displayName"], "Ren\u{E9}e Caf\u{E9}", "stored in NFC");
+    let long = "e\u{301}".repeat(80);
+    let r = s.json("PATCH", &format!("/v1/rooms/{code}"), Some(&host), json!({"name": long})).await;
+    assert_eq!(r.status, StatusCode::OK, "80 characters once composed: {}", r.body);
+    // A zero-width joiner inside a name is part of it (an emoji sequence here).
+    let r = s.json("POST", &format!("/v1/rooms/{code}/members"), None, join("\u{1F469}\u{200D}\u{1F4BB} Kim")).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+}
+
+#[tokio::test]
+async fn answers_are_never_stored_by_caches_or_sniffed() {
+    let s = Server::new();
+    let create = Request::builder()
+        .method("POST")
+        .uri("/v1/rooms")
+        .header("content-type", "application/json")
+        .body(Body::from(json!({"name": "R", "hostName": "Ada"}).to_string()))
+        .unwrap();
+    let (code, host, _, _) = s.room().await;
+    for req in [
+        create,
+        get(&format!("/v1/rooms/{code}"), &host),
+        get(&format!("/v1/rooms/{code}"), "forged"),
+        Request::builder().uri("/health").body(Body::empty()).unwrap(),
+    ] {
+        let what = format!("{} {}", req.method(), req.uri());
+        let res = s.router.clone().oneshot(req).await.unwrap();
+        assert_eq!(res.headers().get("cache-control").map(|v| v.to_str().unwrap()), Some("no-store"), "{what}");
+        assert_eq!(res.headers().get("x-content-type-options").map(|v| v.to_str().unwrap()), Some("nosniff"), "{what}");
+    }
+}
+
+#[tokio::test]
+async fn error_messages_are_short_and_never_the_parsers_or_the_clients_text() {
+    let s = Server::new();
+    let (code, host, _, _) = s.room().await;
+    let zone = "Europe/".to_owned() + &"x".repeat(10_000);
+    let schedule = |zone: &str| json!({"entries": [{"title": "T", "startsAt": "2026-12-01T09:00:00", "timeZone": zone, "durationMinutes": 60}]});
+    let huge_value = json!({"name": "R", "hostName": "A", "link": 5, "description": "y".repeat(10_000)});
+    let replies = [
+        s.json("PUT", &format!("/v1/rooms/{code}/schedule"), Some(&host), schedule(&zone)).await,
+        s.json(
+            "PUT",
+            &format!("/v1/rooms/{code}/schedule"),
+            Some(&host),
+            json!({"entries": [{"title": "x".repeat(10_000)}]}),
+        )
+        .await,
+        s.json("PUT", &format!("/v1/rooms/{code}/presence"), Some(&host), json!({"presence": "z".repeat(10_000)}))
+            .await,
+        s.call("POST", "/v1/rooms", None, None, Some(&format!("{{\"name\": \"{}", "q".repeat(10_000)))).await,
+        s.call("POST", "/v1/rooms", None, None, Some("{\"name\": \"R\", \"hostName\": \"A\"} trailing")).await,
+        s.json("POST", "/v1/rooms", None, huge_value).await,
+        s.json("POST", "/v1/rooms", None, json!({"name": "R"})).await,
+        s.call("GET", &format!("/v1/rooms/{code}/sessions/{}", "u".repeat(5_000)), Some(&host), None, None).await,
+    ];
+    for r in replies {
+        assert!(r.status.is_client_error(), "{}", r.body);
+        let message = r.body["message"].as_str().expect("our JSON error");
+        assert!(message.chars().count() <= 120, "a short message: {message}");
+        for parser_text in [
+            "line ",
+            "column",
+            "Failed to",
+            "deserialize",
+            "expected",
+            "invalid type",
+            "xxxxxxxxxx",
+            "zzzzzzzz",
+            "qqqqqqqq",
+            "uuuuuuuu",
+        ] {
+            assert!(!message.contains(parser_text), "our own words, not {parser_text:?}: {message}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn video_links_are_http_or_https_urls_with_a_host_and_no_credentials() {
+    let s = Server::with_limits(Limits { rooms_per_hour: 1000, ..Limits::default() });
+    let (code, host, _, _) = s.room().await;
+    let path = format!("/v1/rooms/{code}");
+    for link in [
+        "https://",
+        "http://",
+        "https:///path",
+        "https:meet.example.org",
+        "javascript:alert(1)",
+        "JavaScript://example.org/%0aalert(1)",
+        "data:text/html,hi",
+        "ftp://example.org/x",
+        "https://user:secret@meet.example.org/room",
+        "https://user@meet.example.org/room",
+        &format!("https://meet.example.org/{}", "a".repeat(600)),
+        &format!("https://meet.example.org/{}x", " ".repeat(300)), // too long once percent-encoded
+    ] {
+        let r = s.json("PATCH", &path, Some(&host), json!({"link": link})).await;
+        assert_refused(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid_input");
+        let r = s.json("POST", "/v1/rooms", None, json!({"name": "R", "hostName": "A", "link": link})).await;
+        assert_refused(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid_input");
+    }
+    let r = s.json("PATCH", &path, Some(&host), json!({"link": "HTTPS://Meet.Example.org/room one"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["link"], "https://meet.example.org/room%20one", "stored as the url crate writes it");
+}
+
+#[tokio::test]
+async fn an_idempotency_key_for_create_or_join_counts_per_client_address() {
+    let s = Server::with_limits(Limits { trust_forwarded_for: true, ..Limits::default() });
+    let (code, _, _, _) = s.room().await;
+    let join = json!({"displayName": "Cem"});
+    let path = format!("/v1/rooms/{code}/members");
+    let first = send(s.router.clone(), from("10.0.0.1", "POST", &path, Some("k1"), &join)).await;
+    let retry = send(s.router.clone(), from("10.0.0.1", "POST", &path, Some("k1"), &join)).await;
+    let elsewhere = send(s.router.clone(), from("10.0.0.2", "POST", &path, Some("k1"), &join)).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    assert_eq!(first.body["token"], retry.body["token"], "a retry from the same address gets the first answer");
+    assert_eq!(elsewhere.status, StatusCode::CREATED, "{}", elsewhere.body);
+    assert_ne!(first.body["token"], elsewhere.body["token"], "another address never gets the first token");
+
+    let create = json!({"name": "R", "hostName": "Ada"});
+    let first = send(s.router.clone(), from("10.0.0.1", "POST", "/v1/rooms", Some("c1"), &create)).await;
+    let retry = send(s.router.clone(), from("10.0.0.1", "POST", "/v1/rooms", Some("c1"), &create)).await;
+    let elsewhere = send(s.router.clone(), from("10.0.0.3", "POST", "/v1/rooms", Some("c1"), &create)).await;
+    assert_eq!(first.body["token"], retry.body["token"], "{}", retry.body);
+    assert_ne!(first.body["token"], elsewhere.body["token"], "another address never gets the host's token");
+    assert_ne!(first.body["state"]["room"]["code"], elsewhere.body["state"]["room"]["code"]);
+}
+
+#[tokio::test]
+async fn a_host_alone_closes_the_room_by_leaving_and_a_new_code_keeps_a_removed_member_out() {
+    let s = Server::new();
+    let (code, host, member, member_id) = s.room().await;
+
+    // A member cannot change the code; the host can, and the old code stops letting people join.
+    assert_refused(
+        &s.call("POST", &format!("/v1/rooms/{code}/code"), Some(&member), None, None).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+    let removed = s.call("DELETE", &format!("/v1/rooms/{code}/members/{member_id}"), Some(&host), None, None).await;
+    assert_eq!(removed.status, StatusCode::NO_CONTENT, "{}", removed.body);
+    let changed = s.call("POST", &format!("/v1/rooms/{code}/code"), Some(&host), None, None).await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+    let new_code = changed.body["code"].as_str().unwrap().to_owned();
+    assert_ne!(new_code, code);
+    let rejoin = s.json("POST", &format!("/v1/rooms/{code}/members"), None, json!({"displayName": "Bea"})).await;
+    assert_refused(&rejoin, StatusCode::NOT_FOUND, "not_found");
+    let cem = s.json("POST", &format!("/v1/rooms/{new_code}/members"), None, json!({"displayName": "Cem"})).await;
+    assert_eq!(cem.status, StatusCode::CREATED, "the new code works: {}", cem.body);
+    let cem_token = cem.body["token"].as_str().unwrap().to_owned();
+    // Members keep their tokens; the old code still names their room for them.
+    let state = s.call("GET", &format!("/v1/rooms/{code}"), Some(&host), None, None).await;
+    assert_eq!(state.status, StatusCode::OK, "{}", state.body);
+    assert_eq!(state.body["room"]["code"], json!(new_code), "and the room state tells the new one");
+
+    // The host hands over, leaves; then the last member leaving closes the room for good.
+    let cem_id = cem.body["memberId"].clone();
+    let r = s.json("POST", &format!("/v1/rooms/{new_code}/host"), Some(&host), json!({"memberId": cem_id})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        s.call("POST", &format!("/v1/rooms/{new_code}/leave"), Some(&host), None, None).await.status,
+        StatusCode::NO_CONTENT
+    );
+    let left = s.call("POST", &format!("/v1/rooms/{new_code}/leave"), Some(&cem_token), None, None).await;
+    assert_eq!(left.status, StatusCode::NO_CONTENT, "{}", left.body);
+    let join = s.json("POST", &format!("/v1/rooms/{new_code}/members"), None, json!({"displayName": "Dora"})).await;
+    assert_refused(&join, StatusCode::NOT_FOUND, "not_found");
+    let conn = rusqlite::Connection::open(s.db()).unwrap();
+    let rooms: i64 = conn.query_row("SELECT COUNT(*) FROM rooms", [], |r| r.get(0)).unwrap();
+    assert_eq!(rooms, 0, "a room without members is deleted, never left without a host");
+}

@@ -645,3 +645,179 @@ async fn event_streams_per_address_are_capped() {
     .await
     .expect("the place is free again");
 }
+
+/// `GET /health` on a new connection; the status line, or `None` if no answer came in time.
+async fn health_within(address: SocketAddr, limit: Duration) -> Option<String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    timeout(limit, async {
+        let mut tcp = tokio::net::TcpStream::connect(address).await.ok()?;
+        tcp.write_all(format!("GET /health HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n").as_bytes())
+            .await
+            .ok()?;
+        let mut answer = Vec::new();
+        tcp.read_to_end(&mut answer).await.ok()?;
+        String::from_utf8_lossy(&answer).lines().next().map(str::to_owned)
+    })
+    .await
+    .ok()
+    .flatten()
+}
+
+/// Whether the server closed `tcp` (end of stream or reset) within `limit`; whatever it
+/// sent before closing (a 408, say) is read and dropped.
+async fn closed_within(tcp: &mut tokio::net::TcpStream, limit: Duration) -> bool {
+    use tokio::io::AsyncReadExt;
+    let mut buf = [0u8; 1024];
+    timeout(limit, async {
+        loop {
+            match tcp.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await
+    .is_ok()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_loris_connections_are_closed_and_health_still_answers() {
+    use tokio::io::AsyncWriteExt;
+    let dir = tempfile::tempdir().unwrap();
+    let env = [
+        ("WT_ROOM_HEADER_READ_TIMEOUT_SECS", "1"),
+        ("WT_ROOM_BODY_READ_TIMEOUT_SECS", "1"),
+        ("WT_ROOM_MAX_CONNECTIONS", "60"),
+        ("WT_ROOM_KEEP_ALIVE_SECS", "1"),
+    ];
+    let process = ServerProcess::start_with(&dir.path().join("rooms.sqlite3"), &env);
+    let address = process.address;
+    let server = RoomServer::new(&process.address()).unwrap();
+    let create = CreateRoom { name: "Worktogether".into(), host_name: "Host".into(), link: None, description: None };
+    let (host, _) = server.create_room(&create, &key()).await.unwrap();
+    // A member's event stream is not a stalled request: it outlives the header timeout.
+    let (status, head, stream) = raw_stream(address, &host.code, &host.token);
+    assert_eq!(status, 200, "{head}");
+
+    // 50 connections that send half a request head and then nothing.
+    let mut stalled = Vec::new();
+    for _ in 0..50 {
+        let mut tcp = tokio::net::TcpStream::connect(address).await.unwrap();
+        tcp.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ").await.unwrap();
+        stalled.push(tcp);
+    }
+    // One that sends its head and a part of the body it announced.
+    let mut slow_body = tokio::net::TcpStream::connect(address).await.unwrap();
+    slow_body
+        .write_all(b"POST /v1/rooms HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"name\":")
+        .await
+        .unwrap();
+    let health = health_within(address, Duration::from_secs(1)).await;
+    assert!(health.as_deref().is_some_and(|h| h.contains(" 200 ")), "health answers within 1 s: {health:?}");
+
+    for (i, tcp) in stalled.iter_mut().enumerate() {
+        assert!(closed_within(tcp, Duration::from_secs(5)).await, "stalled connection {i} is closed after the timeout");
+    }
+    let mut answer = String::new();
+    {
+        use tokio::io::AsyncReadExt;
+        let mut buf = Vec::new();
+        let read = timeout(Duration::from_secs(5), slow_body.read_to_end(&mut buf)).await;
+        assert!(read.is_ok(), "a body that never arrives ends in time");
+        answer.push_str(&String::from_utf8_lossy(&buf));
+    }
+    assert!(answer.starts_with("HTTP/1.1 408"), "a body not sent in time is a 408: {answer}");
+
+    // The stream is still open and still hears keep-alives.
+    let mut stream = tokio::net::TcpStream::from_std({
+        stream.set_nonblocking(true).unwrap();
+        stream
+    })
+    .unwrap();
+    let mut buf = [0u8; 256];
+    let n = timeout(Duration::from_secs(5), tokio::io::AsyncReadExt::read(&mut stream, &mut buf)).await;
+    assert!(matches!(n, Ok(Ok(n)) if n > 0), "the event stream survives the header timeout: {n:?}");
+    let health = health_within(address, Duration::from_secs(1)).await;
+    assert!(health.as_deref().is_some_and(|h| h.contains(" 200 ")), "and health answers after: {health:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_are_capped_and_a_freed_place_is_served() {
+    use tokio::io::AsyncWriteExt;
+    let dir = tempfile::tempdir().unwrap();
+    let env = [("WT_ROOM_HEADER_READ_TIMEOUT_SECS", "2"), ("WT_ROOM_MAX_CONNECTIONS", "5")];
+    let process = ServerProcess::start_with(&dir.path().join("rooms.sqlite3"), &env);
+    let address = process.address;
+    let mut stalled = Vec::new();
+    for _ in 0..5 {
+        let mut tcp = tokio::net::TcpStream::connect(address).await.unwrap();
+        tcp.write_all(b"GET /health HTTP/1.1\r\n").await.unwrap();
+        stalled.push(tcp);
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // Every place is taken: a sixth client waits in the backlog, unserved …
+    assert_eq!(health_within(address, Duration::from_millis(500)).await, None, "the sixth connection waits");
+    // … until a place is free.
+    drop(stalled.pop());
+    let health = health_within(address, Duration::from_secs(1)).await;
+    assert!(health.as_deref().is_some_and(|h| h.contains(" 200 ")), "a freed place is served: {health:?}");
+}
+
+/// A TCP connection to `address` from the loopback address `from` (127.0.0.0/8 is all ours).
+async fn connect_from(from: &str, address: SocketAddr) -> tokio::net::TcpStream {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind(format!("{from}:0").parse().unwrap()).unwrap();
+    socket.connect(address).await.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_address_cannot_take_every_connection() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().unwrap();
+    let env = [("WT_ROOM_HEADER_READ_TIMEOUT_SECS", "30"), ("WT_ROOM_MAX_CONNECTIONS_PER_ADDRESS", "5")];
+    let process = ServerProcess::start_with(&dir.path().join("rooms.sqlite3"), &env);
+    let address = process.address;
+    let mut stalled = Vec::new();
+    for _ in 0..5 {
+        let mut tcp = connect_from("127.0.0.1", address).await;
+        tcp.write_all(b"GET /health HTTP/1.1\r\n").await.unwrap();
+        stalled.push(tcp);
+    }
+    let mut sixth = connect_from("127.0.0.1", address).await;
+    let _ = sixth.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n").await;
+    let mut answer = Vec::new();
+    let read = timeout(Duration::from_secs(2), sixth.read_to_end(&mut answer)).await;
+    assert!(read.is_ok() && answer.is_empty(), "the address's sixth connection is closed at once, unanswered");
+
+    // Another address is served at once.
+    let mut other = connect_from("127.0.0.2", address).await;
+    other.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").await.unwrap();
+    let mut answer = Vec::new();
+    timeout(Duration::from_secs(1), other.read_to_end(&mut answer)).await.expect("health within 1 s").unwrap();
+    assert!(String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 200"), "{}", String::from_utf8_lossy(&answer));
+
+    // A closed connection frees the address's place.
+    drop(stalled.pop());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let health = health_within(address, Duration::from_secs(1)).await;
+    assert!(health.as_deref().is_some_and(|h| h.contains(" 200 ")), "{health:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_host_keeps_a_removed_member_out_with_a_new_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let process = ServerProcess::start(&dir.path().join("rooms.sqlite3"));
+    let server = RoomServer::new(&process.address()).unwrap();
+    let create = CreateRoom { name: "Worktogether".into(), host_name: "Host".into(), link: None, description: None };
+    let (host, state) = server.create_room(&create, &key()).await.unwrap();
+    let (stays, _) = server.join(&state.room.code, "Stays", &key()).await.unwrap();
+    let (removed, _) = server.join(&state.room.code, "Removed", &key()).await.unwrap();
+    host.remove_member(removed.member_id, &key()).await.unwrap();
+    let room = host.change_code(&key()).await.unwrap();
+    assert_ne!(room.code, state.room.code);
+    let again = server.join(&state.room.code, "Removed", &key()).await;
+    assert!(matches!(again, Err(SyncError::RoomNotFound)), "the old code admits nobody: {:?}", again.err());
+    let seen = stays.state().await.expect("a member keeps working with the code they saved");
+    assert_eq!(seen.room.code, room.code, "and learns the new one");
+    assert!(server.join(&room.code, "New", &key()).await.is_ok(), "the new code admits");
+}

@@ -15,6 +15,8 @@ use worktogether_room_protocol::*;
 /// How long one request may take before the server counts as unreachable.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// Idle connections are dropped after this, before the server would close them.
+const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// A room server, by its base address (`https://rooms.example.org`).
 #[derive(Clone)]
@@ -36,6 +38,9 @@ impl RoomServer {
         }
         let http = reqwest::Client::builder()
             .connect_timeout(CONNECT_TIMEOUT)
+            // The server closes a kept-alive connection that sends no request within its header
+            // read timeout (10 s by default): drop idle ones first instead of racing that close.
+            .pool_idle_timeout(POOL_IDLE_TIMEOUT)
             .build()
             .map_err(|e| SyncError::Protocol { detail: e.to_string() })?;
         Ok(Self { base, http, clock: ServerClock::default() })
@@ -233,6 +238,13 @@ impl RoomMember {
 
     pub async fn hand_over(&self, member: Uuid, key: &str) -> Result<Room> {
         self.write(Method::POST, "/host", key, Some(&json(&HandOver { member_id: member }))).await
+    }
+
+    /// The host gives the room a new code: the old one admits nobody new (after removing a
+    /// member, this keeps them out). Every membership keeps working with either code; save
+    /// the new one from the answer (or from the `room_updated` event).
+    pub async fn change_code(&self, key: &str) -> Result<Room> {
+        self.write(Method::POST, "/code", key, None).await
     }
 
     pub async fn remove_member(&self, member: Uuid, key: &str) -> Result<()> {

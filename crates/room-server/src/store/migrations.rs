@@ -91,8 +91,18 @@ CREATE TABLE idempotency (
 CREATE INDEX idempotency_age ON idempotency (created_at);
 ";
 
+/// A room's former codes, after its host changed the code: members with a token may still
+/// use them in paths; joining needs the current code. Never handed out again.
+const V2: &str = "
+CREATE TABLE former_codes (
+    code    TEXT PRIMARY KEY,
+    room_id INTEGER NOT NULL REFERENCES rooms (id) ON DELETE CASCADE
+);
+CREATE INDEX former_codes_room ON former_codes (room_id);
+";
+
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1)])
+    Migrations::new(vec![M::up(V1), M::up(V2)])
 }
 
 #[cfg(test)]

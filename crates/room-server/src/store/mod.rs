@@ -112,7 +112,7 @@ impl Store {
         if let Some(admit) = &*self.admission.read().expect("admission lock") {
             admit(&actor)?;
         }
-        if room_code != code {
+        if room_code != code && !is_former_code(conn, actor.room_id, code)? {
             return Err(AppError::NotFound("room"));
         }
         Ok(actor)
@@ -244,6 +244,15 @@ fn authenticate(conn: &Connection, token: &str) -> Result<(Actor, String)> {
         return Err(AppError::Unauthorized);
     }
     Ok((Actor { room_id, member_id, is_host: host_id == member_id.to_string() }, room_code))
+}
+
+/// Whether `code` was the code of `room` before its host changed it.
+fn is_former_code(conn: &Connection, room: i64, code: &str) -> Result<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM former_codes WHERE code = ?1 AND room_id = ?2)",
+        params![code, room],
+        |r| r.get(0),
+    )?)
 }
 
 /// How times are written: RFC 3339, UTC, milliseconds — sortable as text.

@@ -13,15 +13,7 @@ impl Store {
     pub fn create_room(&self, req: CreateRoom, idem: Option<&Idempotency>, now: DateTime<Utc>) -> Result<Membership> {
         self.write(None, idem, now, |tx, _| {
             let member_id = Uuid::now_v7();
-            // 49.5 bits make a clash unlikely; a clash is simply drawn again.
-            let code = loop {
-                let code = secrets::new_room_code();
-                let taken: bool =
-                    tx.query_row("SELECT EXISTS (SELECT 1 FROM rooms WHERE code = ?1)", [&code], |r| r.get(0))?;
-                if !taken {
-                    break code;
-                }
-            };
+            let code = unused_code(tx)?;
             tx.execute(
                 "INSERT INTO rooms (code, name, link, description, host_id, created_at, last_activity_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
@@ -95,14 +87,41 @@ impl Store {
         })
     }
 
-    /// A member leaves. The host hands the role over first, unless alone in the room.
+    /// A member leaves. The host hands the role over first; a host alone in the room closes
+    /// it by leaving: the room and everything in it is deleted, so no room is ever left
+    /// without a host.
     pub fn leave(&self, code: &str, token: &str, idem: Option<&Idempotency>, now: DateTime<Utc>) -> Result<()> {
         self.write(Some((code, token)), idem, now, |tx, actor| {
             let actor = actor.expect("authenticated");
-            if actor.is_host && active_members(tx, actor.room_id)? > 1 {
+            let alone = active_members(tx, actor.room_id)? == 1;
+            if actor.is_host && !alone {
                 return Err(AppError::WrongState("the host hands the host role to another member before leaving"));
             }
-            remove(tx, actor, actor.member_id, false)
+            // The member's own streams still hear that they left (published after the commit).
+            remove(tx, actor, actor.member_id, false)?;
+            if alone {
+                tx.execute("DELETE FROM rooms WHERE id = ?1", [actor.room_id])?;
+            }
+            Ok(())
+        })
+    }
+
+    /// The host gives the room a new code: the old one no longer lets anyone join (after
+    /// removing a member, this keeps them out). Members keep their tokens, and may still use
+    /// the old code in paths; everyone hears the new code in a `room_updated` event.
+    pub fn change_code(&self, code: &str, token: &str, idem: Option<&Idempotency>, now: DateTime<Utc>) -> Result<Room> {
+        self.write(Some((code, token)), idem, now, |tx, actor| {
+            let actor = actor.expect("authenticated");
+            actor.require_host()?;
+            let new = unused_code(tx)?;
+            tx.execute(
+                "INSERT INTO former_codes (code, room_id) SELECT code, id FROM rooms WHERE id = ?1",
+                [actor.room_id],
+            )?;
+            tx.execute("UPDATE rooms SET code = ?1 WHERE id = ?2", params![new, actor.room_id])?;
+            let room = room(tx, actor.room_id)?;
+            tx.emit(actor.room_id, RoomChange::RoomUpdated { room: room.clone() })?;
+            Ok(room)
         })
     }
 
@@ -198,6 +217,21 @@ impl Store {
                 })?;
             Ok((actor.clone(), id as u64))
         })
+    }
+}
+
+/// A room code no room has or had. 49.5 bits make a clash unlikely; a clash is drawn again.
+fn unused_code(conn: &Connection) -> Result<String> {
+    loop {
+        let code = secrets::new_room_code();
+        let taken: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM rooms WHERE code = ?1) OR EXISTS (SELECT 1 FROM former_codes WHERE code = ?1)",
+            [&code],
+            |r| r.get(0),
+        )?;
+        if !taken {
+            return Ok(code);
+        }
     }
 }
 
