@@ -1,10 +1,11 @@
 //! An empty Tauri 2 window with a tray icon (one item in its menu): the floor `make bench`
 //! measures the app against, since every desktop app of this kind has a tray. It behaves
-//! like the app only where the benchmark looks: `ui_ready` (printed and quit with
+//! like the app only where the benchmark looks: the WebView's settings (no GPU compositing
+//! on Linux, as the app's `webview::calm_rendering`), `ui_ready` (printed and quit with
 //! `WORKTOGETHER_EXIT_WHEN_READY`) and `WORKTOGETHER_HIDDEN` (the window hidden at setup).
 
 use std::time::Instant;
-use tauri::{AppHandle, Manager, State};
+use tauri::{AppHandle, Manager, Runtime, State, WebviewWindow};
 
 /// When the app was built, as the app's `Started` is.
 struct Started(Instant);
@@ -19,11 +20,34 @@ fn ui_ready(app: AppHandle, started: State<'_, Started>) {
     }
 }
 
+/// A copy of the app's `webview::calm_rendering`: WebKitGTK without accelerated compositing,
+/// so the floor draws its page with the same renderer as the app.
+fn calm_rendering<R: Runtime>(window: &WebviewWindow<R>) {
+    #[cfg(target_os = "linux")]
+    {
+        let result = window.with_webview(|webview| {
+            use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
+            if let Some(settings) = webview.inner().settings() {
+                settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+            }
+        });
+        if let Err(e) = result {
+            eprintln!("could not adjust the WebView's rendering: {e}");
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = window;
+}
+
 fn main() {
     tauri::Builder::default()
         .manage(Started(Instant::now()))
         .invoke_handler(tauri::generate_handler![ui_ready])
         .setup(|app| {
+            // As the app does in its setup, before the page has loaded.
+            if let Some(window) = app.get_webview_window("main") {
+                calm_rendering(&window);
+            }
             // A plain 32×32 icon and a one-item menu: what any tray app sets up at start.
             let icon = tauri::image::Image::new_owned(vec![0x2e; 32 * 32 * 4], 32, 32);
             let quit = tauri::menu::MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?;
