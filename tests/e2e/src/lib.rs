@@ -173,6 +173,16 @@ pub fn parse_countdown(text: &str) -> Option<u64> {
     token.split(':').try_fold(0u64, |acc, part| Some(acc * 60 + part.parse::<u64>().ok()?))
 }
 
+/// Waits until the app's control socket answers: it listens once the first screen is shown
+/// (`deferred.rs`), a moment after the page is there.
+#[cfg(unix)]
+pub fn wait_for_control(data_dir: &Path) -> Result<()> {
+    let socket = data_dir.join("control.sock");
+    wait_for(Duration::from_secs(30), "the app's control socket", || {
+        Ok(std::os::unix::net::UnixStream::connect(&socket).is_ok().then_some(()))
+    })
+}
+
 /// Sends one request line to the running app's control socket (docs/ipc.md) and returns its
 /// answer line, as the command line does; for what the command line has no words for, like
 /// moving a test clock (`{"advanceClockMs": …}`).

@@ -17,7 +17,7 @@ use anyhow::{Context, Result, ensure};
 use serde_json::json;
 use worktogether_e2e::app::STARTUP_TIMEOUT;
 use worktogether_e2e::desktop::choose_tray_item;
-use worktogether_e2e::{App, TestCtx, control, open_db};
+use worktogether_e2e::{App, TestCtx, control, open_db, wait_for_control};
 
 /// How long the phases change under the person's hands.
 const STRESS: Duration = Duration::from_secs(60);
@@ -57,6 +57,7 @@ fn drive_phases(data_dir: &Path, stop: &AtomicBool, steps: &AtomicUsize) -> Resu
 
 fn run(app: &App, data_dir: &Path) -> Result<()> {
     app.wait_testid("home", STARTUP_TIMEOUT)?;
+    wait_for_control(data_dir)?;
     let stop = Arc::new(AtomicBool::new(false));
     let steps = Arc::new(AtomicUsize::new(0));
     let driver = {

@@ -16,7 +16,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use worktogether_e2e::app::{STARTUP_TIMEOUT, UI_TIMEOUT};
 use worktogether_e2e::notify::{self, Notification};
-use worktogether_e2e::{App, TestCtx, control, open_db, parse_countdown, parse_time, wait_for};
+use worktogether_e2e::{App, TestCtx, control, open_db, parse_countdown, parse_time, wait_for, wait_for_control};
 
 const TEMPLATE: &str = "E2E";
 /// The plan: a morning's phases. They pass only when the test moves the clock.
@@ -44,6 +44,7 @@ fn whole_session() -> Result<()> {
 
 fn run(ctx: &TestCtx, app: &App, notify_from: u64) -> Result<()> {
     app.wait_testid("home", STARTUP_TIMEOUT)?;
+    wait_for_control(&app.data_dir)?;
     app.save_template(TEMPLATE, &PLAN)?;
     // The home screen lists the templates it loaded at start: reload to see the new one.
     app.reload()?;
