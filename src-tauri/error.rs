@@ -20,6 +20,22 @@ impl ApiError {
         Self { code: err.code(), message: catalog.t(key, &args) }
     }
 
+    /// A room server's refusal, or the network's.
+    pub fn from_sync(err: &worktogether_sync::SyncError, catalog: &Catalog) -> Self {
+        use worktogether_sync::SyncError as E;
+        let code = match err {
+            E::Unreachable { .. } | E::RateLimited | E::Server { .. } | E::Protocol { .. } => ErrorCode::Unreachable,
+            E::BadServerAddress { .. } | E::NotARoomCode { .. } | E::Invalid { .. } => ErrorCode::InvalidInput,
+            E::RoomNotFound | E::NotFound { .. } => ErrorCode::NotFound,
+            E::TokenExpired | E::Forbidden | E::RoomFull | E::WrongState { .. } => ErrorCode::WrongState,
+            E::LocalStore { .. } => ErrorCode::Storage,
+        };
+        if code == ErrorCode::Storage {
+            log::error!("{err}");
+        }
+        Self { code, message: catalog.t(err.message_key(), &err.message_args()) }
+    }
+
     /// A refusal the shell itself makes (e.g. a shortcut the desktop cannot register).
     pub fn invalid(catalog: &Catalog, key: &str, args: &[(&str, String)]) -> Self {
         Self { code: ErrorCode::InvalidInput, message: catalog.t(key, args) }

@@ -2,6 +2,7 @@
 //! one place that names the events the UI listens to. Each has a type for the generated
 //! contract (`ipc.rs`, `ui/src/bindings/ipc.ts`); its payload is the value it wraps.
 
+use crate::rooms::view::RoomView;
 use crate::settings::SettingsView;
 use serde::Serialize;
 use tauri::{Emitter, Runtime};
@@ -23,12 +24,19 @@ pub struct PhaseChangedEvent(pub PhaseChange);
 #[tauri_specta(event_name = "settings")]
 pub struct SettingsEvent(pub SettingsView);
 
+/// Every room after any change in one of them: joined, left, an event from its server, the
+/// connection coming and going.
+#[derive(Debug, Clone, Serialize, specta::Type, Event)]
+#[tauri_specta(event_name = "rooms")]
+pub struct RoomsEvent(pub Vec<RoomView>);
+
 pub enum UiEvent<'a> {
     /// The session in progress changed (or ended: `None`).
     Session(Option<&'a SessionView>),
     PhaseChanged(&'a PhaseChange),
     /// A setting changed: every window follows (language, theme).
     Settings(&'a SettingsView),
+    Rooms(&'a [RoomView]),
 }
 
 pub fn emit<R: Runtime>(app: &impl Emitter<R>, event: UiEvent) {
@@ -37,6 +45,7 @@ pub fn emit<R: Runtime>(app: &impl Emitter<R>, event: UiEvent) {
         UiEvent::Session(view) => app.emit(SessionEvent::NAME, view),
         UiEvent::PhaseChanged(change) => app.emit(PhaseChangedEvent::NAME, change),
         UiEvent::Settings(view) => app.emit(SettingsEvent::NAME, view),
+        UiEvent::Rooms(views) => app.emit(RoomsEvent::NAME, views),
     };
     if let Err(e) = result {
         log::warn!("could not send an event to the window: {e}");

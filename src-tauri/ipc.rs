@@ -5,6 +5,7 @@
 //! A list per runtime, because the commands are generic over `tauri::Runtime` and the
 //! collecting macro cannot name an outer generic: the app's (`Wry`) and the tests' mock.
 
+use crate::rooms::commands as rooms;
 use crate::{commands, events, settings};
 use tauri::Runtime;
 
@@ -47,11 +48,17 @@ macro_rules! contract {
                         settings::settings::<$runtime>,
                         settings::change_setting::<$runtime>,
                         commands::ui_ready::<$runtime>,
+                        rooms::rooms::<$runtime>,
+                        rooms::join_room::<$runtime>,
+                        rooms::create_room::<$runtime>,
+                        rooms::leave_room::<$runtime>,
+                        rooms::token_place::<$runtime>,
                     ])
                     .events(tauri_specta::collect_events![
                         events::SessionEvent,
                         events::PhaseChangedEvent,
                         events::SettingsEvent,
+                        events::RoomsEvent,
                     ])
                     // One type per struct (not one to send and one to receive), and commands that reject
                     // with an `ApiError` rather than resolving to a result object.

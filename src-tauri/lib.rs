@@ -17,6 +17,7 @@ mod ipc;
 #[cfg(test)]
 mod ipc_tests;
 mod notifier;
+mod rooms;
 mod settings;
 mod shortcut;
 mod sleep;
@@ -63,6 +64,7 @@ pub fn builder<R: ipc::IpcRuntime>(base: tauri::Builder<R>, state: StateSource) 
     // Rust opens the data folder; the page needs none of the plugin's script.
     base.plugin(tauri_plugin_opener::Builder::new().open_js_links_on_click(false).build())
         .manage(Started(Instant::now()))
+        .manage(rooms::Rooms::default())
         .invoke_handler(R::contract().invoke_handler())
         .on_window_event(windows::on_window_event)
         .setup(|app| {
@@ -93,6 +95,7 @@ pub fn builder<R: ipc::IpcRuntime>(base: tauri::Builder<R>, state: StateSource) 
             }
             deferred::schedule(app.handle());
             tauri::async_runtime::spawn(ticker::run(app.handle().clone()));
+            tauri::async_runtime::spawn(rooms::resume(app.handle().clone()));
             Ok(())
         })
 }

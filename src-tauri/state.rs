@@ -132,6 +132,12 @@ impl AppState {
         f(&self.lock(), self.now()).map_err(|e| self.error(&e))
     }
 
+    /// A store call outside the application layer: the rooms' memberships and the state last
+    /// seen, which no session rule touches. Keep it to the store: no window, tray or D-Bus.
+    pub fn with_store<T>(&self, f: impl FnOnce(&Store) -> Result<T, CoreError>) -> Result<T, ApiError> {
+        f(&self.lock()).map_err(|e| self.error(&e))
+    }
+
     /// Applies `action` through the application layer. A sleep the ticker has not seen yet
     /// (the person acted within moments of waking) is recorded first, so it stays before the
     /// action. What changed is queued under the lock, so it leaves in order, and carried out

@@ -15,6 +15,8 @@ pub enum ErrorCode {
     WrongState,
     Storage,
     Internal,
+    /// A room server could not be reached, or could not answer now (the shell's rooms).
+    Unreachable,
 }
 
 /// The things that can be looked up by ID.

@@ -10,6 +10,7 @@ pub mod error;
 pub mod ids;
 pub mod limits;
 pub mod model;
+pub mod room_write;
 pub mod store;
 pub mod templates;
 pub mod validate;

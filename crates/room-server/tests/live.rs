@@ -490,7 +490,6 @@ async fn an_hour_offline_then_back_everything_arrives_once_in_order() {
             server: server.address().into(),
             room_code: member.code.clone(),
             display_name: "Member 0".into(),
-            token: member.token.clone(),
             joined_at: now,
         })
         .unwrap();
@@ -506,7 +505,7 @@ async fn an_hour_offline_then_back_everything_arrives_once_in_order() {
             .enqueue(member.member_id, &RoomWrite::PublishCommitment { session: session.id, text: text.clone() }, now)
             .unwrap();
     }
-    outbox.enqueue(member.member_id, &RoomWrite::Presence(Presence::Focusing), now).unwrap();
+    outbox.enqueue(member.member_id, &RoomWrite::Presence { presence: Presence::Focusing }, now).unwrap();
     // Offline, the room last seen is still there to show.
     let offline = room_view::last_seen(&store.lock().unwrap(), member.member_id).unwrap().unwrap();
     assert_eq!(offline, state);
@@ -530,8 +529,7 @@ async fn an_hour_offline_then_back_everything_arrives_once_in_order() {
     // The first write reached the server once before, but its answer was lost.
     process.restart();
     let head = store.lock().unwrap().next_room_write(member.member_id).unwrap().unwrap();
-    let body: serde_json::Value = serde_json::from_str(head.body.as_deref().unwrap()).unwrap();
-    member.write::<serde_json::Value>(reqwest_post(), &head.path, &head.idempotency_key, Some(&body)).await.unwrap();
+    worktogether_sync::outbox::send(&member, &head).await.unwrap();
 
     let flushed = outbox.flush(&member, clock).await.unwrap();
     assert_eq!((flushed.sent, flushed.refused.len(), flushed.waiting.is_none()), (6, 0, true), "{flushed:?}");
@@ -546,14 +544,10 @@ async fn an_hour_offline_then_back_everything_arrives_once_in_order() {
     let too_early = detail.commitments[0].id; // outcomes wait for the closing round
     let report = ReportOutcome { outcome: Outcome::Done, note: None, feedback_wanted: false };
     outbox.enqueue(member.member_id, &RoomWrite::ReportOutcome { commitment: too_early, report }, clock).unwrap();
-    outbox.enqueue(member.member_id, &RoomWrite::Presence(Presence::Break), clock).unwrap();
+    outbox.enqueue(member.member_id, &RoomWrite::Presence { presence: Presence::Break }, clock).unwrap();
     let flushed = outbox.flush(&member, clock).await.unwrap();
     assert_eq!(flushed.sent, 1);
     assert!(matches!(flushed.refused[..], [(_, SyncError::WrongState { .. })]), "{flushed:?}");
-}
-
-fn reqwest_post() -> worktogether_sync::client::Method {
-    worktogether_sync::client::Method::POST
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

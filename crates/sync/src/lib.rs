@@ -9,10 +9,12 @@ pub mod error;
 pub mod follow;
 pub mod outbox;
 pub mod room_view;
+pub mod tokens;
 
 pub use client::{RoomMember, RoomServer};
 pub use clock::ServerClock;
 pub use error::{Result, SyncError};
 pub use follow::{Feed, Follower};
 pub use outbox::{Flushed, Outbox, RoomWrite};
+pub use tokens::{TokenVault, VaultKind};
 pub use worktogether_room_protocol as protocol;

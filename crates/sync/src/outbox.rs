@@ -11,40 +11,13 @@ use reqwest::Method;
 use std::sync::{Arc, Mutex};
 use uuid::Uuid;
 use worktogether_core::Store;
-use worktogether_core::store::outbox::{PendingWrite, WriteMethod};
+pub use worktogether_core::room_write::RoomWrite;
+use worktogether_core::store::outbox::PendingWrite;
 use worktogether_room_protocol::*;
 
 /// The pause after the first failure; it doubles up to [`RETRY_MAX`].
 const RETRY_FIRST: Duration = Duration::seconds(1);
 const RETRY_MAX: Duration = Duration::minutes(5);
-
-/// The writes a member makes that can wait for the network.
-#[derive(Debug, Clone, PartialEq)]
-pub enum RoomWrite {
-    Presence(Presence),
-    PublishCommitment { session: Uuid, text: String },
-    ReportOutcome { commitment: Uuid, report: ReportOutcome },
-    Kudos { commitment: Uuid },
-}
-
-impl RoomWrite {
-    fn request(&self) -> (WriteMethod, String, Option<serde_json::Value>) {
-        match self {
-            Self::Presence(presence) => {
-                (WriteMethod::Put, "/presence".into(), Some(json(&SetPresence { presence: *presence })))
-            }
-            Self::PublishCommitment { session, text } => (
-                WriteMethod::Post,
-                format!("/sessions/{session}/commitments"),
-                Some(json(&PublishCommitment { text: text.clone() })),
-            ),
-            Self::ReportOutcome { commitment, report } => {
-                (WriteMethod::Put, format!("/commitments/{commitment}/outcome"), Some(json(report)))
-            }
-            Self::Kudos { commitment } => (WriteMethod::Post, format!("/commitments/{commitment}/kudos"), None),
-        }
-    }
-}
 
 /// What one flush did.
 #[derive(Debug, Default, PartialEq)]
@@ -77,10 +50,8 @@ impl Outbox {
 
     /// Stores `write` for the membership `member_id`, due at once; returns its idempotency key.
     pub fn enqueue(&self, member_id: Uuid, write: &RoomWrite, now: DateTime<Utc>) -> Result<String, SyncError> {
-        let (method, path, body) = write.request();
         let key = Uuid::now_v7().to_string();
-        let body = body.map(|b| b.to_string());
-        self.store().enqueue_room_write(member_id, method, &path, body.as_deref(), &key, now).map_err(local)?;
+        self.store().enqueue_room_write(member_id, write, &key, now).map_err(local)?;
         Ok(key)
     }
 
@@ -140,18 +111,32 @@ fn retry_after(attempts: u32) -> Duration {
     (RETRY_FIRST * factor).min(RETRY_MAX)
 }
 
-async fn send(member: &RoomMember, write: &PendingWrite) -> Result<(), SyncError> {
-    let method = match write.method {
-        WriteMethod::Post => Method::POST,
-        WriteMethod::Put => Method::PUT,
-        WriteMethod::Patch => Method::PATCH,
-        WriteMethod::Delete => Method::DELETE,
-    };
-    let body = match &write.body {
-        Some(b) => Some(serde_json::from_str(b).map_err(|e| SyncError::Protocol { detail: e.to_string() })?),
-        None => None,
-    };
-    member.write::<serde_json::Value>(method, &write.path, &write.idempotency_key, body.as_ref()).await.map(drop)
+/// The request that carries out `write`: the one place intents meet HTTP.
+fn request(write: &RoomWrite) -> Result<(Method, String, Option<serde_json::Value>), SyncError> {
+    Ok(match write {
+        RoomWrite::Presence { presence } => {
+            (Method::PUT, "/presence".into(), Some(json(&SetPresence { presence: *presence })))
+        }
+        RoomWrite::PublishCommitment { session, text } => (
+            Method::POST,
+            format!("/sessions/{session}/commitments"),
+            Some(json(&PublishCommitment { text: text.clone() })),
+        ),
+        RoomWrite::ReportOutcome { commitment, report } => {
+            (Method::PUT, format!("/commitments/{commitment}/outcome"), Some(json(report)))
+        }
+        RoomWrite::Kudos { commitment } => (Method::POST, format!("/commitments/{commitment}/kudos"), None),
+        RoomWrite::Unknown => {
+            return Err(SyncError::Protocol { detail: "a write from another version of the app".into() });
+        }
+    })
+}
+
+/// One attempt at `write`, leaving the outbox as it is (the outbox's flush records the
+/// result; tests use it to make an answer that got lost).
+pub async fn send(member: &RoomMember, write: &PendingWrite) -> Result<(), SyncError> {
+    let (method, path, body) = request(&write.write)?;
+    member.write::<serde_json::Value>(method, &path, &write.idempotency_key, body.as_ref()).await.map(drop)
 }
 
 #[cfg(test)]

@@ -42,11 +42,23 @@ export const commands = {
 	 *  start-up benchmark), the app prints the time since launch and quits.
 	 */
 	uiReady: () => __TAURI_INVOKE<void>("ui_ready"),
+	/**  Every room this person is in, as last seen. */
+	rooms: () => __TAURI_INVOKE<RoomView[]>("rooms"),
+	/**
+	 *  Joins with a server address and a room code, or with an invite link (then `server` is
+	 *  ignored and `code` holds the link).
+	 */
+	joinRoom: (server: string, code: string, displayName: string) => __TAURI_INVOKE<RoomView>("join_room", { server, code, displayName }),
+	/**  Creates a room; this person is its host. */
+	createRoom: (room: NewRoom) => __TAURI_INVOKE<RoomView>("create_room", { room }),
+	leaveRoom: (membershipId: string) => __TAURI_INVOKE<null>("leave_room", { membershipId }),
+	tokenPlace: () => __TAURI_INVOKE<TokenPlace>("token_place"),
 };
 
 /** Events */
 export const events = {
 	phaseChanged: makeEvent<PhaseChangedEvent, PhaseChangedEvent>("phase-changed"),
+	rooms: makeEvent<RoomsEvent, RoomsEvent>("rooms"),
 	session: makeEvent<SessionEvent, SessionEvent>("session"),
 	settings: makeEvent<SettingsEvent, SettingsEvent>("settings"),
 };
@@ -102,6 +114,13 @@ export type CommitmentDraft = {
 	estimateMinutes: number | null,
 };
 
+/**  How current the room's view is. */
+export type Connection = { state: "connecting" } | { state: "connected" } | 
+/**  The stream broke at `since`; the view is as of then and the app tries again by itself. */
+{ state: "offline"; since: string; message: string } | 
+/**  The server will not let this membership in any more (removed, room deleted). */
+{ state: "ended"; message: string };
+
 export type CurrentPhase = {
 	index: number,
 	kind: PhaseKind,
@@ -115,7 +134,9 @@ export type CurrentPhase = {
 };
 
 /**  The class of an error, for the UI to react without matching on text. */
-export type ErrorCode = "invalid_input" | "not_found" | "wrong_state" | "storage" | "internal";
+export type ErrorCode = "invalid_input" | "not_found" | "wrong_state" | "storage" | "internal" | 
+/**  A room server could not be reached, or could not answer now (the shell's rooms). */
+"unreachable";
 
 /**
  *  Everything the first screen shows, in one answer: each IPC answer waits for WebKit's
@@ -145,8 +166,27 @@ export type Language = "de" | "en";
 /**  The language the person chose; `System` follows the computer's locale. */
 export type LanguageChoice = "system" | "de" | "en";
 
+/**  A member's state as the room shows it. */
+export type MemberPresence = "planning" | "focusing" | "break" | "closing" | "done" | "away";
+
+export type MemberView = {
+	id: string,
+	displayName: string,
+	presence: MemberPresence,
+	isHost: boolean,
+	isMe: boolean,
+};
+
 /**  A catalog as the UI receives it: the bundled JSON of key → message, sent as it is. */
 export type Messages = { [key in string]: string };
+
+export type NewRoom = {
+	server: string,
+	name: string,
+	description: string | null,
+	videoLink: string | null,
+	displayName: string,
+};
 
 /**  What became of a commitment. */
 export type Outcome = "pending" | "done" | "partly" | "not_done";
@@ -195,6 +235,29 @@ export type PlannedPhase = {
 	kind: PhaseKind,
 	durationSecs: number,
 };
+
+export type RoomView = {
+	/**  This person's member id in the room: what the app calls the room by. */
+	membershipId: string,
+	server: string,
+	code: string,
+	/**  `worktogether://join/…`, to pass on (none where the server address cannot make one). */
+	inviteLink: string | null,
+	name: string,
+	description: string | null,
+	videoLink: string | null,
+	iAmHost: boolean,
+	/**  The host first, then in the order they joined. */
+	members: MemberView[],
+	session: SharedSessionView | null,
+	connection: Connection,
+};
+
+/**
+ *  Every room after any change in one of them: joined, left, an event from its server, the
+ *  connection coming and going.
+ */
+export type RoomsEvent = RoomView[];
 
 /**  The session in progress after every change, from any source (`null`: none any more). */
 export type SessionEvent = SessionView | null;
@@ -266,6 +329,18 @@ export type SettingsView = {
 	shortcutSupported: boolean,
 };
 
+export type SharedPhaseKind = "commitment" | "focus" | "break" | "closing" | "over";
+
+/**  The room's shared session where it stands now, on this computer's clock. */
+export type SharedSessionView = {
+	id: string,
+	templateName: string,
+	phase: SharedPhaseKind,
+	/**  When the phase ends (running), on this computer's clock. */
+	phaseEndsAt: string | null,
+	paused: boolean,
+};
+
 /**  What a sleep of the computer does to a running session (a setting). */
 export type SleepMode = 
 /**  Phases go on while the computer sleeps, as a clock on the wall would (default). */
@@ -291,6 +366,13 @@ export type TemplateDraft = {
 
 /**  Light or dark look; `System` follows the desktop. */
 export type ThemeChoice = "system" | "light" | "dark";
+
+/**  Where the room tokens are kept, for the settings to say. */
+export type TokenPlace = {
+	/**  `false`: no secret store answered, and the tokens are in `file`, readable by this user only. */
+	secretStore: boolean,
+	file: string,
+};
 
 /* Tauri Specta runtime */
 type EventEmit<T> = [T] extends [null] ? () => Promise<void> : (payload: T) => Promise<void>;

@@ -107,8 +107,70 @@ CREATE TABLE room_outbox (
 CREATE INDEX room_outbox_pending ON room_outbox (membership_id, refused_at, seq);
 ";
 
+/// Room tokens leave the database for the system's secret store: the shell moves a token
+/// still in `token_to_move` there at start-up and clears it. The outbox keeps what the person
+/// did (`intent`, JSON such as `{"write":"kudos","commitment":…}`), not HTTP verbs and paths;
+/// the four kinds of write the sync crate made so far are carried over, and anything else
+/// is kept as refused, with why, rather than dropped.
+///
+/// Renaming first makes SQLite repoint the old outbox's reference to the renamed memberships,
+/// so dropping the old tables cascades into nothing new.
+const V3_INTENTS_AND_SECRETS: &str = "
+ALTER TABLE room_outbox RENAME TO room_outbox_v2;
+ALTER TABLE room_memberships RENAME TO room_memberships_v2;
+
+CREATE TABLE room_memberships (
+    id              TEXT PRIMARY KEY,       -- the member id the server gave
+    server          TEXT NOT NULL,
+    room_code       TEXT NOT NULL,
+    display_name    TEXT NOT NULL,
+    token_to_move   TEXT,                   -- a token from before the secret store; cleared at start-up
+    joined_at       TEXT NOT NULL,
+    state           TEXT,                   -- the room state last seen, as the server's JSON
+    last_event_id   INTEGER NOT NULL DEFAULT 0,
+    state_seen_at   TEXT
+);
+INSERT INTO room_memberships
+    SELECT id, server, room_code, display_name, token, joined_at, state, last_event_id, state_seen_at
+    FROM room_memberships_v2;
+
+CREATE TABLE room_outbox (
+    seq             INTEGER PRIMARY KEY AUTOINCREMENT,  -- the order writes are sent in
+    membership_id   TEXT NOT NULL REFERENCES room_memberships (id) ON DELETE CASCADE,
+    intent          TEXT NOT NULL,          -- JSON: what the person did
+    idempotency_key TEXT NOT NULL UNIQUE,
+    created_at      TEXT NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    last_error      TEXT,
+    refused_at      TEXT                    -- the server refused it for good; kept to show why
+);
+INSERT INTO room_outbox (seq, membership_id, intent, idempotency_key, created_at, attempts, next_attempt_at,
+                         last_error, refused_at)
+    SELECT seq, membership_id, COALESCE(intent, json_object('write', 'unknown')), idempotency_key, created_at,
+           attempts, next_attempt_at,
+           CASE WHEN intent IS NULL THEN 'written by an older version, not understood' ELSE last_error END,
+           CASE WHEN intent IS NULL THEN COALESCE(refused_at, created_at) ELSE refused_at END
+    FROM (SELECT *, CASE
+        WHEN method = 'PUT' AND path = '/presence'
+            THEN json_object('write', 'presence', 'presence', json_extract(body, '$.presence'))
+        WHEN method = 'POST' AND path GLOB '/sessions/*/commitments'
+            THEN json_object('write', 'publish_commitment', 'session', substr(path, 11, length(path) - 22),
+                             'text', json_extract(body, '$.text'))
+        WHEN method = 'PUT' AND path GLOB '/commitments/*/outcome'
+            THEN json_object('write', 'report_outcome', 'commitment', substr(path, 14, length(path) - 21),
+                             'report', json(body))
+        WHEN method = 'POST' AND path GLOB '/commitments/*/kudos'
+            THEN json_object('write', 'kudos', 'commitment', substr(path, 14, length(path) - 19))
+        END AS intent FROM room_outbox_v2);
+
+DROP TABLE room_outbox_v2;
+DROP TABLE room_memberships_v2;
+CREATE INDEX room_outbox_pending ON room_outbox (membership_id, refused_at, seq);
+";
+
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2_ROOMS)])
+    Migrations::new(vec![M::up(V1), M::up(V2_ROOMS), M::up(V3_INTENTS_AND_SECRETS)])
 }
 
 #[cfg(test)]

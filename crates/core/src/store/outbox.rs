@@ -6,10 +6,12 @@
 use super::{Store, parse_ts, parse_uuid, ts};
 use crate::Timestamp;
 use crate::error::Result;
+pub use crate::room_write::RoomWrite;
 use rusqlite::{OptionalExtension, params};
 use uuid::Uuid;
 
-/// A membership in a room on a server.
+/// A membership in a room on a server. Its token is not here: it lives in the system's
+/// secret store (the shell's business), never in this file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoomMembership {
     /// The member id the server gave.
@@ -17,7 +19,6 @@ pub struct RoomMembership {
     pub server: String,
     pub room_code: String,
     pub display_name: String,
-    pub token: String,
     pub joined_at: Timestamp,
 }
 
@@ -29,41 +30,12 @@ pub struct CachedRoom {
     pub seen_at: Timestamp,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WriteMethod {
-    Post,
-    Put,
-    Patch,
-    Delete,
-}
-
-impl WriteMethod {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Post => "POST",
-            Self::Put => "PUT",
-            Self::Patch => "PATCH",
-            Self::Delete => "DELETE",
-        }
-    }
-
-    fn parse(s: &str) -> rusqlite::Result<Self> {
-        [Self::Post, Self::Put, Self::Patch, Self::Delete]
-            .into_iter()
-            .find(|m| m.as_str() == s)
-            .ok_or_else(|| super::corrupt("write method", s))
-    }
-}
-
 /// A write waiting in the outbox.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PendingWrite {
     pub seq: i64,
     pub membership_id: Uuid,
-    pub method: WriteMethod,
-    /// Below the room's path, e.g. `/sessions/{id}/commitments`.
-    pub path: String,
-    pub body: Option<String>,
+    pub write: RoomWrite,
     pub idempotency_key: String,
     pub created_at: Timestamp,
     pub attempts: u32,
@@ -71,9 +43,9 @@ pub struct PendingWrite {
     pub last_error: Option<String>,
 }
 
-const MEMBERSHIP_COLUMNS: &str = "id, server, room_code, display_name, token, joined_at";
+const MEMBERSHIP_COLUMNS: &str = "id, server, room_code, display_name, joined_at";
 const WRITE_COLUMNS: &str =
-    "seq, membership_id, method, path, body, idempotency_key, created_at, attempts, next_attempt_at, last_error";
+    "seq, membership_id, intent, idempotency_key, created_at, attempts, next_attempt_at, last_error";
 
 fn membership_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RoomMembership> {
     Ok(RoomMembership {
@@ -81,23 +53,21 @@ fn membership_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RoomMembership> {
         server: r.get(1)?,
         room_code: r.get(2)?,
         display_name: r.get(3)?,
-        token: r.get(4)?,
-        joined_at: parse_ts(&r.get::<_, String>(5)?)?,
+        joined_at: parse_ts(&r.get::<_, String>(4)?)?,
     })
 }
 
 fn write_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PendingWrite> {
+    let intent: String = r.get(2)?;
     Ok(PendingWrite {
         seq: r.get(0)?,
         membership_id: parse_uuid(&r.get::<_, String>(1)?)?,
-        method: WriteMethod::parse(&r.get::<_, String>(2)?)?,
-        path: r.get(3)?,
-        body: r.get(4)?,
-        idempotency_key: r.get(5)?,
-        created_at: parse_ts(&r.get::<_, String>(6)?)?,
-        attempts: r.get(7)?,
-        next_attempt_at: parse_ts(&r.get::<_, String>(8)?)?,
-        last_error: r.get(9)?,
+        write: serde_json::from_str(&intent).map_err(|_| super::corrupt("room write", &intent))?,
+        idempotency_key: r.get(3)?,
+        created_at: parse_ts(&r.get::<_, String>(4)?)?,
+        attempts: r.get(5)?,
+        next_attempt_at: parse_ts(&r.get::<_, String>(6)?)?,
+        last_error: r.get(7)?,
     })
 }
 
@@ -105,12 +75,34 @@ impl Store {
     /// Saves a membership (after creating or joining a room), or updates it.
     pub fn save_room_membership(&self, m: &RoomMembership) -> Result<()> {
         self.conn.execute(
-            "INSERT INTO room_memberships (id, server, room_code, display_name, token, joined_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            "INSERT INTO room_memberships (id, server, room_code, display_name, joined_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (id) DO UPDATE SET server = excluded.server, room_code = excluded.room_code,
-                 display_name = excluded.display_name, token = excluded.token",
-            params![m.id.to_string(), m.server, m.room_code, m.display_name, m.token, ts(m.joined_at)],
+                 display_name = excluded.display_name",
+            params![m.id.to_string(), m.server, m.room_code, m.display_name, ts(m.joined_at)],
         )?;
+        Ok(())
+    }
+
+    /// Tokens an older version kept in this file, to be moved into the secret store.
+    pub fn room_tokens_to_move(&self) -> Result<Vec<(Uuid, String)>> {
+        let mut stmt =
+            self.conn.prepare("SELECT id, token_to_move FROM room_memberships WHERE token_to_move IS NOT NULL")?;
+        let rows = stmt.query_map([], |r| Ok((parse_uuid(&r.get::<_, String>(0)?)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The token is safe in the secret store: it leaves this file, and its bytes are
+    /// overwritten on disk rather than left in a free page.
+    pub fn room_token_moved(&self, membership: Uuid) -> Result<()> {
+        self.conn.pragma_update(None, "secure_delete", "ON")?;
+        let cleared = self
+            .conn
+            .execute("UPDATE room_memberships SET token_to_move = NULL WHERE id = ?1", [membership.to_string()]);
+        self.conn.pragma_update(None, "secure_delete", "OFF")?;
+        cleared?;
+        // The page that held it may also be in the write-ahead log: fold that into the file.
+        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
     }
 
@@ -157,16 +149,15 @@ impl Store {
     pub fn enqueue_room_write(
         &self,
         membership: Uuid,
-        method: WriteMethod,
-        path: &str,
-        body: Option<&str>,
+        write: &RoomWrite,
         idempotency_key: &str,
         now: Timestamp,
     ) -> Result<i64> {
+        let intent = serde_json::to_string(write).expect("room writes serialize");
         self.conn.execute(
-            "INSERT INTO room_outbox (membership_id, method, path, body, idempotency_key, created_at, next_attempt_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
-            params![membership.to_string(), method.as_str(), path, body, idempotency_key, ts(now)],
+            "INSERT INTO room_outbox (membership_id, intent, idempotency_key, created_at, next_attempt_at)
+             VALUES (?1, ?2, ?3, ?4, ?4)",
+            params![membership.to_string(), intent, idempotency_key, ts(now)],
         )?;
         Ok(self.conn.last_insert_rowid())
     }
@@ -227,6 +218,7 @@ impl Store {
 mod tests {
     use super::*;
     use chrono::{Duration, TimeZone, Utc};
+    use worktogether_room_protocol::{Outcome, Presence, ReportOutcome};
 
     fn t(secs: i64) -> Timestamp {
         Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap() + Duration::seconds(secs)
@@ -238,9 +230,12 @@ mod tests {
             server: "https://rooms.example.org/".into(),
             room_code: "ABCDE-FGHJK".into(),
             display_name: "Ada".into(),
-            token: "id.secret".into(),
             joined_at: t(0),
         }
+    }
+
+    fn kudos() -> RoomWrite {
+        RoomWrite::Kudos { commitment: Uuid::now_v7() }
     }
 
     #[test]
@@ -249,9 +244,11 @@ mod tests {
         let m = membership();
         store.save_room_membership(&m).unwrap();
         assert_eq!(store.room_memberships().unwrap(), vec![m.clone()]);
-        let a = store.enqueue_room_write(m.id, WriteMethod::Post, "/a", Some("{}"), "k1", t(1)).unwrap();
-        let b = store.enqueue_room_write(m.id, WriteMethod::Put, "/b", None, "k2", t(2)).unwrap();
-        assert_eq!(store.next_room_write(m.id).unwrap().unwrap().seq, a);
+        let first = RoomWrite::Presence { presence: Presence::Focusing };
+        let a = store.enqueue_room_write(m.id, &first, "k1", t(1)).unwrap();
+        let b = store.enqueue_room_write(m.id, &kudos(), "k2", t(2)).unwrap();
+        let head = store.next_room_write(m.id).unwrap().unwrap();
+        assert_eq!((head.seq, &head.write), (a, &first), "the intent comes back as it went in");
         store.room_write_retry(a, "offline", t(60)).unwrap();
         let head = store.next_room_write(m.id).unwrap().unwrap();
         assert_eq!((head.seq, head.attempts, head.next_attempt_at), (a, 1, t(60)), "a retried write stays first");
@@ -261,10 +258,7 @@ mod tests {
         assert_eq!(store.next_room_write(m.id).unwrap(), None);
         assert_eq!(store.pending_room_writes(m.id).unwrap(), 0);
         assert_eq!(store.refused_room_writes(m.id).unwrap()[0].last_error.as_deref(), Some("forbidden"));
-        assert!(
-            store.enqueue_room_write(m.id, WriteMethod::Post, "/c", None, "k2", t(4)).is_err(),
-            "an idempotency key is used once"
-        );
+        assert!(store.enqueue_room_write(m.id, &kudos(), "k2", t(4)).is_err(), "an idempotency key is used once");
     }
 
     #[test]
@@ -277,9 +271,71 @@ mod tests {
         store.cache_room_state(m.id, "{\"v\":1}", 10, t(6)).unwrap();
         let cached = store.cached_room_state(m.id).unwrap().unwrap();
         assert_eq!((cached.state.as_str(), cached.last_event_id), ("{\"v\":2}", 20));
-        store.enqueue_room_write(m.id, WriteMethod::Post, "/a", None, "k", t(7)).unwrap();
+        store.enqueue_room_write(m.id, &kudos(), "k", t(7)).unwrap();
         store.forget_room_membership(m.id).unwrap();
         assert!(store.room_memberships().unwrap().is_empty());
         assert_eq!(store.next_room_write(m.id).unwrap(), None, "unsent writes go with the membership");
+    }
+
+    /// A database from before the secret store and typed intents: the token waits to be
+    /// moved, each write the old sync crate made becomes its intent, and anything else is
+    /// kept as refused rather than sent or lost.
+    #[test]
+    fn version_2_rooms_move_to_intents_and_tokens_to_move() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.sqlite3");
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        super::super::migrations::migrations().to_version(&mut conn, 2).unwrap();
+        let (member, session, commitment) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        conn.execute(
+            "INSERT INTO room_memberships (id, server, room_code, display_name, token, joined_at, state, last_event_id,
+                 state_seen_at) VALUES (?1, 'http://r/', 'ABCDE-FGHJK', 'Ada', 'id.secret', ?2, '{}', 7, ?2)",
+            params![member.to_string(), ts(t(0))],
+        )
+        .unwrap();
+        let writes = [
+            ("PUT", "/presence".to_owned(), Some(r#"{"presence":"break"}"#)),
+            ("POST", format!("/sessions/{session}/commitments"), Some(r#"{"text":"Steuer"}"#)),
+            ("PUT", format!("/commitments/{commitment}/outcome"), Some(r#"{"outcome":"partly","note":"x"}"#)),
+            ("POST", format!("/commitments/{commitment}/kudos"), None),
+            ("PATCH", String::new(), Some(r#"{"name":"?"}"#)),
+        ];
+        for (i, (method, path, body)) in writes.iter().enumerate() {
+            conn.execute(
+                "INSERT INTO room_outbox (membership_id, method, path, body, idempotency_key, created_at, next_attempt_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+                params![member.to_string(), method, path, body, format!("k{i}"), ts(t(i as i64))],
+            )
+            .unwrap();
+        }
+        drop(conn);
+
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.room_tokens_to_move().unwrap(), vec![(member, "id.secret".to_owned())]);
+        assert_eq!(store.cached_room_state(member).unwrap().unwrap().last_event_id, 7, "the cached room stays");
+        let mut sent = Vec::new();
+        while let Some(w) = store.next_room_write(member).unwrap() {
+            sent.push(w.write);
+            store.room_write_sent(w.seq).unwrap();
+        }
+        let report = ReportOutcome { outcome: Outcome::Partly, note: Some("x".into()), feedback_wanted: false };
+        assert_eq!(
+            sent,
+            vec![
+                RoomWrite::Presence { presence: Presence::Break },
+                RoomWrite::PublishCommitment { session, text: "Steuer".into() },
+                RoomWrite::ReportOutcome { commitment, report },
+                RoomWrite::Kudos { commitment },
+            ]
+        );
+        let refused = store.refused_room_writes(member).unwrap();
+        assert_eq!((refused.len(), &refused[0].write), (1, &RoomWrite::Unknown));
+
+        store.room_token_moved(member).unwrap();
+        assert!(store.room_tokens_to_move().unwrap().is_empty());
+        drop(store);
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(!bytes.windows(9).any(|w| w == b"id.secret"), "the token's bytes are gone from the file");
     }
 }

@@ -1,0 +1,105 @@
+//! The rooms' Tauri commands: each checks its input, hands it to the rooms service and maps
+//! errors at the edge.
+
+use super::view::RoomView;
+use super::{Rooms, link};
+use crate::error::ApiError;
+use crate::state::AppState;
+use serde::Serialize;
+use tauri::{AppHandle, Manager, Runtime};
+use uuid::Uuid;
+use worktogether_sync::VaultKind;
+use worktogether_sync::protocol::CreateRoom;
+
+type Result<T> = std::result::Result<T, ApiError>;
+
+fn services<R: Runtime>(app: &AppHandle<R>) -> Result<(tauri::State<'_, AppState>, tauri::State<'_, Rooms>)> {
+    match (app.try_state::<AppState>(), app.try_state::<Rooms>()) {
+        (Some(state), Some(rooms)) => Ok((state, rooms)),
+        _ => Err(ApiError::unavailable(app)),
+    }
+}
+
+/// Text a person typed in an optional field: blank means none.
+fn optional(text: Option<String>) -> Option<String> {
+    text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
+}
+
+/// Every room this person is in, as last seen.
+#[tauri::command]
+#[specta::specta]
+pub fn rooms<R: Runtime>(app: AppHandle<R>) -> Result<Vec<RoomView>> {
+    let (_, rooms) = services(&app)?;
+    Ok(rooms.views())
+}
+
+/// Joins with a server address and a room code, or with an invite link (then `server` is
+/// ignored and `code` holds the link).
+#[tauri::command]
+#[specta::specta]
+pub async fn join_room<R: Runtime>(
+    app: AppHandle<R>,
+    server: String,
+    code: String,
+    display_name: String,
+) -> Result<RoomView> {
+    let (state, rooms) = services(&app)?;
+    let (server, code) = if code.trim_start().starts_with(link::SCHEME) {
+        let invite = link::parse(&code).map_err(|bad| ApiError::invalid(&state.catalog(), bad.message_key(), &[]))?;
+        (invite.server, invite.code)
+    } else {
+        (server, code)
+    };
+    super::join(&app, &state, &rooms, &server, &code, &display_name).await
+}
+
+#[derive(Debug, Clone, serde::Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct NewRoom {
+    pub server: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub video_link: Option<String>,
+    pub display_name: String,
+}
+
+/// Creates a room; this person is its host.
+#[tauri::command]
+#[specta::specta]
+pub async fn create_room<R: Runtime>(app: AppHandle<R>, room: NewRoom) -> Result<RoomView> {
+    let (state, rooms) = services(&app)?;
+    let request = CreateRoom {
+        name: room.name.trim().to_owned(),
+        description: optional(room.description),
+        link: optional(room.video_link),
+        host_name: room.display_name.trim().to_owned(),
+    };
+    if request.name.is_empty() {
+        return Err(ApiError::invalid(&state.catalog(), "rooms.error.noRoomName", &[]));
+    }
+    super::create(&app, &state, &rooms, &room.server, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn leave_room<R: Runtime>(app: AppHandle<R>, membership_id: Uuid) -> Result<()> {
+    let (state, rooms) = services(&app)?;
+    super::leave(&app, &state, &rooms, membership_id).await
+}
+
+/// Where the room tokens are kept, for the settings to say.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenPlace {
+    /// `false`: no secret store answered, and the tokens are in `file`, readable by this user only.
+    pub secret_store: bool,
+    pub file: String,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn token_place<R: Runtime>(app: AppHandle<R>) -> Result<TokenPlace> {
+    let (state, rooms) = services(&app)?;
+    let vault = rooms.vault(state.data_dir.clone()).await;
+    Ok(TokenPlace { secret_store: vault.kind() == VaultKind::SecretStore, file: vault.file().display().to_string() })
+}

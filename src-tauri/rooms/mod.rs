@@ -1,0 +1,315 @@
+//! Rooms in the app: the memberships this person holds, each followed live over the room
+//! server's event stream, and joining, creating and leaving. The room server decides; the
+//! store keeps the memberships and the state last seen (so a room shows offline), and the
+//! tokens live in the system's secret store ([`TokenVault`]).
+//!
+//! Locks: `live` is held only to read or change the map, never across the network, the
+//! store or an event to the window; the store is locked only for its own calls.
+
+pub mod commands;
+pub mod link;
+pub mod view;
+
+use crate::error::ApiError;
+use crate::events::{UiEvent, emit};
+use crate::state::AppState;
+use chrono::Utc;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use tauri::{AppHandle, Manager, Runtime};
+use uuid::Uuid;
+use view::{Connection, RoomView};
+use worktogether_core::store::outbox::RoomMembership;
+use worktogether_core::{CoreError, Store};
+use worktogether_sync::protocol::{CreateRoom, RoomState};
+use worktogether_sync::{Feed, Follower, RoomMember, RoomServer, SyncError, TokenVault, room_view};
+
+/// One membership while the app runs.
+struct Live {
+    member: RoomMember,
+    state: RoomState,
+    connection: Connection,
+    follow: Option<tauri::async_runtime::JoinHandle<()>>,
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        if let Some(task) = self.follow.take() {
+            task.abort();
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct Rooms {
+    /// Opened on first need, off the main thread: asking for the secret store is a D-Bus call.
+    vault: OnceLock<Arc<TokenVault>>,
+    live: Mutex<BTreeMap<Uuid, Live>>,
+}
+
+impl Rooms {
+    fn live(&self) -> MutexGuard<'_, BTreeMap<Uuid, Live>> {
+        self.live.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The token vault, opened on a blocking thread the first time.
+    async fn vault(&self, data_dir: std::path::PathBuf) -> Arc<TokenVault> {
+        if let Some(vault) = self.vault.get() {
+            return vault.clone();
+        }
+        let opened = tauri::async_runtime::spawn_blocking(move || Arc::new(TokenVault::open(&data_dir)))
+            .await
+            .expect("opening the token vault does not panic");
+        self.vault.get_or_init(|| opened).clone()
+    }
+
+    /// Every room, in the order they were joined.
+    pub fn views(&self) -> Vec<RoomView> {
+        self.live().iter().map(|(id, live)| view_of(*id, live)).collect()
+    }
+
+    fn view(&self, id: Uuid) -> Option<RoomView> {
+        self.live().get(&id).map(|live| view_of(id, live))
+    }
+
+    /// Tells every window what the rooms look like now.
+    fn publish<R: Runtime>(&self, app: &AppHandle<R>) {
+        let views = self.views();
+        emit(app, UiEvent::Rooms(&views));
+    }
+}
+
+fn view_of(id: Uuid, live: &Live) -> RoomView {
+    let server = &live.member.server;
+    view::room_view(id, server.address(), &live.state, live.connection.clone(), server.now(), server.clock().offset())
+}
+
+/// At start-up: tokens an older version kept in the database move into the vault, and every
+/// membership is shown as last seen and followed again. Costs nothing without rooms.
+pub async fn resume<R: Runtime>(app: AppHandle<R>) {
+    let (Some(state), Some(rooms)) = (app.try_state::<AppState>(), app.try_state::<Rooms>()) else { return };
+    let memberships = match state.with_store(|s| s.room_memberships()) {
+        Ok(m) if m.is_empty() => return,
+        Ok(m) => m,
+        Err(e) => return log::error!("the rooms could not be read: {}", e.message),
+    };
+    let vault = rooms.vault(state.data_dir.clone()).await;
+    move_old_tokens(&state, &vault).await;
+    for membership in memberships {
+        let cached = state.with_store(|s| s.cached_room_state(membership.id)).ok().flatten();
+        let last_seen = cached.and_then(|c| serde_json::from_str::<RoomState>(&c.state).ok());
+        let token = {
+            let vault = vault.clone();
+            tauri::async_runtime::spawn_blocking(move || vault.load(membership.id)).await.ok()
+        };
+        let (Some(Ok(Some(token))), Some(last_seen)) = (token, last_seen) else {
+            log::warn!(
+                "room {} on {}: no token or no state kept; leaving it out",
+                membership.room_code,
+                membership.server
+            );
+            continue;
+        };
+        let member = match RoomServer::new(&membership.server)
+            .and_then(|server| RoomMember::restore(server, &membership.room_code, membership.id, token))
+        {
+            Ok(member) => member,
+            Err(e) => {
+                log::warn!("room {} on {}: {e}", membership.room_code, membership.server);
+                continue;
+            }
+        };
+        start_following(&app, &rooms, member, last_seen);
+    }
+    rooms.publish(&app);
+}
+
+/// Tokens from before the vault: into it, then out of the database. A token stays where it
+/// was if the vault refuses it, so nothing is lost.
+async fn move_old_tokens(state: &AppState, vault: &Arc<TokenVault>) {
+    let Ok(tokens) = state.with_store(|s| s.room_tokens_to_move()) else { return };
+    for (id, token) in tokens {
+        let vault = vault.clone();
+        match tauri::async_runtime::spawn_blocking(move || vault.save(id, &token)).await {
+            Ok(Ok(())) => {
+                if let Err(e) = state.with_store(|s| s.room_token_moved(id)) {
+                    log::error!("a moved room token stays in the database: {}", e.message);
+                }
+            }
+            Ok(Err(e)) => log::error!("a room token could not be moved to the secret store: {e}"),
+            Err(e) => log::error!("moving a room token failed: {e}"),
+        }
+    }
+}
+
+/// Shows the room and follows its events from the state's last event on.
+fn start_following<R: Runtime>(app: &AppHandle<R>, rooms: &Rooms, member: RoomMember, state: RoomState) {
+    let id = member.member_id;
+    let after = state.last_event_id;
+    let task = tauri::async_runtime::spawn(follow(app.clone(), id, member.clone(), after));
+    let live = Live { member, state, connection: Connection::Connecting, follow: Some(task) };
+    rooms.live().insert(id, live);
+}
+
+/// Follows one room until the membership ends or the app quits.
+async fn follow<R: Runtime>(app: AppHandle<R>, id: Uuid, member: RoomMember, after: u64) {
+    let mut follower = Follower::start(member, after);
+    while let Some(feed) = follower.feed.recv().await {
+        let (Some(state), Some(rooms)) = (app.try_state::<AppState>(), app.try_state::<Rooms>()) else { return };
+        let catalog = state.catalog();
+        let ended = matches!(&feed, Feed::Disconnected(e) if !e.is_transient());
+        let seen = {
+            let mut live = rooms.live();
+            let Some(room) = live.get_mut(&id) else { return };
+            match feed {
+                Feed::Connected => {
+                    room.connection = Connection::Connected;
+                    None
+                }
+                Feed::Event(event) => {
+                    room_view::apply(&mut room.state, &event);
+                    Some(room.state.clone())
+                }
+                Feed::Disconnected(e) => {
+                    let message = catalog.t(e.message_key(), &e.message_args());
+                    room.connection = if ended {
+                        Connection::Ended { message }
+                    } else {
+                        match &room.connection {
+                            offline @ Connection::Offline { .. } => offline.clone(),
+                            _ => Connection::Offline { since: Utc::now(), message },
+                        }
+                    };
+                    None
+                }
+            }
+        };
+        if let Some(seen) = seen
+            && let Err(e) = state.with_store(|s| remember(s, id, &seen))
+        {
+            log::warn!("the room's state could not be kept: {}", e.message);
+        }
+        rooms.publish(&app);
+        if ended {
+            return;
+        }
+    }
+}
+
+/// Keeps the room's state as last seen, so the room shows while offline.
+fn remember(store: &Store, id: Uuid, room: &RoomState) -> Result<(), CoreError> {
+    let json = serde_json::to_string(room).expect("room states serialize");
+    store.cache_room_state(id, &json, room.last_event_id, Utc::now())
+}
+
+/// A display name as the room server will take it: trimmed, not empty.
+fn display_name(state: &AppState, name: &str) -> Result<String, ApiError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(ApiError::invalid(&state.catalog(), "rooms.error.noName", &[]));
+    }
+    Ok(name.to_owned())
+}
+
+fn sync_error(state: &AppState, e: &SyncError) -> ApiError {
+    ApiError::from_sync(e, &state.catalog())
+}
+
+/// Joins the room `code` on `server` as `name`. Joining a room this person is in already
+/// shows that membership instead of making a second one.
+pub async fn join<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    rooms: &Rooms,
+    server: &str,
+    code: &str,
+    name: &str,
+) -> Result<RoomView, ApiError> {
+    let name = display_name(state, name)?;
+    let server = RoomServer::new(&link::server_address(server)).map_err(|e| sync_error(state, &e))?;
+    if let Some(code) = worktogether_sync::protocol::normalize_room_code(code) {
+        let existing = rooms
+            .live()
+            .iter()
+            .find(|(_, l)| l.member.server.address() == server.address() && l.member.code == code)
+            .map(|(id, _)| *id);
+        if let Some(view) = existing.and_then(|id| rooms.view(id)) {
+            return Ok(view);
+        }
+    }
+    let key = Uuid::now_v7().to_string();
+    let (member, room) = server.join(code, &name, &key).await.map_err(|e| sync_error(state, &e))?;
+    keep(app, state, rooms, member, room, name).await
+}
+
+/// Creates a room on `server`; this person is its host.
+pub async fn create<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    rooms: &Rooms,
+    server: &str,
+    request: CreateRoom,
+) -> Result<RoomView, ApiError> {
+    let name = display_name(state, &request.host_name)?;
+    let server = RoomServer::new(&link::server_address(server)).map_err(|e| sync_error(state, &e))?;
+    let key = Uuid::now_v7().to_string();
+    let (member, room) = server.create_room(&request, &key).await.map_err(|e| sync_error(state, &e))?;
+    keep(app, state, rooms, member, room, name).await
+}
+
+/// A new membership: its token into the vault, the membership and its state into the store,
+/// then followed. If the token cannot be kept, the membership is not either (a membership
+/// without its token could do nothing) and the person hears why.
+async fn keep<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    rooms: &Rooms,
+    member: RoomMember,
+    room: RoomState,
+    display_name: String,
+) -> Result<RoomView, ApiError> {
+    let vault = rooms.vault(state.data_dir.clone()).await;
+    let (id, token) = (member.member_id, member.token.clone());
+    tauri::async_runtime::spawn_blocking(move || vault.save(id, &token))
+        .await
+        .map_err(|_| ApiError::internal(&state.catalog()))?
+        .map_err(|e| sync_error(state, &e))?;
+    let now = Utc::now();
+    let membership = RoomMembership {
+        id,
+        server: member.server.address().to_owned(),
+        room_code: member.code.clone(),
+        display_name,
+        joined_at: now,
+    };
+    state.with_store(|s| {
+        s.save_room_membership(&membership)?;
+        remember(s, id, &room)
+    })?;
+    start_following(app, rooms, member, room);
+    rooms.publish(app);
+    rooms.view(id).ok_or_else(|| ApiError::internal(&state.catalog()))
+}
+
+/// Leaves the room: the server first (so the room sees it), then this computer forgets the
+/// membership and its token. A membership the server no longer knows is forgotten as well.
+pub async fn leave<R: Runtime>(app: &AppHandle<R>, state: &AppState, rooms: &Rooms, id: Uuid) -> Result<(), ApiError> {
+    let member = rooms.live().get(&id).map(|l| l.member.clone());
+    let Some(member) = member else {
+        return Err(ApiError::invalid(&state.catalog(), "rooms.error.notAMember", &[]));
+    };
+    match member.leave(&Uuid::now_v7().to_string()).await {
+        Ok(()) | Err(SyncError::TokenExpired | SyncError::RoomNotFound) => {}
+        Err(e) => return Err(sync_error(state, &e)),
+    }
+    rooms.live().remove(&id);
+    state.with_store(|s| s.forget_room_membership(id))?;
+    let vault = rooms.vault(state.data_dir.clone()).await;
+    match tauri::async_runtime::spawn_blocking(move || vault.forget(id)).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => log::warn!("the token of a room left stays in the vault: {e}"),
+        Err(e) => log::warn!("forgetting a room token failed: {e}"),
+    }
+    rooms.publish(app);
+    Ok(())
+}

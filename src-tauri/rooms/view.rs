@@ -1,0 +1,157 @@
+//! A room as the UI shows it: the server's state, seen from this membership, with how current
+//! it is. Typed for the IPC contract; the wire types stay in the protocol crate.
+
+use serde::Serialize;
+use uuid::Uuid;
+use worktogether_core::Timestamp;
+use worktogether_sync::protocol::{PhaseKind, Presence, RoomState, SharedPhase};
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RoomView {
+    /// This person's member id in the room: what the app calls the room by.
+    pub membership_id: Uuid,
+    pub server: String,
+    pub code: String,
+    /// `worktogether://join/…`, to pass on (none where the server address cannot make one).
+    pub invite_link: Option<String>,
+    pub name: String,
+    pub description: Option<String>,
+    pub video_link: Option<String>,
+    pub i_am_host: bool,
+    /// The host first, then in the order they joined.
+    pub members: Vec<MemberView>,
+    pub session: Option<SharedSessionView>,
+    pub connection: Connection,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct MemberView {
+    pub id: Uuid,
+    pub display_name: String,
+    pub presence: MemberPresence,
+    pub is_host: bool,
+    pub is_me: bool,
+}
+
+/// A member's state as the room shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum MemberPresence {
+    Planning,
+    Focusing,
+    Break,
+    Closing,
+    Done,
+    Away,
+}
+
+impl From<Presence> for MemberPresence {
+    fn from(p: Presence) -> Self {
+        match p {
+            Presence::Planning => Self::Planning,
+            Presence::Focusing => Self::Focusing,
+            Presence::Break => Self::Break,
+            Presence::Closing => Self::Closing,
+            Presence::Done => Self::Done,
+            Presence::Away => Self::Away,
+        }
+    }
+}
+
+/// The room's shared session where it stands now, on this computer's clock.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SharedSessionView {
+    pub id: Uuid,
+    pub template_name: String,
+    pub phase: SharedPhaseKind,
+    /// When the phase ends (running), on this computer's clock.
+    pub phase_ends_at: Option<Timestamp>,
+    pub paused: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum SharedPhaseKind {
+    Commitment,
+    Focus,
+    Break,
+    Closing,
+    Over,
+}
+
+impl From<PhaseKind> for SharedPhaseKind {
+    fn from(k: PhaseKind) -> Self {
+        match k {
+            PhaseKind::Commitment => Self::Commitment,
+            PhaseKind::Focus => Self::Focus,
+            PhaseKind::Break => Self::Break,
+            PhaseKind::Closing => Self::Closing,
+        }
+    }
+}
+
+/// How current the room's view is.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(tag = "state", rename_all = "snake_case", rename_all_fields = "camelCase")]
+pub enum Connection {
+    Connecting,
+    Connected,
+    /// The stream broke at `since`; the view is as of then and the app tries again by itself.
+    Offline {
+        since: Timestamp,
+        message: String,
+    },
+    /// The server will not let this membership in any more (removed, room deleted).
+    Ended {
+        message: String,
+    },
+}
+
+/// Builds the view. `server_now` is the server's time; `offset` turns server times into
+/// this computer's (local = server − offset).
+pub fn room_view(
+    membership_id: Uuid,
+    server: &str,
+    state: &RoomState,
+    connection: Connection,
+    server_now: Timestamp,
+    offset: chrono::Duration,
+) -> RoomView {
+    let host = state.room.host_id;
+    let mut members: Vec<MemberView> = state
+        .members
+        .iter()
+        .map(|m| MemberView {
+            id: m.id,
+            display_name: m.display_name.clone(),
+            presence: m.presence.into(),
+            is_host: m.id == host,
+            is_me: m.id == membership_id,
+        })
+        .collect();
+    members.sort_by_key(|m| !m.is_host); // stable: the rest keep the server's (joining) order
+    let session = state.session.as_ref().map(|s| {
+        let (phase, phase_ends_at, paused) = match s.phase_at(server_now) {
+            SharedPhase::Running { kind, ends_at, .. } => (kind.into(), Some(ends_at - offset), false),
+            SharedPhase::Paused { kind, .. } => (kind.into(), None, true),
+            SharedPhase::Over { .. } => (SharedPhaseKind::Over, None, false),
+        };
+        SharedSessionView { id: s.id, template_name: s.template_name.clone(), phase, phase_ends_at, paused }
+    });
+    RoomView {
+        membership_id,
+        server: server.to_owned(),
+        code: state.room.code.clone(),
+        invite_link: super::link::format(server, &state.room.code),
+        name: state.room.name.clone(),
+        description: state.room.description.clone(),
+        video_link: state.room.link.clone(),
+        i_am_host: host == membership_id,
+        members,
+        session,
+        connection,
+    }
+}
