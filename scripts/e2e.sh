@@ -18,11 +18,12 @@ TOOLS=$ROOT/target/tools
 mkdir -p "$ART"
 log() { echo "e2e: $*" >&2; }
 
-# 1. The app (debug: shares its build with `cargo test`) and tauri-driver.
+# 1. The app and the room server (debug: they share their build with `cargo test`) and tauri-driver.
 APP=$ROOT/target/debug/worktogether
+ROOM_SERVER=$ROOT/target/debug/worktogether-room
 if ((${#RUN_CMD[@]} == 0)); then
-  log "building the app"
-  cargo build --locked -p worktogether
+  log "building the app and the room server"
+  cargo build --locked -p worktogether -p worktogether-room-server --bin worktogether --bin worktogether-room
   [[ -x $APP ]] || { log "no binary at $APP"; exit 1; }
 fi
 
@@ -127,6 +128,7 @@ export WORKTOGETHER_E2E_TAURI_DRIVER=$TAURI_DRIVER
 export WORKTOGETHER_E2E_NATIVE_DRIVER=$NATIVE_DRIVER
 export WORKTOGETHER_E2E_ARTIFACTS=$ART
 export WORKTOGETHER_E2E_NOTIFY_LOG=$NOTIFY_LOG
+export WORKTOGETHER_E2E_ROOM_SERVER=$ROOM_SERVER
 # The app's language follows the locale; the tests expect English texts.
 # (Only LANG: LC_ALL would override it, and en_US.UTF-8 need not be a generated locale.)
 unset LC_ALL LC_MESSAGES

@@ -72,6 +72,7 @@ fn fan_out<R: Runtime>(app: &AppHandle<R>, changes: Vec<Change>) {
             Change::Session(view) => {
                 emit(app, UiEvent::Session(view.as_deref()));
                 state.tray_wake.notify_one();
+                crate::rooms::follow_session(app, view.as_deref());
             }
             Change::SessionOver => crate::windows::session_over(app),
             Change::Phase { change, view } => {

@@ -30,6 +30,11 @@ pub struct SettingsEvent(pub SettingsView);
 #[tauri_specta(event_name = "rooms")]
 pub struct RoomsEvent(pub Vec<RoomView>);
 
+/// An invite link was opened while the app runs: show the join form with it.
+#[derive(Debug, Clone, Serialize, specta::Type, Event)]
+#[tauri_specta(event_name = "join-link")]
+pub struct JoinLinkEvent(pub String);
+
 pub enum UiEvent<'a> {
     /// The session in progress changed (or ended: `None`).
     Session(Option<&'a SessionView>),
@@ -37,6 +42,7 @@ pub enum UiEvent<'a> {
     /// A setting changed: every window follows (language, theme).
     Settings(&'a SettingsView),
     Rooms(&'a [RoomView]),
+    JoinLink(&'a str),
 }
 
 pub fn emit<R: Runtime>(app: &impl Emitter<R>, event: UiEvent) {
@@ -46,6 +52,7 @@ pub fn emit<R: Runtime>(app: &impl Emitter<R>, event: UiEvent) {
         UiEvent::PhaseChanged(change) => app.emit(PhaseChangedEvent::NAME, change),
         UiEvent::Settings(view) => app.emit(SettingsEvent::NAME, view),
         UiEvent::Rooms(views) => app.emit(RoomsEvent::NAME, views),
+        UiEvent::JoinLink(link) => app.emit(JoinLinkEvent::NAME, link),
     };
     if let Err(e) = result {
         log::warn!("could not send an event to the window: {e}");

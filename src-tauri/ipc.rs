@@ -53,12 +53,14 @@ macro_rules! contract {
                         rooms::create_room::<$runtime>,
                         rooms::leave_room::<$runtime>,
                         rooms::token_place::<$runtime>,
+                        rooms::take_join_link::<$runtime>,
                     ])
                     .events(tauri_specta::collect_events![
                         events::SessionEvent,
                         events::PhaseChangedEvent,
                         events::SettingsEvent,
                         events::RoomsEvent,
+                        events::JoinLinkEvent,
                     ])
                     // One type per struct (not one to send and one to receive), and commands that reject
                     // with an `ApiError` rather than resolving to a result object.

@@ -29,7 +29,7 @@ mod webview;
 mod windows;
 
 use std::time::Instant;
-use tauri::Manager;
+use tauri::{Manager, Runtime};
 
 pub use i18n::Language;
 pub use state::AppState;
@@ -63,6 +63,7 @@ pub fn builder<R: ipc::IpcRuntime>(base: tauri::Builder<R>, state: StateSource) 
     };
     // Rust opens the data folder; the page needs none of the plugin's script.
     base.plugin(tauri_plugin_opener::Builder::new().open_js_links_on_click(false).build())
+        .plugin(tauri_plugin_deep_link::init())
         .manage(Started(Instant::now()))
         .manage(rooms::Rooms::default())
         .invoke_handler(R::contract().invoke_handler())
@@ -96,8 +97,27 @@ pub fn builder<R: ipc::IpcRuntime>(base: tauri::Builder<R>, state: StateSource) 
             deferred::schedule(app.handle());
             tauri::async_runtime::spawn(ticker::run(app.handle().clone()));
             tauri::async_runtime::spawn(rooms::resume(app.handle().clone()));
+            follow_invite_links(app.handle());
             Ok(())
         })
+}
+
+/// Invite links (`worktogether://join/…`): the one the app was started with, and each one
+/// opened while it runs (a second launch with a link hands it over through the single-instance
+/// plugin, which passes it to the deep-link plugin).
+fn follow_invite_links<R: Runtime>(app: &tauri::AppHandle<R>) {
+    use tauri_plugin_deep_link::DeepLinkExt;
+    let handle = app.clone();
+    app.deep_link().on_open_url(move |event| {
+        for url in event.urls() {
+            rooms::open_link(&handle, url.as_str());
+        }
+    });
+    if let Ok(Some(urls)) = app.deep_link().get_current() {
+        for url in urls {
+            rooms::open_link(app, url.as_str());
+        }
+    }
 }
 
 pub fn run() {

@@ -35,7 +35,8 @@ pub fn data_dir() -> PathBuf {
 }
 
 pub struct AppState {
-    store: Mutex<Store>,
+    /// Shared with the rooms' outboxes, which send what waits in it (`worktogether_sync::Outbox`).
+    store: Arc<Mutex<Store>>,
     clock: Box<dyn Clock>,
     /// The person's language can change while the app runs (settings).
     catalog: RwLock<Arc<Catalog>>,
@@ -77,7 +78,7 @@ impl AppState {
         store.ensure_builtin_templates(|b: Builtin| catalog.t(&format!("builtin.{}", b.key()), &[]), clock.now())?;
         let store_sound = store.settings()?.sound;
         Ok(Self {
-            store: Mutex::new(store),
+            store: Arc::new(Mutex::new(store)),
             clock,
             catalog: RwLock::new(Arc::new(catalog)),
             system_language,
@@ -130,6 +131,12 @@ impl AppState {
     /// A read of the store as of now; nothing changes, so nothing follows.
     pub fn read<T>(&self, f: impl FnOnce(&Store, Timestamp) -> Result<T, CoreError>) -> Result<T, ApiError> {
         f(&self.lock(), self.now()).map_err(|e| self.error(&e))
+    }
+
+    /// The store for a room's outbox: it locks it for each of its own calls, never across the
+    /// network.
+    pub fn shared_store(&self) -> Arc<Mutex<Store>> {
+        self.store.clone()
     }
 
     /// A store call outside the application layer: the rooms' memberships and the state last

@@ -660,3 +660,79 @@ fn status_follow_ends_when_its_reader_goes_away() {
     let exit = follow.wait().unwrap();
     assert_eq!(exit.code(), Some(0), "a closed pipe ends --follow quietly");
 }
+
+#[test]
+fn rooms_are_listed_as_last_seen_and_bad_invite_links_refused() {
+    use worktogether_core::store::outbox::RoomMembership;
+    use worktogether_sync::protocol::{
+        Member, PhaseKind as Kind, PlannedPhase as Planned, Presence, Room, RoomState, SharedSession,
+    };
+
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(
+        run(dir.path(), &["rooms"]).stdout.trim(),
+        "You are not in any room yet. Join one with an invite link: worktogether join LINK"
+    );
+    assert_eq!(run(dir.path(), &["rooms", "--json"]).stdout.trim(), "[]");
+    assert!(!dir.path().join(DATABASE_FILE).exists(), "nothing is created for asking");
+
+    let (me, started) = (uuid::Uuid::now_v7(), now() - chrono::Duration::minutes(10));
+    let member = |name: &str| Member {
+        id: uuid::Uuid::now_v7(),
+        display_name: name.into(),
+        presence: Presence::Focusing,
+        joined_at: started,
+    };
+    let state = RoomState {
+        room: Room {
+            code: "ABCDE-FGHJK".into(),
+            name: "Office".into(),
+            link: None,
+            description: None,
+            host_id: me,
+            created_at: started,
+        },
+        members: vec![member("Ada"), member("Grace")],
+        session: Some(SharedSession {
+            id: uuid::Uuid::now_v7(),
+            template_name: "Morning".into(),
+            phases: vec![Planned { kind: Kind::Focus, duration_secs: 3600 }],
+            started_at: started,
+            anchor_index: 0,
+            anchor_at: started,
+            paused_at: None,
+            ended_at: None,
+        }),
+        last_event_id: 4,
+    };
+    {
+        let store = open(dir.path());
+        let membership = RoomMembership {
+            id: me,
+            server: "http://127.0.0.1:7400/".into(),
+            room_code: "ABCDE-FGHJK".into(),
+            display_name: "Ada".into(),
+            joined_at: started,
+        };
+        store.save_room_membership(&membership).unwrap();
+        store.cache_room_state(me, &serde_json::to_string(&state).unwrap(), 4, now()).unwrap();
+    }
+    let listed = run(dir.path(), &["rooms"]);
+    assert!(listed.stdout.starts_with("Office (ABCDE-FGHJK, 2 members): Focus until "), "{}", listed.stdout);
+    let json: Value = serde_json::from_str(&run(dir.path(), &["rooms", "--json"]).stdout).unwrap();
+    assert_eq!(json[0]["inviteLink"], "worktogether://join/127.0.0.1:7400/ABCDE-FGHJK");
+    assert_eq!((json[0]["session"]["phase"].as_str(), json[0]["members"].as_u64()), (Some("focus"), Some(2)));
+
+    let before = snapshot(dir.path());
+    for (link, message) in
+        [("ABCDE-FGHJK", "That is not an invite link"), ("worktogether://join/127.0.0.1:7400/ABCDE-FGHJ0", "room code")]
+    {
+        let refused = run(dir.path(), &["join", link]);
+        assert_eq!(refused.code, 1, "{}", refused.stderr);
+        assert!(refused.stderr.contains(message), "{link}: {}", refused.stderr);
+    }
+    let no_display = run(dir.path(), &["join", "worktogether://join/127.0.0.1:7400/ABCDE-FGHJK"]);
+    assert_eq!(no_display.code, 1);
+    assert!(no_display.stderr.contains("no display"), "{}", no_display.stderr);
+    assert_eq!(snapshot(dir.path()), before, "nothing changed");
+}

@@ -23,6 +23,14 @@ pub enum Invocation {
     Templates,
     /// Close the closing round: the numbers become commitment IDs once the session is read.
     Close(Closing),
+    /// The rooms this person is in, as last seen (read from the database).
+    Rooms {
+        json: bool,
+    },
+    /// Open an invite link in the app (as the desktop does when the link is clicked).
+    Join {
+        link: String,
+    },
     Session(Action),
 }
 
@@ -58,6 +66,11 @@ const OUTCOME_OPTIONS: [(&str, Outcome); 3] =
 /// Parses the arguments after the program name.
 pub fn parse(args: &[String]) -> Result<Invocation, UsageError> {
     let Some((command, rest)) = args.split_first() else { return Ok(Invocation::Open) };
+    // A clicked invite link: the desktop starts the app with the link alone (the deep-link
+    // plugin reads it there, or hands it to the app already open).
+    if rest.is_empty() && command.starts_with(&format!("{}:", crate::rooms::link::SCHEME)) {
+        return Ok(Invocation::Open);
+    }
     // `--help` anywhere asks for the help, as people expect from `worktogether start --help`.
     if args.iter().any(|a| a == "--help" || a == "-h") {
         return Ok(Invocation::Help);
@@ -89,6 +102,11 @@ pub fn parse(args: &[String]) -> Result<Invocation, UsageError> {
         "close" => Invocation::Close(closing(&mut rest)?),
         "abandon" => Invocation::Session(Action::Abandon),
         "templates" => Invocation::Templates,
+        "rooms" => Invocation::Rooms { json: rest.flag("--json")? },
+        "join" => match rest.positional()? {
+            Some(link) => Invocation::Join { link },
+            None => return Err(UsageError::new("cli.usage.missing_link", &[])),
+        },
         "status" => {
             let (json, follow) = rest.flags("--json", "--follow")?;
             Invocation::Status { json, follow }
@@ -246,6 +264,20 @@ impl Options<'_> {
         Ok(given)
     }
 
+    /// One on/off flag, at most once.
+    fn flag(&mut self, name: &str) -> Result<bool, UsageError> {
+        let mut seen = false;
+        for arg in self.args.by_ref() {
+            if arg != name {
+                return Err(Self::unexpected_in(self.command, arg));
+            }
+            if std::mem::replace(&mut seen, true) {
+                return Err(UsageError::new("cli.usage.repeated", &[("option", arg)]));
+            }
+        }
+        Ok(seen)
+    }
+
     /// Two on/off flags, each at most once, in any order.
     fn flags(&mut self, first: &str, second: &str) -> Result<(bool, bool), UsageError> {
         let (mut a, mut b) = (false, false);
@@ -375,6 +407,16 @@ mod tests {
             ("close --rating=1", closing(&[], None, Some(1))),
             ("abandon", session(Action::Abandon)),
             ("templates", Ok(Invocation::Templates)),
+            ("rooms", Ok(Invocation::Rooms { json: false })),
+            ("rooms --json", Ok(Invocation::Rooms { json: true })),
+            (
+                "join worktogether://join/h/ABCDE-FGHJK",
+                Ok(Invocation::Join { link: "worktogether://join/h/ABCDE-FGHJK".into() }),
+            ),
+            // Checked when it is used, with the link's own message.
+            ("join ABCDE", Ok(Invocation::Join { link: "ABCDE".into() })),
+            // The desktop opens a clicked link with the link alone.
+            ("worktogether://join/h/ABCDE-FGHJK", Ok(Invocation::Open)),
         ];
         for (line, want) in cases {
             assert_eq!(parse_str(line), want, "`worktogether {line}`");
@@ -404,6 +446,10 @@ mod tests {
             ("pause --note", "cli.usage.missing_value"),
             ("resume now", "cli.usage.extra"),
             ("skip 2", "cli.usage.extra"),
+            ("join", "cli.usage.missing_link"),
+            ("join a b", "cli.usage.extra"),
+            ("rooms --json --json", "cli.usage.repeated"),
+            ("worktogether://join/h/ABCDE-FGHJK now", "cli.usage.unknown_command"),
             ("stop --force", "cli.usage.option_of"),
             ("extend five", "cli.usage.minutes"),
             ("extend -5", "cli.usage.minutes"),

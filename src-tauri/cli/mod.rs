@@ -11,6 +11,7 @@
 
 mod args;
 mod ritual;
+mod rooms;
 mod status;
 
 use crate::control::{self, Reply, Request, SendError};
@@ -59,6 +60,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Option<i32> {
         Ok(Invocation::Commitments) => cli.commitments(),
         Ok(Invocation::Templates) => cli.templates(),
         Ok(Invocation::Close(closing)) => cli.close(&closing),
+        Ok(Invocation::Rooms { json }) => cli.rooms(json),
+        Ok(Invocation::Join { link }) => cli.join(&link),
         Ok(Invocation::Session(action)) => cli.session(action),
     })
 }
@@ -262,6 +265,49 @@ impl Cli<'_> {
             Ok(lines) if lines.is_empty() => OK,
             Ok(lines) => self.print(&lines.join("\n")),
             Err(e) => self.refused(&e),
+        }
+    }
+
+    /// The rooms as last seen. Nothing is created for asking: no database, no rooms.
+    fn rooms(&self, json: bool) -> i32 {
+        let listed = self.database().and_then(|database| {
+            if !database.exists() {
+                return Ok(Vec::new());
+            }
+            let store = Store::open_read_only(&database).map_err(|e| self.core(&e))?;
+            rooms::read(&store, state::now()).map_err(|e| self.core(&e))
+        });
+        match listed {
+            Ok(rooms) if json => self.print(&serde_json::to_string(&rooms).expect("room lines serialize")),
+            Ok(rooms) => self.print(&rooms::text(&self.catalog, &rooms)),
+            Err(e) => self.refused(&e),
+        }
+    }
+
+    /// Opens the invite link in the app, as a click on it does: the app (started, or the one
+    /// open) shows the room's join form with the link filled in.
+    fn join(&self, link: &str) -> i32 {
+        let link = match rooms::check_link(&self.catalog, link) {
+            Ok(link) => link,
+            Err(message) => return self.fail(&message, REFUSED),
+        };
+        if !has_display() {
+            return self.fail(&self.catalog.t("cli.join.no_display", &[]), REFUSED);
+        }
+        let failed = |detail: String| {
+            self.refused(&ApiError::invalid(&self.catalog, "cli.launch_failed", &[("detail", detail)]))
+        };
+        let exe = match std::env::current_exe() {
+            Ok(exe) => exe,
+            Err(e) => return failed(e.to_string()),
+        };
+        let mut command = Command::new(exe);
+        command.arg(&link).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null());
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        match command.spawn() {
+            Ok(_) => self.print(&self.catalog.t("cli.join.opened", &[])),
+            Err(e) => failed(e.to_string()),
         }
     }
 

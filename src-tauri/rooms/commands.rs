@@ -87,6 +87,15 @@ pub async fn leave_room<R: Runtime>(app: AppHandle<R>, membership_id: Uuid) -> R
     super::leave(&app, &state, &rooms, membership_id).await
 }
 
+/// The invite link the app was opened with, once (the page asks when it is ready; later links
+/// come as the `join-link` event).
+#[tauri::command]
+#[specta::specta]
+pub fn take_join_link<R: Runtime>(app: AppHandle<R>) -> Result<Option<String>> {
+    let (_, rooms) = services(&app)?;
+    Ok(rooms.waiting_link.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take())
+}
+
 /// Where the room tokens are kept, for the settings to say.
 #[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]

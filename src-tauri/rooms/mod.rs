@@ -17,24 +17,30 @@ use chrono::Utc;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use tauri::{AppHandle, Manager, Runtime};
+use tokio::sync::Notify;
 use uuid::Uuid;
 use view::{Connection, RoomView};
 use worktogether_core::store::outbox::RoomMembership;
-use worktogether_core::{CoreError, Store};
-use worktogether_sync::protocol::{CreateRoom, RoomState};
-use worktogether_sync::{Feed, Follower, RoomMember, RoomServer, SyncError, TokenVault, room_view};
+use worktogether_core::{CoreError, PhaseKind, SessionStatus, SessionView, Store};
+use worktogether_sync::protocol::{CreateRoom, Presence, RoomState};
+use worktogether_sync::{Feed, Follower, Outbox, RoomMember, RoomServer, RoomWrite, SyncError, TokenVault, room_view};
 
 /// One membership while the app runs.
 struct Live {
     member: RoomMember,
     state: RoomState,
     connection: Connection,
-    follow: Option<tauri::async_runtime::JoinHandle<()>>,
+    /// Following the room's events, and sending what waits in its outbox.
+    tasks: Vec<tauri::async_runtime::JoinHandle<()>>,
+    /// Wakes the outbox's sender: a write was queued.
+    send: Arc<Notify>,
+    /// The presence last queued, so a change of phase is sent once.
+    presence: Option<Presence>,
 }
 
 impl Drop for Live {
     fn drop(&mut self) {
-        if let Some(task) = self.follow.take() {
+        for task in self.tasks.drain(..) {
             task.abort();
         }
     }
@@ -45,6 +51,8 @@ pub struct Rooms {
     /// Opened on first need, off the main thread: asking for the secret store is a D-Bus call.
     vault: OnceLock<Arc<TokenVault>>,
     live: Mutex<BTreeMap<Uuid, Live>>,
+    /// An invite link opened before the window could take it (the app was started by it).
+    waiting_link: Mutex<Option<String>>,
 }
 
 impl Rooms {
@@ -82,6 +90,16 @@ impl Rooms {
 fn view_of(id: Uuid, live: &Live) -> RoomView {
     let server = &live.member.server;
     view::room_view(id, server.address(), &live.state, live.connection.clone(), server.now(), server.clock().offset())
+}
+
+/// An invite link was opened (clicked, `worktogether join`, or the app started with it): the
+/// window comes up on the join form with the link filled in, for the person to choose their
+/// name and join. Kept until the window takes it, in case the page is still loading.
+pub fn open_link<R: Runtime>(app: &AppHandle<R>, link: &str) {
+    let Some(rooms) = app.try_state::<Rooms>() else { return };
+    *rooms.waiting_link.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(link.to_owned());
+    emit(app, UiEvent::JoinLink(link));
+    crate::windows::show_main(app);
 }
 
 /// At start-up: tokens an older version kept in the database move into the vault, and every
@@ -142,13 +160,56 @@ async fn move_old_tokens(state: &AppState, vault: &Arc<TokenVault>) {
     }
 }
 
-/// Shows the room and follows its events from the state's last event on.
+/// Shows the room, follows its events from the state's last event on, sends what waits in
+/// its outbox, and tells it where this person's session stands.
 fn start_following<R: Runtime>(app: &AppHandle<R>, rooms: &Rooms, member: RoomMember, state: RoomState) {
     let id = member.member_id;
     let after = state.last_event_id;
-    let task = tauri::async_runtime::spawn(follow(app.clone(), id, member.clone(), after));
-    let live = Live { member, state, connection: Connection::Connecting, follow: Some(task) };
+    let send = Arc::new(Notify::new());
+    let mut tasks = vec![tauri::async_runtime::spawn(follow(app.clone(), id, member.clone(), after))];
+    if let Some(app_state) = app.try_state::<AppState>() {
+        let outbox = Outbox::new(app_state.shared_store());
+        tasks.push(tauri::async_runtime::spawn(outbox.run(member.clone(), send.clone())));
+    }
+    let live = Live { member, state, connection: Connection::Connecting, tasks, send, presence: None };
     rooms.live().insert(id, live);
+    if let Some(app_state) = app.try_state::<AppState>() {
+        let session = app_state.read(|s, now| s.current_session(now)).ok().flatten();
+        follow_session(app, session.as_ref());
+    }
+}
+
+/// Where this person's session stands, as a room shows it.
+fn presence_of(session: Option<&SessionView>) -> Presence {
+    let Some(session) = session else { return Presence::Done };
+    if session.status == SessionStatus::Paused {
+        return Presence::Break;
+    }
+    match session.phase.as_ref().map(|p| p.kind) {
+        Some(PhaseKind::Commitment) | None => Presence::Planning,
+        Some(PhaseKind::Focus) => Presence::Focusing,
+        Some(PhaseKind::Break) => Presence::Break,
+        Some(PhaseKind::Closing) => Presence::Closing,
+    }
+}
+
+/// The session changed (from any source): every room hears the new presence, through its
+/// outbox, once per change. Runs with effects, after the store's lock is released.
+pub fn follow_session<R: Runtime>(app: &AppHandle<R>, session: Option<&SessionView>) {
+    let (Some(state), Some(rooms)) = (app.try_state::<AppState>(), app.try_state::<Rooms>()) else { return };
+    let presence = presence_of(session);
+    let changed: Vec<(Uuid, Arc<Notify>)> = rooms
+        .live()
+        .iter_mut()
+        .filter_map(|(id, live)| (live.presence.replace(presence) != Some(presence)).then(|| (*id, live.send.clone())))
+        .collect();
+    for (id, send) in changed {
+        let outbox = Outbox::new(state.shared_store());
+        match outbox.enqueue(id, &RoomWrite::Presence { presence }, Utc::now()) {
+            Ok(_) => send.notify_one(),
+            Err(e) => log::warn!("the room's presence could not be queued: {e}"),
+        }
+    }
 }
 
 /// Follows one room until the membership ends or the app quits.

@@ -14,6 +14,7 @@ pub mod a11y;
 pub mod app;
 pub mod desktop;
 pub mod notify;
+pub mod room_server;
 pub mod webdriver;
 
 use std::path::{Path, PathBuf};
@@ -35,6 +36,8 @@ pub struct E2eEnv {
     pub artifacts: PathBuf,
     /// dbus-monitor's record of org.freedesktop.Notifications calls on the test bus.
     pub notify_log: PathBuf,
+    /// The room server's debug binary.
+    pub room_server: PathBuf,
 }
 
 impl E2eEnv {
@@ -55,6 +58,7 @@ impl E2eEnv {
             native_driver: path("WORKTOGETHER_E2E_NATIVE_DRIVER")?,
             artifacts: path("WORKTOGETHER_E2E_ARTIFACTS")?,
             notify_log: path("WORKTOGETHER_E2E_NOTIFY_LOG")?,
+            room_server: path("WORKTOGETHER_E2E_ROOM_SERVER")?,
         };
         for (what, p) in [("app", &env.app), ("tauri-driver", &env.tauri_driver)] {
             if !p.exists() {

@@ -53,10 +53,16 @@ export const commands = {
 	createRoom: (room: NewRoom) => __TAURI_INVOKE<RoomView>("create_room", { room }),
 	leaveRoom: (membershipId: string) => __TAURI_INVOKE<null>("leave_room", { membershipId }),
 	tokenPlace: () => __TAURI_INVOKE<TokenPlace>("token_place"),
+	/**
+	 *  The invite link the app was opened with, once (the page asks when it is ready; later links
+	 *  come as the `join-link` event).
+	 */
+	takeJoinLink: () => __TAURI_INVOKE<string | null>("take_join_link"),
 };
 
 /** Events */
 export const events = {
+	joinLink: makeEvent<JoinLinkEvent, JoinLinkEvent>("join-link"),
 	phaseChanged: makeEvent<PhaseChangedEvent, PhaseChangedEvent>("phase-changed"),
 	rooms: makeEvent<RoomsEvent, RoomsEvent>("rooms"),
 	session: makeEvent<SessionEvent, SessionEvent>("session"),
@@ -160,6 +166,9 @@ export type FontStacks = {
 	ui: string,
 	mono: string,
 };
+
+/**  An invite link was opened while the app runs: show the join form with it. */
+export type JoinLinkEvent = string;
 
 export type Language = "de" | "en";
 
