@@ -54,6 +54,10 @@ macro_rules! contract {
                         rooms::leave_room::<$runtime>,
                         rooms::token_place::<$runtime>,
                         rooms::take_join_link::<$runtime>,
+                        rooms::update_room::<$runtime>,
+                        rooms::remove_member::<$runtime>,
+                        rooms::hand_over_host::<$runtime>,
+                        rooms::change_room_code::<$runtime>,
                     ])
                     .events(tauri_specta::collect_events![
                         events::SessionEvent,

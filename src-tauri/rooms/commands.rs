@@ -1,6 +1,7 @@
 //! The rooms' Tauri commands: each checks its input, hands it to the rooms service and maps
 //! errors at the edge.
 
+use super::host::{self, HostAction};
 use super::view::RoomView;
 use super::{Rooms, link};
 use crate::error::ApiError;
@@ -9,7 +10,7 @@ use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime};
 use uuid::Uuid;
 use worktogether_sync::VaultKind;
-use worktogether_sync::protocol::CreateRoom;
+use worktogether_sync::protocol::{CreateRoom, UpdateRoom};
 
 type Result<T> = std::result::Result<T, ApiError>;
 
@@ -85,6 +86,53 @@ pub async fn create_room<R: Runtime>(app: AppHandle<R>, room: NewRoom) -> Result
 pub async fn leave_room<R: Runtime>(app: AppHandle<R>, membership_id: Uuid) -> Result<()> {
     let (state, rooms) = services(&app)?;
     super::leave(&app, &state, &rooms, membership_id).await
+}
+
+/// The host changes the room's name, description or video-call link (blank removes the last two).
+#[tauri::command]
+#[specta::specta]
+pub async fn update_room<R: Runtime>(
+    app: AppHandle<R>,
+    membership_id: Uuid,
+    name: String,
+    description: String,
+    video_link: String,
+) -> Result<RoomView> {
+    let (state, rooms) = services(&app)?;
+    let name = name.trim().to_owned();
+    if name.is_empty() {
+        return Err(ApiError::invalid(&state.catalog(), "rooms.error.noRoomName", &[]));
+    }
+    let update = UpdateRoom {
+        name: Some(name),
+        description: Some(description.trim().to_owned()),
+        link: Some(video_link.trim().to_owned()),
+    };
+    host::act(&app, &state, &rooms, membership_id, HostAction::Update(update)).await
+}
+
+/// The host removes a member. Removal is not a ban: a new code keeps them out.
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_member<R: Runtime>(app: AppHandle<R>, membership_id: Uuid, member_id: Uuid) -> Result<RoomView> {
+    let (state, rooms) = services(&app)?;
+    host::act(&app, &state, &rooms, membership_id, HostAction::Remove(member_id)).await
+}
+
+/// The host hands the host role to another member.
+#[tauri::command]
+#[specta::specta]
+pub async fn hand_over_host<R: Runtime>(app: AppHandle<R>, membership_id: Uuid, member_id: Uuid) -> Result<RoomView> {
+    let (state, rooms) = services(&app)?;
+    host::act(&app, &state, &rooms, membership_id, HostAction::HandOver(member_id)).await
+}
+
+/// The host gives the room a new code: the old code and links admit nobody new.
+#[tauri::command]
+#[specta::specta]
+pub async fn change_room_code<R: Runtime>(app: AppHandle<R>, membership_id: Uuid) -> Result<RoomView> {
+    let (state, rooms) = services(&app)?;
+    host::act(&app, &state, &rooms, membership_id, HostAction::NewCode).await
 }
 
 /// The invite link the app was opened with, once (the page asks when it is ready; later links

@@ -7,6 +7,7 @@
 //! store or an event to the window; the store is locked only for its own calls.
 
 pub mod commands;
+mod host;
 pub mod link;
 pub mod view;
 
@@ -74,6 +75,13 @@ impl Rooms {
     /// Every room, in the order they were joined.
     pub fn views(&self) -> Vec<RoomView> {
         self.live().iter().map(|(id, live)| view_of(*id, live)).collect()
+    }
+
+    /// Changes one room's entry (a no-op for a room not followed).
+    fn change(&self, id: Uuid, f: impl FnOnce(&mut Live)) {
+        if let Some(live) = self.live().get_mut(&id) {
+            f(live);
+        }
     }
 
     fn view(&self, id: Uuid) -> Option<RoomView> {

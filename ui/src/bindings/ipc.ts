@@ -58,6 +58,14 @@ export const commands = {
 	 *  come as the `join-link` event).
 	 */
 	takeJoinLink: () => __TAURI_INVOKE<string | null>("take_join_link"),
+	/**  The host changes the room's name, description or video-call link (blank removes the last two). */
+	updateRoom: (membershipId: string, name: string, description: string, videoLink: string) => __TAURI_INVOKE<RoomView>("update_room", { membershipId, name, description, videoLink }),
+	/**  The host removes a member. Removal is not a ban: a new code keeps them out. */
+	removeMember: (membershipId: string, memberId: string) => __TAURI_INVOKE<RoomView>("remove_member", { membershipId, memberId }),
+	/**  The host hands the host role to another member. */
+	handOverHost: (membershipId: string, memberId: string) => __TAURI_INVOKE<RoomView>("hand_over_host", { membershipId, memberId }),
+	/**  The host gives the room a new code: the old code and links admit nobody new. */
+	changeRoomCode: (membershipId: string) => __TAURI_INVOKE<RoomView>("change_room_code", { membershipId }),
 };
 
 /** Events */
