@@ -268,6 +268,15 @@ impl App {
         Ok(v.as_array().map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect()).unwrap_or_default())
     }
 
+    /// An attribute of every element with this `data-testid`, in document order (missing: "").
+    pub fn attrs_of(&self, testid: &str, attribute: &str) -> Result<Vec<String>> {
+        let v = self.session.execute(
+            "return Array.from(document.querySelectorAll(arguments[0])).map((el) => el.getAttribute(arguments[1]) ?? '');",
+            vec![json!(Self::selector(testid)), json!(attribute)],
+        )?;
+        Ok(v.as_array().map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect()).unwrap_or_default())
+    }
+
     /// An attribute of the first element with this `data-testid`.
     pub fn attr_of(&self, testid: &str, attribute: &str) -> Result<Option<String>> {
         let v = self.session.execute(
