@@ -208,6 +208,8 @@ mod tests {
             focus_secs: 0,
             overall_note: None,
             focus_rating: None,
+            room: None,
+            follows_room: false,
             as_of: t,
         }
     }

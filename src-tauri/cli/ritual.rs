@@ -230,6 +230,7 @@ mod tests {
             commitments: Vec::new(),
             overall_note: None,
             focus_rating: None,
+            room_name: None,
         };
         let en = Catalog::new(Language::En);
         assert_eq!(summary_line(&en, &summary(3000)), "Session closed: 0 done, 0 partly, 0 not done · 50 min focused");

@@ -9,8 +9,8 @@ use crate::Timestamp;
 use crate::engine::PhaseChange;
 use crate::error::Result;
 use crate::model::{
-    ClosingReport, CommitmentDraft, LanguageChoice, OutcomeEntry, SessionStatus, SettingChange, Settings, Template,
-    TemplateDraft,
+    ClosingReport, CommitmentDraft, LanguageChoice, OutcomeEntry, PlannedPhase, RoomLink, RoomPosition, SessionStatus,
+    SettingChange, Settings, Template, TemplateDraft,
 };
 use crate::store::Store;
 use crate::templates::Builtin;
@@ -97,6 +97,21 @@ pub enum Action {
     Tick {
         slept_from: Option<Timestamp>,
     },
+    /// Join a room's shared session: this person's session follows the room's phases.
+    JoinRoomSession {
+        room: RoomLink,
+        template_name: String,
+        plan: Vec<PlannedPhase>,
+        at: RoomPosition,
+    },
+    /// The room's shared session moved (the host paused, resumed, skipped or ended it, or
+    /// this computer caught up with the room): the session that follows it goes along.
+    FollowRoom {
+        room_session: Uuid,
+        at: RoomPosition,
+    },
+    /// Leave the room's shared session; the session goes on alone.
+    LeaveRoomSession,
 }
 
 impl Action {
@@ -260,6 +275,12 @@ pub fn apply(store: &mut Store, action: Action, cx: &Context) -> Result<Applied>
                 changes: vec![Change::Settings(Box::new(settings))],
             })
         }
+        Action::JoinRoomSession { room, template_name, plan, at } => {
+            let view = store.join_room_session(room, &template_name, plan, at, now)?;
+            Ok(Applied::session(SessionUpdate { view, change: None }))
+        }
+        Action::FollowRoom { room_session, at } => session(store.follow_room(room_session, at, now)),
+        Action::LeaveRoomSession => session(store.leave_room_session(now)),
         Action::Tick { slept_from } => {
             let mode = store.sleep_mode().unwrap_or_default();
             Ok(match store.tick(now, slept_from, mode)? {

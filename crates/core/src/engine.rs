@@ -8,7 +8,7 @@
 use crate::Timestamp;
 use crate::error::{CoreError, Result, WrongState};
 use crate::limits::{EXTEND_MAX_MINUTES, PHASE_MAX_SECS};
-use crate::model::{EndReason, PauseKind, PhaseKind, PlannedPhase, SessionStatus, SleepMode};
+use crate::model::{EndReason, PauseKind, PhaseKind, PlannedPhase, RoomPosition, SessionStatus, SleepMode};
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -24,6 +24,9 @@ pub struct PhaseRun {
     /// Minutes added with "+5 min", in seconds.
     pub extended_secs: u32,
     pub end_reason: Option<EndReason>,
+    /// In a session that follows a room: when the room's phase ends. It is the deadline;
+    /// neither extensions nor this person's own pauses move it.
+    pub room_deadline: Option<Timestamp>,
 }
 
 /// A stretch that is not focus. Interruptions and sleeps in "pause while asleep" mode move
@@ -60,6 +63,9 @@ pub struct SessionClock {
     /// Never empty; the last run is the current phase while the session is in progress.
     pub runs: Vec<PhaseRun>,
     pub pauses: Vec<Pause>,
+    /// The phases follow a room's shared session ([`SessionClock::follow`]): the host moves
+    /// them on, not this person (no skip, no "+5 min").
+    pub follows_room: bool,
 }
 
 fn secs(s: u32) -> Duration {
@@ -76,8 +82,31 @@ impl SessionClock {
             ended_at: None,
             extended_secs: 0,
             end_reason: None,
+            room_deadline: None,
         };
-        Self { session_id, plan, status: SessionStatus::Running, runs: vec![first], pauses: Vec::new() }
+        Self {
+            session_id,
+            plan,
+            status: SessionStatus::Running,
+            runs: vec![first],
+            pauses: Vec::new(),
+            follows_room: false,
+        }
+    }
+
+    /// Starts a session that follows a room's shared session on `plan`, in the room's phase
+    /// (a late joiner begins where the room is, not at its first phase).
+    pub fn join_room(session_id: Uuid, plan: Vec<PlannedPhase>, at: &RoomPosition, now: Timestamp) -> Self {
+        let mut clock = Self::start(session_id, plan, now);
+        clock.follows_room = true;
+        let index = (at.index as usize).min(clock.plan.len().saturating_sub(1));
+        // The record starts when this person joined; the phase's end is the room's.
+        let kind = clock.plan[index].kind;
+        let first = clock.current_mut();
+        first.plan_index = index;
+        first.kind = kind;
+        let _ = clock.follow(at, now);
+        clock
     }
 
     pub fn started_at(&self) -> Timestamp {
@@ -128,6 +157,9 @@ impl SessionClock {
     /// The wall-clock instant the run ends by time, as of `now`. While paused the deadline
     /// moves with `now`, so the remaining time stays frozen.
     pub fn deadline(&self, run: &PhaseRun, now: Timestamp) -> Timestamp {
+        if let Some(room) = run.room_deadline {
+            return room.max(run.started_at);
+        }
         let end = run.ended_at.unwrap_or(now.max(run.started_at));
         run.started_at + self.run_duration(run) + self.paused_within(run.started_at, end, now, true)
     }
@@ -211,6 +243,7 @@ impl SessionClock {
             ended_at: None,
             extended_secs: 0,
             end_reason: None,
+            room_deadline: None,
         });
     }
 
@@ -259,11 +292,81 @@ impl SessionClock {
 
     /// Ends the current phase now and starts the next (a pause ends with it).
     pub fn skip(&mut self, now: Timestamp) -> Result<()> {
+        self.refuse_if_following()?;
         self.move_on(now, EndReason::Skipped, |clock| clock.current().plan_index + 1)
+    }
+
+    /// In a room's session the host moves the phases on and their ends are the room's.
+    fn refuse_if_following(&self) -> Result<()> {
+        if self.follows_room && self.status.in_progress() {
+            return Err(CoreError::WrongState(WrongState::FollowsRoom));
+        }
+        Ok(())
+    }
+
+    /// Brings a session that follows a room to where the room stands: phases the host skipped
+    /// end when the room's current phase began, the current phase ends when the room's does,
+    /// a pause of the host's pauses it and their resume resumes it, and a session the host
+    /// ended goes to its closing round. This person's own pause does not move the room's time.
+    pub fn follow(&mut self, room: &RoomPosition, now: Timestamp) -> Result<()> {
+        let now = self.no_earlier_than_recorded(now);
+        self.require_in_progress()?;
+        if !self.follows_room {
+            return Ok(());
+        }
+        self.advance(now);
+        let last = self.plan.len() - 1;
+        let target = if room.over { last } else { (room.index as usize).min(last) };
+        while self.current().plan_index < target {
+            let at = room.started_at.clamp(self.current().started_at, now);
+            self.close_open_pause(at);
+            let reason = if room.over { EndReason::EndedEarly } else { EndReason::Skipped };
+            self.end_current(at, reason);
+            let next = self.current().plan_index + 1;
+            self.begin(next, at);
+        }
+        if self.current().plan_index != target {
+            return Ok(()); // this computer is a phase ahead: the room's next change settles it
+        }
+        if room.over {
+            // The room's closing round is over; this person's report is still theirs to give.
+            let ended = room.started_at.clamp(self.current().started_at, now);
+            self.current_mut().room_deadline = Some(ended);
+            return Ok(());
+        }
+        match room.ends_at {
+            Some(end) => {
+                if self.status == SessionStatus::Paused && self.current().room_deadline.is_none() {
+                    self.close_open_pause(now); // the host resumed
+                }
+                self.current_mut().room_deadline = Some(end);
+            }
+            None => {
+                if self.status == SessionStatus::Running {
+                    self.pauses.push(Pause {
+                        started_at: now,
+                        ended_at: None,
+                        kind: PauseKind::Interruption,
+                        shifts_deadline: true,
+                        note: None,
+                    });
+                    self.status = SessionStatus::Paused;
+                }
+                self.current_mut().room_deadline = None; // the host paused: time stands still
+            }
+        }
+        Ok(())
+    }
+
+    /// This person leaves the room's session; what ran stays theirs, and from the next phase
+    /// on the session runs by itself.
+    pub fn leave_room(&mut self) {
+        self.follows_room = false;
     }
 
     /// Adds `minutes` to the current phase.
     pub fn extend(&mut self, now: Timestamp, minutes: u32) -> Result<()> {
+        self.refuse_if_following()?;
         let now = self.no_earlier_than_recorded(now);
         if minutes == 0 || minutes > EXTEND_MAX_MINUTES {
             return Err(CoreError::ExtendOutOfRange { max: EXTEND_MAX_MINUTES });
@@ -279,9 +382,12 @@ impl SessionClock {
         Ok(())
     }
 
-    /// Leaves the work phase for the closing round now.
+    /// Leaves the work phase for the closing round now. In a room's session this person
+    /// leaves the room's timing with it.
     pub fn end_early(&mut self, now: Timestamp) -> Result<()> {
-        self.move_on(now, EndReason::EndedEarly, |clock| clock.plan.len() - 1)
+        self.move_on(now, EndReason::EndedEarly, |clock| clock.plan.len() - 1)?;
+        self.follows_room = false;
+        Ok(())
     }
 
     /// Ends the current phase now for `reason` and begins plan step `next`; a pause ends

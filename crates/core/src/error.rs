@@ -38,6 +38,8 @@ pub enum WrongState {
     InClosingRound,
     NotInClosingRound,
     AlreadyCarried,
+    /// Skip or "+5 min" in a session that follows a room's: the host moves it on.
+    FollowsRoom,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -151,6 +153,7 @@ impl CoreError {
                     WrongState::InClosingRound => "error.state.in_closing_round",
                     WrongState::NotInClosingRound => "error.state.not_in_closing_round",
                     WrongState::AlreadyCarried => "error.state.already_carried",
+                    WrongState::FollowsRoom => "error.state.follows_room",
                 },
                 none(),
             ),

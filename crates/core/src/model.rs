@@ -170,6 +170,30 @@ pub struct ClosingReport {
     pub focus_rating: Option<u8>,
 }
 
+/// The room a session belongs to: it was joined from a room's shared session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RoomLink {
+    /// This person's membership (their member id in the room).
+    pub membership_id: uuid::Uuid,
+    /// The room's shared session.
+    pub session_id: uuid::Uuid,
+    pub room_name: String,
+}
+
+/// Where a room's shared session stands, on this computer's clock (the shell computes it from
+/// the server's timestamps and the clock offset): phase `index` of the plan began at
+/// `started_at` and ends at `ends_at`, none while the host has paused it; `over` once every
+/// phase ran or the host ended it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RoomPosition {
+    pub index: u32,
+    pub started_at: crate::Timestamp,
+    pub ends_at: Option<crate::Timestamp>,
+    pub over: bool,
+}
+
 /// Why a phase run ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -3,7 +3,7 @@
 
 use crate::Timestamp;
 use crate::engine::{PhaseChange, SessionClock};
-use crate::model::{Commitment, EndReason, PhaseKind, PlannedPhase, SessionStatus};
+use crate::model::{Commitment, EndReason, PhaseKind, PlannedPhase, RoomLink, SessionStatus};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -57,6 +57,10 @@ pub struct SessionView {
     /// The closing round's overall note and focus rating as drafted so far (kept before Save).
     pub overall_note: Option<String>,
     pub focus_rating: Option<u8>,
+    /// The room this session was joined from, if any.
+    pub room: Option<RoomLink>,
+    /// The phases still follow the room's (no skip, no "+5 min": the host moves them on).
+    pub follows_room: bool,
     pub as_of: Timestamp,
 }
 
@@ -82,6 +86,8 @@ pub struct SessionSummary {
     pub commitments: Vec<Commitment>,
     pub overall_note: Option<String>,
     pub focus_rating: Option<u8>,
+    /// The room's name, for a session joined from a room.
+    pub room_name: Option<String>,
 }
 
 /// An unfinished commitment of an earlier session, offered in the commitment round.
@@ -132,7 +138,7 @@ pub fn session_view(
     clock: &SessionClock,
     template_name: String,
     commitments: Vec<Commitment>,
-    notes: SummaryNotes,
+    notes: SessionNotes,
     now: Timestamp,
 ) -> SessionView {
     let run = clock.current();
@@ -162,21 +168,26 @@ pub fn session_view(
         focus_secs: clamp_u32(whole_secs(clock.focus_time(now))),
         overall_note: notes.overall_note,
         focus_rating: notes.focus_rating,
+        room: notes.room,
+        follows_room: clock.follows_room && clock.status.in_progress(),
         as_of: now,
     }
 }
 
+/// What a session's row holds besides its timing: the closing round's note and rating, and
+/// the room it was joined from.
 #[derive(Debug, Clone, Default)]
-pub struct SummaryNotes {
+pub struct SessionNotes {
     pub overall_note: Option<String>,
     pub focus_rating: Option<u8>,
+    pub room: Option<RoomLink>,
 }
 
 pub fn session_summary(
     clock: &SessionClock,
     template_name: String,
     commitments: Vec<Commitment>,
-    notes: SummaryNotes,
+    notes: SessionNotes,
     now: Timestamp,
 ) -> SessionSummary {
     let end = clock.ended_at().unwrap_or(now);
@@ -192,5 +203,6 @@ pub fn session_summary(
         commitments,
         overall_note: notes.overall_note,
         focus_rating: notes.focus_rating,
+        room_name: notes.room.map(|r| r.room_name),
     }
 }

@@ -253,6 +253,15 @@ export type PlannedPhase = {
 	durationSecs: number,
 };
 
+/**  The room a session belongs to: it was joined from a room's shared session. */
+export type RoomLink = {
+	/**  This person's membership (their member id in the room). */
+	membershipId: string,
+	/**  The room's shared session. */
+	sessionId: string,
+	roomName: string,
+};
+
 export type RoomView = {
 	/**  This person's member id in the room: what the app calls the room by. */
 	membershipId: string,
@@ -293,6 +302,8 @@ export type SessionSummary = {
 	commitments: Commitment[],
 	overallNote: string | null,
 	focusRating: number | null,
+	/**  The room's name, for a session joined from a room. */
+	roomName: string | null,
 };
 
 export type SessionView = {
@@ -311,6 +322,10 @@ export type SessionView = {
 	/**  The closing round's overall note and focus rating as drafted so far (kept before Save). */
 	overallNote: string | null,
 	focusRating: number | null,
+	/**  The room this session was joined from, if any. */
+	room: RoomLink | null,
+	/**  The phases still follow the room's (no skip, no "+5 min": the host moves them on). */
+	followsRoom: boolean,
 	asOf: string,
 };
 

@@ -169,8 +169,18 @@ DROP TABLE room_memberships_v2;
 CREATE INDEX room_outbox_pending ON room_outbox (membership_id, refused_at, seq);
 ";
 
+/// Sessions joined from a room: which room and shared session, whether the phases still
+/// follow it, and each phase's end as the room set it.
+const V4_ROOM_SESSIONS: &str = "
+ALTER TABLE sessions ADD COLUMN room_membership_id TEXT;
+ALTER TABLE sessions ADD COLUMN room_session_id TEXT;
+ALTER TABLE sessions ADD COLUMN room_name TEXT;
+ALTER TABLE sessions ADD COLUMN follows_room INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE phase_runs ADD COLUMN room_deadline TEXT;
+";
+
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2_ROOMS), M::up(V3_INTENTS_AND_SECRETS)])
+    Migrations::new(vec![M::up(V1), M::up(V2_ROOMS), M::up(V3_INTENTS_AND_SECRETS), M::up(V4_ROOM_SESSIONS)])
 }
 
 #[cfg(test)]

@@ -6,48 +6,58 @@ use crate::Timestamp;
 use crate::engine::{Pause, PhaseRun, SessionClock};
 use crate::error::{CoreError, Entity, Result, WrongState};
 use crate::ids::new_id;
-use crate::model::{ClosingReport, EndReason, PauseKind, PhaseKind, SessionStatus, SleepMode};
+use crate::model::{
+    ClosingReport, EndReason, PauseKind, PhaseKind, PlannedPhase, RoomLink, RoomPosition, SessionStatus, SleepMode,
+};
 use crate::validate::{check_rating, clean_note};
-use crate::view::{SessionSummary, SessionUpdate, SessionView, SummaryNotes, session_summary, session_view};
+use crate::view::{SessionNotes, SessionSummary, SessionUpdate, SessionView, session_summary, session_view};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use uuid::Uuid;
 
 pub(crate) struct SessionRow {
     pub clock: SessionClock,
     pub template_name: String,
-    pub notes: SummaryNotes,
+    pub notes: SessionNotes,
 }
 
 /// The closing round's overall note and rating of a session.
-fn notes_of(conn: &Connection, id: Uuid) -> Result<SummaryNotes> {
-    Ok(conn.query_row("SELECT overall_note, focus_rating FROM sessions WHERE id = ?1", [id.to_string()], |r| {
-        Ok(SummaryNotes { overall_note: r.get(0)?, focus_rating: r.get(1)? })
-    })?)
+fn notes_of(conn: &Connection, id: Uuid) -> Result<SessionNotes> {
+    Ok(load(conn, id)?.notes)
 }
 
 pub(crate) fn load(conn: &Connection, id: Uuid) -> Result<SessionRow> {
     let row = conn
         .query_row(
-            "SELECT template_name, plan, status, overall_note, focus_rating FROM sessions WHERE id = ?1",
+            "SELECT template_name, plan, status, overall_note, focus_rating,
+                    room_membership_id, room_session_id, room_name, follows_room
+             FROM sessions WHERE id = ?1",
             [id.to_string()],
             |r| {
+                let room = match (r.get::<_, Option<String>>(5)?, r.get::<_, Option<String>>(6)?, r.get(7)?) {
+                    (Some(m), Some(s), Some(room_name)) => {
+                        Some(RoomLink { membership_id: parse_uuid(&m)?, session_id: parse_uuid(&s)?, room_name })
+                    }
+                    _ => None,
+                };
                 Ok((
                     r.get::<_, String>(0)?,
                     r.get::<_, String>(1)?,
                     r.get::<_, String>(2)?,
                     r.get::<_, Option<String>>(3)?,
                     r.get::<_, Option<u8>>(4)?,
+                    room,
+                    r.get::<_, bool>(8)?,
                 ))
             },
         )
         .optional()?
         .ok_or(CoreError::NotFound(Entity::Session))?;
-    let (template_name, plan, status, overall_note, focus_rating) = row;
+    let (template_name, plan, status, overall_note, focus_rating, room, follows_room) = row;
     let plan = serde_json::from_str(&plan).map_err(|e| CoreError::Corrupt(format!("session plan: {e}")))?;
     let status = SessionStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?;
 
     let mut stmt = conn.prepare_cached(
-        "SELECT plan_index, kind, started_at, ended_at, extended_secs, end_reason
+        "SELECT plan_index, kind, started_at, ended_at, extended_secs, end_reason, room_deadline
          FROM phase_runs WHERE session_id = ?1 ORDER BY seq",
     )?;
     let runs = stmt
@@ -64,6 +74,7 @@ pub(crate) fn load(conn: &Connection, id: Uuid) -> Result<SessionRow> {
                     Some(s) => Some(EndReason::parse(&s).ok_or_else(|| corrupt("end reason", &s))?),
                     None => None,
                 },
+                room_deadline: parse_opt_ts(r.get(6)?)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -82,24 +93,25 @@ pub(crate) fn load(conn: &Connection, id: Uuid) -> Result<SessionRow> {
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let clock = SessionClock { session_id: id, plan, status, runs, pauses };
+    let clock = SessionClock { session_id: id, plan, status, runs, pauses, follows_room };
     if clock.runs.is_empty() || clock.runs.iter().any(|r| r.plan_index >= clock.plan.len()) {
         return Err(CoreError::Corrupt(format!("session {id} has no valid phase runs")));
     }
-    Ok(SessionRow { clock, template_name, notes: SummaryNotes { overall_note, focus_rating } })
+    Ok(SessionRow { clock, template_name, notes: SessionNotes { overall_note, focus_rating, room } })
 }
 
 /// Writes the clock's status, runs and pauses (all small; replaced as a whole).
 fn save_clock(tx: &Transaction, clock: &SessionClock) -> Result<()> {
     let id = clock.session_id.to_string();
     tx.execute(
-        "UPDATE sessions SET status = ?2, ended_at = ?3 WHERE id = ?1",
-        params![id, clock.status.as_str(), clock.ended_at().map(ts)],
+        "UPDATE sessions SET status = ?2, ended_at = ?3, follows_room = ?4 WHERE id = ?1",
+        params![id, clock.status.as_str(), clock.ended_at().map(ts), clock.follows_room],
     )?;
     tx.execute("DELETE FROM phase_runs WHERE session_id = ?1", [&id])?;
     let mut insert = tx.prepare_cached(
-        "INSERT INTO phase_runs (session_id, seq, plan_index, kind, started_at, ended_at, extended_secs, end_reason)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO phase_runs (session_id, seq, plan_index, kind, started_at, ended_at, extended_secs, end_reason,
+                                 room_deadline)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
     for (seq, run) in clock.runs.iter().enumerate() {
         insert.execute(params![
@@ -111,6 +123,7 @@ fn save_clock(tx: &Transaction, clock: &SessionClock) -> Result<()> {
             run.ended_at.map(ts),
             run.extended_secs,
             run.end_reason.map(EndReason::as_str),
+            run.room_deadline.map(ts),
         ])?;
     }
     tx.execute("DELETE FROM pauses WHERE session_id = ?1", [&id])?;
@@ -160,7 +173,77 @@ impl Store {
         let clock = SessionClock::start(id, template.phases, now);
         save_clock(&tx, &clock)?;
         tx.commit()?;
-        Ok(session_view(&clock, template.name, Vec::new(), SummaryNotes::default(), now))
+        Ok(session_view(&clock, template.name, Vec::new(), SessionNotes::default(), now))
+    }
+
+    /// Joins a room's shared session: a session of this person's that follows the room's
+    /// phases on `plan`, beginning in the room's phase `at`. Like a start, refused while
+    /// another session is in progress.
+    pub fn join_room_session(
+        &mut self,
+        room: RoomLink,
+        template_name: &str,
+        plan: Vec<PlannedPhase>,
+        at: RoomPosition,
+        now: Timestamp,
+    ) -> Result<SessionView> {
+        let now = to_millis(now);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if in_progress_id(&tx)?.is_some() {
+            return Err(CoreError::WrongState(WrongState::SessionInProgress));
+        }
+        if plan.is_empty() || plan.last().map(|p| p.kind) != Some(PhaseKind::Closing) {
+            return Err(CoreError::Corrupt("a room's plan ends with its closing round".into()));
+        }
+        let id = new_id(now);
+        tx.execute(
+            "INSERT INTO sessions (id, template_name, plan, status, started_at, room_membership_id, room_session_id,
+                                   room_name, follows_room)
+             VALUES (?1, ?2, ?3, 'running', ?4, ?5, ?6, ?7, 1)",
+            params![
+                id.to_string(),
+                template_name,
+                serde_json::to_string(&plan).expect("phases always serialize"),
+                ts(now),
+                room.membership_id.to_string(),
+                room.session_id.to_string(),
+                room.room_name,
+            ],
+        )?;
+        let at = RoomPosition { started_at: to_millis(at.started_at), ends_at: at.ends_at.map(to_millis), ..at };
+        let clock = SessionClock::join_room(id, plan, &at, now);
+        save_clock(&tx, &clock)?;
+        tx.commit()?;
+        let notes = SessionNotes { room: Some(room), ..SessionNotes::default() };
+        Ok(session_view(&clock, template_name.to_owned(), Vec::new(), notes, now))
+    }
+
+    /// Brings the session in progress to where its room's session `room_session` stands. A
+    /// session that does not follow that room is left as it is.
+    pub fn follow_room(&mut self, room_session: Uuid, at: RoomPosition, now: Timestamp) -> Result<SessionUpdate> {
+        let at = RoomPosition { started_at: to_millis(at.started_at), ends_at: at.ends_at.map(to_millis), ..at };
+        self.with_session(now, |tx, clock, now| {
+            let follows: Option<String> = tx
+                .query_row(
+                    "SELECT room_session_id FROM sessions WHERE id = ?1 AND follows_room = 1",
+                    [clock.session_id.to_string()],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .flatten();
+            if follows.as_deref() == Some(room_session.to_string().as_str()) {
+                clock.follow(&at, now)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Leaves the room's shared session and keeps going alone (the record stays the room's).
+    pub fn leave_room_session(&mut self, now: Timestamp) -> Result<SessionUpdate> {
+        self.with_session(now, |_, clock, _| {
+            clock.leave_room();
+            Ok(())
+        })
     }
 
     /// The session in progress as of `now`, without changing anything.
