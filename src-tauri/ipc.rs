@@ -58,6 +58,10 @@ macro_rules! contract {
                         rooms::remove_member::<$runtime>,
                         rooms::hand_over_host::<$runtime>,
                         rooms::change_room_code::<$runtime>,
+                        rooms::join_room_session::<$runtime>,
+                        rooms::leave_room_session::<$runtime>,
+                        rooms::start_shared_session::<$runtime>,
+                        rooms::control_shared_session::<$runtime>,
                     ])
                     .events(tauri_specta::collect_events![
                         events::SessionEvent,

@@ -62,10 +62,20 @@ pub fn phase_notice(catalog: &Catalog, change: &PhaseChange, view: &SessionView)
     Notice { summary, body }
 }
 
+/// A button on a notification (where the notification server offers them) and what a
+/// click on it does.
+pub struct NoticeAction {
+    pub label: String,
+    pub on_click: Box<dyn FnOnce() + Send>,
+}
+
+/// The identifier of a notice's one action.
+const ACTION_ID: &str = "default-action";
+
 /// Sends notices one after another, in the order of the phase changes, from one
 /// background task; `send` returns at once.
 pub struct Notifier {
-    queue: tokio::sync::mpsc::UnboundedSender<Notice>,
+    queue: tokio::sync::mpsc::UnboundedSender<(Notice, Option<NoticeAction>)>,
 }
 
 impl Notifier {
@@ -76,26 +86,40 @@ impl Notifier {
     }
 
     pub fn send(&self, notice: Notice) {
-        if self.queue.send(notice).is_err() {
+        self.queue_notice(notice, None);
+    }
+
+    /// A notice with a button; `on_click` runs (on a thread of its own) if the person clicks it.
+    pub fn send_with_action(&self, notice: Notice, label: String, on_click: Box<dyn FnOnce() + Send>) {
+        self.queue_notice(notice, Some(NoticeAction { label, on_click }));
+    }
+
+    fn queue_notice(&self, notice: Notice, action: Option<NoticeAction>) {
+        if self.queue.send((notice, action)).is_err() {
             log::warn!("the notification task has stopped; a notice was dropped");
         }
     }
 }
 
-async fn deliver(mut notices: tokio::sync::mpsc::UnboundedReceiver<Notice>) {
+async fn deliver(mut notices: tokio::sync::mpsc::UnboundedReceiver<(Notice, Option<NoticeAction>)>) {
     let mut bus = Bus::default();
-    while let Some(notice) = notices.recv().await {
+    while let Some((notice, action)) = notices.recv().await {
         if !bus.service_available().await {
             continue;
         }
         let shown = tauri::async_runtime::spawn_blocking(move || {
-            notify_rust::Notification::new()
-                .appname("Worktogether")
-                .summary(&notice.summary)
-                .body(&notice.body)
-                .icon("worktogether")
-                .show()
-                .map(|_| ())
+            let mut notification = notify_rust::Notification::new();
+            notification.appname("Worktogether").summary(&notice.summary).body(&notice.body).icon("worktogether");
+            if let Some(action) = &action {
+                notification.action(ACTION_ID, &action.label);
+            }
+            let handle = notification.show()?;
+            if let Some(action) = action {
+                // Waits until the notice is clicked or closed, on a thread of its own, so the
+                // next notice is not held up.
+                wait_for_click(handle, action);
+            }
+            Ok::<(), notify_rust::error::Error>(())
         });
         match tokio::time::timeout(SEND_TIMEOUT, shown).await {
             Ok(Ok(Ok(()))) => {}
@@ -105,6 +129,28 @@ async fn deliver(mut notices: tokio::sync::mpsc::UnboundedReceiver<Notice>) {
         }
     }
 }
+
+#[cfg(all(unix, not(target_os = "macos")))]
+fn wait_for_click(handle: notify_rust::NotificationHandle, action: NoticeAction) {
+    let spawned = std::thread::Builder::new().name("notice-action".into()).spawn(move || {
+        let mut on_click = Some(action.on_click);
+        handle.wait_for_action(|id| {
+            if id == ACTION_ID
+                && let Some(f) = on_click.take()
+            {
+                f();
+            }
+        });
+    });
+    if let Err(e) = spawned {
+        log::warn!("a notification's button will not work: {e}");
+    }
+}
+
+/// Elsewhere the notification servers offer no buttons through notify-rust: the tray and the
+/// app offer the same choice.
+#[cfg(not(all(unix, not(target_os = "macos"))))]
+fn wait_for_click(_handle: notify_rust::NotificationHandle, _action: NoticeAction) {}
 
 /// Whether some program owns `name` on the session bus (e.g. a tray host); `false` when
 /// the bus cannot be asked.

@@ -16,6 +16,9 @@ pub struct BarLine {
     pub class: &'static str,
     /// How much of the phase has passed, 0–100.
     pub percentage: u8,
+    /// The room whose shared session this is (absent for a session of one's own).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub room: Option<String>,
 }
 
 fn phase_name(catalog: &Catalog, phase: &CurrentPhase) -> String {
@@ -36,12 +39,17 @@ where
     t.with_timezone(tz).format("%H:%M").to_string()
 }
 
-/// "Worktogether · 2 commitments".
+/// "Worktogether · 2 commitments", and "in <room>" for a room's session.
 fn details(catalog: &Catalog, view: &SessionView) -> String {
     let count = view.commitments.len();
     let key = if count == 1 { "cli.status.commitments.one" } else { "cli.status.commitments.other" };
     let commitments = catalog.t(key, &[("count", count.to_string())]);
-    catalog.t("cli.status.details", &[("template", view.template_name.clone()), ("commitments", commitments)])
+    let line =
+        catalog.t("cli.status.details", &[("template", view.template_name.clone()), ("commitments", commitments)]);
+    match &view.room {
+        Some(room) => format!("{line} · {}", catalog.t("cli.status.in_room", &[("room", room.room_name.clone())])),
+        None => line,
+    }
 }
 
 /// One to three lines for people: phase and time, template and commitments, and where the
@@ -82,6 +90,7 @@ where
             tooltip: catalog.t("cli.status.none", &[]),
             class: "idle",
             percentage: 0,
+            room: None,
         };
     };
     let name = phase_name(catalog, phase);
@@ -109,6 +118,7 @@ where
         tooltip: format!("{first}\n{}", details(catalog, view)),
         class: if paused { "paused" } else { phase.kind.as_str() },
         percentage: percentage.min(100),
+        room: view.room.as_ref().map(|r| r.room_name.clone()),
     }
 }
 
@@ -145,7 +155,13 @@ mod tests {
         let line = bar(&en, None, &Utc);
         assert_eq!(
             line,
-            BarLine { text: "".into(), tooltip: "No session is running.".into(), class: "idle", percentage: 0 }
+            BarLine {
+                text: "".into(),
+                tooltip: "No session is running.".into(),
+                class: "idle",
+                percentage: 0,
+                room: None
+            }
         );
         assert_eq!(
             serde_json::to_string(&line).unwrap(),
@@ -204,6 +220,32 @@ mod tests {
         assert_eq!(human(&de, view.as_ref(), &Utc)[0], "Abschlussrunde · 2:05 überzogen");
         let line = bar(&en, view.as_ref(), &Utc);
         assert_eq!((line.class, line.text.as_str(), line.percentage), ("closing", "Closing round", 100));
+    }
+
+    #[test]
+    fn a_rooms_session_says_which_room() {
+        let mut store = Store::open_in_memory().unwrap();
+        let room = worktogether_core::RoomLink {
+            membership_id: uuid::Uuid::nil(),
+            session_id: uuid::Uuid::nil(),
+            room_name: "Morning office".into(),
+        };
+        let plan = vec![
+            PlannedPhase { kind: PhaseKind::Focus, duration_secs: 600 },
+            PlannedPhase { kind: PhaseKind::Closing, duration_secs: 60 },
+        ];
+        let at_room = worktogether_core::RoomPosition {
+            index: 0,
+            started_at: t0(),
+            ends_at: Some(t0() + Duration::seconds(600)),
+            over: false,
+        };
+        store.join_room_session(room, "Shared", plan, at_room, t0()).unwrap();
+        let en = Catalog::new(Language::En);
+        let line = bar(&en, at(&store, 60).as_ref(), &Utc);
+        assert_eq!(line.room.as_deref(), Some("Morning office"));
+        assert!(serde_json::to_string(&line).unwrap().contains(r#""room":"Morning office""#));
+        assert_eq!(human(&en, at(&store, 60).as_ref(), &Utc)[1], "Shared · 0 commitments · in Morning office");
     }
 
     #[test]

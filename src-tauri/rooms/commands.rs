@@ -3,14 +3,16 @@
 
 use super::host::{self, HostAction};
 use super::view::RoomView;
-use super::{Rooms, link};
+use super::{Rooms, link, shared};
 use crate::error::ApiError;
 use crate::state::AppState;
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime};
 use uuid::Uuid;
+use worktogether_core::SessionView;
+use worktogether_core::app::{Action, Answer};
 use worktogether_sync::VaultKind;
-use worktogether_sync::protocol::{CreateRoom, UpdateRoom};
+use worktogether_sync::protocol::{CreateRoom, SessionAction, UpdateRoom};
 
 type Result<T> = std::result::Result<T, ApiError>;
 
@@ -133,6 +135,74 @@ pub async fn hand_over_host<R: Runtime>(app: AppHandle<R>, membership_id: Uuid, 
 pub async fn change_room_code<R: Runtime>(app: AppHandle<R>, membership_id: Uuid) -> Result<RoomView> {
     let (state, rooms) = services(&app)?;
     host::act(&app, &state, &rooms, membership_id, HostAction::NewCode).await
+}
+
+/// Joins the room's running session: the person's session follows it.
+#[tauri::command]
+#[specta::specta]
+pub async fn join_room_session<R: Runtime>(app: AppHandle<R>, membership_id: Uuid) -> Result<SessionView> {
+    let (state, rooms) = services(&app)?;
+    shared::join(&app, &state, &rooms, membership_id)
+}
+
+/// Leaves the room's session; the person's session goes on alone.
+#[tauri::command]
+#[specta::specta]
+pub async fn leave_room_session<R: Runtime>(app: AppHandle<R>) -> Result<SessionView> {
+    let (state, _) = services(&app)?;
+    match state.apply(&app, Action::LeaveRoomSession)? {
+        Answer::Session(view) => Ok(*view),
+        other => Err(crate::commands::unexpected(&state, &other)),
+    }
+}
+
+/// The host starts a session for the room from one of their templates, now or with its
+/// second phase at the next quarter hour, and joins it.
+#[tauri::command]
+#[specta::specta]
+pub async fn start_shared_session<R: Runtime>(
+    app: AppHandle<R>,
+    membership_id: Uuid,
+    template_id: Uuid,
+    at_quarter_hour: bool,
+) -> Result<SessionView> {
+    let (state, rooms) = services(&app)?;
+    let template = state.read(|s, _| s.template(template_id))?;
+    shared::start(&app, &state, &rooms, membership_id, template, at_quarter_hour).await
+}
+
+/// What the host does to the room's session, for everybody.
+#[derive(Debug, Clone, Copy, serde::Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum SharedControl {
+    Pause,
+    Resume,
+    Skip,
+    End,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn control_shared_session<R: Runtime>(
+    app: AppHandle<R>,
+    membership_id: Uuid,
+    control: SharedControl,
+) -> Result<()> {
+    let (state, rooms) = services(&app)?;
+    let action = match control {
+        SharedControl::Pause => SessionAction::Pause,
+        SharedControl::Resume => SessionAction::Resume,
+        SharedControl::Skip => SessionAction::Skip,
+        SharedControl::End => SessionAction::End,
+    };
+    shared::control(&state, &rooms, membership_id, action).await?;
+    // The host's own session follows at once; every member's with the room's event.
+    let moved =
+        rooms.live().get(&membership_id).and_then(|l| Some((l.state.session.clone()?, l.member.server.clone())));
+    if let Some((session, server)) = moved {
+        shared::follow(&app, &session, &server);
+    }
+    Ok(())
 }
 
 /// The invite link the app was opened with, once (the page asks when it is ready; later links

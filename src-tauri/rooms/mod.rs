@@ -9,6 +9,7 @@
 pub mod commands;
 mod host;
 pub mod link;
+mod shared;
 pub mod view;
 
 use crate::error::ApiError;
@@ -23,7 +24,7 @@ use uuid::Uuid;
 use view::{Connection, RoomView};
 use worktogether_core::store::outbox::RoomMembership;
 use worktogether_core::{CoreError, PhaseKind, SessionStatus, SessionView, Store};
-use worktogether_sync::protocol::{CreateRoom, Presence, RoomState};
+use worktogether_sync::protocol::{CreateRoom, Presence, RoomChange, RoomState};
 use worktogether_sync::{Feed, Follower, Outbox, RoomMember, RoomServer, RoomWrite, SyncError, TokenVault, room_view};
 
 /// One membership while the app runs.
@@ -88,10 +89,23 @@ impl Rooms {
         self.live().get(&id).map(|live| view_of(id, live))
     }
 
-    /// Tells every window what the rooms look like now.
+    /// The rooms whose shared session runs now (membership, room name), for the tray.
+    pub fn joinable(&self) -> Vec<(Uuid, String)> {
+        self.live()
+            .iter()
+            .filter(|(_, live)| shared::joinable(&live.state, &live.member.server).is_some())
+            .map(|(id, live)| (*id, live.state.room.name.clone()))
+            .collect()
+    }
+
+    /// Tells every window what the rooms look like now, and the tray (a room's session may
+    /// have started or ended).
     fn publish<R: Runtime>(&self, app: &AppHandle<R>) {
         let views = self.views();
         emit(app, UiEvent::Rooms(&views));
+        if let Some(state) = app.try_state::<AppState>() {
+            state.tray_wake.notify_one();
+        }
     }
 }
 
@@ -108,6 +122,16 @@ pub fn open_link<R: Runtime>(app: &AppHandle<R>, link: &str) {
     *rooms.waiting_link.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(link.to_owned());
     emit(app, UiEvent::JoinLink(link));
     crate::windows::show_main(app);
+}
+
+/// "Join the session in <room>" from the tray: the session follows the room's, and the
+/// window shows it.
+pub fn join_from_tray<R: Runtime>(app: &AppHandle<R>, membership: Uuid) {
+    let (Some(state), Some(rooms)) = (app.try_state::<AppState>(), app.try_state::<Rooms>()) else { return };
+    match shared::join(app, &state, &rooms, membership) {
+        Ok(_) => crate::windows::show_main(app),
+        Err(e) => log::warn!("tray: {}", e.message),
+    }
 }
 
 /// At start-up: tokens an older version kept in the database move into the vault, and every
@@ -222,21 +246,33 @@ pub fn follow_session<R: Runtime>(app: &AppHandle<R>, session: Option<&SessionVi
 
 /// Follows one room until the membership ends or the app quits.
 async fn follow<R: Runtime>(app: AppHandle<R>, id: Uuid, member: RoomMember, after: u64) {
+    let server = member.server.clone();
     let mut follower = Follower::start(member, after);
     while let Some(feed) = follower.feed.recv().await {
         let (Some(state), Some(rooms)) = (app.try_state::<AppState>(), app.try_state::<Rooms>()) else { return };
         let catalog = state.catalog();
         let ended = matches!(&feed, Feed::Disconnected(e) if !e.is_transient());
+        // What the room's shared session asks of this app, done once the map is released.
+        let mut started = None;
+        let mut moved = None;
         let seen = {
             let mut live = rooms.live();
             let Some(room) = live.get_mut(&id) else { return };
             match feed {
                 Feed::Connected => {
                     room.connection = Connection::Connected;
+                    moved = room.state.session.clone(); // caught up: the session may have moved meanwhile
                     None
                 }
                 Feed::Event(event) => {
                     room_view::apply(&mut room.state, &event);
+                    match event.change {
+                        RoomChange::SessionStarted { session } if room.state.room.host_id != id => {
+                            started = Some((session, room.state.clone()));
+                        }
+                        RoomChange::SessionChanged { session, .. } => moved = Some(session),
+                        _ => {}
+                    }
                     Some(room.state.clone())
                 }
                 Feed::Disconnected(e) => {
@@ -259,6 +295,12 @@ async fn follow<R: Runtime>(app: AppHandle<R>, id: Uuid, member: RoomMember, aft
             log::warn!("the room's state could not be kept: {}", e.message);
         }
         rooms.publish(&app);
+        if let Some((session, room)) = started {
+            shared::announce(&app, id, &session, &room);
+        }
+        if let Some(session) = moved {
+            shared::follow(&app, &session, &server);
+        }
         if ended {
             return;
         }

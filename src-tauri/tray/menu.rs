@@ -18,11 +18,14 @@ pub enum TrayCommand {
     End,
     Open,
     Quit,
+    /// Join the running session of the room of this membership.
+    JoinRoom(Uuid),
 }
 
 /// Minutes one "+5 min" adds.
 pub const EXTEND_MINUTES: u32 = 5;
 const START_FROM: &str = "start-from:";
+const JOIN_ROOM: &str = "join-room:";
 
 impl TrayCommand {
     pub fn id(self) -> String {
@@ -36,12 +39,16 @@ impl TrayCommand {
             Self::End => "end".into(),
             Self::Open => "open".into(),
             Self::Quit => "quit".into(),
+            Self::JoinRoom(id) => format!("{JOIN_ROOM}{id}"),
         }
     }
 
     pub fn parse(id: &str) -> Option<Self> {
         if let Some(template) = id.strip_prefix(START_FROM) {
             return template.parse().ok().map(Self::StartFrom);
+        }
+        if let Some(membership) = id.strip_prefix(JOIN_ROOM) {
+            return membership.parse().ok().map(Self::JoinRoom);
         }
         [Self::Start, Self::Pause, Self::Resume, Self::Skip, Self::Extend, Self::End, Self::Open, Self::Quit]
             .into_iter()
@@ -80,18 +87,24 @@ fn minutes_left(remaining_secs: i32) -> u32 {
     (remaining_secs.max(0) as u32).div_ceil(60)
 }
 
-/// The menu for the session in progress (`None`: nothing runs).
+/// The menu for the session in progress (`None`: nothing runs). `joinable` are the rooms
+/// (membership, room name) whose shared session runs: offered while no session of one's own runs.
 pub fn tray_model(
     catalog: &Catalog,
     session: Option<&SessionView>,
     templates: &[Template],
     default_template: Option<&Template>,
+    joinable: &[(Uuid, String)],
 ) -> TrayModel {
     let t = |key: &str| catalog.t(key, &[]);
     let mut entries = Vec::new();
     let mut title = None;
     match session.filter(|s| s.status.in_progress()).and_then(|s| s.phase.as_ref().map(|p| (s, p))) {
         None => {
+            for (membership, room) in joinable {
+                let label = catalog.t("tray.join_room", &[("room", room.clone())]);
+                entries.push(item(TrayCommand::JoinRoom(*membership), label, true));
+            }
             if let Some(default) = default_template {
                 let label = catalog.t("tray.start", &[("template", default.name.clone())]);
                 entries.push(item(TrayCommand::Start, label, true));
@@ -166,7 +179,22 @@ mod tests {
     fn model(store: &Store, language: Language, now: Timestamp) -> TrayModel {
         let templates = store.list_templates().unwrap();
         let session = store.current_session(now).unwrap();
-        tray_model(&Catalog::new(language), session.as_ref(), &templates, Some(&store.default_template().unwrap()))
+        tray_model(&Catalog::new(language), session.as_ref(), &templates, Some(&store.default_template().unwrap()), &[])
+    }
+
+    #[test]
+    fn a_rooms_running_session_is_offered_while_idle() {
+        let s = store();
+        let templates = s.list_templates().unwrap();
+        let room = (Uuid::nil(), "Morning office".to_owned());
+        let idle = tray_model(&Catalog::new(Language::En), None, &templates, None, std::slice::from_ref(&room));
+        assert_eq!(render(&idle.entries)[0], "Join the session in Morning office");
+        assert_eq!(
+            TrayCommand::parse(&TrayCommand::JoinRoom(Uuid::nil()).id()),
+            Some(TrayCommand::JoinRoom(Uuid::nil()))
+        );
+        let de = tray_model(&Catalog::new(Language::De), None, &templates, None, &[room]);
+        assert_eq!(render(&de.entries)[0], "Bei der Session in Morning office mitmachen");
     }
 
     #[test]

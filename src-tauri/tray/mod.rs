@@ -66,6 +66,7 @@ pub fn handle<R: Runtime>(app: &AppHandle<R>, id: &str) {
     };
     let action = match command {
         TrayCommand::Open => return crate::windows::show_main(app),
+        TrayCommand::JoinRoom(membership) => return crate::rooms::join_from_tray(app, membership),
         TrayCommand::Quit => return app.exit(0),
         TrayCommand::Start => Action::Start { template: TemplateChoice::Default },
         TrayCommand::StartFrom(id) => Action::Start { template: TemplateChoice::Id(id) },
@@ -116,7 +117,8 @@ async fn keep_current<R: Runtime>(app: AppHandle<R>) {
             state.read(|s, now| Ok((s.current_session(now)?, s.list_templates()?, s.default_template().ok())));
         let next = match snapshot {
             Ok((session, templates, default)) => {
-                let model = tray_model(&state.catalog(), session.as_ref(), &templates, default.as_ref());
+                let joinable = app.try_state::<crate::rooms::Rooms>().map(|r| r.joinable()).unwrap_or_default();
+                let model = tray_model(&state.catalog(), session.as_ref(), &templates, default.as_ref(), &joinable);
                 let look = look(session.as_ref());
                 if shown.as_ref() != Some(&(model.clone(), look)) {
                     log::debug!("tray: showing {look:?}, title {:?}", model.title);

@@ -66,6 +66,16 @@ export const commands = {
 	handOverHost: (membershipId: string, memberId: string) => __TAURI_INVOKE<RoomView>("hand_over_host", { membershipId, memberId }),
 	/**  The host gives the room a new code: the old code and links admit nobody new. */
 	changeRoomCode: (membershipId: string) => __TAURI_INVOKE<RoomView>("change_room_code", { membershipId }),
+	/**  Joins the room's running session: the person's session follows it. */
+	joinRoomSession: (membershipId: string) => __TAURI_INVOKE<SessionView>("join_room_session", { membershipId }),
+	/**  Leaves the room's session; the person's session goes on alone. */
+	leaveRoomSession: () => __TAURI_INVOKE<SessionView>("leave_room_session"),
+	/**
+	 *  The host starts a session for the room from one of their templates, now or with its
+	 *  second phase at the next quarter hour, and joins it.
+	 */
+	startSharedSession: (membershipId: string, templateId: string, atQuarterHour: boolean) => __TAURI_INVOKE<SessionView>("start_shared_session", { membershipId, templateId, atQuarterHour }),
+	controlSharedSession: (membershipId: string, control: SharedControl) => __TAURI_INVOKE<null>("control_shared_session", { membershipId, control }),
 };
 
 /** Events */
@@ -360,6 +370,9 @@ export type SettingsView = {
 	startAtLoginSupported: boolean,
 	shortcutSupported: boolean,
 };
+
+/**  What the host does to the room's session, for everybody. */
+export type SharedControl = "pause" | "resume" | "skip" | "end";
 
 export type SharedPhaseKind = "commitment" | "focus" | "break" | "closing" | "over";
 
