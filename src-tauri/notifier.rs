@@ -256,6 +256,7 @@ mod tests {
             focus_rating: None,
             room: None,
             follows_room: false,
+            shares_with_room: false,
             as_of: t,
         }
     }

@@ -124,6 +124,15 @@ pub fn open_link<R: Runtime>(app: &AppHandle<R>, link: &str) {
     crate::windows::show_main(app);
 }
 
+/// Writes for `membership`'s room wait in the outbox: its sender goes now.
+pub fn send_now<R: Runtime>(app: &AppHandle<R>, membership: Uuid) {
+    let Some(rooms) = app.try_state::<Rooms>() else { return };
+    let send = rooms.live().get(&membership).map(|live| live.send.clone());
+    if let Some(send) = send {
+        send.notify_one();
+    }
+}
+
 /// "Join the session in <room>" from the tray: the session follows the room's, and the
 /// window shows it.
 pub fn join_from_tray<R: Runtime>(app: &AppHandle<R>, membership: Uuid) {

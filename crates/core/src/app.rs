@@ -112,6 +112,10 @@ pub enum Action {
     },
     /// Leave the room's shared session; the session goes on alone.
     LeaveRoomSession,
+    /// Share this session's commitments (and later their outcomes) with its room, or stop.
+    ShareWithRoom {
+        share: bool,
+    },
 }
 
 impl Action {
@@ -168,6 +172,8 @@ pub enum Change {
     /// A template was created, changed, renamed or deleted.
     Templates,
     Settings(Box<Settings>),
+    /// Writes for this membership's room went into the outbox: time to send them.
+    RoomWrites(Uuid),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -206,6 +212,20 @@ impl Applied {
 /// Applies `action` to the store as of `cx.now`. A refused action changes nothing and
 /// reports no change.
 pub fn apply(store: &mut Store, action: Action, cx: &Context) -> Result<Applied> {
+    // What the room should hear of a session shared with it is queued from the stored state,
+    // so it is queued once whatever the action, and after a crash by the next one.
+    let tells_room = matches!(
+        action,
+        Action::Commit { .. } | Action::CarryOver { .. } | Action::Close { .. } | Action::ShareWithRoom { .. }
+    );
+    let mut applied = apply_action(store, action, cx)?;
+    if tells_room && let Some(membership) = store.queue_room_writes(cx.now)? {
+        applied.changes.push(Change::RoomWrites(membership));
+    }
+    Ok(applied)
+}
+
+fn apply_action(store: &mut Store, action: Action, cx: &Context) -> Result<Applied> {
     let now = cx.now;
     let session = |update: Result<SessionUpdate>| update.map(Applied::session);
     match action {
@@ -224,7 +244,7 @@ pub fn apply(store: &mut Store, action: Action, cx: &Context) -> Result<Applied>
                 Some(SessionStatus::Paused) => Action::Resume,
                 _ => Action::Start { template: TemplateChoice::Default },
             };
-            apply(store, next, cx)
+            apply_action(store, next, cx)
         }
         Action::Commit { draft } => session(store.add_commitment(draft, now)),
         Action::EditCommitment { id, draft } => session(store.update_commitment(id, draft, now)),
@@ -281,6 +301,7 @@ pub fn apply(store: &mut Store, action: Action, cx: &Context) -> Result<Applied>
         }
         Action::FollowRoom { room_session, at } => session(store.follow_room(room_session, at, now)),
         Action::LeaveRoomSession => session(store.leave_room_session(now)),
+        Action::ShareWithRoom { share } => session(store.share_with_room(share, now)),
         Action::Tick { slept_from } => {
             let mode = store.sleep_mode().unwrap_or_default();
             Ok(match store.tick(now, slept_from, mode)? {

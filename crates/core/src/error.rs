@@ -40,6 +40,8 @@ pub enum WrongState {
     AlreadyCarried,
     /// Skip or "+5 min" in a session that follows a room's: the host moves it on.
     FollowsRoom,
+    /// Sharing with a room, in a session not joined from one.
+    NotARoomSession,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -154,6 +156,7 @@ impl CoreError {
                     WrongState::NotInClosingRound => "error.state.not_in_closing_round",
                     WrongState::AlreadyCarried => "error.state.already_carried",
                     WrongState::FollowsRoom => "error.state.follows_room",
+                    WrongState::NotARoomSession => "error.state.not_a_room_session",
                 },
                 none(),
             ),

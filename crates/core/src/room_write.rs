@@ -11,12 +11,22 @@ pub enum RoomWrite {
     Presence {
         presence: Presence,
     },
+    /// `local`: the person's own commitment it shares, so the room's id for it is kept
+    /// (`None` in writes from before that was recorded).
     PublishCommitment {
         session: Uuid,
         text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        local: Option<Uuid>,
     },
     ReportOutcome {
         commitment: Uuid,
+        report: ReportOutcome,
+    },
+    /// The outcome of one of the person's own shared commitments: sent for the room's id of
+    /// it, which its `PublishCommitment` (earlier in the same outbox) brought back.
+    ReportOwnOutcome {
+        local: Uuid,
         report: ReportOutcome,
     },
     Kudos {

@@ -61,6 +61,8 @@ pub struct SessionView {
     pub room: Option<RoomLink>,
     /// The phases still follow the room's (no skip, no "+5 min": the host moves them on).
     pub follows_room: bool,
+    /// The person shares this session's commitments (and then outcomes) with its room.
+    pub shares_with_room: bool,
     pub as_of: Timestamp,
 }
 
@@ -170,6 +172,7 @@ pub fn session_view(
         focus_rating: notes.focus_rating,
         room: notes.room,
         follows_room: clock.follows_room && clock.status.in_progress(),
+        shares_with_room: notes.shares_with_room,
         as_of: now,
     }
 }
@@ -181,6 +184,7 @@ pub struct SessionNotes {
     pub overall_note: Option<String>,
     pub focus_rating: Option<u8>,
     pub room: Option<RoomLink>,
+    pub shares_with_room: bool,
 }
 
 pub fn session_summary(

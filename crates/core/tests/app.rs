@@ -48,6 +48,7 @@ fn kinds(changes: &[Change]) -> Vec<String> {
             Change::SessionOver => "over".to_owned(),
             Change::Templates => "templates".to_owned(),
             Change::Settings(_) => "settings".to_owned(),
+            Change::RoomWrites(_) => "room writes".to_owned(),
         })
         .collect()
 }

@@ -169,3 +169,95 @@ fn leaving_the_rooms_session_keeps_the_record_going_alone() {
     let skipped = view(run(&mut store, Action::Skip, at(40)));
     assert_eq!(phase(&skipped).1, PhaseKind::Break, "and skip is this person's again");
 }
+
+#[test]
+fn shared_commitments_and_their_outcomes_are_queued_once_and_only_when_chosen() {
+    use worktogether_core::store::outbox::{RoomMembership, RoomWrite};
+    use worktogether_core::{CommitmentDraft, Outcome, OutcomeEntry};
+
+    let (mut store, _dir) = store();
+    let room = Uuid::now_v7();
+    let membership = RoomMembership {
+        id: Uuid::now_v7(),
+        server: "http://127.0.0.1:7400/".into(),
+        room_code: "ABCDE-FGHJK".into(),
+        display_name: "Mia".into(),
+        joined_at: at(0),
+    };
+    store.save_room_membership(&membership).unwrap();
+    let room_link = RoomLink { membership_id: membership.id, ..link(room) };
+    let action = Action::JoinRoomSession {
+        room: room_link,
+        template_name: "Shared".into(),
+        plan: plan(),
+        at: running(0, 0, 60),
+    };
+    view(run(&mut store, action, at(1)));
+    let commit =
+        |text: &str| Action::Commit { draft: CommitmentDraft { text: text.into(), tag: None, estimate_minutes: None } };
+    let first = view(run(&mut store, commit("Invoices"), at(2)));
+    assert!(!first.shares_with_room);
+    assert_eq!(store.pending_room_writes(membership.id).unwrap(), 0, "nothing is shared until the person chooses");
+
+    let shared =
+        apply(&mut store, Action::ShareWithRoom { share: true }, &Context { now: at(3), names: &Names }).unwrap();
+    assert!(shared.session_view().unwrap().shares_with_room);
+    assert!(shared.changes.contains(&worktogether_core::app::Change::RoomWrites(membership.id)), "the sender is woken");
+    view(run(&mut store, commit("Newsletter"), at(4)));
+    view(run(&mut store, Action::ShareWithRoom { share: true }, at(5)));
+    let mut queued = Vec::new();
+    while let Some(write) = store.next_room_write(membership.id).unwrap() {
+        queued.push(write.write.clone());
+        store.room_write_sent(write.seq).unwrap();
+    }
+    let texts: Vec<&str> = queued
+        .iter()
+        .map(|w| match w {
+            RoomWrite::PublishCommitment { text, local: Some(_), session } if *session == room => text.as_str(),
+            other => panic!("not a commitment of this room's session: {other:?}"),
+        })
+        .collect();
+    assert_eq!(texts, ["Invoices", "Newsletter"], "each once, in order");
+
+    // The room gave the first an id; the outcome goes once, after closing.
+    let (invoices, newsletter) =
+        (first.commitments[0].id, store.current_session(at(6)).unwrap().unwrap().commitments[1].id);
+    store.room_commitment_published(invoices, Uuid::nil()).unwrap();
+    assert_eq!(store.room_commitment_id(invoices).unwrap(), Some(Uuid::nil()));
+    let over = RoomPosition { index: 4, started_at: at(10), ends_at: None, over: true };
+    follow(&mut store, room, over, 10);
+    let outcomes = vec![
+        OutcomeEntry { commitment_id: invoices, outcome: Outcome::Done, note: None, feedback_wanted: true },
+        OutcomeEntry {
+            commitment_id: newsletter,
+            outcome: Outcome::Partly,
+            note: Some("half".into()),
+            feedback_wanted: false,
+        },
+    ];
+    run(
+        &mut store,
+        Action::Close { report: ClosingReport { outcomes, overall_note: None, focus_rating: None } },
+        at(20),
+    )
+    .unwrap();
+    assert_eq!(store.queue_room_writes(at(21)).unwrap(), None, "queued once");
+    let reported: Vec<(Uuid, bool)> = std::iter::from_fn(|| {
+        let write = store.next_room_write(membership.id).unwrap()?;
+        store.room_write_sent(write.seq).unwrap();
+        match write.write {
+            RoomWrite::ReportOwnOutcome { local, report } => Some((local, report.feedback_wanted)),
+            other => panic!("not an outcome: {other:?}"),
+        }
+    })
+    .collect();
+    assert_eq!(reported, [(invoices, true), (newsletter, false)]);
+}
+
+#[test]
+fn a_session_of_ones_own_has_no_room_to_share_with() {
+    let (mut store, _dir) = store();
+    view(run(&mut store, Action::Start { template: worktogether_core::app::TemplateChoice::Default }, at(0)));
+    let refused = run(&mut store, Action::ShareWithRoom { share: true }, at(1)).unwrap_err();
+    assert!(matches!(refused, CoreError::WrongState(WrongState::NotARoomSession)), "{refused}");
+}

@@ -550,7 +550,7 @@ impl<'a> Story<'a> {
                         events.push("phase-changed");
                         step.insert("phaseChange".into(), to_json(change));
                     }
-                    Change::SessionOver | Change::Templates | Change::Settings(_) => {}
+                    Change::SessionOver | Change::Templates | Change::Settings(_) | Change::RoomWrites(_) => {}
                 }
             }
             step.insert("events".into(), to_json(&events));

@@ -66,7 +66,7 @@ impl Outbox {
                 flushed.waiting = Some((write.next_attempt_at, None));
                 return Ok(flushed);
             }
-            match send(member, &write).await {
+            match self.send_resolved(member, &write).await {
                 Ok(()) => {
                     self.store().room_write_sent(write.seq).map_err(local)?;
                     flushed.sent += 1;
@@ -83,6 +83,25 @@ impl Outbox {
                 }
             }
         }
+    }
+
+    /// Sends `write`: one of the person's own outcomes goes to the room's id of its
+    /// commitment, and a commitment shared keeps the id the room gave it.
+    async fn send_resolved(&self, member: &RoomMember, pending: &PendingWrite) -> Result<(), SyncError> {
+        let mut pending = pending.clone();
+        if let RoomWrite::ReportOwnOutcome { local: own, report } = &pending.write {
+            let Some(commitment) = self.store().room_commitment_id(*own).map_err(local)? else {
+                return Err(SyncError::Protocol { detail: "the commitment never reached the room".into() });
+            };
+            pending.write = RoomWrite::ReportOutcome { commitment, report: report.clone() };
+        }
+        let answer = send(member, &pending).await?;
+        if let RoomWrite::PublishCommitment { local: Some(own), .. } = &pending.write {
+            let published: RoomCommitment =
+                serde_json::from_value(answer).map_err(|e| SyncError::Protocol { detail: e.to_string() })?;
+            self.store().room_commitment_published(*own, published.id).map_err(local)?;
+        }
+        Ok(())
     }
 
     /// Keeps flushing the member's outbox: at once, when `wake` is notified (a new write,
@@ -117,7 +136,7 @@ fn request(write: &RoomWrite) -> Result<(Method, String, Option<serde_json::Valu
         RoomWrite::Presence { presence } => {
             (Method::PUT, "/presence".into(), Some(json(&SetPresence { presence: *presence })))
         }
-        RoomWrite::PublishCommitment { session, text } => (
+        RoomWrite::PublishCommitment { session, text, .. } => (
             Method::POST,
             format!("/sessions/{session}/commitments"),
             Some(json(&PublishCommitment { text: text.clone() })),
@@ -126,6 +145,9 @@ fn request(write: &RoomWrite) -> Result<(Method, String, Option<serde_json::Valu
             (Method::PUT, format!("/commitments/{commitment}/outcome"), Some(json(report)))
         }
         RoomWrite::Kudos { commitment } => (Method::POST, format!("/commitments/{commitment}/kudos"), None),
+        RoomWrite::ReportOwnOutcome { .. } => {
+            return Err(SyncError::Protocol { detail: "an outcome not resolved to the room's commitment".into() });
+        }
         RoomWrite::Unknown => {
             return Err(SyncError::Protocol { detail: "a write from another version of the app".into() });
         }
@@ -133,10 +155,10 @@ fn request(write: &RoomWrite) -> Result<(Method, String, Option<serde_json::Valu
 }
 
 /// One attempt at `write`, leaving the outbox as it is (the outbox's flush records the
-/// result; tests use it to make an answer that got lost).
-pub async fn send(member: &RoomMember, write: &PendingWrite) -> Result<(), SyncError> {
+/// result; tests use it to make an answer that got lost). The server's answer.
+pub async fn send(member: &RoomMember, write: &PendingWrite) -> Result<serde_json::Value, SyncError> {
     let (method, path, body) = request(&write.write)?;
-    member.write::<serde_json::Value>(method, &path, &write.idempotency_key, body.as_ref()).await.map(drop)
+    member.write::<serde_json::Value>(method, &path, &write.idempotency_key, body.as_ref()).await
 }
 
 #[cfg(test)]

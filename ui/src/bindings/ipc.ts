@@ -336,6 +336,8 @@ export type SessionView = {
 	room: RoomLink | null,
 	/**  The phases still follow the room's (no skip, no "+5 min": the host moves them on). */
 	followsRoom: boolean,
+	/**  The person shares this session's commitments (and then outcomes) with its room. */
+	sharesWithRoom: boolean,
 	asOf: string,
 };
 

@@ -4,18 +4,25 @@
 // screen asked for early by index.html, and listening with a plain payload handler.
 import type { UnlistenFn } from "@tauri-apps/api/event";
 import type { ApiError } from "../bindings/ipc";
+import type { ErrorCode } from "../bindings/ipc";
 import type { FirstScreen } from "../bindings/ipc";
 import { commands, events } from "../bindings/ipc";
 
-const ERROR_CODES = ["invalid_input", "not_found", "wrong_state", "storage", "internal"] as const;
+// Every code of the contract: a code missing here does not compile, so a new one (like the
+// rooms' "unreachable") is never taken for a raw error.
+const ERROR_CODES: Record<ErrorCode, true> = {
+  invalid_input: true,
+  not_found: true,
+  wrong_state: true,
+  storage: true,
+  internal: true,
+  unreachable: true,
+};
 
 export function isApiError(e: unknown): e is ApiError {
-  return (
-    typeof e === "object" &&
-    e !== null &&
-    typeof (e as { message?: unknown }).message === "string" &&
-    ERROR_CODES.includes((e as { code?: unknown }).code as (typeof ERROR_CODES)[number])
-  );
+  if (typeof e !== "object" || e === null) return false;
+  const { code, message } = e as { code?: unknown; message?: unknown };
+  return typeof message === "string" && typeof code === "string" && Object.hasOwn(ERROR_CODES, code);
 }
 
 /** Whatever a command rejected with, as an ApiError (never a raw stack). */
@@ -23,6 +30,9 @@ export function toApiError(e: unknown): ApiError {
   if (isApiError(e)) return e;
   if (typeof e === "string") return { code: "internal", message: e };
   if (e instanceof Error) return { code: "internal", message: e.message };
+  // a code this page does not know yet: its message is still Rust's words
+  const message = typeof e === "object" && e !== null ? (e as { message?: unknown }).message : undefined;
+  if (typeof message === "string") return { code: "internal", message };
   return { code: "internal", message: String(e) };
 }
 
@@ -74,6 +84,12 @@ export const {
   changeSetting,
   openDataFolder,
   uiReady,
+  rooms,
+  joinRoom,
+  createRoom,
+  leaveRoom,
+  tokenPlace,
+  takeJoinLink,
 } = all;
 
 /** The first screen as asked for by index.html before the bundle loaded (once; see `init`). */
@@ -102,3 +118,5 @@ export const onSession = (handler: (view: Payload<typeof events.session>) => voi
 export const onPhaseChanged = (handler: (change: Payload<typeof events.phaseChanged>) => void) =>
   on(events.phaseChanged, handler);
 export const onSettings = (handler: (view: Payload<typeof events.settings>) => void) => on(events.settings, handler);
+export const onRooms = (handler: (list: Payload<typeof events.rooms>) => void) => on(events.rooms, handler);
+export const onJoinLink = (handler: (link: Payload<typeof events.joinLink>) => void) => on(events.joinLink, handler);

@@ -2,7 +2,7 @@
 // a screen comes back, and whether this window is a compact ritual window.
 import type { Template } from "../bindings/ipc";
 
-export type View = "home" | "history" | "template" | "settings";
+export type View = "home" | "history" | "rooms" | "template" | "settings";
 
 /** The compact ritual windows (`index.html?view=…`), opened from the tray or the command line. */
 export type CompactView = "commitment" | "closing";

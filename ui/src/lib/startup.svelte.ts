@@ -8,6 +8,7 @@ import * as api from "./api";
 import { startOfLocalDay } from "./format";
 import { addCatalog, i18n } from "./i18n.svelte";
 import { navigation } from "./navigation.svelte";
+import { applyRooms, openJoinLink } from "./rooms.svelte";
 import { announcePhaseChange, applySession, refreshSession } from "./session.svelte";
 import { applySettings, useLanguage } from "./settings.svelte";
 import { useFonts } from "./theme";
@@ -83,6 +84,27 @@ function listenForChanges(): void {
     api.onPhaseChanged((change) => announcePhaseChange(change)).catch(() => undefined),
   ]);
   void listening.then(() => refreshSession());
+  if (!navigation.compact) listenForRooms();
+}
+
+/**
+ * The main window follows the rooms, and opens the join form for an invite link: one opened
+ * while it runs comes as an event, the one the app was started with is asked for once.
+ */
+function listenForRooms(): void {
+  // Taking the link clears Rust's copy, so a later page load does not open it again.
+  const takeLink = (fallback: string | null) =>
+    api
+      .takeJoinLink()
+      .catch(() => null)
+      .then((taken) => {
+        const link = taken ?? fallback;
+        if (link) openJoinLink(link);
+      });
+  void Promise.all([
+    api.onRooms((list) => applyRooms(list)).catch(() => undefined),
+    api.onJoinLink((link) => void takeLink(link)).catch(() => undefined),
+  ]).then(() => takeLink(null));
 }
 
 let readySent = false;

@@ -1,15 +1,16 @@
 // Screens other than home are loaded when first needed, so the usual first screen (home)
 // does not wait for their code; once it is shown they are fetched in the background, so a
-// click on "History" or a session's start never waits either. With a session running at
-// start, main.ts loads the session's screens before the first render.
+// click on "History" or "Rooms" or a session's start never waits either. With a session
+// running at start, main.ts loads the session's screens before the first render.
 export const loadHistory = () => import("../components/History.svelte");
+export const loadRooms = () => import("../components/Rooms.svelte");
 export const loadSettings = () => import("../components/Settings.svelte");
 export const loadTemplateEditor = () => import("../components/TemplateEditor.svelte");
 export const loadSessionViews = () => import("../components/sessionViews");
 
 /** Fetch every later screen's code now (after the first screen is up). */
 export function preloadLaterViews(): void {
-  for (const load of [loadSessionViews, loadHistory, loadSettings, loadTemplateEditor]) {
+  for (const load of [loadSessionViews, loadHistory, loadRooms, loadSettings, loadTemplateEditor]) {
     void load().catch(() => undefined);
   }
 }

@@ -5,10 +5,15 @@
 //          with &name=<new name> and &step=save|invalid|delete|delete-confirm|esc
 //        | settings (&sleep=pause_while_asleep starts from that value; &focus=<test id> focuses a control)
 //        | settings-saved (one change made)
-//        | settings-error (the change is refused)
+//        | settings-error (the change is refused); &tokens=file: no secret store, the tokens in a file
+//        | rooms (three sample rooms: connected, offline, ended) | rooms-empty (none: what rooms are,
+//          the forms) | rooms-error (a join refused; &form=create: a create refused)
+//        | rooms-link (opened with an invite link: the join form filled in)
+//        | room (a room's view; &room=0|1|2 picks the sample, &step=leave asks about leaving)
 import { mockIPC } from "@tauri-apps/api/mocks";
 import type { Language } from "../bindings/ipc";
 import { Replay, type SessionsFixture } from "./replay";
+import { MockRooms } from "./rooms";
 import { starts } from "./states";
 
 const params = new URLSearchParams(location.search);
@@ -24,12 +29,25 @@ const fixture = (
 
 const [story, startAt] = starts[state] ?? ["main", "home"];
 const rust = new Replay(fixture, story, startAt);
+// the theme asked for is the person's choice, so the settings do not turn it back to the system's
+if (theme === "dark" || theme === "light") rust.settings.theme = theme;
 if (state.startsWith("settings")) {
   if (params.get("sleep") === "pause_while_asleep") rust.settings.sleepMode = "pause_while_asleep";
   rust.failSettings = state === "settings-error";
 }
 
-mockIPC((cmd, payload) => rust.handle(cmd, (payload ?? {}) as Record<string, unknown>), { shouldMockEvents: true });
+const rooms = new MockRooms(() => rust.language(), story !== "empty");
+rooms.secretStore = params.get("tokens") !== "file";
+if (state === "rooms-link") rooms.waitingLink = "worktogether://join/rooms.example.org/FRDY2-FCS34";
+
+mockIPC(
+  (cmd, payload) => {
+    const args = (payload ?? {}) as Record<string, unknown>;
+    const room = rooms.handle(cmd, args);
+    return room ? room.answer : rust.handle(cmd, args);
+  },
+  { shouldMockEvents: true },
+);
 
 await import("../main");
 
@@ -93,4 +111,37 @@ if (state.startsWith("history")) {
     else setTimeout(click, 20);
   };
   click();
+}
+
+if (state.startsWith("room")) {
+  const form = params.get("form");
+  const setValue = (testId: string, value: string) => {
+    const input = document.querySelector<HTMLInputElement | HTMLTextAreaElement>(`[data-testid="${testId}"]`);
+    if (!input) return;
+    input.value = value;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+  };
+  clickWhenThere("nav-rooms", () => {
+    if (state === "room") {
+      const index = Number(params.get("room") ?? "0");
+      whenThere("room-list", (list) => {
+        list.querySelectorAll<HTMLElement>('[data-testid="room-item"]')[index]?.click();
+        if (params.get("step") === "leave") setTimeout(() => clickWhenThere("room-leave"), 50);
+      });
+      return;
+    }
+    if (state !== "rooms-error") return;
+    whenThere("join-form", () => {
+      if (form === "create") {
+        setValue("create-server", "rooms.example.org");
+        setValue("create-name", "Anna");
+        clickWhenThere("create-submit");
+      } else {
+        setValue("join-code", "ABCDE-FGHJ0");
+        setValue("join-server", "rooms.example.org");
+        setValue("join-name", "Anna");
+        clickWhenThere("join-submit");
+      }
+    });
+  });
 }

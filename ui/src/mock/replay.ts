@@ -119,6 +119,11 @@ export class Replay {
     return this.settings.language === "system" ? this.lang : this.settings.language;
   }
 
+  /** The language in effect (the one its messages are in). */
+  language(): Language {
+    return this.#language();
+  }
+
   #error(code: ApiError["code"], key: string, params: Record<string, string | number> = {}): ApiError {
     let message = catalogs[this.#language()][key] ?? key;
     for (const [name, value] of Object.entries(params)) message = message.replaceAll(`{${name}}`, String(value));

@@ -1,6 +1,6 @@
 // The states mock.html can start in (`?state=…`): each one's recorded story and the step of it to
-// start at (see ./replay.ts). The states that open a screen (history, template, settings) start
-// at home; ./main.ts then clicks there.
+// start at (see ./replay.ts). The states that open a screen (history, template, settings, rooms)
+// start at home; ./main.ts then clicks there.
 export const starts: Record<string, [story: string, step: string]> = {
   home: ["main", "home"],
   "home-empty": ["empty", "home"],
@@ -18,4 +18,9 @@ export const starts: Record<string, [story: string, step: string]> = {
   settings: ["main", "home"],
   "settings-saved": ["main", "home"],
   "settings-error": ["main", "home"],
+  rooms: ["main", "home"],
+  "rooms-empty": ["empty", "home"],
+  "rooms-error": ["empty", "home"],
+  "rooms-link": ["main", "home"],
+  room: ["main", "home"],
 };

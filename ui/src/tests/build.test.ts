@@ -19,6 +19,8 @@ describe("production entry", () => {
       "src/lib/navigation.svelte.ts",
       "src/lib/session.svelte.ts",
       "src/lib/settings.svelte.ts",
+      "src/lib/rooms.svelte.ts",
+      "src/lib/rooms.ts",
       "src/lib/startup.svelte.ts",
       "src/App.svelte",
     ];

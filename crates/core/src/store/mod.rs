@@ -5,6 +5,7 @@ mod commitments;
 mod history;
 mod migrations;
 pub mod outbox;
+mod room_sessions;
 mod sessions;
 mod settings;
 mod templates;

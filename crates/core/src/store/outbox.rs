@@ -324,7 +324,7 @@ mod tests {
             sent,
             vec![
                 RoomWrite::Presence { presence: Presence::Break },
-                RoomWrite::PublishCommitment { session, text: "Steuer".into() },
+                RoomWrite::PublishCommitment { session, text: "Steuer".into(), local: None },
                 RoomWrite::ReportOutcome { commitment, report },
                 RoomWrite::Kudos { commitment },
             ]

@@ -6,9 +6,7 @@ use crate::Timestamp;
 use crate::engine::{Pause, PhaseRun, SessionClock};
 use crate::error::{CoreError, Entity, Result, WrongState};
 use crate::ids::new_id;
-use crate::model::{
-    ClosingReport, EndReason, PauseKind, PhaseKind, PlannedPhase, RoomLink, RoomPosition, SessionStatus, SleepMode,
-};
+use crate::model::{ClosingReport, EndReason, PauseKind, PhaseKind, RoomLink, SessionStatus, SleepMode};
 use crate::validate::{check_rating, clean_note};
 use crate::view::{SessionNotes, SessionSummary, SessionUpdate, SessionView, session_summary, session_view};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
@@ -29,7 +27,7 @@ pub(crate) fn load(conn: &Connection, id: Uuid) -> Result<SessionRow> {
     let row = conn
         .query_row(
             "SELECT template_name, plan, status, overall_note, focus_rating,
-                    room_membership_id, room_session_id, room_name, follows_room
+                    room_membership_id, room_session_id, room_name, follows_room, shares_with_room
              FROM sessions WHERE id = ?1",
             [id.to_string()],
             |r| {
@@ -47,12 +45,13 @@ pub(crate) fn load(conn: &Connection, id: Uuid) -> Result<SessionRow> {
                     r.get::<_, Option<u8>>(4)?,
                     room,
                     r.get::<_, bool>(8)?,
+                    r.get::<_, bool>(9)?,
                 ))
             },
         )
         .optional()?
         .ok_or(CoreError::NotFound(Entity::Session))?;
-    let (template_name, plan, status, overall_note, focus_rating, room, follows_room) = row;
+    let (template_name, plan, status, overall_note, focus_rating, room, follows_room, shares_with_room) = row;
     let plan = serde_json::from_str(&plan).map_err(|e| CoreError::Corrupt(format!("session plan: {e}")))?;
     let status = SessionStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?;
 
@@ -97,11 +96,11 @@ pub(crate) fn load(conn: &Connection, id: Uuid) -> Result<SessionRow> {
     if clock.runs.is_empty() || clock.runs.iter().any(|r| r.plan_index >= clock.plan.len()) {
         return Err(CoreError::Corrupt(format!("session {id} has no valid phase runs")));
     }
-    Ok(SessionRow { clock, template_name, notes: SessionNotes { overall_note, focus_rating, room } })
+    Ok(SessionRow { clock, template_name, notes: SessionNotes { overall_note, focus_rating, room, shares_with_room } })
 }
 
 /// Writes the clock's status, runs and pauses (all small; replaced as a whole).
-fn save_clock(tx: &Transaction, clock: &SessionClock) -> Result<()> {
+pub(super) fn save_clock(tx: &Transaction, clock: &SessionClock) -> Result<()> {
     let id = clock.session_id.to_string();
     tx.execute(
         "UPDATE sessions SET status = ?2, ended_at = ?3, follows_room = ?4 WHERE id = ?1",
@@ -176,76 +175,6 @@ impl Store {
         Ok(session_view(&clock, template.name, Vec::new(), SessionNotes::default(), now))
     }
 
-    /// Joins a room's shared session: a session of this person's that follows the room's
-    /// phases on `plan`, beginning in the room's phase `at`. Like a start, refused while
-    /// another session is in progress.
-    pub fn join_room_session(
-        &mut self,
-        room: RoomLink,
-        template_name: &str,
-        plan: Vec<PlannedPhase>,
-        at: RoomPosition,
-        now: Timestamp,
-    ) -> Result<SessionView> {
-        let now = to_millis(now);
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        if in_progress_id(&tx)?.is_some() {
-            return Err(CoreError::WrongState(WrongState::SessionInProgress));
-        }
-        if plan.is_empty() || plan.last().map(|p| p.kind) != Some(PhaseKind::Closing) {
-            return Err(CoreError::Corrupt("a room's plan ends with its closing round".into()));
-        }
-        let id = new_id(now);
-        tx.execute(
-            "INSERT INTO sessions (id, template_name, plan, status, started_at, room_membership_id, room_session_id,
-                                   room_name, follows_room)
-             VALUES (?1, ?2, ?3, 'running', ?4, ?5, ?6, ?7, 1)",
-            params![
-                id.to_string(),
-                template_name,
-                serde_json::to_string(&plan).expect("phases always serialize"),
-                ts(now),
-                room.membership_id.to_string(),
-                room.session_id.to_string(),
-                room.room_name,
-            ],
-        )?;
-        let at = RoomPosition { started_at: to_millis(at.started_at), ends_at: at.ends_at.map(to_millis), ..at };
-        let clock = SessionClock::join_room(id, plan, &at, now);
-        save_clock(&tx, &clock)?;
-        tx.commit()?;
-        let notes = SessionNotes { room: Some(room), ..SessionNotes::default() };
-        Ok(session_view(&clock, template_name.to_owned(), Vec::new(), notes, now))
-    }
-
-    /// Brings the session in progress to where its room's session `room_session` stands. A
-    /// session that does not follow that room is left as it is.
-    pub fn follow_room(&mut self, room_session: Uuid, at: RoomPosition, now: Timestamp) -> Result<SessionUpdate> {
-        let at = RoomPosition { started_at: to_millis(at.started_at), ends_at: at.ends_at.map(to_millis), ..at };
-        self.with_session(now, |tx, clock, now| {
-            let follows: Option<String> = tx
-                .query_row(
-                    "SELECT room_session_id FROM sessions WHERE id = ?1 AND follows_room = 1",
-                    [clock.session_id.to_string()],
-                    |r| r.get(0),
-                )
-                .optional()?
-                .flatten();
-            if follows.as_deref() == Some(room_session.to_string().as_str()) {
-                clock.follow(&at, now)?;
-            }
-            Ok(())
-        })
-    }
-
-    /// Leaves the room's shared session and keeps going alone (the record stays the room's).
-    pub fn leave_room_session(&mut self, now: Timestamp) -> Result<SessionUpdate> {
-        self.with_session(now, |_, clock, _| {
-            clock.leave_room();
-            Ok(())
-        })
-    }
-
     /// The session in progress as of `now`, without changing anything.
     pub fn current_session(&self, now: Timestamp) -> Result<Option<SessionView>> {
         let now = to_millis(now);
@@ -258,7 +187,7 @@ impl Store {
 
     /// Runs `op` on the session in progress in one transaction. Time is brought up to
     /// `now` first; a phase change, by time or by the operation, is returned with the snapshot.
-    pub(crate) fn with_session(
+    pub(super) fn with_session(
         &mut self,
         now: Timestamp,
         op: impl FnOnce(&Transaction, &mut SessionClock, Timestamp) -> Result<()>,
