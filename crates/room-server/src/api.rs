@@ -128,7 +128,8 @@ pub async fn room_state(
 
 #[utoipa::path(patch, path = "/v1/rooms/{code}", tag = "rooms", request_body = UpdateRoom,
     params(("code" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
-    security(("member_token" = [])), responses((status = 200, body = Room)))]
+    security(("member_token" = [])), responses((status = 200, description = "The changed room (host only)", body = Room)))]
+/// Change the room's name, video-call link or description (host only).
 pub async fn update_room(
     State(app): State<AppState>,
     ClientAddr(addr): ClientAddr,

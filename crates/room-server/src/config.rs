@@ -82,6 +82,11 @@ pub struct Limits {
     /// Seconds a client may take to send a request's body (then 408).
     #[arg(long, env = "WT_ROOM_BODY_READ_TIMEOUT_SECS", default_value_t = 10)]
     pub body_read_timeout_secs: u64,
+    /// Seconds a client may leave an answer waiting, taking none of its bytes (then its
+    /// connection is closed: while the server writes, no read timeout runs, so a client that
+    /// sends many requests and reads nothing would otherwise hold its connection for good).
+    #[arg(long, env = "WT_ROOM_WRITE_TIMEOUT_SECS", default_value_t = 30)]
+    pub write_timeout_secs: u64,
     /// Connections open at once; more wait until one closes. Open event streams count, so
     /// keep this above the streams the server should carry.
     #[arg(long, env = "WT_ROOM_MAX_CONNECTIONS", default_value_t = 10_000)]

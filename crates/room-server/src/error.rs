@@ -142,9 +142,11 @@ pub fn optional_text(what: &str, value: Option<&str>, max: usize) -> Result<Opti
 }
 
 /// At most `max` characters of a client's input, for an error message: never more, so a
-/// message stays short whatever was sent.
+/// message stays short whatever was sent; and without what would change how the message
+/// around it is shown (control and direction characters, line and paragraph separators).
 pub fn excerpt(input: &str, max: usize) -> String {
-    let mut out: String = input.chars().filter(|c| !c.is_control()).take(max).collect();
+    let shown = |c: &char| !c.is_control() && !visible::changes_direction(*c) && !matches!(c, '\u{2028}' | '\u{2029}');
+    let mut out: String = input.chars().filter(shown).take(max).collect();
     if input.chars().count() > max {
         out.push('…');
     }

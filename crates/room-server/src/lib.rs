@@ -21,6 +21,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use std::io;
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -101,17 +102,19 @@ async fn server_time(req: Request, next: Next) -> Response {
 
 /// Serves [`app`] on `listener` until `shutdown` completes, then lets open requests finish.
 /// HTTP/1.1 only. A client has `header_read_timeout_secs` to send a request's headers, on a
-/// new connection and between requests on a kept-alive one, or its connection is closed; at
-/// most `max_connections` are open at once, and further clients wait in the listen backlog
-/// until one closes; one address holding `max_connections_per_address` has its next
-/// connection closed at once, so a single client cannot fill every place.
+/// new connection and between requests on a kept-alive one, and `write_timeout_secs` to take
+/// some of an answer, or its connection is closed; at most `max_connections` are open at
+/// once, and further clients wait in the listen backlog until one closes; one address
+/// holding `max_connections_per_address` has its next connection closed at once, so a
+/// single client cannot fill every place.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()>,
-) -> std::io::Result<()> {
+) -> io::Result<()> {
     use hyper_util::rt::{TokioIo, TokioTimer};
     let header_timeout = Duration::from_secs(state.limits.header_read_timeout_secs.max(1));
+    let write_timeout = Duration::from_secs(state.limits.write_timeout_secs.max(1));
     let slots = Arc::new(tokio::sync::Semaphore::new(state.limits.max_connections.max(1)));
     let per_address = limits::ConnectionsPerAddress::new(&state.limits);
     let router = app(state);
@@ -146,7 +149,11 @@ pub async fn serve(
         });
         let mut http = hyper::server::conn::http1::Builder::new();
         http.timer(TokioTimer::new()).header_read_timeout(header_timeout);
-        let connection = graceful.watch(http.serve_connection(TokioIo::new(tcp), service));
+        // hyper has no write timeout, and its header timeout runs only while it reads: a client
+        // that sends many requests at once and reads no answer would keep its place for good.
+        let mut tcp = tokio_io_timeout::TimeoutStream::new(tcp);
+        tcp.set_write_timeout(Some(write_timeout));
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(Box::pin(tcp)), service));
         tokio::spawn(async move {
             if let Err(e) = connection.await {
                 tracing::debug!(error = %e, "connection ended with an error");

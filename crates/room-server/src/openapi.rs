@@ -2,7 +2,9 @@
 //! Checked in as `crates/room-server/openapi.json`; a test fails when it is stale.
 
 use crate::{AppState, api, stream};
-use axum::Json;
+use axum::http::header;
+use axum::response::IntoResponse;
+use std::sync::LazyLock;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{RefOr, Response, ResponseBuilder, content::ContentBuilder};
 use utoipa::{Modify, OpenApi};
@@ -14,7 +16,7 @@ use worktogether_room_protocol::ErrorBody;
 #[openapi(
     info(
         title = "Worktogether room server",
-        description = "Rooms for virtual coworking: presence, shared sessions, commitments and outcomes. Every response carries the server's clock in `x-server-time`; every write takes an optional `Idempotency-Key` (for creating and joining, which need no token, a key counts per client address). Answers are `Cache-Control: no-store` (event streams `no-cache`) and `X-Content-Type-Options: nosniff`. Names and texts are stored in Unicode NFC; a name must have a visible character, and no text may contain direction controls, line or paragraph separators or control characters. Hosts: a host hands the role over before leaving, and a host alone in the room closes (deletes) it by leaving; removing a member is not a ban, giving the room a new code is. Connections: headers and bodies must arrive within the server's read timeouts, and the server holds a bounded number of connections."
+        description = "Rooms for virtual coworking: presence, shared sessions, commitments and outcomes. Every response carries the server's clock in `x-server-time`; every write takes an optional `Idempotency-Key` (for creating and joining, which need no token, a key counts per client address). Answers are `Cache-Control: no-store` (event streams `no-cache`) and `X-Content-Type-Options: nosniff`. Names and texts are stored in Unicode NFC; a name must have a visible character, and no text may contain direction controls, line or paragraph separators or control characters. Hosts: a host hands the role over before leaving, and a host alone in the room closes (deletes) it by leaving; removing a member is not a ban, giving the room a new code is. Connections: headers and bodies must arrive within the server's read timeouts, answers must be taken within its write timeout, and the server holds a bounded number of connections."
     ),
     components(schemas(ErrorBody, worktogether_room_protocol::SharedPhase))
 )]
@@ -98,6 +100,10 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc
 }
 
-pub async fn serve() -> Json<utoipa::openapi::OpenApi> {
-    Json(document())
+/// The document as JSON, built once: building it takes far longer than answering `/health`,
+/// on the async workers, so a client asking for it over and over must not build it each time.
+pub async fn serve() -> impl IntoResponse {
+    static SERVED: LazyLock<String> =
+        LazyLock::new(|| serde_json::to_string(&document()).expect("the document serializes"));
+    ([(header::CONTENT_TYPE, "application/json")], SERVED.as_str())
 }

@@ -5,118 +5,17 @@
 //! No assertion depends on timing: waits are for events or states, with a generous limit
 //! only so that a broken build fails instead of hanging.
 
+mod common;
+
+use common::{HANG_GUARD, ServerProcess, closed_within, connect_from, health_within};
 use std::collections::{HashMap, HashSet};
-use std::io::BufRead;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::process::Command;
 use std::time::Duration;
 use tokio::time::timeout;
 use uuid::Uuid;
 use worktogether_room_protocol::*;
 use worktogether_sync::{Feed, Follower, RoomMember, RoomServer, SyncError};
-
-/// Only against hangs; never reached when things work.
-const HANG_GUARD: Duration = Duration::from_secs(60);
-
-/// The tests run in parallel, each with its own server. A server binds a port the system
-/// picks and says which (no port is chosen first and handed over: another test's server
-/// could take it in between, and two tests would share one server). A killed server keeps
-/// its port for the restart, so no server may start while one is down: this lock is held by
-/// each start until its server listens, and from `kill_9` until `restart`.
-static PORTS: Mutex<()> = Mutex::new(());
-
-fn ports() -> MutexGuard<'static, ()> {
-    PORTS.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-struct ServerProcess {
-    child: Child,
-    address: SocketAddr,
-    db: PathBuf,
-    /// Extra environment variables (limits) the server starts with.
-    env: Vec<(&'static str, &'static str)>,
-    /// While the server is down: no other server starts and takes its port.
-    down: Option<MutexGuard<'static, ()>>,
-}
-
-impl ServerProcess {
-    fn start(db: &Path) -> Self {
-        Self::start_with(db, &[])
-    }
-
-    fn start_with(db: &Path, env: &[(&'static str, &'static str)]) -> Self {
-        let _ports = ports();
-        let (child, address) = Self::spawn(db, "127.0.0.1:0".parse().unwrap(), env);
-        Self { child, address, db: db.to_owned(), env: env.to_vec(), down: None }
-    }
-
-    /// Starts the server on `listen` and returns once it listens, with the address it
-    /// listens on (from its "ready" log line, so it is this server's and no other's).
-    fn spawn(db: &Path, listen: SocketAddr, env: &[(&str, &str)]) -> (Child, SocketAddr) {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_worktogether-room"))
-            .args(["--listen", &listen.to_string(), "--db", db.to_str().unwrap(), "--log-json"])
-            .env("WT_ROOM_REQUESTS_PER_SECOND", "10000")
-            .env("WT_ROOM_JOINS_PER_MINUTE", "10000")
-            .env("WT_ROOM_PRESENCE_GRACE_SECS", "1")
-            .env("RUST_LOG", "warn,worktogether_room=info")
-            .envs(env.iter().copied())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("the server binary starts");
-        let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
-        let (ready_tx, ready) = std::sync::mpsc::channel();
-        // Reads the log to its end (the server never blocks on a full pipe); shown with a failure.
-        let name = db.display().to_string();
-        std::thread::spawn(move || {
-            let mut ready_tx = Some(ready_tx);
-            for line in stdout.lines().map_while(Result::ok) {
-                eprintln!("server {name}: {line}");
-                let log: serde_json::Value = serde_json::from_str(&line).unwrap_or_default();
-                if log["fields"]["message"] == "worktogether-room is ready"
-                    && let Some(tx) = ready_tx.take()
-                {
-                    let _ = tx.send(log["fields"]["listen"].as_str().and_then(|a| a.parse::<SocketAddr>().ok()));
-                }
-            }
-        });
-        let address = ready
-            .recv_timeout(HANG_GUARD)
-            .unwrap_or_else(|e| panic!("the server on {listen} never listened ({e}); its log is above"))
-            .expect("the ready line names the address");
-        if listen.port() != 0 {
-            assert_eq!(address, listen, "the server listens where it was told to");
-        }
-        (child, address)
-    }
-
-    fn address(&self) -> String {
-        format!("http://{}", self.address)
-    }
-
-    /// SIGKILL: no chance to flush anything.
-    fn kill_9(&mut self) {
-        let down = ports();
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-        self.down = Some(down);
-    }
-
-    /// On the same port: the clients find it where it was.
-    fn restart(&mut self) {
-        let down = self.down.take().expect("killed before");
-        (self.child, _) = Self::spawn(&self.db, self.address, &self.env);
-        drop(down);
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// A member's client: its membership, and everything its follower received.
 struct Client {
@@ -502,7 +401,11 @@ async fn an_hour_offline_then_back_everything_arrives_once_in_order() {
     let texts: Vec<String> = (0..5).map(|i| format!("Offline commitment {i}")).collect();
     for text in &texts {
         outbox
-            .enqueue(member.member_id, &RoomWrite::PublishCommitment { session: session.id, text: text.clone() }, now)
+            .enqueue(
+                member.member_id,
+                &RoomWrite::PublishCommitment { session: session.id, text: text.clone(), local: None },
+                now,
+            )
             .unwrap();
     }
     outbox.enqueue(member.member_id, &RoomWrite::Presence { presence: Presence::Focusing }, now).unwrap();
@@ -640,40 +543,6 @@ async fn event_streams_per_address_are_capped() {
     .expect("the place is free again");
 }
 
-/// `GET /health` on a new connection; the status line, or `None` if no answer came in time.
-async fn health_within(address: SocketAddr, limit: Duration) -> Option<String> {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    timeout(limit, async {
-        let mut tcp = tokio::net::TcpStream::connect(address).await.ok()?;
-        tcp.write_all(format!("GET /health HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n").as_bytes())
-            .await
-            .ok()?;
-        let mut answer = Vec::new();
-        tcp.read_to_end(&mut answer).await.ok()?;
-        String::from_utf8_lossy(&answer).lines().next().map(str::to_owned)
-    })
-    .await
-    .ok()
-    .flatten()
-}
-
-/// Whether the server closed `tcp` (end of stream or reset) within `limit`; whatever it
-/// sent before closing (a 408, say) is read and dropped.
-async fn closed_within(tcp: &mut tokio::net::TcpStream, limit: Duration) -> bool {
-    use tokio::io::AsyncReadExt;
-    let mut buf = [0u8; 1024];
-    timeout(limit, async {
-        loop {
-            match tcp.read(&mut buf).await {
-                Ok(0) | Err(_) => return,
-                Ok(_) => {}
-            }
-        }
-    })
-    .await
-    .is_ok()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_loris_connections_are_closed_and_health_still_answers() {
     use tokio::io::AsyncWriteExt;
@@ -755,13 +624,6 @@ async fn connections_are_capped_and_a_freed_place_is_served() {
     drop(stalled.pop());
     let health = health_within(address, Duration::from_secs(1)).await;
     assert!(health.as_deref().is_some_and(|h| h.contains(" 200 ")), "a freed place is served: {health:?}");
-}
-
-/// A TCP connection to `address` from the loopback address `from` (127.0.0.0/8 is all ours).
-async fn connect_from(from: &str, address: SocketAddr) -> tokio::net::TcpStream {
-    let socket = tokio::net::TcpSocket::new_v4().unwrap();
-    socket.bind(format!("{from}:0").parse().unwrap()).unwrap();
-    socket.connect(address).await.unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -113,7 +113,8 @@ fn a_host_and_a_member_meet_in_a_room() -> Result<()> {
 
     // The host's session shows in the member's app as the host's presence.
     wait_for_control(&host_dir)?;
-    control(&host_dir, &json!({ "action": "start" }))?;
+    let started = control(&host_dir, &json!({ "action": "start", "template": "default" }))?;
+    ensure!(started.get("code").is_none(), "the host's session starts: {started}");
     wait_for(ROOM_TIMEOUT, "the host planning, in the member's room", || {
         let presences = member.attrs_of("room-member", "data-presence")?;
         Ok(presences.iter().any(|p| p == "planning").then_some(()))
