@@ -62,6 +62,8 @@ macro_rules! contract {
                         rooms::leave_room_session::<$runtime>,
                         rooms::start_shared_session::<$runtime>,
                         rooms::control_shared_session::<$runtime>,
+                        rooms::share_with_room::<$runtime>,
+                        rooms::give_kudos::<$runtime>,
                     ])
                     .events(tauri_specta::collect_events![
                         events::SessionEvent,

@@ -171,6 +171,24 @@ pub async fn start_shared_session<R: Runtime>(
     shared::start(&app, &state, &rooms, membership_id, template, at_quarter_hour).await
 }
 
+/// Shares this session's commitments (and later outcomes) with its room, or stops.
+#[tauri::command]
+#[specta::specta]
+pub async fn share_with_room<R: Runtime>(app: AppHandle<R>, share: bool) -> Result<SessionView> {
+    let (state, _) = services(&app)?;
+    match state.apply(&app, Action::ShareWithRoom { share })? {
+        Answer::Session(view) => Ok(*view),
+        other => Err(crate::commands::unexpected(&state, &other)),
+    }
+}
+
+/// Kudos for another member's shared commitment (once each; never one's own).
+#[tauri::command]
+#[specta::specta]
+pub async fn give_kudos<R: Runtime>(app: AppHandle<R>, membership_id: Uuid, commitment_id: Uuid) -> Result<()> {
+    super::give_kudos(&app, membership_id, commitment_id)
+}
+
 /// What the host does to the room's session, for everybody.
 #[derive(Debug, Clone, Copy, serde::Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]

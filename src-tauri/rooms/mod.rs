@@ -24,7 +24,7 @@ use uuid::Uuid;
 use view::{Connection, RoomView};
 use worktogether_core::store::outbox::RoomMembership;
 use worktogether_core::{CoreError, PhaseKind, SessionStatus, SessionView, Store};
-use worktogether_sync::protocol::{CreateRoom, Presence, RoomChange, RoomState};
+use worktogether_sync::protocol::{CreateRoom, Presence, RoomChange, RoomCommitment, RoomState};
 use worktogether_sync::{Feed, Follower, Outbox, RoomMember, RoomServer, RoomWrite, SyncError, TokenVault, room_view};
 
 /// One membership while the app runs.
@@ -38,6 +38,8 @@ struct Live {
     send: Arc<Notify>,
     /// The presence last queued, so a change of phase is sent once.
     presence: Option<Presence>,
+    /// The commitments shared in the room's latest session, kept current by its events.
+    commitments: Vec<RoomCommitment>,
 }
 
 impl Drop for Live {
@@ -111,7 +113,16 @@ impl Rooms {
 
 fn view_of(id: Uuid, live: &Live) -> RoomView {
     let server = &live.member.server;
-    view::room_view(id, server.address(), &live.state, live.connection.clone(), server.now(), server.clock().offset())
+    let mut view = view::room_view(
+        id,
+        server.address(),
+        &live.state,
+        live.connection.clone(),
+        server.now(),
+        server.clock().offset(),
+    );
+    view.commitments = live.commitments.iter().map(|c| view::shared_commitment(c, id)).collect();
+    view
 }
 
 /// An invite link was opened (clicked, `worktogether join`, or the app started with it): the
@@ -212,7 +223,15 @@ fn start_following<R: Runtime>(app: &AppHandle<R>, rooms: &Rooms, member: RoomMe
         let outbox = Outbox::new(app_state.shared_store());
         tasks.push(tauri::async_runtime::spawn(outbox.run(member.clone(), send.clone())));
     }
-    let live = Live { member, state, connection: Connection::Connecting, tasks, send, presence: None };
+    let live = Live {
+        member,
+        state,
+        connection: Connection::Connecting,
+        tasks,
+        send,
+        presence: None,
+        commitments: Vec::new(),
+    };
     rooms.live().insert(id, live);
     if let Some(app_state) = app.try_state::<AppState>() {
         let session = app_state.read(|s, now| s.current_session(now)).ok().flatten();
@@ -256,7 +275,7 @@ pub fn follow_session<R: Runtime>(app: &AppHandle<R>, session: Option<&SessionVi
 /// Follows one room until the membership ends or the app quits.
 async fn follow<R: Runtime>(app: AppHandle<R>, id: Uuid, member: RoomMember, after: u64) {
     let server = member.server.clone();
-    let mut follower = Follower::start(member, after);
+    let mut follower = Follower::start(member.clone(), after);
     while let Some(feed) = follower.feed.recv().await {
         let (Some(state), Some(rooms)) = (app.try_state::<AppState>(), app.try_state::<Rooms>()) else { return };
         let catalog = state.catalog();
@@ -264,6 +283,8 @@ async fn follow<R: Runtime>(app: AppHandle<R>, id: Uuid, member: RoomMember, aft
         // What the room's shared session asks of this app, done once the map is released.
         let mut started = None;
         let mut moved = None;
+        // The shared commitments are read anew on (re)connecting and when a session starts.
+        let mut read_commitments = None;
         let seen = {
             let mut live = rooms.live();
             let Some(room) = live.get_mut(&id) else { return };
@@ -271,15 +292,24 @@ async fn follow<R: Runtime>(app: AppHandle<R>, id: Uuid, member: RoomMember, aft
                 Feed::Connected => {
                     room.connection = Connection::Connected;
                     moved = room.state.session.clone(); // caught up: the session may have moved meanwhile
+                    read_commitments = room.state.session.as_ref().map(|s| s.id);
                     None
                 }
                 Feed::Event(event) => {
                     room_view::apply(&mut room.state, &event);
                     match event.change {
-                        RoomChange::SessionStarted { session } if room.state.room.host_id != id => {
-                            started = Some((session, room.state.clone()));
+                        RoomChange::SessionStarted { session } => {
+                            room.commitments.clear();
+                            read_commitments = Some(session.id);
+                            if room.state.room.host_id != id {
+                                started = Some((session, room.state.clone()));
+                            }
                         }
                         RoomChange::SessionChanged { session, .. } => moved = Some(session),
+                        RoomChange::CommitmentPublished { commitment }
+                        | RoomChange::CommitmentUpdated { commitment } => {
+                            keep_commitment(room, commitment);
+                        }
                         _ => {}
                     }
                     Some(room.state.clone())
@@ -310,10 +340,59 @@ async fn follow<R: Runtime>(app: AppHandle<R>, id: Uuid, member: RoomMember, aft
         if let Some(session) = moved {
             shared::follow(&app, &session, &server);
         }
+        if let Some(session) = read_commitments {
+            match member.session(session).await {
+                Ok(detail) => {
+                    rooms.change(id, |live| {
+                        if live.state.session.as_ref().is_some_and(|s| s.id == session) {
+                            live.commitments = detail.commitments;
+                        }
+                    });
+                    rooms.publish(&app);
+                }
+                Err(e) => log::warn!("the room's shared commitments could not be read: {e}"),
+            }
+        }
         if ended {
             return;
         }
     }
+}
+
+/// A commitment shared in the room's current session, new or changed (outcome, kudos).
+fn keep_commitment(room: &mut Live, commitment: RoomCommitment) {
+    if room.state.session.as_ref().is_none_or(|s| s.id != commitment.session_id) {
+        return;
+    }
+    match room.commitments.iter_mut().find(|c| c.id == commitment.id) {
+        Some(known) => *known = commitment,
+        None => room.commitments.push(commitment),
+    }
+}
+
+/// Kudos for another member's shared commitment: through the outbox, and shown at once.
+pub fn give_kudos<R: Runtime>(app: &AppHandle<R>, id: Uuid, commitment: Uuid) -> Result<(), ApiError> {
+    let (Some(state), Some(rooms)) = (app.try_state::<AppState>(), app.try_state::<Rooms>()) else {
+        return Err(ApiError::unavailable(app));
+    };
+    let target = rooms.live().get(&id).and_then(|live| live.commitments.iter().find(|c| c.id == commitment).cloned());
+    let Some(target) = target else {
+        return Err(ApiError::invalid(&state.catalog(), "rooms.error.noSuchCommitment", &[]));
+    };
+    if target.member_id == id || target.kudos.contains(&id) {
+        return Ok(()); // not one's own, and once each
+    }
+    Outbox::new(state.shared_store())
+        .enqueue(id, &RoomWrite::Kudos { commitment }, Utc::now())
+        .map_err(|e| sync_error(&state, &e))?;
+    rooms.change(id, |live| {
+        if let Some(c) = live.commitments.iter_mut().find(|c| c.id == commitment) {
+            c.kudos.push(id);
+        }
+    });
+    send_now(app, id);
+    rooms.publish(app);
+    Ok(())
 }
 
 /// Keeps the room's state as last seen, so the room shows while offline.

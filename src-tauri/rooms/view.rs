@@ -4,7 +4,7 @@
 use serde::Serialize;
 use uuid::Uuid;
 use worktogether_core::Timestamp;
-use worktogether_sync::protocol::{PhaseKind, Presence, RoomState, SharedPhase};
+use worktogether_sync::protocol::{Outcome, PhaseKind, Presence, RoomCommitment, RoomState, SharedPhase};
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -22,7 +22,56 @@ pub struct RoomView {
     /// The host first, then in the order they joined.
     pub members: Vec<MemberView>,
     pub session: Option<SharedSessionView>,
+    /// What members shared in the room's latest session, in the order they shared it.
+    pub commitments: Vec<SharedCommitmentView>,
     pub connection: Connection,
+}
+
+/// A commitment a member shared with the room, and later its outcome.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SharedCommitmentView {
+    pub id: Uuid,
+    pub member_id: Uuid,
+    pub text: String,
+    pub outcome: SharedOutcome,
+    pub note: Option<String>,
+    pub feedback_wanted: bool,
+    pub kudos: u32,
+    /// This person gave kudos to it already.
+    pub kudos_from_me: bool,
+    pub mine: bool,
+    /// Shared after the session was over: the member took part asynchronously.
+    pub afterwards: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum SharedOutcome {
+    Pending,
+    Done,
+    Partly,
+    NotDone,
+}
+
+pub fn shared_commitment(c: &RoomCommitment, me: Uuid) -> SharedCommitmentView {
+    SharedCommitmentView {
+        id: c.id,
+        member_id: c.member_id,
+        text: c.text.clone(),
+        outcome: match c.outcome {
+            Outcome::Pending => SharedOutcome::Pending,
+            Outcome::Done => SharedOutcome::Done,
+            Outcome::Partly => SharedOutcome::Partly,
+            Outcome::NotDone => SharedOutcome::NotDone,
+        },
+        note: c.note.clone(),
+        feedback_wanted: c.feedback_wanted,
+        kudos: u32::try_from(c.kudos.len()).unwrap_or(u32::MAX),
+        kudos_from_me: c.kudos.contains(&me),
+        mine: c.member_id == me,
+        afterwards: c.afterwards,
+    }
 }
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -152,6 +201,7 @@ pub fn room_view(
         i_am_host: host == membership_id,
         members,
         session,
+        commitments: Vec::new(),
         connection,
     }
 }

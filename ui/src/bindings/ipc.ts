@@ -76,6 +76,10 @@ export const commands = {
 	 */
 	startSharedSession: (membershipId: string, templateId: string, atQuarterHour: boolean) => __TAURI_INVOKE<SessionView>("start_shared_session", { membershipId, templateId, atQuarterHour }),
 	controlSharedSession: (membershipId: string, control: SharedControl) => __TAURI_INVOKE<null>("control_shared_session", { membershipId, control }),
+	/**  Shares this session's commitments (and later outcomes) with its room, or stops. */
+	shareWithRoom: (share: boolean) => __TAURI_INVOKE<SessionView>("share_with_room", { share }),
+	/**  Kudos for another member's shared commitment (once each; never one's own). */
+	giveKudos: (membershipId: string, commitmentId: string) => __TAURI_INVOKE<null>("give_kudos", { membershipId, commitmentId }),
 };
 
 /** Events */
@@ -286,6 +290,8 @@ export type RoomView = {
 	/**  The host first, then in the order they joined. */
 	members: MemberView[],
 	session: SharedSessionView | null,
+	/**  What members shared in the room's latest session, in the order they shared it. */
+	commitments: SharedCommitmentView[],
 	connection: Connection,
 };
 
@@ -373,8 +379,26 @@ export type SettingsView = {
 	shortcutSupported: boolean,
 };
 
+/**  A commitment a member shared with the room, and later its outcome. */
+export type SharedCommitmentView = {
+	id: string,
+	memberId: string,
+	text: string,
+	outcome: SharedOutcome,
+	note: string | null,
+	feedbackWanted: boolean,
+	kudos: number,
+	/**  This person gave kudos to it already. */
+	kudosFromMe: boolean,
+	mine: boolean,
+	/**  Shared after the session was over: the member took part asynchronously. */
+	afterwards: boolean,
+};
+
 /**  What the host does to the room's session, for everybody. */
 export type SharedControl = "pause" | "resume" | "skip" | "end";
+
+export type SharedOutcome = "pending" | "done" | "partly" | "not_done";
 
 export type SharedPhaseKind = "commitment" | "focus" | "break" | "closing" | "over";
 
