@@ -241,6 +241,19 @@ impl App {
         Ok(())
     }
 
+    /// Chooses `value` in a `<select>`, as a person picking it does (`input` and `change` fire).
+    pub fn select(&self, testid: &str, value: &str) -> Result<()> {
+        self.wait_testid(testid, UI_TIMEOUT)?;
+        let chosen = self.session.execute(
+            "const [sel, value] = arguments; const el = document.querySelector(sel);              if (!el || !Array.from(el.options).some((o) => o.value === value)) return false;              el.value = value; el.dispatchEvent(new Event('input', { bubbles: true }));              el.dispatchEvent(new Event('change', { bubbles: true })); return true;",
+            vec![json!(Self::selector(testid)), json!(value)],
+        )?;
+        if chosen != json!(true) {
+            bail!("[data-testid={testid}] has no option {value:?}");
+        }
+        Ok(())
+    }
+
     /// The `value` of an input, `None` when there is no such element.
     pub fn value_of(&self, testid: &str) -> Result<Option<String>> {
         let v = self.session.execute(
