@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, ensure};
 use serde_json::json;
-use worktogether_e2e::room_server::RoomServer;
+use worktogether_e2e::room_server::{CutProxy, RoomServer};
 use worktogether_e2e::{App, TestCtx, control, notify, wait_for, wait_for_control};
 
 /// Room events travel over loopback; this only bounds a broken build.
@@ -253,4 +253,116 @@ fn shared_session(ctx: &TestCtx, host: &App, member: &App, host_dir: &Path, memb
 fn server_code(app: &App) -> Result<String> {
     let rooms = app.invoke("rooms", json!({}))?;
     rooms[0]["code"].as_str().map(str::to_owned).context("the room's code")
+}
+
+/// The rooms of `app`, as its backend has them.
+fn rooms_of(app: &App) -> Result<Vec<serde_json::Value>> {
+    Ok(app.invoke("rooms", json!({}))?.as_array().cloned().unwrap_or_default())
+}
+
+/// Writes waiting in the outbox of the app on `data_dir`.
+fn waiting_writes(data_dir: &Path) -> Result<i64> {
+    let db = worktogether_e2e::open_db(data_dir)?;
+    Ok(db.query_row("SELECT COUNT(*) FROM room_outbox WHERE refused_at IS NULL", [], |r| r.get(0))?)
+}
+
+/// The member's network goes away mid-session and comes back; the server is killed with
+/// SIGKILL and restarted; a third app joins late. Nothing the member did offline is lost or
+/// sent twice, nothing acknowledged is lost, and the late joiner lands in the room's phase.
+#[test]
+#[ignore = "needs the display, bus and notification server of `make e2e`"]
+fn a_room_survives_a_cut_network_a_killed_server_and_a_late_joiner() -> Result<()> {
+    let ctx = TestCtx::new("rooms-offline")?;
+    let mut server = RoomServer::start(&ctx.env.room_server, &ctx.dir)?;
+    let proxy = CutProxy::start(server.address)?;
+    let (host_dir, member_dir) = (data_dir(&ctx, "host-data")?, data_dir(&ctx, "member-data")?);
+    let host = App::launch(&ctx, &host_dir, "host")?;
+    let member = App::launch(&ctx, &member_dir, "member")?;
+
+    // The room and its memberships over IPC (the first story shows the screens); the member
+    // reaches the server through a relay the test can cut.
+    let new_room = json!({ "server": server.url(), "name": "Night office", "description": null,
+        "videoLink": null, "displayName": "Hanna" });
+    let room = host.invoke("create_room", json!({ "room": new_room }))?;
+    let (host_id, code) = (room["membershipId"].clone(), room["code"].clone());
+    let joined = member.invoke("join_room", json!({ "server": proxy.url(), "code": code, "displayName": "Mia" }))?;
+    let member_id = joined["membershipId"].clone();
+    let template = host.save_template("E2E long", &[("commitment", 600), ("focus", 600), ("closing", 60)])?;
+    let start = json!({ "membershipId": host_id, "templateId": template, "atQuarterHour": false });
+    host.invoke("start_shared_session", start)?;
+    wait_for(ROOM_TIMEOUT, "the room's session in the member's app", || {
+        Ok(rooms_of(&member)?.first().is_some_and(|r| r["session"]["phase"] == "commitment").then_some(()))
+    })?;
+    member.invoke("join_room_session", json!({ "membershipId": member_id }))?;
+    member.invoke("share_with_room", json!({ "share": true }))?;
+    wait_for_control(&member_dir)?;
+
+    // Offline: the room says so, and what the member does waits in the outbox.
+    proxy.cut();
+    wait_for(ROOM_TIMEOUT, "the member's room to show offline", || {
+        Ok(rooms_of(&member)?.first().is_some_and(|r| r["connection"]["state"] == "offline").then_some(()))
+    })?;
+    let commit =
+        json!({ "action": "commit", "draft": { "text": "Offline work", "tag": null, "estimateMinutes": null } });
+    control(&member_dir, &commit)?;
+    control(&member_dir, &json!({ "action": "pause", "note": null }))?;
+    ensure!(waiting_writes(&member_dir)? >= 2, "the commitment and the presence wait in the outbox");
+    member.click("nav-rooms")?;
+    member.click("room-item")?;
+    ensure!(
+        member.attr_of("room-connection", "data-state")?.as_deref() == Some("offline"),
+        "the room view says offline"
+    );
+    ctx.screenshot("member-offline")?;
+
+    // Back: everything arrives, once.
+    proxy.mend();
+    wait_for(Duration::from_secs(60), "the offline commitment and presence at the host", || {
+        let rooms = rooms_of(&host)?;
+        let Some(room) = rooms.first() else { return Ok(None) };
+        let copies =
+            room["commitments"].as_array().map_or(0, |c| c.iter().filter(|c| c["text"] == "Offline work").count());
+        let on_break = room["members"]
+            .as_array()
+            .is_some_and(|m| m.iter().any(|m| m["displayName"] == "Mia" && m["presence"] == "break"));
+        Ok((copies == 1 && on_break).then_some(()))
+    })?;
+    wait_for(ROOM_TIMEOUT, "the member's outbox to empty", || Ok((waiting_writes(&member_dir)? == 0).then_some(())))?;
+
+    // SIGKILL mid-session, then the same server again: what was acknowledged is there.
+    server.kill_9()?;
+    server.restart()?;
+    control(&member_dir, &json!({ "action": "resume" }))?;
+    wait_for(Duration::from_secs(60), "the host's room after the restart", || {
+        let rooms = rooms_of(&host)?;
+        let Some(room) = rooms.first() else { return Ok(None) };
+        let kept = room["commitments"].as_array().is_some_and(|c| c.iter().any(|c| c["text"] == "Offline work"));
+        let planning = room["members"]
+            .as_array()
+            .is_some_and(|m| m.iter().any(|m| m["displayName"] == "Mia" && m["presence"] == "planning"));
+        Ok((room["connection"]["state"] == "connected" && kept && planning).then_some(()))
+    })?;
+
+    // The host skips to the focus block; a third app joins late and lands in it, with the
+    // room's end of it.
+    host.invoke("control_shared_session", json!({ "membershipId": host_id, "control": "skip" }))?;
+    let late_dir = data_dir(&ctx, "late-data")?;
+    let late = App::launch(&ctx, &late_dir, "late")?;
+    let late_joined =
+        late.invoke("join_room", json!({ "server": server.url(), "code": code, "displayName": "Lea" }))?;
+    wait_for(ROOM_TIMEOUT, "the room's focus block in the late app", || {
+        Ok(rooms_of(&late)?.first().is_some_and(|r| r["session"]["phase"] == "focus").then_some(()))
+    })?;
+    let session = late.invoke("join_room_session", json!({ "membershipId": late_joined["membershipId"] }))?;
+    let host_session = host.invoke("current_session", json!({}))?;
+    ensure!(session["phase"]["kind"] == "focus" && host_session["phase"]["kind"] == "focus", "{session}");
+    let deadline = |s: &serde_json::Value| -> Result<chrono::DateTime<chrono::Utc>> {
+        worktogether_e2e::parse_time(s["phase"]["deadline"].as_str().context("a deadline")?)
+    };
+    let apart = (deadline(&session)? - deadline(&host_session)?).num_milliseconds().abs();
+    ensure!(apart < 1000, "the late joiner's focus ends with the room's: {apart} ms apart");
+    late.close();
+    host.close();
+    member.close();
+    Ok(())
 }
