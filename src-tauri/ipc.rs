@@ -64,6 +64,8 @@ macro_rules! contract {
                         rooms::control_shared_session::<$runtime>,
                         rooms::share_with_room::<$runtime>,
                         rooms::give_kudos::<$runtime>,
+                        rooms::open_video_link::<$runtime>,
+                        rooms::set_open_link_at_start::<$runtime>,
                     ])
                     .events(tauri_specta::collect_events![
                         events::SessionEvent,

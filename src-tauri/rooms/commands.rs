@@ -171,6 +171,29 @@ pub async fn start_shared_session<R: Runtime>(
     shared::start(&app, &state, &rooms, membership_id, template, at_quarter_hour).await
 }
 
+/// Opens the room's video-call link in the browser (only http and https links).
+#[tauri::command]
+#[specta::specta]
+pub async fn open_video_link<R: Runtime>(app: AppHandle<R>, membership_id: Uuid) -> Result<()> {
+    let (state, rooms) = services(&app)?;
+    super::open_video_link(&app, &state, &rooms, membership_id)
+}
+
+/// Whether the room's video-call link opens by itself when the person joins its session.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_open_link_at_start<R: Runtime>(
+    app: AppHandle<R>,
+    membership_id: Uuid,
+    open: bool,
+) -> Result<RoomView> {
+    let (state, rooms) = services(&app)?;
+    state.with_store(|s| s.set_open_link_at_start(membership_id, open))?;
+    rooms.change(membership_id, |live| live.open_link_at_start = open);
+    rooms.publish(&app);
+    rooms.view(membership_id).ok_or_else(|| ApiError::invalid(&state.catalog(), "rooms.error.notAMember", &[]))
+}
+
 /// Shares this session's commitments (and later outcomes) with its room, or stops.
 #[tauri::command]
 #[specta::specta]

@@ -40,6 +40,8 @@ struct Live {
     presence: Option<Presence>,
     /// The commitments shared in the room's latest session, kept current by its events.
     commitments: Vec<RoomCommitment>,
+    /// The person's choice: the video-call link opens when they join a session.
+    open_link_at_start: bool,
 }
 
 impl Drop for Live {
@@ -122,7 +124,27 @@ fn view_of(id: Uuid, live: &Live) -> RoomView {
         server.clock().offset(),
     );
     view.commitments = live.commitments.iter().map(|c| view::shared_commitment(c, id)).collect();
+    view.open_link_at_start = live.open_link_at_start;
     view
+}
+
+/// Opens the room's video-call link in the browser: only an http or https address with a host
+/// (the server checks the same when the host sets it; this app checks again before opening).
+pub fn open_video_link<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+    rooms: &Rooms,
+    id: Uuid,
+) -> Result<(), ApiError> {
+    use tauri_plugin_opener::OpenerExt;
+    let link = rooms.live().get(&id).and_then(|live| live.state.room.link.clone());
+    let link = link
+        .and_then(|l| url::Url::parse(&l).ok())
+        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+        .ok_or_else(|| ApiError::invalid(&state.catalog(), "rooms.error.noVideoLink", &[]))?;
+    app.opener()
+        .open_url(link.as_str(), None::<&str>)
+        .map_err(|e| ApiError::invalid(&state.catalog(), "rooms.error.openLink", &[("detail", e.to_string())]))
 }
 
 /// An invite link was opened (clicked, `worktogether join`, or the app started with it): the
@@ -223,6 +245,10 @@ fn start_following<R: Runtime>(app: &AppHandle<R>, rooms: &Rooms, member: RoomMe
         let outbox = Outbox::new(app_state.shared_store());
         tasks.push(tauri::async_runtime::spawn(outbox.run(member.clone(), send.clone())));
     }
+    let open_link_at_start = app
+        .try_state::<AppState>()
+        .and_then(|s| s.with_store(|store| store.open_link_at_start(id)).ok())
+        .unwrap_or(false);
     let live = Live {
         member,
         state,
@@ -231,6 +257,7 @@ fn start_following<R: Runtime>(app: &AppHandle<R>, rooms: &Rooms, member: RoomMe
         send,
         presence: None,
         commitments: Vec::new(),
+        open_link_at_start,
     };
     rooms.live().insert(id, live);
     if let Some(app_state) = app.try_state::<AppState>() {

@@ -86,10 +86,15 @@ pub fn join<R: Runtime>(
         plan: plan(&shared),
         at: position(&shared, &server),
     };
-    match state.apply(app, action)? {
-        Answer::Session(view) => Ok(*view),
-        other => Err(crate::commands::unexpected(state, &other)),
+    let view = match state.apply(app, action)? {
+        Answer::Session(view) => *view,
+        other => return Err(crate::commands::unexpected(state, &other)),
+    };
+    let open_link = rooms.live().get(&id).is_some_and(|live| live.open_link_at_start);
+    if open_link && let Err(e) = super::open_video_link(app, state, rooms, id) {
+        log::warn!("the room's video link did not open: {}", e.message);
     }
+    Ok(view)
 }
 
 /// The room's session changed, or this computer reconnected: a session that follows it

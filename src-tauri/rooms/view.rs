@@ -25,6 +25,8 @@ pub struct RoomView {
     /// What members shared in the room's latest session, in the order they shared it.
     pub commitments: Vec<SharedCommitmentView>,
     pub connection: Connection,
+    /// The person chose to have the video-call link open when they join a session.
+    pub open_link_at_start: bool,
 }
 
 /// A commitment a member shared with the room, and later its outcome.
@@ -203,5 +205,6 @@ pub fn room_view(
         session,
         commitments: Vec::new(),
         connection,
+        open_link_at_start: false,
     }
 }

@@ -80,6 +80,10 @@ export const commands = {
 	shareWithRoom: (share: boolean) => __TAURI_INVOKE<SessionView>("share_with_room", { share }),
 	/**  Kudos for another member's shared commitment (once each; never one's own). */
 	giveKudos: (membershipId: string, commitmentId: string) => __TAURI_INVOKE<null>("give_kudos", { membershipId, commitmentId }),
+	/**  Opens the room's video-call link in the browser (only http and https links). */
+	openVideoLink: (membershipId: string) => __TAURI_INVOKE<null>("open_video_link", { membershipId }),
+	/**  Whether the room's video-call link opens by itself when the person joins its session. */
+	setOpenLinkAtStart: (membershipId: string, open: boolean) => __TAURI_INVOKE<RoomView>("set_open_link_at_start", { membershipId, open }),
 };
 
 /** Events */
@@ -293,6 +297,8 @@ export type RoomView = {
 	/**  What members shared in the room's latest session, in the order they shared it. */
 	commitments: SharedCommitmentView[],
 	connection: Connection,
+	/**  The person chose to have the video-call link open when they join a session. */
+	openLinkAtStart: boolean,
 };
 
 /**

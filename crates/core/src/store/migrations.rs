@@ -172,7 +172,8 @@ CREATE INDEX room_outbox_pending ON room_outbox (membership_id, refused_at, seq)
 /// Sessions joined from a room: which room and shared session, whether the phases still
 /// follow it, whether the person shares their commitments with it, and each phase's end as
 /// the room set it. A shared commitment: when it went into the outbox, the id the room gave
-/// it, and whether its outcome went too.
+/// it, and whether its outcome went too. Per membership: whether the room's video-call link
+/// opens in the browser when the person joins a session.
 const V4_ROOM_SESSIONS: &str = "
 ALTER TABLE sessions ADD COLUMN room_membership_id TEXT;
 ALTER TABLE sessions ADD COLUMN room_session_id TEXT;
@@ -183,6 +184,7 @@ ALTER TABLE phase_runs ADD COLUMN room_deadline TEXT;
 ALTER TABLE commitments ADD COLUMN room_queued_at TEXT;
 ALTER TABLE commitments ADD COLUMN room_commitment_id TEXT;
 ALTER TABLE commitments ADD COLUMN room_outcome_queued INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE room_memberships ADD COLUMN open_link_at_start INTEGER NOT NULL DEFAULT 0;
 ";
 
 pub fn migrations() -> Migrations<'static> {

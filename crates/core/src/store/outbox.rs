@@ -84,6 +84,25 @@ impl Store {
         Ok(())
     }
 
+    /// Whether the room's video-call link opens in the browser when the person joins a session.
+    pub fn set_open_link_at_start(&self, membership: Uuid, open: bool) -> Result<()> {
+        self.conn.execute(
+            "UPDATE room_memberships SET open_link_at_start = ?2 WHERE id = ?1",
+            params![membership.to_string(), open],
+        )?;
+        Ok(())
+    }
+
+    pub fn open_link_at_start(&self, membership: Uuid) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row("SELECT open_link_at_start FROM room_memberships WHERE id = ?1", [membership.to_string()], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .unwrap_or(false))
+    }
+
     /// Tokens an older version kept in this file, to be moved into the secret store.
     pub fn room_tokens_to_move(&self) -> Result<Vec<(Uuid, String)>> {
         let mut stmt =
