@@ -97,6 +97,7 @@ pub fn builder<R: ipc::IpcRuntime>(base: tauri::Builder<R>, state: StateSource) 
             deferred::schedule(app.handle());
             tauri::async_runtime::spawn(ticker::run(app.handle().clone()));
             tauri::async_runtime::spawn(rooms::resume(app.handle().clone()));
+            tauri::async_runtime::spawn(rooms::schedule::remind(app.handle().clone()));
             follow_invite_links(app.handle());
             Ok(())
         })

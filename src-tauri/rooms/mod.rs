@@ -9,6 +9,7 @@
 pub mod commands;
 mod host;
 pub mod link;
+pub mod schedule;
 mod shared;
 pub mod view;
 
@@ -24,7 +25,7 @@ use uuid::Uuid;
 use view::{Connection, RoomView};
 use worktogether_core::store::outbox::RoomMembership;
 use worktogether_core::{CoreError, PhaseKind, SessionStatus, SessionView, Store};
-use worktogether_sync::protocol::{CreateRoom, Presence, RoomChange, RoomCommitment, RoomState};
+use worktogether_sync::protocol::{CreateRoom, Occurrence, Presence, RoomChange, RoomCommitment, RoomState};
 use worktogether_sync::{Feed, Follower, Outbox, RoomMember, RoomServer, RoomWrite, SyncError, TokenVault, room_view};
 
 /// One membership while the app runs.
@@ -42,6 +43,8 @@ struct Live {
     commitments: Vec<RoomCommitment>,
     /// The person's choice: the video-call link opens when they join a session.
     open_link_at_start: bool,
+    /// The room's next sessions from its schedule, soonest first.
+    upcoming: Vec<Occurrence>,
 }
 
 impl Drop for Live {
@@ -59,6 +62,8 @@ pub struct Rooms {
     live: Mutex<BTreeMap<Uuid, Live>>,
     /// An invite link opened before the window could take it (the app was started by it).
     waiting_link: Mutex<Option<String>>,
+    /// Wakes the reminders: a room's schedule changed.
+    schedule_changed: Notify,
 }
 
 impl Rooms {
@@ -93,6 +98,14 @@ impl Rooms {
         self.live().get(&id).map(|live| view_of(id, live))
     }
 
+    /// Every room's upcoming sessions (membership, room name, occurrence), for the reminders.
+    pub fn upcoming(&self) -> Vec<(Uuid, String, Occurrence)> {
+        self.live()
+            .iter()
+            .flat_map(|(id, live)| live.upcoming.iter().map(|o| (*id, live.state.room.name.clone(), o.clone())))
+            .collect()
+    }
+
     /// The rooms whose shared session runs now (membership, room name), for the tray.
     pub fn joinable(&self) -> Vec<(Uuid, String)> {
         self.live()
@@ -125,8 +138,12 @@ fn view_of(id: Uuid, live: &Live) -> RoomView {
     );
     view.commitments = live.commitments.iter().map(|c| view::shared_commitment(c, id)).collect();
     view.open_link_at_start = live.open_link_at_start;
+    view.upcoming = live.upcoming.iter().take(UPCOMING_SHOWN).map(view::upcoming).collect();
     view
 }
+
+/// How many of a room's next sessions its view lists.
+const UPCOMING_SHOWN: usize = 5;
 
 /// Opens the room's video-call link in the browser: only an http or https address with a host
 /// (the server checks the same when the host sets it; this app checks again before opening).
@@ -258,6 +275,7 @@ fn start_following<R: Runtime>(app: &AppHandle<R>, rooms: &Rooms, member: RoomMe
         presence: None,
         commitments: Vec::new(),
         open_link_at_start,
+        upcoming: Vec::new(),
     };
     rooms.live().insert(id, live);
     if let Some(app_state) = app.try_state::<AppState>() {
@@ -310,8 +328,10 @@ async fn follow<R: Runtime>(app: AppHandle<R>, id: Uuid, member: RoomMember, aft
         // What the room's shared session asks of this app, done once the map is released.
         let mut started = None;
         let mut moved = None;
-        // The shared commitments are read anew on (re)connecting and when a session starts.
+        // The shared commitments are read anew on (re)connecting and when a session starts;
+        // the schedule on (re)connecting and when it changed.
         let mut read_commitments = None;
+        let mut read_schedule = false;
         let seen = {
             let mut live = rooms.live();
             let Some(room) = live.get_mut(&id) else { return };
@@ -320,6 +340,7 @@ async fn follow<R: Runtime>(app: AppHandle<R>, id: Uuid, member: RoomMember, aft
                     room.connection = Connection::Connected;
                     moved = room.state.session.clone(); // caught up: the session may have moved meanwhile
                     read_commitments = room.state.session.as_ref().map(|s| s.id);
+                    read_schedule = true;
                     None
                 }
                 Feed::Event(event) => {
@@ -333,6 +354,7 @@ async fn follow<R: Runtime>(app: AppHandle<R>, id: Uuid, member: RoomMember, aft
                             }
                         }
                         RoomChange::SessionChanged { session, .. } => moved = Some(session),
+                        RoomChange::ScheduleChanged { .. } => read_schedule = true,
                         RoomChange::CommitmentPublished { commitment }
                         | RoomChange::CommitmentUpdated { commitment } => {
                             keep_commitment(room, commitment);
@@ -366,6 +388,16 @@ async fn follow<R: Runtime>(app: AppHandle<R>, id: Uuid, member: RoomMember, aft
         }
         if let Some(session) = moved {
             shared::follow(&app, &session, &server);
+        }
+        if read_schedule {
+            match member.schedule().await {
+                Ok(schedule) => {
+                    rooms.change(id, |live| live.upcoming = schedule.upcoming);
+                    rooms.schedule_changed.notify_one();
+                    rooms.publish(&app);
+                }
+                Err(e) => log::warn!("the room's schedule could not be read: {e}"),
+            }
         }
         if let Some(session) = read_commitments {
             match member.session(session).await {

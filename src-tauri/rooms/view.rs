@@ -4,7 +4,7 @@
 use serde::Serialize;
 use uuid::Uuid;
 use worktogether_core::Timestamp;
-use worktogether_sync::protocol::{Outcome, PhaseKind, Presence, RoomCommitment, RoomState, SharedPhase};
+use worktogether_sync::protocol::{Occurrence, Outcome, PhaseKind, Presence, RoomCommitment, RoomState, SharedPhase};
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -27,6 +27,20 @@ pub struct RoomView {
     pub connection: Connection,
     /// The person chose to have the video-call link open when they join a session.
     pub open_link_at_start: bool,
+    /// The room's next sessions from its schedule, soonest first (a reminder comes before each).
+    pub upcoming: Vec<UpcomingView>,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct UpcomingView {
+    pub title: String,
+    pub starts_at: Timestamp,
+    pub ends_at: Timestamp,
+}
+
+pub fn upcoming(o: &Occurrence) -> UpcomingView {
+    UpcomingView { title: o.title.clone(), starts_at: o.starts_at, ends_at: o.ends_at }
 }
 
 /// A commitment a member shared with the room, and later its outcome.
@@ -206,5 +220,6 @@ pub fn room_view(
         commitments: Vec::new(),
         connection,
         open_link_at_start: false,
+        upcoming: Vec::new(),
     }
 }

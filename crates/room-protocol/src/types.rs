@@ -229,12 +229,41 @@ pub struct RoomCommitment {
     pub afterwards: bool,
 }
 
+/// A question to the host about one of the asker's own shared commitments. The commitment
+/// is named in the path (`POST /v1/rooms/{code}/commitments/{commitment_id}/questions`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AskQuestion {
+    pub text: String,
+}
+
+/// A question a member asked the host during a shared session, about one of their own
+/// shared commitments; `answeredAt` is set once the host marked it answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Question {
+    pub id: Uuid,
+    pub session_id: Uuid,
+    /// Who asked: the member whose commitment it is.
+    pub member_id: Uuid,
+    pub commitment_id: Uuid,
+    pub text: String,
+    pub asked_at: DateTime<Utc>,
+    pub answered_at: Option<DateTime<Utc>>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct SessionDetail {
     pub session: SharedSession,
     pub commitments: Vec<RoomCommitment>,
+    /// The questions asked in the session, in the order they came, answered or not.
+    /// Absent from servers older than questions, hence the default.
+    #[serde(default)]
+    pub questions: Vec<Question>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -356,6 +385,16 @@ pub enum RoomChange {
     ScheduleChanged {
         entries: Vec<ScheduleEntry>,
     },
+    QuestionAsked {
+        question: Question,
+    },
+    /// The host marked a question answered (once: marking it again emits nothing).
+    QuestionAnswered {
+        question: Question,
+    },
+    /// The host deleted the room: the last event of every stream, which then ends; every
+    /// token of the room stops working.
+    RoomDeleted,
 }
 
 impl RoomChange {
@@ -372,6 +411,9 @@ impl RoomChange {
             Self::CommitmentPublished { .. } => "commitment_published",
             Self::CommitmentUpdated { .. } => "commitment_updated",
             Self::ScheduleChanged { .. } => "schedule_changed",
+            Self::QuestionAsked { .. } => "question_asked",
+            Self::QuestionAnswered { .. } => "question_answered",
+            Self::RoomDeleted => "room_deleted",
         }
     }
 }

@@ -154,6 +154,30 @@ pub async fn update_room(
     Ok(Json(as_member(&app, addr, move || store.update_room(&code, &token, update, idem.as_ref(), now())).await?))
 }
 
+#[utoipa::path(delete, path = "/v1/rooms/{code}", tag = "rooms",
+    params(("code" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    security(("member_token" = [])), responses((status = 204, description = "Deleted (host only)")))]
+/// Delete the room and everything in it (host only).
+///
+/// Members, sessions, commitments, questions, the schedule and the stored events all go at
+/// once. Every open event stream of the room gets a `room_deleted` event and ends; every
+/// member's token stops working (401), and the room's codes, current and former, are never
+/// handed out again. The token goes with the room, so a retry after a lost answer is
+/// refused with 401 rather than answered 204: the room is gone either way.
+pub async fn delete_room(
+    State(app): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    Params(code): Params<String>,
+    Bearer(token): Bearer,
+    key: IdempotencyKey,
+) -> Result<StatusCode> {
+    let code = room_code(&code)?;
+    let idem = key.bind("delete_room", &());
+    let store = app.store.clone();
+    as_member(&app, addr, move || store.delete_room(&code, &token, idem.as_ref(), now())).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[utoipa::path(post, path = "/v1/rooms/{code}/leave", tag = "rooms",
     params(("code" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     security(("member_token" = [])), responses((status = 204, description = "Left the room")))]
@@ -391,6 +415,57 @@ pub async fn give_kudos(
     let idem = key.bind("give_kudos", &commitment_id);
     let store = app.store.clone();
     Ok(Json(as_member(&app, addr, move || store.give_kudos(&code, &token, commitment_id, idem.as_ref(), now())).await?))
+}
+
+#[utoipa::path(post, path = "/v1/rooms/{code}/commitments/{commitment_id}/questions", tag = "sessions",
+    request_body = AskQuestion,
+    params(("code" = String, Path), ("commitment_id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
+    security(("member_token" = [])), responses((status = 201, description = "Asked (about one's own commitments, while the session runs)", body = Question)))]
+/// Ask the host a question about one of your own shared commitments.
+///
+/// Only while the commitment's session is not over (paused counts as running): afterwards
+/// the question is refused with 409, as nobody is there to answer it. The text is checked
+/// like a commitment's, with the same length limit. A member has at most 20 unanswered
+/// questions in a session, a session at most 200 unanswered and 1,000 in all (409). Everyone
+/// in the room hears `question_asked`; the session's detail lists the questions in the
+/// order they came.
+pub async fn ask_question(
+    State(app): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    Params((code, commitment_id)): Params<(String, Uuid)>,
+    Bearer(token): Bearer,
+    key: IdempotencyKey,
+    Body(req): Body<AskQuestion>,
+) -> Result<(StatusCode, Json<Question>)> {
+    let code = room_code(&code)?;
+    let text = text("question", &req.text, app.limits.max_commitment_chars)?;
+    let idem = key.bind("ask_question", &(commitment_id, &text));
+    let store = app.store.clone();
+    let q = as_member(&app, addr, move || store.ask_question(&code, &token, commitment_id, text, idem.as_ref(), now()))
+        .await?;
+    Ok((StatusCode::CREATED, Json(q)))
+}
+
+#[utoipa::path(post, path = "/v1/rooms/{code}/questions/{question_id}/answered", tag = "sessions",
+    params(("code" = String, Path), ("question_id" = Uuid, Path), ("Idempotency-Key" = Option<String>, Header)),
+    security(("member_token" = [])), responses((status = 200, description = "Marked answered (host only)", body = Question)))]
+/// Mark a question answered (host only).
+///
+/// Also after the session. Marking it again is fine: the answer is the same question with
+/// the first `answeredAt`, and only the first time emits `question_answered`.
+pub async fn mark_answered(
+    State(app): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    Params((code, question_id)): Params<(String, Uuid)>,
+    Bearer(token): Bearer,
+    key: IdempotencyKey,
+) -> Result<Json<Question>> {
+    let code = room_code(&code)?;
+    let idem = key.bind("mark_answered", &question_id);
+    let store = app.store.clone();
+    Ok(Json(
+        as_member(&app, addr, move || store.mark_answered(&code, &token, question_id, idem.as_ref(), now())).await?,
+    ))
 }
 
 #[utoipa::path(put, path = "/v1/rooms/{code}/schedule", tag = "schedule", request_body = PutSchedule,

@@ -21,6 +21,13 @@ impl Hub {
         rooms.entry(room).or_insert_with(|| broadcast::channel(CHANNEL_CAPACITY).0).subscribe()
     }
 
+    /// The room was deleted: its streams get what was published, then the channel's end
+    /// (its sender is dropped here), and end. A stream that subscribes later gets a new
+    /// channel and finds its member gone at its first read of the store.
+    pub fn close(&self, room: i64) {
+        self.rooms.lock().expect("hub lock").remove(&room);
+    }
+
     pub fn publish(&self, room: i64, events: Vec<RoomEvent>) {
         let mut rooms = self.rooms.lock().expect("hub lock");
         if let Some(tx) = rooms.get(&room) {

@@ -16,7 +16,7 @@ use worktogether_room_protocol::ErrorBody;
 #[openapi(
     info(
         title = "Worktogether room server",
-        description = "Rooms for virtual coworking: presence, shared sessions, commitments and outcomes. Every response carries the server's clock in `x-server-time`; every write takes an optional `Idempotency-Key` (for creating and joining, which need no token, a key counts per client address). Answers are `Cache-Control: no-store` (event streams `no-cache`) and `X-Content-Type-Options: nosniff`. Names and texts are stored in Unicode NFC; a name must have a visible character, and no text may contain direction controls, line or paragraph separators or control characters. Hosts: a host hands the role over before leaving, and a host alone in the room closes (deletes) it by leaving; removing a member is not a ban, giving the room a new code is. Connections: headers and bodies must arrive within the server's read timeouts, answers must be taken within its write timeout, and the server holds a bounded number of connections."
+        description = "Rooms for virtual coworking: presence, shared sessions, commitments and outcomes, questions to the host. Every response carries the server's clock in `x-server-time`; every write takes an optional `Idempotency-Key` (for creating and joining, which need no token, a key counts per client address). Answers are `Cache-Control: no-store` (event streams `no-cache`) and `X-Content-Type-Options: nosniff`. Names and texts are stored in Unicode NFC; a name must have a visible character, and no text may contain direction controls, line or paragraph separators or control characters. Hosts: a host hands the role over before leaving, and a host alone in the room closes (deletes) it by leaving, and a host may delete the room at any time (`DELETE /v1/rooms/{code}`: every stream ends, every token stops working, and the room's codes are never handed out again); removing a member is not a ban, giving the room a new code is. Connections: headers and bodies must arrive within the server's read timeouts, answers must be taken within its write timeout, and the server holds a bounded number of connections."
     ),
     components(schemas(ErrorBody, worktogether_room_protocol::SharedPhase))
 )]
@@ -51,7 +51,7 @@ impl Modify for Common {
             ("400", "Malformed request"),
             ("401", "No valid member token of this room"),
             ("403", "Only the host, or only the entry's author, may do this"),
-            ("404", "No such room, member, session or commitment"),
+            ("404", "No such room, member, session, commitment or question"),
             ("405", "Method not allowed"),
             ("408", "The request body did not arrive within the body read timeout"),
             ("409", "Refused in the current state, room full, or idempotency key reused"),
@@ -76,7 +76,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(Doc::openapi())
         .routes(routes!(api::health))
         .routes(routes!(api::create_room))
-        .routes(routes!(api::room_state, api::update_room))
+        .routes(routes!(api::room_state, api::update_room, api::delete_room))
         .routes(routes!(api::join))
         .routes(routes!(api::leave))
         .routes(routes!(api::remove_member))
@@ -89,6 +89,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(api::publish_commitment))
         .routes(routes!(api::report_outcome))
         .routes(routes!(api::give_kudos))
+        .routes(routes!(api::ask_question))
+        .routes(routes!(api::mark_answered))
         .routes(routes!(api::put_schedule, api::get_schedule))
         .routes(routes!(stream::events))
 }

@@ -39,7 +39,10 @@ const BATCH: u32 = 500;
 ///
 /// Events come in id order, each once. A member's stream ends right after their own
 /// `member_left` event (they left, or the host removed them): nothing later reaches them,
-/// and a reconnect is refused with 401. A member may hold 4 streams at once by default.
+/// and a reconnect is refused with 401. Every stream of a room ends after its
+/// `room_deleted` event (the host deleted the room), or without it if the room is found
+/// deleted while the stream catches up; a reconnect is refused with 401. A member may hold
+/// 4 streams at once by default.
 pub async fn events(
     State(app): State<AppState>,
     ClientAddr(addr): ClientAddr,
@@ -104,7 +107,7 @@ struct StreamState {
     app: AppState,
     room: i64,
     member: Uuid,
-    /// The member's own `MemberLeft` was sent: nothing after it reaches them.
+    /// The member's own `MemberLeft`, or `RoomDeleted`, was sent: nothing after it reaches them.
     membership_ended: bool,
     last_sent: u64,
     backlog: VecDeque<RoomEvent>,
@@ -116,7 +119,7 @@ struct StreamState {
 }
 
 impl StreamState {
-    /// The next event to send, or `None` to end the stream (shutdown, the room is gone, or
+    /// The next event to send, or `None` to end the stream (shutdown, the room deleted, or
     /// the membership ended).
     ///
     /// Every event is checked on its way out. Events reach a stream in id
@@ -128,8 +131,10 @@ impl StreamState {
             return None;
         }
         let event = self.next_in_order().await?;
-        if matches!(event.change, RoomChange::MemberLeft { member_id, .. } if member_id == self.member) {
-            self.membership_ended = true;
+        match event.change {
+            RoomChange::MemberLeft { member_id, .. } if member_id == self.member => self.membership_ended = true,
+            RoomChange::RoomDeleted => self.membership_ended = true,
+            _ => {}
         }
         Some(event)
     }
@@ -147,8 +152,10 @@ impl StreamState {
                 continue;
             }
             if !self.caught_up {
-                let (store, room, after) = (self.app.store.clone(), self.room, self.last_sent);
-                let batch = crate::blocking(move || store.events_after(room, after, BATCH)).await.ok()?;
+                let (store, room, member, after) = (self.app.store.clone(), self.room, self.member, self.last_sent);
+                // `None`: the room was deleted, perhaps before this stream subscribed (then its
+                // channel is a new one that nothing will close).
+                let batch = crate::blocking(move || store.events_after(room, member, after, BATCH)).await.ok()??;
                 self.caught_up = (batch.len() as u32) < BATCH;
                 self.backlog.extend(batch);
                 continue;
@@ -162,6 +169,7 @@ impl StreamState {
                     Ok(_) => {}
                     // Fell behind the channel: the store has everything.
                     Err(RecvError::Lagged(_)) => self.caught_up = false,
+                    // The room was deleted (`Hub::close`).
                     Err(RecvError::Closed) => return None,
                 },
                 _ = self.shutdown.changed() => return None,

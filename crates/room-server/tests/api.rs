@@ -448,11 +448,17 @@ async fn inactive_rooms_are_deleted_with_everything_in_them() {
     let store = Arc::new(Store::open(&dir.path().join("rooms.sqlite3"), Arc::new(Hub::default())).unwrap());
     let (_stop, stopped) = tokio::sync::watch::channel(false);
     let s = Server { router: app(AppState::new(store.clone(), Limits::default(), stopped)), _dir: dir };
-    let (code, host, _, _) = s.room().await;
+    let (code, host, member, _) = s.room().await;
+    let Ok(mut stream) = EventStream::open(&s.router, &code, &member, None).await else { panic!("a stream") };
+    assert!(matches!(stream.next(Duration::from_millis(100)).await, Next::Silent));
     let now = chrono::Utc::now();
     assert_eq!(store.expire(now - chrono::Duration::days(180), now).unwrap(), 0, "active rooms stay");
     assert_eq!(s.call("GET", &format!("/v1/rooms/{code}"), Some(&host), None, None).await.status, StatusCode::OK);
     assert_eq!(store.expire(now + chrono::Duration::seconds(1), now).unwrap(), 1, "no activity since: deleted");
+    assert!(matches!(stream.next(Duration::from_secs(3)).await, Next::Ended), "its streams end");
+    let db = rusqlite::Connection::open(s.db()).unwrap();
+    let retired: String = db.query_row("SELECT code FROM retired_codes", [], |r| r.get(0)).unwrap();
+    assert_eq!(retired, code, "its code is never handed out again");
     assert_refused(
         &s.call("GET", &format!("/v1/rooms/{code}"), Some(&host), None, None).await,
         StatusCode::UNAUTHORIZED,
@@ -947,4 +953,268 @@ async fn a_host_alone_closes_the_room_by_leaving_and_a_new_code_keeps_a_removed_
     let conn = rusqlite::Connection::open(s.db()).unwrap();
     let rooms: i64 = conn.query_row("SELECT COUNT(*) FROM rooms", [], |r| r.get(0)).unwrap();
     assert_eq!(rooms, 0, "a room without members is deleted, never left without a host");
+    let retired: i64 = conn
+        .query_row("SELECT COUNT(*) FROM retired_codes WHERE code IN (?1, ?2)", [&code, &new_code], |r| r.get(0))
+        .unwrap();
+    assert_eq!(retired, 2, "neither of its codes is handed out again");
+}
+
+/// A session whose commitment round lasts an hour, with a commitment of the host's and one
+/// of the member's: (session id, host's commitment id, member's commitment id).
+async fn session_with_commitments(s: &Server, code: &str, host: &str, member: &str) -> (String, String, String) {
+    let plan = json!({"templateName": "Kitchen", "phases": [{"kind": "commitment", "durationSecs": 3600}, {"kind": "closing", "durationSecs": 3600}]});
+    let session = s.json("POST", &format!("/v1/rooms/{code}/sessions"), Some(host), plan).await;
+    assert_eq!(session.status, StatusCode::CREATED, "{}", session.body);
+    let sid = session.body["id"].as_str().unwrap().to_owned();
+    let mut ids = Vec::new();
+    for (token, text) in [(host, "Plan the week's posts"), (member, "Launch the shop's account")] {
+        let path = format!("/v1/rooms/{code}/sessions/{sid}/commitments");
+        let c = s.json("POST", &path, Some(token), json!({"text": text})).await;
+        assert_eq!(c.status, StatusCode::CREATED, "{}", c.body);
+        ids.push(c.body["id"].as_str().unwrap().to_owned());
+    }
+    (sid, ids.remove(0), ids.remove(0))
+}
+
+async fn ask(s: &Server, code: &str, commitment: &str, token: &str, key: Option<&str>, text: &str) -> Reply {
+    let body = json!({"text": text}).to_string();
+    s.call("POST", &format!("/v1/rooms/{code}/commitments/{commitment}/questions"), Some(token), key, Some(&body)).await
+}
+
+async fn mark_answered(s: &Server, code: &str, question: &str, token: &str) -> Reply {
+    s.call("POST", &format!("/v1/rooms/{code}/questions/{question}/answered"), Some(token), None, None).await
+}
+
+#[tokio::test]
+async fn members_ask_the_host_about_their_own_commitments_and_the_host_marks_them_answered() {
+    let s = Server::new();
+    let (code, host, member, member_id) = s.room().await;
+    let (sid, host_commitment, member_commitment) = session_with_commitments(&s, &code, &host, &member).await;
+    let Ok(mut stream) = EventStream::open(&s.router, &code, &host, None).await else { panic!("the host follows") };
+
+    let first = ask(&s, &code, &member_commitment, &member, Some("q-1"), "Reels or stories first?").await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    assert_eq!(first.body["memberId"], json!(member_id));
+    assert_eq!(first.body["commitmentId"], json!(member_commitment));
+    assert_eq!(first.body["sessionId"], json!(sid));
+    assert_eq!(first.body["text"], "Reels or stories first?");
+    assert_eq!(first.body["answeredAt"], Value::Null);
+    let retry = ask(&s, &code, &member_commitment, &member, Some("q-1"), "Reels or stories first?").await;
+    assert_eq!(retry.body, first.body, "a retry gets the first answer");
+    assert_refused(
+        &ask(&s, &code, &member_commitment, &member, Some("q-1"), "Something else").await,
+        StatusCode::CONFLICT,
+        "idempotency_key_reused",
+    );
+
+    // Only about one's own commitments; the text is checked like a commitment's.
+    assert_refused(&ask(&s, &code, &host_commitment, &member, None, "Why?").await, StatusCode::FORBIDDEN, "forbidden");
+    let nowhere = uuid::Uuid::now_v7().to_string();
+    assert_refused(&ask(&s, &code, &nowhere, &member, None, "Why?").await, StatusCode::NOT_FOUND, "not_found");
+    for text in ["\u{200B}\u{2060}", "  ", "Post \u{202E}gnp.exe", "A\u{7}", &"x".repeat(501)] {
+        let r = ask(&s, &code, &member_commitment, &member, None, text).await;
+        assert_refused(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid_input");
+    }
+    let r = ask(&s, &code, &member_commitment, &member, None, "Caf\u{65}\u{301} hours?").await;
+    assert_eq!(r.body["text"], "Caf\u{E9} hours?", "stored in NFC: {}", r.body);
+    let second_id = r.body["id"].as_str().unwrap().to_owned();
+    let own = ask(&s, &code, &host_commitment, &host, None, "Does anyone use threads?").await;
+    assert_eq!(own.status, StatusCode::CREATED, "the host is a member too: {}", own.body);
+
+    // Everyone sees them in the order they came; a member cannot mark one answered.
+    let detail = s.call("GET", &format!("/v1/rooms/{code}/sessions/{sid}"), Some(&member), None, None).await;
+    let texts: Vec<_> = detail.body["questions"].as_array().unwrap().iter().map(|q| q["text"].clone()).collect();
+    assert_eq!(texts, [json!("Reels or stories first?"), json!("Caf\u{E9} hours?"), json!("Does anyone use threads?")]);
+    let first_id = first.body["id"].as_str().unwrap();
+    assert_refused(&mark_answered(&s, &code, first_id, &member).await, StatusCode::FORBIDDEN, "forbidden");
+    assert_refused(&mark_answered(&s, &code, &nowhere, &host).await, StatusCode::NOT_FOUND, "not_found");
+    let marked = mark_answered(&s, &code, first_id, &host).await;
+    assert_eq!(marked.status, StatusCode::OK, "{}", marked.body);
+    let at = marked.body["answeredAt"].clone();
+    assert!(at.is_string(), "{}", marked.body);
+    let again = mark_answered(&s, &code, first_id, &host).await;
+    assert_eq!(again.status, StatusCode::OK, "answering twice is fine: {}", again.body);
+    assert_eq!(again.body["answeredAt"], at, "and keeps the first time");
+    let detail = s.call("GET", &format!("/v1/rooms/{code}/sessions/{sid}"), Some(&host), None, None).await;
+    assert_eq!(detail.body["questions"][0]["answeredAt"], at);
+    assert_eq!(detail.body["questions"][1]["answeredAt"], Value::Null);
+
+    // Over: no more questions (nobody is there to answer); the host may still mark them.
+    let control = format!("/v1/rooms/{code}/sessions/{sid}/control");
+    assert_eq!(s.json("POST", &control, Some(&host), json!({"action": "end"})).await.status, StatusCode::OK);
+    let late = ask(&s, &code, &member_commitment, &member, None, "Still there?").await;
+    assert_refused(&late, StatusCode::CONFLICT, "wrong_state");
+    assert_eq!(mark_answered(&s, &code, &second_id, &host).await.status, StatusCode::OK, "answered after the session");
+
+    // Each change is one event: three asked, two answered (the second marking emitted none).
+    let (events, _) = stream.drain(Duration::from_millis(500)).await;
+    let kinds: Vec<_> = events.iter().map(|e| e["change"]["type"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "question_asked",
+            "question_asked",
+            "question_asked",
+            "question_answered",
+            "session_changed",
+            "question_answered"
+        ]
+    );
+    assert_eq!(events[0]["change"]["question"], first.body);
+    assert_eq!(events[3]["change"]["question"]["answeredAt"], at);
+}
+
+#[tokio::test]
+async fn open_questions_are_bounded_per_member_and_per_session() {
+    let s = Server::with_limits(Limits { joins_per_minute: 1000, requests_per_second: 1000, ..Limits::default() });
+    let (code, host, member, _) = s.room().await;
+    let (sid, _, member_commitment) = session_with_commitments(&s, &code, &host, &member).await;
+    let mut first = None;
+    for i in 0..20 {
+        let r = ask(&s, &code, &member_commitment, &member, None, &format!("Question {i}")).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        first.get_or_insert(r.body["id"].as_str().unwrap().to_owned());
+    }
+    let r = ask(&s, &code, &member_commitment, &member, None, "One more").await;
+    assert_refused(&r, StatusCode::CONFLICT, "wrong_state");
+    assert!(r.body["message"].as_str().unwrap().contains("20 open questions"), "{}", r.body);
+    let path = format!("/v1/rooms/{code}/questions/{}/answered", first.unwrap());
+    assert_eq!(s.call("POST", &path, Some(&host), None, None).await.status, StatusCode::OK);
+    let r = ask(&s, &code, &member_commitment, &member, None, "One more").await;
+    assert_eq!(r.status, StatusCode::CREATED, "an answered question frees its place: {}", r.body);
+
+    // Nine more members with 20 open each: 200 open in the session, the most it holds.
+    let mut others = Vec::new();
+    for i in 0..10 {
+        let j =
+            s.json("POST", &format!("/v1/rooms/{code}/members"), None, json!({"displayName": format!("M{i}")})).await;
+        let token = j.body["token"].as_str().unwrap().to_owned();
+        let path = format!("/v1/rooms/{code}/sessions/{sid}/commitments");
+        let c = s.json("POST", &path, Some(&token), json!({"text": "Grow the audience"})).await;
+        others.push((token, c.body["id"].as_str().unwrap().to_owned()));
+    }
+    for (token, commitment) in &others[..9] {
+        for i in 0..20 {
+            let r = ask(&s, &code, commitment, token, None, &format!("Question {i}")).await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        }
+    }
+    let (token, commitment) = &others[9];
+    let r = ask(&s, &code, commitment, token, None, "Me too?").await;
+    assert_refused(&r, StatusCode::CONFLICT, "wrong_state");
+    assert!(r.body["message"].as_str().unwrap().contains("200 open questions"), "{}", r.body);
+
+    // Answered ones count too, up to 1,000 in a session (written straight into the store).
+    let db = rusqlite::Connection::open(s.db()).unwrap();
+    db.execute("UPDATE questions SET answered_at = asked_at WHERE session_id = ?1 AND answered_at IS NULL", [&sid])
+        .unwrap();
+    let (asker, _) = &others[0];
+    let asker_id = asker.split_once('.').unwrap().0.parse::<uuid::Uuid>().unwrap().to_string();
+    let (_, asked_about) = &others[0];
+    for _ in 0..(1000 - 201) {
+        db.execute(
+            "INSERT INTO questions (id, session_id, commitment_id, member_id, text, asked_at, answered_at)
+             VALUES (?1, ?2, ?3, ?4, 'Old', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')",
+            rusqlite::params![uuid::Uuid::now_v7().to_string(), sid, asked_about, asker_id],
+        )
+        .unwrap();
+    }
+    let r = ask(&s, &code, commitment, token, None, "Now?").await;
+    assert_refused(&r, StatusCode::CONFLICT, "wrong_state");
+    assert!(r.body["message"].as_str().unwrap().contains("1000 questions"), "{}", r.body);
+}
+
+#[tokio::test]
+async fn the_host_deletes_the_room_and_everything_in_it() {
+    let s = Server::new();
+    let (code, host, member, _) = s.room().await;
+    let (_, _, member_commitment) = session_with_commitments(&s, &code, &host, &member).await;
+    let q = s
+        .json(
+            "POST",
+            &format!("/v1/rooms/{code}/commitments/{member_commitment}/questions"),
+            Some(&member),
+            json!({"text": "Which tools?"}),
+        )
+        .await;
+    assert_eq!(q.status, StatusCode::CREATED, "{}", q.body);
+    let schedule = schedule_of(&days_ago(1), Some("FREQ=WEEKLY"));
+    assert_eq!(
+        s.json("PUT", &format!("/v1/rooms/{code}/schedule"), Some(&host), schedule).await.status,
+        StatusCode::OK
+    );
+    let new_code =
+        s.call("POST", &format!("/v1/rooms/{code}/code"), Some(&host), None, None).await.body["code"].clone();
+    let new_code = new_code.as_str().unwrap().to_owned();
+    // Another room, which stays as it is.
+    let other = s.json("POST", "/v1/rooms", None, json!({"name": "Other", "hostName": "Oda"})).await;
+    let (other_code, other_host) =
+        (other.body["state"]["room"]["code"].as_str().unwrap(), other.body["token"].as_str().unwrap());
+
+    let (Ok(mut members_stream), Ok(mut hosts_stream), Ok(mut behind)) = (
+        EventStream::open(&s.router, &code, &member, None).await,
+        EventStream::open(&s.router, &new_code, &host, None).await,
+        EventStream::open(&s.router, &code, &member, Some("0")).await,
+    ) else {
+        panic!("they follow the room");
+    };
+    // Caught up and waiting for news, as a server's streams are; `behind` has yet to read the
+    // room's stored events.
+    for stream in [&mut members_stream, &mut hosts_stream] {
+        assert!(matches!(stream.next(Duration::from_millis(100)).await, Next::Silent));
+    }
+    assert_refused(
+        &s.call("DELETE", &format!("/v1/rooms/{new_code}"), Some(&member), None, None).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+    let deleted = s.call("DELETE", &format!("/v1/rooms/{code}"), Some(&host), Some("delete-1"), None).await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "a former code names the room for its host: {}", deleted.body);
+
+    for stream in [&mut members_stream, &mut hosts_stream] {
+        let (events, ended) = stream.drain(Duration::from_secs(3)).await;
+        let kinds: Vec<_> = events.iter().map(|e| e["change"]["type"].clone()).collect();
+        assert_eq!(kinds, [json!("room_deleted")], "one last event");
+        assert!(ended, "then the stream ends");
+    }
+    let (events, ended) = behind.drain(Duration::from_secs(3)).await;
+    assert!(events.is_empty() && ended, "a stream still catching up finds the room gone and ends: {events:?}");
+    for token in [&host, &member] {
+        for c in [&code, &new_code] {
+            let r = s.call("GET", &format!("/v1/rooms/{c}"), Some(token), None, None).await;
+            assert_refused(&r, StatusCode::UNAUTHORIZED, "unauthorized");
+        }
+        let Err(r) = EventStream::open(&s.router, &new_code, token, None).await else { panic!("no stream") };
+        assert_refused(&r, StatusCode::UNAUTHORIZED, "unauthorized");
+    }
+    let retry = s.call("DELETE", &format!("/v1/rooms/{code}"), Some(&host), Some("delete-1"), None).await;
+    assert_refused(&retry, StatusCode::UNAUTHORIZED, "unauthorized");
+    for c in [&code, &new_code] {
+        let join = s.json("POST", &format!("/v1/rooms/{c}/members"), None, json!({"displayName": "Late"})).await;
+        assert_refused(&join, StatusCode::NOT_FOUND, "not_found");
+    }
+
+    // Nothing of it is left but its codes, kept so that they are never handed out again.
+    let db = rusqlite::Connection::open(s.db()).unwrap();
+    let count = |sql: &str| db.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+    assert_eq!(count("SELECT COUNT(*) FROM rooms"), 1, "only the other room");
+    for table in ["members", "events", "former_codes"] {
+        let other = format!("SELECT COUNT(*) FROM {table} WHERE room_id != (SELECT id FROM rooms)");
+        assert_eq!(count(&other), 0, "{table} of the deleted room");
+    }
+    for table in ["sessions", "commitments", "questions", "kudos", "schedule_entries"] {
+        assert_eq!(count(&format!("SELECT COUNT(*) FROM {table}")), 0, "{table}");
+    }
+    let retired: Vec<String> = db
+        .prepare("SELECT code FROM retired_codes ORDER BY code")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut codes = vec![code.clone(), new_code.clone()];
+    codes.sort();
+    assert_eq!(retired, codes);
+    let r = s.call("GET", &format!("/v1/rooms/{other_code}"), Some(other_host), None, None).await;
+    assert_eq!(r.status, StatusCode::OK, "other rooms stay: {}", r.body);
 }

@@ -324,8 +324,8 @@ fn one_off_entry() -> Value {
 }
 
 /// A room as the attacks find it: a host, two members and one who left; a shared session
-/// running with a commitment of the host and of the member; a planned session; and another
-/// room with its own host.
+/// running with a commitment of the host and of the member, and the member's question about
+/// theirs; a planned session; and another room with its own host.
 struct Room {
     address: SocketAddr,
     code: String,
@@ -336,6 +336,7 @@ struct Room {
     session: Uuid,
     host_commitment: Uuid,
     member_commitment: Uuid,
+    question: Uuid,
     elsewhere_code: String,
     elsewhere: Member,
 }
@@ -360,6 +361,10 @@ impl Room {
                 .json(&json!({"text": "Write the report"}));
             commitments.push(ok(&send(address, SETUP, &req).await, "commit")["id"].as_str().unwrap().parse().unwrap());
         }
+        let req = Req::new("POST", &format!("/v1/rooms/{code}/commitments/{}/questions", commitments[1]))
+            .bearer(&member.token)
+            .json(&json!({"text": "Which hashtags?"}));
+        let question = ok(&send(address, SETUP, &req).await, "ask")["id"].as_str().unwrap().parse().unwrap();
         let req = Req::new("PUT", &format!("/v1/rooms/{code}/schedule"))
             .bearer(&host.token)
             .json(&json!({"entries": [one_off_entry()]}));
@@ -375,6 +380,7 @@ impl Room {
             session,
             host_commitment: commitments[0],
             member_commitment: commitments[1],
+            question,
             elsewhere_code,
             elsewhere,
         }
@@ -390,7 +396,8 @@ impl Room {
             .replace("{code}", &self.code)
             .replace("{member_id}", &self.other_member.id.to_string())
             .replace("{session_id}", &self.session.to_string())
-            .replace("{commitment_id}", &self.member_commitment.to_string());
+            .replace("{commitment_id}", &self.member_commitment.to_string())
+            .replace("{question_id}", &self.question.to_string());
         assert!(!filled.contains('{'), "no value for a parameter of {template}: add one to Room::fill");
         filled
     }
@@ -464,6 +471,7 @@ fn valid_body(op: &Operation, room: &Room) -> Option<Value> {
         ("POST", "/v1/rooms/{code}/sessions/{session_id}/control") => json!({"action": "end"}),
         ("POST", "/v1/rooms/{code}/sessions/{session_id}/commitments") => json!({"text": "Take over"}),
         ("PUT", "/v1/rooms/{code}/commitments/{commitment_id}/outcome") => json!({"outcome": "done"}),
+        ("POST", "/v1/rooms/{code}/commitments/{commitment_id}/questions") => json!({"text": "Taken over?"}),
         ("PUT", "/v1/rooms/{code}/schedule") => json!({"entries": []}),
         (method, path) => panic!("no valid body for {method} {path}: add one to valid_body"),
     };
@@ -565,7 +573,9 @@ fn host_only_attempts(room: &Room) -> Vec<(&'static str, &'static str, String, O
     let session = room.path(&format!("/sessions/{}/control", room.session));
     let remove = |id: Uuid| room.path(&format!("/members/{id}"));
     let plan = json!({"templateName": "Mine", "phases": [{"kind": "focus", "durationSecs": 60}]});
+    let answered = room.path(&format!("/questions/{}/answered", room.question));
     let mut attempts = vec![
+        ("DELETE", "/v1/rooms/{code}", room.path(""), None),
         ("PATCH", "/v1/rooms/{code}", room.path(""), Some(json!({"name": "Taken over"}))),
         ("PATCH", "/v1/rooms/{code}", room.path(""), Some(json!({"link": "https://meet.example.org/mine"}))),
         ("PATCH", "/v1/rooms/{code}", room.path(""), Some(json!({"description": "Ours now"}))),
@@ -578,6 +588,7 @@ fn host_only_attempts(room: &Room) -> Vec<(&'static str, &'static str, String, O
         ("POST", "/v1/rooms/{code}/sessions", room.path("/sessions"), Some(plan)),
         ("PUT", "/v1/rooms/{code}/schedule", room.path("/schedule"), Some(json!({"entries": []}))),
         ("PUT", "/v1/rooms/{code}/schedule", room.path("/schedule"), Some(json!({"entries": [one_off_entry()]}))),
+        ("POST", "/v1/rooms/{code}/questions/{question_id}/answered", answered, None),
     ];
     for action in ["pause", "resume", "skip", "end"] {
         let body = Some(json!({"action": action}));
@@ -621,6 +632,11 @@ async fn a_member_can_do_nothing_only_the_host_may() {
                 .bearer(&token)
                 .json(&json!({"outcome": "not_done", "note": "they did nothing"}));
             assert_refusal(&send(address, ATTACKER, &req).await, &[403], "", "the host's outcome by a member");
+            // Only the author asks about a commitment.
+            let req = Req::new("POST", &room.path(&format!("/commitments/{}/questions", room.host_commitment)))
+                .bearer(&token)
+                .json(&json!({"text": "Why so slow?"}));
+            assert_refusal(&send(address, ATTACKER, &req).await, &[403], "", "a question about the host's commitment");
         }
     })
     .await;
@@ -685,6 +701,14 @@ async fn invisible_and_oversized_input_is_refused_briefly_and_changes_nothing() 
             "commitment",
             "POST",
             room.path(&format!("/sessions/{}/commitments", room.session)),
+            json!({"text": "<>"}),
+            false,
+            false,
+        ),
+        (
+            "question",
+            "POST",
+            room.path(&format!("/commitments/{}/questions", room.host_commitment)),
             json!({"text": "<>"}),
             false,
             false,

@@ -677,3 +677,61 @@ async fn a_host_keeps_a_removed_member_out_with_a_new_code() {
     assert_eq!(seen.room.code, room.code, "and learns the new one");
     assert!(server.join(&room.code, "New", &key()).await.is_ok(), "the new code admits");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn members_ask_the_host_and_the_host_deletes_the_room_for_everyone() {
+    let dir = tempfile::tempdir().unwrap();
+    let process = ServerProcess::start(&dir.path().join("rooms.sqlite3"));
+    let server = RoomServer::new(&process.address()).unwrap();
+    let mut clients = room(&server, 2).await;
+    let (host, asker, other) = (clients[0].member.clone(), clients[1].member.clone(), clients[2].member.clone());
+    let session = host.start_session(&plan(&[(PhaseKind::Commitment, 3600)]), &key()).await.unwrap();
+    let commitment = asker.publish_commitment(session.id, "Launch the shop's account", &key()).await.unwrap();
+
+    let key_once = key();
+    let question = asker.ask_question(commitment.id, "Reels or stories first?", &key_once).await.unwrap();
+    let retried = asker.ask_question(commitment.id, "Reels or stories first?", &key_once).await.unwrap();
+    assert_eq!(retried, question, "a retry gets the first answer");
+    assert_eq!(
+        (question.member_id, question.commitment_id, question.answered_at),
+        (asker.member_id, commitment.id, None)
+    );
+    let refused = other.ask_question(commitment.id, "Mine?", &key()).await;
+    assert_eq!(refused.err(), Some(SyncError::Forbidden), "only about one's own commitments");
+    assert_eq!(asker.mark_answered(question.id, &key()).await.err(), Some(SyncError::Forbidden), "host only");
+    let answered = host.mark_answered(question.id, &key()).await.unwrap();
+    assert!(answered.answered_at.is_some());
+    assert_eq!(host.mark_answered(question.id, &key()).await.unwrap(), answered, "again is fine");
+    assert_eq!(other.session(session.id).await.unwrap().questions, [answered]);
+    for c in &mut clients {
+        c.until("the answer", |e| e.iter().any(|e| matches!(e.change, RoomChange::QuestionAnswered { .. }))).await;
+        let asked = c.events.iter().filter(|e| matches!(e.change, RoomChange::QuestionAsked { .. })).count();
+        assert_eq!(asked, 1, "asked once");
+    }
+
+    host.delete_room(&key()).await.unwrap();
+    for c in &mut clients {
+        // The last event, then the stream ends; reconnecting finds the membership gone.
+        let mut follower = c.follower.take().expect("following");
+        let (mut deleted, mut ended) = (false, None);
+        timeout(HANG_GUARD, async {
+            while let Some(item) = follower.feed.recv().await {
+                match item {
+                    Feed::Event(e) => deleted |= e.change == RoomChange::RoomDeleted,
+                    Feed::Disconnected(e) if !e.is_transient() => {
+                        ended = Some(e);
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+        })
+        .await
+        .expect("the follower stops");
+        assert!(deleted, "{} heard that the room was deleted", c.member.member_id);
+        assert_eq!(ended, Some(SyncError::TokenExpired));
+        assert_eq!(c.member.state().await.err(), Some(SyncError::TokenExpired));
+    }
+    assert_eq!(host.delete_room(&key()).await.err(), Some(SyncError::TokenExpired), "already gone");
+    assert_eq!(server.join(&host.code, "Late", &key()).await.err(), Some(SyncError::RoomNotFound));
+}

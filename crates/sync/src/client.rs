@@ -228,6 +228,18 @@ impl RoomMember {
         self.write(Method::POST, &format!("/commitments/{commitment}/kudos"), key, None).await
     }
 
+    /// Asks the host a question about one of this member's own shared commitments, while its
+    /// session runs (afterwards: `WrongState`).
+    pub async fn ask_question(&self, commitment: Uuid, text: &str, key: &str) -> Result<Question> {
+        let body = json(&AskQuestion { text: text.to_owned() });
+        self.write(Method::POST, &format!("/commitments/{commitment}/questions"), key, Some(&body)).await
+    }
+
+    /// The host marks a question answered; again is fine (the first `answered_at` stays).
+    pub async fn mark_answered(&self, question: Uuid, key: &str) -> Result<Question> {
+        self.write(Method::POST, &format!("/questions/{question}/answered"), key, None).await
+    }
+
     pub async fn put_schedule(&self, entries: Vec<ScheduleEntryDraft>, key: &str) -> Result<Schedule> {
         self.write(Method::PUT, "/schedule", key, Some(&json(&PutSchedule { entries }))).await
     }
@@ -253,5 +265,12 @@ impl RoomMember {
 
     pub async fn leave(&self, key: &str) -> Result<()> {
         self.write(Method::POST, "/leave", key, None).await
+    }
+
+    /// The host deletes the room and everything in it; every membership of it ends. The
+    /// token goes with the room: a retry after a lost answer gets `TokenExpired`, and the
+    /// room is gone either way.
+    pub async fn delete_room(&self, key: &str) -> Result<()> {
+        self.write(Method::DELETE, "", key, None).await
     }
 }

@@ -98,8 +98,18 @@ async fn follow_once(
     let mut events = res.bytes_stream().eventsource();
     while let Some(item) = events.next().await {
         let Ok(sse) = item else { return Err(unreachable()) };
-        let event: RoomEvent =
-            serde_json::from_str(&sse.data).map_err(|e| SyncError::Protocol { detail: e.to_string() })?;
+        let event: RoomEvent = match serde_json::from_str(&sse.data) {
+            Ok(event) => event,
+            // A change a newer server knows and this client does not: skipped, its place kept,
+            // so an older app keeps following its room.
+            Err(e) => match unknown_change_id(&sse.data) {
+                Some(id) => {
+                    *last = (*last).max(id);
+                    continue;
+                }
+                None => return Err(SyncError::Protocol { detail: e.to_string() }),
+            },
+        };
         if event.id <= *last {
             continue;
         }
@@ -111,9 +121,30 @@ async fn follow_once(
     Err(unreachable())
 }
 
+/// The id of an event whose change is of a kind this client does not know.
+fn unknown_change_id(data: &str) -> Option<u64> {
+    let value: serde_json::Value = serde_json::from_str(data).ok()?;
+    value["change"]["type"].as_str()?;
+    value["id"].as_u64()
+}
+
 /// Spreads reconnects of many clients after a server restart over ±25 %.
 fn jitter(d: Duration) -> Duration {
     let nanos = Utc::now().timestamp_subsec_nanos();
     let factor = 0.75 + f64::from(nanos % 1000) / 2000.0;
     d.mul_f64(factor)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_change_of_an_unknown_kind_is_skipped_by_its_id() {
+        let newer = r#"{"id":42,"at":"2026-12-03T09:00:00Z","change":{"type":"poll_opened","poll":{}}}"#;
+        assert!(serde_json::from_str::<RoomEvent>(newer).is_err(), "this client does not know it");
+        assert_eq!(unknown_change_id(newer), Some(42));
+        assert_eq!(unknown_change_id("not json"), None);
+        assert_eq!(unknown_change_id(r#"{"id":1}"#), None, "no change at all is a broken event, not a newer one");
+    }
 }

@@ -30,9 +30,16 @@ pub fn apply(state: &mut RoomState, event: &RoomEvent) {
         RoomChange::SessionStarted { session } | RoomChange::SessionChanged { session, .. } => {
             state.session = Some(session.clone());
         }
+        // Not part of the room's state: a session's commitments and questions are read with
+        // its detail, the schedule on its own.
         RoomChange::CommitmentPublished { .. }
         | RoomChange::CommitmentUpdated { .. }
+        | RoomChange::QuestionAsked { .. }
+        | RoomChange::QuestionAnswered { .. }
         | RoomChange::ScheduleChanged { .. } => {}
+        // The last event of the room: its stream ends, and reconnecting is refused as for a
+        // membership that ended (`SyncError::TokenExpired`). The state stays as last seen.
+        RoomChange::RoomDeleted => {}
     }
 }
 
@@ -48,4 +55,48 @@ pub fn remember(store: &Store, membership: Uuid, state: &RoomState, now: DateTim
 pub fn last_seen(store: &Store, membership: Uuid) -> Result<Option<RoomState>, SyncError> {
     let cached = store.cached_room_state(membership).map_err(|e| SyncError::LocalStore { detail: e.to_string() })?;
     Ok(cached.and_then(|c| serde_json::from_str(&c.state).ok()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use worktogether_room_protocol::{Question, Room};
+
+    fn state() -> RoomState {
+        let at = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        let room = Room {
+            code: "ABCDE-FGHJK".into(),
+            name: "Kitchen".into(),
+            link: None,
+            description: None,
+            host_id: Uuid::now_v7(),
+            created_at: at,
+        };
+        RoomState { room, members: Vec::new(), session: None, last_event_id: 1 }
+    }
+
+    #[test]
+    fn questions_and_the_rooms_deletion_move_only_the_last_event_id() {
+        let at = DateTime::from_timestamp(1_800_000_060, 0).unwrap();
+        let question = Question {
+            id: Uuid::now_v7(),
+            session_id: Uuid::now_v7(),
+            member_id: Uuid::now_v7(),
+            commitment_id: Uuid::now_v7(),
+            text: "How do I schedule posts?".into(),
+            asked_at: at,
+            answered_at: None,
+        };
+        let before = state();
+        let mut seen = before.clone();
+        let changes = [
+            RoomChange::QuestionAsked { question: question.clone() },
+            RoomChange::QuestionAnswered { question: Question { answered_at: Some(at), ..question } },
+            RoomChange::RoomDeleted,
+        ];
+        for (id, change) in (2..).zip(changes) {
+            apply(&mut seen, &RoomEvent { id, at, change });
+            assert_eq!(seen, RoomState { last_event_id: id, ..before.clone() });
+        }
+    }
 }

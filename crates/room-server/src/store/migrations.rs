@@ -101,8 +101,33 @@ CREATE TABLE former_codes (
 CREATE INDEX former_codes_room ON former_codes (room_id);
 ";
 
+/// Questions members ask the host about their own commitments during a shared session.
+/// Listed in rowid order: the order they came, under the write lock.
+const V3: &str = "
+CREATE TABLE questions (
+    id            TEXT PRIMARY KEY,
+    session_id    TEXT NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+    commitment_id TEXT NOT NULL REFERENCES commitments (id) ON DELETE CASCADE,
+    member_id     TEXT NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+    text          TEXT NOT NULL,
+    asked_at      TEXT NOT NULL,
+    answered_at   TEXT
+);
+CREATE INDEX questions_session ON questions (session_id, member_id);
+";
+
+/// The codes of deleted rooms (their current and former codes). A deleted room's rows go,
+/// `former_codes` with them, but its codes are never handed out again: an old invite link
+/// must not lead into a stranger's room.
+const V4: &str = "
+CREATE TABLE retired_codes (
+    code       TEXT PRIMARY KEY,
+    retired_at TEXT NOT NULL
+);
+";
+
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4)])
 }
 
 #[cfg(test)]

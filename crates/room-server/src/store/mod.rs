@@ -7,6 +7,7 @@
 //! writes (behind a mutex, transactions are short), another reads.
 
 mod migrations;
+mod questions;
 mod rooms;
 mod schedule;
 mod sessions;
@@ -58,11 +59,13 @@ pub struct Idempotency {
     pub fingerprint: [u8; 32],
 }
 
-/// One write: a transaction, the instant it happens at, and the events it emits.
+/// One write: a transaction, the instant it happens at, the events it emits and the rooms
+/// it deletes.
 pub struct Tx<'c> {
     tx: Transaction<'c>,
     pub now: DateTime<Utc>,
     events: Vec<(i64, RoomEvent)>,
+    deleted_rooms: Vec<i64>,
 }
 
 impl Tx<'_> {
@@ -75,6 +78,15 @@ impl Tx<'_> {
         self.tx.execute("UPDATE events SET body = ?1 WHERE id = ?2", params![body, id])?;
         self.tx.execute("UPDATE rooms SET last_activity_at = ?1 WHERE id = ?2", params![ts(self.now), room])?;
         self.events.push((room, event));
+        Ok(())
+    }
+
+    /// Deletes `room` and everything in it. Its codes are retired, never handed out again;
+    /// its open streams end once the transaction commits (after any event it emitted).
+    pub fn delete_room(&mut self, room: i64) -> Result<()> {
+        retire_codes(&self.tx, "r.id = ?1", room, self.now)?;
+        self.tx.execute("DELETE FROM rooms WHERE id = ?1", [room])?;
+        self.deleted_rooms.push(room);
         Ok(())
     }
 }
@@ -156,7 +168,7 @@ impl Store {
                     .map_err(|e| AppError::StoreBroken(format!("stored response unreadable: {e}")));
             }
         }
-        let mut w = Tx { tx, now, events: Vec::new() };
+        let mut w = Tx { tx, now, events: Vec::new(), deleted_rooms: Vec::new() };
         let value = op(&mut w, actor.as_ref())?;
         if let (Some(i), Some(hash)) = (idempotency, &key_hash) {
             let sealed = secrets::seal(&i.key, &serde_json::to_vec(&value).expect("responses serialize"));
@@ -165,7 +177,7 @@ impl Store {
                 params![&hash[..], &i.fingerprint[..], sealed, ts(now)],
             )?;
         }
-        let Tx { tx, events, .. } = w;
+        let Tx { tx, events, deleted_rooms, .. } = w;
         tx.commit()?;
         // Still under the write lock: streams receive events in id order.
         let mut by_room: Vec<(i64, Vec<RoomEvent>)> = Vec::new();
@@ -177,6 +189,9 @@ impl Store {
         }
         for (room, list) in by_room {
             self.hub.publish(room, list);
+        }
+        for room in deleted_rooms {
+            self.hub.close(room);
         }
         Ok(value)
     }
@@ -195,28 +210,52 @@ impl Store {
         self.read(code, token, |_, actor| Ok(actor.clone()))
     }
 
-    /// The stored events of `room` after `after`, oldest first, at most `limit`.
-    pub fn events_after(&self, room: i64, after: u64, limit: u32) -> Result<Vec<RoomEvent>> {
+    /// The stored events of `room` after `after`, oldest first, at most `limit`, for the
+    /// stream of `member`; `None` once the room is deleted. Asked of the member, not the
+    /// room: SQLite may give a deleted room's id to a new room, never a member's id to
+    /// another member, so a stream of a deleted room never reads a new room's events.
+    pub fn events_after(&self, room: i64, member: Uuid, after: u64, limit: u32) -> Result<Option<Vec<RoomEvent>>> {
         let conn = self.reader.lock().expect("reader lock");
-        let mut stmt =
-            conn.prepare_cached("SELECT body FROM events WHERE room_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3")?;
+        // One snapshot for the check and the read.
+        let tx = conn.unchecked_transaction()?;
+        let in_room: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM members WHERE id = ?1 AND room_id = ?2)",
+            params![member.to_string(), room],
+            |r| r.get(0),
+        )?;
+        if !in_room {
+            return Ok(None);
+        }
         // Ids are SQLite rowids (at most i64::MAX); a larger `after` has nothing after it.
-        let Ok(after) = i64::try_from(after) else { return Ok(Vec::new()) };
+        let Ok(after) = i64::try_from(after) else { return Ok(Some(Vec::new())) };
+        let mut stmt =
+            tx.prepare_cached("SELECT body FROM events WHERE room_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3")?;
         let rows = stmt.query_map(params![room, after, limit], |r| r.get::<_, String>(0))?;
         rows.map(|body| {
             let body = body?;
             serde_json::from_str(&body).map_err(|e| AppError::StoreBroken(format!("event unreadable: {e}")))
         })
-        .collect()
+        .collect::<Result<_>>()
+        .map(Some)
     }
 
-    /// Deletes rooms without activity since `before`, and idempotency answers older than
-    /// `answers_before`. Returns the number of rooms deleted.
+    /// Deletes rooms without activity since `before` (their codes retired, their streams
+    /// ended), and idempotency answers older than `answers_before`. Returns the number of
+    /// rooms deleted.
     pub fn expire(&self, before: DateTime<Utc>, answers_before: DateTime<Utc>) -> Result<usize> {
-        let conn = self.writer.lock().expect("writer lock");
-        let rooms = conn.execute("DELETE FROM rooms WHERE last_activity_at < ?1", [ts(before)])?;
-        conn.execute("DELETE FROM idempotency WHERE created_at < ?1", [ts(answers_before)])?;
-        Ok(rooms)
+        let mut conn = self.writer.lock().expect("writer lock");
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        retire_codes(&tx, "r.last_activity_at < ?1", ts(before), to_millis(Utc::now()))?;
+        let rooms: Vec<i64> = tx
+            .prepare("DELETE FROM rooms WHERE last_activity_at < ?1 RETURNING id")?
+            .query_map([ts(before)], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        tx.execute("DELETE FROM idempotency WHERE created_at < ?1", [ts(answers_before)])?;
+        tx.commit()?;
+        for &room in &rooms {
+            self.hub.close(room);
+        }
+        Ok(rooms.len())
     }
 }
 
@@ -244,6 +283,20 @@ fn authenticate(conn: &Connection, token: &str) -> Result<(Actor, String)> {
         return Err(AppError::Unauthorized);
     }
     Ok((Actor { room_id, member_id, is_host: host_id == member_id.to_string() }, room_code))
+}
+
+/// Copies the current and former codes of the rooms `r` that `condition` selects (with `?1`
+/// bound to `value`) into `retired_codes`, before those rooms are deleted.
+fn retire_codes(conn: &Connection, condition: &str, value: impl rusqlite::ToSql, now: DateTime<Utc>) -> Result<()> {
+    conn.execute(
+        &format!(
+            "INSERT OR IGNORE INTO retired_codes (code, retired_at)
+             SELECT r.code, ?2 FROM rooms r WHERE {condition}
+             UNION ALL SELECT f.code, ?2 FROM former_codes f JOIN rooms r ON r.id = f.room_id WHERE {condition}"
+        ),
+        params![value, ts(now)],
+    )?;
+    Ok(())
 }
 
 /// Whether `code` was the code of `room` before its host changed it.

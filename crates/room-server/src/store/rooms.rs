@@ -100,9 +100,22 @@ impl Store {
             // The member's own streams still hear that they left (published after the commit).
             remove(tx, actor, actor.member_id, false)?;
             if alone {
-                tx.execute("DELETE FROM rooms WHERE id = ?1", [actor.room_id])?;
+                tx.delete_room(actor.room_id)?;
             }
             Ok(())
+        })
+    }
+
+    /// The host deletes the room and everything in it, whoever is still in it. Every open
+    /// stream hears `room_deleted` and ends; every token of the room stops working (the
+    /// members go with the room), and the room's codes are never handed out again.
+    pub fn delete_room(&self, code: &str, token: &str, idem: Option<&Idempotency>, now: DateTime<Utc>) -> Result<()> {
+        self.write(Some((code, token)), idem, now, |tx, actor| {
+            let actor = actor.expect("authenticated");
+            actor.require_host()?;
+            // Stored with the room and deleted with it, but published after the commit.
+            tx.emit(actor.room_id, RoomChange::RoomDeleted)?;
+            tx.delete_room(actor.room_id)
         })
     }
 
@@ -220,12 +233,18 @@ impl Store {
     }
 }
 
-/// A room code no room has or had. 49.5 bits make a clash unlikely; a clash is drawn again.
+/// A room code no room has or had, deleted rooms included. 49.5 bits make a clash
+/// unlikely; a clash is drawn again.
 fn unused_code(conn: &Connection) -> Result<String> {
+    unused_code_from(conn, secrets::new_room_code)
+}
+
+fn unused_code_from(conn: &Connection, mut draw: impl FnMut() -> String) -> Result<String> {
     loop {
-        let code = secrets::new_room_code();
+        let code = draw();
         let taken: bool = conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM rooms WHERE code = ?1) OR EXISTS (SELECT 1 FROM former_codes WHERE code = ?1)",
+            "SELECT EXISTS (SELECT 1 FROM rooms WHERE code = ?1) OR EXISTS (SELECT 1 FROM former_codes WHERE code = ?1)
+             OR EXISTS (SELECT 1 FROM retired_codes WHERE code = ?1)",
             [&code],
             |r| r.get(0),
         )?;
@@ -307,4 +326,23 @@ fn room_state(conn: &Connection, room_id: i64) -> Result<RoomState> {
         session: super::sessions::latest_session(conn, room_id)?,
         last_event_id: last_event_id as u64,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_code_is_handed_out_twice_not_even_a_deleted_rooms() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        super::super::migrations::migrations().to_latest(&mut conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO rooms (id, code, name, host_id, created_at, last_activity_at) VALUES (1, 'AAAAA-AAAAA', 'R', 'h', 't', 't');
+             INSERT INTO former_codes (code, room_id) VALUES ('BBBBB-BBBBB', 1);
+             INSERT INTO retired_codes (code, retired_at) VALUES ('CCCCC-CCCCC', 't');",
+        )
+        .unwrap();
+        let mut draws = ["AAAAA-AAAAA", "BBBBB-BBBBB", "CCCCC-CCCCC", "DDDDD-DDDDD"].into_iter().map(String::from);
+        assert_eq!(unused_code_from(&conn, || draws.next().unwrap()).unwrap(), "DDDDD-DDDDD");
+    }
 }

@@ -117,7 +117,8 @@ impl Store {
             for c in &mut commitments {
                 c.kudos = kudos(conn, c.id)?;
             }
-            Ok(SessionDetail { session, commitments })
+            let questions = super::questions::of_session(conn, session_id)?;
+            Ok(SessionDetail { session, commitments, questions })
         })
     }
 
@@ -237,7 +238,7 @@ pub(super) fn latest_session(conn: &Connection, room_id: i64) -> Result<Option<S
     Ok(conn.query_row(&sql, [room_id], session_row).optional()?)
 }
 
-fn session(conn: &Connection, room_id: i64, id: Uuid) -> Result<SharedSession> {
+pub(super) fn session(conn: &Connection, room_id: i64, id: Uuid) -> Result<SharedSession> {
     let sql = format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?1 AND room_id = ?2");
     conn.query_row(&sql, params![id.to_string(), room_id], session_row).optional()?.ok_or(AppError::NotFound("session"))
 }
@@ -275,7 +276,7 @@ fn commitment(conn: &Connection, id: Uuid) -> Result<RoomCommitment> {
 }
 
 /// A commitment of a session of this room, with its session; not found otherwise.
-fn commitment_in_room(conn: &Connection, room_id: i64, id: Uuid) -> Result<(RoomCommitment, SharedSession)> {
+pub(super) fn commitment_in_room(conn: &Connection, room_id: i64, id: Uuid) -> Result<(RoomCommitment, SharedSession)> {
     let session_id: Option<String> = conn
         .query_row(
             "SELECT c.session_id FROM commitments c JOIN sessions s ON s.id = c.session_id WHERE c.id = ?1 AND s.room_id = ?2",

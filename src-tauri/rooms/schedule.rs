@@ -1,0 +1,112 @@
+//! A room's schedule in the app: the upcoming sessions the server computes from its RRULE
+//! entries, shown in the room's view, and a reminder notice before each one.
+//!
+//! The reminders run on one task for all rooms. It sleeps until the next reminder is due, or
+//! a minute at most (tokio's timers stop while the computer sleeps, so the coarse look is what
+//! notices a wake-up), and is woken when a schedule changes. A reminder whose time passed while
+//! the computer slept is given once, late, as long as the session has not begun.
+
+use super::Rooms;
+use crate::notifier::Notice;
+use crate::state::AppState;
+use chrono::{DateTime, Duration, Local, Utc};
+use std::collections::HashSet;
+use tauri::{AppHandle, Manager, Runtime};
+use uuid::Uuid;
+use worktogether_sync::protocol::Occurrence;
+
+/// How long before a room's session its reminder comes.
+pub const REMIND_BEFORE: Duration = Duration::minutes(10);
+/// The longest the reminder task sleeps without looking at the clock.
+const COARSE_LOOK: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// One reminder: the room, its name and the occurrence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Due {
+    pub membership: Uuid,
+    pub room: String,
+    pub occurrence: Occurrence,
+}
+
+/// The reminders due at `now` that were not given yet, and when the next one is due.
+pub fn due(
+    upcoming: &[(Uuid, String, Occurrence)],
+    reminded: &HashSet<(Uuid, DateTime<Utc>)>,
+    now: DateTime<Utc>,
+) -> (Vec<Due>, Option<DateTime<Utc>>) {
+    let mut due = Vec::new();
+    let mut next = None::<DateTime<Utc>>;
+    for (membership, room, occurrence) in upcoming {
+        if reminded.contains(&(occurrence.entry_id, occurrence.starts_at)) || occurrence.starts_at <= now {
+            continue;
+        }
+        let at = occurrence.starts_at - REMIND_BEFORE;
+        if at <= now {
+            due.push(Due { membership: *membership, room: room.clone(), occurrence: occurrence.clone() });
+        } else {
+            next = Some(next.map_or(at, |n| n.min(at)));
+        }
+    }
+    (due, next)
+}
+
+/// Gives the rooms' reminders for as long as the app runs.
+pub async fn remind<R: Runtime>(app: AppHandle<R>) {
+    let mut reminded = HashSet::new();
+    loop {
+        let Some(rooms) = app.try_state::<Rooms>() else { return };
+        let (due_now, next) = due(&rooms.upcoming(), &reminded, Utc::now());
+        for reminder in due_now {
+            reminded.insert((reminder.occurrence.entry_id, reminder.occurrence.starts_at));
+            notify(&app, &reminder);
+        }
+        let sleep = next.and_then(|at| (at - Utc::now()).to_std().ok()).unwrap_or(COARSE_LOOK).min(COARSE_LOOK);
+        let _ = tokio::time::timeout(sleep, rooms.schedule_changed.notified()).await;
+    }
+}
+
+fn notify<R: Runtime>(app: &AppHandle<R>, reminder: &Due) {
+    let Some(state) = app.try_state::<AppState>() else { return };
+    let catalog = state.catalog();
+    let starts = reminder.occurrence.starts_at.with_timezone(&Local).format("%H:%M").to_string();
+    let notice = Notice {
+        summary: catalog.t(
+            "notify.room.reminder",
+            &[("room", reminder.room.clone()), ("title", reminder.occurrence.title.clone()), ("time", starts)],
+        ),
+        body: catalog.t("notify.room.reminder_body", &[]),
+    };
+    let handle = app.clone();
+    state.notifier.send_with_action(
+        notice,
+        catalog.t("notify.room.open", &[]),
+        Box::new(move || crate::windows::show_main(&handle)),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn occurrence(entry: Uuid, at: DateTime<Utc>) -> Occurrence {
+        Occurrence { entry_id: entry, title: "Weekly".into(), starts_at: at, ends_at: at + Duration::hours(1) }
+    }
+
+    #[test]
+    fn a_reminder_is_due_ten_minutes_before_once_and_never_after_the_start() {
+        let nine = Utc.with_ymd_and_hms(2026, 12, 7, 9, 0, 0).unwrap();
+        let (room, entry) = (Uuid::nil(), Uuid::now_v7());
+        let upcoming = vec![(room, "Office".to_owned(), occurrence(entry, nine))];
+        let mut reminded = HashSet::new();
+        let (none, next) = due(&upcoming, &reminded, nine - Duration::minutes(30));
+        assert!(none.is_empty());
+        assert_eq!(next, Some(nine - REMIND_BEFORE));
+        // Late after a sleep: still given, once.
+        let (late, _) = due(&upcoming, &reminded, nine - Duration::minutes(3));
+        assert_eq!(late.len(), 1);
+        reminded.insert((entry, nine));
+        assert!(due(&upcoming, &reminded, nine - Duration::minutes(2)).0.is_empty(), "once");
+        assert!(due(&upcoming, &HashSet::new(), nine).0.is_empty(), "not once it began");
+    }
+}
