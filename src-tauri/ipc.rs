@@ -66,6 +66,9 @@ macro_rules! contract {
                         rooms::give_kudos::<$runtime>,
                         rooms::open_video_link::<$runtime>,
                         rooms::set_open_link_at_start::<$runtime>,
+                        rooms::ask_host::<$runtime>,
+                        rooms::mark_answered::<$runtime>,
+                        rooms::delete_room::<$runtime>,
                     ])
                     .events(tauri_specta::collect_events![
                         events::SessionEvent,

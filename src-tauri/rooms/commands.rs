@@ -171,6 +171,34 @@ pub async fn start_shared_session<R: Runtime>(
     shared::start(&app, &state, &rooms, membership_id, template, at_quarter_hour).await
 }
 
+/// Asks the room's host a question on one of this person's shared commitments.
+#[tauri::command]
+#[specta::specta]
+pub async fn ask_host<R: Runtime>(
+    app: AppHandle<R>,
+    membership_id: Uuid,
+    commitment_id: Uuid,
+    text: String,
+) -> Result<()> {
+    super::ask_host(&app, membership_id, commitment_id, &text)
+}
+
+/// The host marks a question answered.
+#[tauri::command]
+#[specta::specta]
+pub async fn mark_answered<R: Runtime>(app: AppHandle<R>, membership_id: Uuid, question_id: Uuid) -> Result<RoomView> {
+    let (state, rooms) = services(&app)?;
+    host::act(&app, &state, &rooms, membership_id, HostAction::Answered(question_id)).await
+}
+
+/// The host deletes the room for everybody.
+#[tauri::command]
+#[specta::specta]
+pub async fn delete_room<R: Runtime>(app: AppHandle<R>, membership_id: Uuid) -> Result<()> {
+    let (state, rooms) = services(&app)?;
+    super::delete(&app, &state, &rooms, membership_id).await
+}
+
 /// Opens the room's video-call link in the browser (only http and https links).
 #[tauri::command]
 #[specta::specta]

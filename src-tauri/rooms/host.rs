@@ -18,6 +18,8 @@ pub enum HostAction {
     Remove(Uuid),
     HandOver(Uuid),
     NewCode,
+    /// Marks a question to the host answered.
+    Answered(Uuid),
 }
 
 /// Sends `action` as the host of the room `id`; the room's view afterwards.
@@ -37,6 +39,15 @@ pub async fn act<R: Runtime>(
         HostAction::Update(update) => Some(member.update_room(&update, &key).await),
         HostAction::HandOver(to) => Some(member.hand_over(to, &key).await),
         HostAction::NewCode => Some(member.change_code(&key).await),
+        HostAction::Answered(question) => {
+            let answered = member.mark_answered(question, &key).await.map_err(|e| sync_error(state, &e))?;
+            rooms.change(id, |live| {
+                if let Some(q) = live.questions.iter_mut().find(|q| q.id == answered.id) {
+                    *q = answered;
+                }
+            });
+            None
+        }
         HostAction::Remove(who) => {
             member.remove_member(who, &key).await.map_err(|e| sync_error(state, &e))?;
             rooms.change(id, |live| live.state.members.retain(|m| m.id != who));

@@ -25,7 +25,7 @@ use uuid::Uuid;
 use view::{Connection, RoomView};
 use worktogether_core::store::outbox::RoomMembership;
 use worktogether_core::{CoreError, PhaseKind, SessionStatus, SessionView, Store};
-use worktogether_sync::protocol::{CreateRoom, Occurrence, Presence, RoomChange, RoomCommitment, RoomState};
+use worktogether_sync::protocol::{CreateRoom, Occurrence, Presence, Question, RoomChange, RoomCommitment, RoomState};
 use worktogether_sync::{Feed, Follower, Outbox, RoomMember, RoomServer, RoomWrite, SyncError, TokenVault, room_view};
 
 /// One membership while the app runs.
@@ -45,6 +45,8 @@ struct Live {
     open_link_at_start: bool,
     /// The room's next sessions from its schedule, soonest first.
     upcoming: Vec<Occurrence>,
+    /// Questions to the host in the room's latest session, in the order they came.
+    questions: Vec<Question>,
 }
 
 impl Drop for Live {
@@ -139,6 +141,7 @@ fn view_of(id: Uuid, live: &Live) -> RoomView {
     view.commitments = live.commitments.iter().map(|c| view::shared_commitment(c, id)).collect();
     view.open_link_at_start = live.open_link_at_start;
     view.upcoming = live.upcoming.iter().take(UPCOMING_SHOWN).map(view::upcoming).collect();
+    view.questions = live.questions.iter().map(|q| view::question(q, id)).collect();
     view
 }
 
@@ -276,6 +279,7 @@ fn start_following<R: Runtime>(app: &AppHandle<R>, rooms: &Rooms, member: RoomMe
         commitments: Vec::new(),
         open_link_at_start,
         upcoming: Vec::new(),
+        questions: Vec::new(),
     };
     rooms.live().insert(id, live);
     if let Some(app_state) = app.try_state::<AppState>() {
@@ -348,6 +352,7 @@ async fn follow<R: Runtime>(app: AppHandle<R>, id: Uuid, member: RoomMember, aft
                     match event.change {
                         RoomChange::SessionStarted { session } => {
                             room.commitments.clear();
+                            room.questions.clear();
                             read_commitments = Some(session.id);
                             if room.state.room.host_id != id {
                                 started = Some((session, room.state.clone()));
@@ -355,6 +360,12 @@ async fn follow<R: Runtime>(app: AppHandle<R>, id: Uuid, member: RoomMember, aft
                         }
                         RoomChange::SessionChanged { session, .. } => moved = Some(session),
                         RoomChange::ScheduleChanged { .. } => read_schedule = true,
+                        RoomChange::QuestionAsked { question } | RoomChange::QuestionAnswered { question } => {
+                            keep_question(room, question);
+                        }
+                        RoomChange::RoomDeleted => {
+                            room.connection = Connection::Ended { message: catalog.t("rooms.deleted", &[]) };
+                        }
                         RoomChange::CommitmentPublished { commitment }
                         | RoomChange::CommitmentUpdated { commitment } => {
                             keep_commitment(room, commitment);
@@ -405,6 +416,7 @@ async fn follow<R: Runtime>(app: AppHandle<R>, id: Uuid, member: RoomMember, aft
                     rooms.change(id, |live| {
                         if live.state.session.as_ref().is_some_and(|s| s.id == session) {
                             live.commitments = detail.commitments;
+                            live.questions = detail.questions;
                         }
                     });
                     rooms.publish(&app);
@@ -426,6 +438,41 @@ fn keep_commitment(room: &mut Live, commitment: RoomCommitment) {
     match room.commitments.iter_mut().find(|c| c.id == commitment.id) {
         Some(known) => *known = commitment,
         None => room.commitments.push(commitment),
+    }
+}
+
+/// A question to the host on one of the person's own shared commitments: through the outbox,
+/// so it waits while offline and is sent once.
+pub fn ask_host<R: Runtime>(app: &AppHandle<R>, id: Uuid, commitment: Uuid, text: &str) -> Result<(), ApiError> {
+    let (Some(state), Some(rooms)) = (app.try_state::<AppState>(), app.try_state::<Rooms>()) else {
+        return Err(ApiError::unavailable(app));
+    };
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(ApiError::invalid(&state.catalog(), "rooms.error.noQuestion", &[]));
+    }
+    let mine = rooms
+        .live()
+        .get(&id)
+        .is_some_and(|live| live.commitments.iter().any(|c| c.id == commitment && c.member_id == id));
+    if !mine {
+        return Err(ApiError::invalid(&state.catalog(), "rooms.error.noSuchCommitment", &[]));
+    }
+    Outbox::new(state.shared_store())
+        .enqueue(id, &RoomWrite::AskQuestion { commitment, text: text.to_owned() }, Utc::now())
+        .map_err(|e| sync_error(&state, &e))?;
+    send_now(app, id);
+    Ok(())
+}
+
+/// A question asked or answered in the room's current session.
+fn keep_question(room: &mut Live, question: Question) {
+    if room.state.session.as_ref().is_none_or(|s| s.id != question.session_id) {
+        return;
+    }
+    match room.questions.iter_mut().find(|q| q.id == question.id) {
+        Some(known) => *known = question,
+        None => room.questions.push(question),
     }
 }
 
@@ -549,6 +596,16 @@ async fn keep<R: Runtime>(
     rooms.view(id).ok_or_else(|| ApiError::internal(&state.catalog()))
 }
 
+/// The host deletes the room for everybody; this computer forgets it like a room left.
+pub async fn delete<R: Runtime>(app: &AppHandle<R>, state: &AppState, rooms: &Rooms, id: Uuid) -> Result<(), ApiError> {
+    let member = rooms.live().get(&id).map(|l| l.member.clone());
+    let Some(member) = member else {
+        return Err(ApiError::invalid(&state.catalog(), "rooms.error.notAMember", &[]));
+    };
+    member.delete_room(&Uuid::now_v7().to_string()).await.map_err(|e| sync_error(state, &e))?;
+    forget(app, state, rooms, id).await
+}
+
 /// Leaves the room: the server first (so the room sees it), then this computer forgets the
 /// membership and its token. A membership the server no longer knows is forgotten as well.
 pub async fn leave<R: Runtime>(app: &AppHandle<R>, state: &AppState, rooms: &Rooms, id: Uuid) -> Result<(), ApiError> {
@@ -560,6 +617,11 @@ pub async fn leave<R: Runtime>(app: &AppHandle<R>, state: &AppState, rooms: &Roo
         Ok(()) | Err(SyncError::TokenExpired | SyncError::RoomNotFound) => {}
         Err(e) => return Err(sync_error(state, &e)),
     }
+    forget(app, state, rooms, id).await
+}
+
+/// This computer forgets a membership: its entry, its stored room and outbox, its token.
+async fn forget<R: Runtime>(app: &AppHandle<R>, state: &AppState, rooms: &Rooms, id: Uuid) -> Result<(), ApiError> {
     rooms.live().remove(&id);
     state.with_store(|s| s.forget_room_membership(id))?;
     let vault = rooms.vault(state.data_dir.clone()).await;

@@ -4,7 +4,9 @@
 use serde::Serialize;
 use uuid::Uuid;
 use worktogether_core::Timestamp;
-use worktogether_sync::protocol::{Occurrence, Outcome, PhaseKind, Presence, RoomCommitment, RoomState, SharedPhase};
+use worktogether_sync::protocol::{
+    Occurrence, Outcome, PhaseKind, Presence, Question, RoomCommitment, RoomState, SharedPhase,
+};
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -29,6 +31,32 @@ pub struct RoomView {
     pub open_link_at_start: bool,
     /// The room's next sessions from its schedule, soonest first (a reminder comes before each).
     pub upcoming: Vec<UpcomingView>,
+    /// Questions to the host in the latest session, in the order they came.
+    pub questions: Vec<QuestionView>,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct QuestionView {
+    pub id: Uuid,
+    pub member_id: Uuid,
+    pub commitment_id: Uuid,
+    pub text: String,
+    pub asked_at: Timestamp,
+    pub answered: bool,
+    pub mine: bool,
+}
+
+pub fn question(q: &Question, me: Uuid) -> QuestionView {
+    QuestionView {
+        id: q.id,
+        member_id: q.member_id,
+        commitment_id: q.commitment_id,
+        text: q.text.clone(),
+        asked_at: q.asked_at,
+        answered: q.answered_at.is_some(),
+        mine: q.member_id == me,
+    }
 }
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -221,5 +249,6 @@ pub fn room_view(
         connection,
         open_link_at_start: false,
         upcoming: Vec::new(),
+        questions: Vec::new(),
     }
 }

@@ -32,6 +32,11 @@ pub enum RoomWrite {
     Kudos {
         commitment: Uuid,
     },
+    /// A question to the host on one of the person's own shared commitments (the room's id).
+    AskQuestion {
+        commitment: Uuid,
+        text: String,
+    },
     /// Stored by a version that wrote something this one does not know; never sent.
     #[serde(other)]
     Unknown,

@@ -145,6 +145,11 @@ fn request(write: &RoomWrite) -> Result<(Method, String, Option<serde_json::Valu
             (Method::PUT, format!("/commitments/{commitment}/outcome"), Some(json(report)))
         }
         RoomWrite::Kudos { commitment } => (Method::POST, format!("/commitments/{commitment}/kudos"), None),
+        RoomWrite::AskQuestion { commitment, text } => (
+            Method::POST,
+            format!("/commitments/{commitment}/questions"),
+            Some(json(&AskQuestion { text: text.clone() })),
+        ),
         RoomWrite::ReportOwnOutcome { .. } => {
             return Err(SyncError::Protocol { detail: "an outcome not resolved to the room's commitment".into() });
         }

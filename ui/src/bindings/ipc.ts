@@ -84,6 +84,12 @@ export const commands = {
 	openVideoLink: (membershipId: string) => __TAURI_INVOKE<null>("open_video_link", { membershipId }),
 	/**  Whether the room's video-call link opens by itself when the person joins its session. */
 	setOpenLinkAtStart: (membershipId: string, open: boolean) => __TAURI_INVOKE<RoomView>("set_open_link_at_start", { membershipId, open }),
+	/**  Asks the room's host a question on one of this person's shared commitments. */
+	askHost: (membershipId: string, commitmentId: string, text: string) => __TAURI_INVOKE<null>("ask_host", { membershipId, commitmentId, text }),
+	/**  The host marks a question answered. */
+	markAnswered: (membershipId: string, questionId: string) => __TAURI_INVOKE<RoomView>("mark_answered", { membershipId, questionId }),
+	/**  The host deletes the room for everybody. */
+	deleteRoom: (membershipId: string) => __TAURI_INVOKE<null>("delete_room", { membershipId }),
 };
 
 /** Events */
@@ -271,6 +277,16 @@ export type PlannedPhase = {
 	durationSecs: number,
 };
 
+export type QuestionView = {
+	id: string,
+	memberId: string,
+	commitmentId: string,
+	text: string,
+	askedAt: string,
+	answered: boolean,
+	mine: boolean,
+};
+
 /**  The room a session belongs to: it was joined from a room's shared session. */
 export type RoomLink = {
 	/**  This person's membership (their member id in the room). */
@@ -299,6 +315,10 @@ export type RoomView = {
 	connection: Connection,
 	/**  The person chose to have the video-call link open when they join a session. */
 	openLinkAtStart: boolean,
+	/**  The room's next sessions from its schedule, soonest first (a reminder comes before each). */
+	upcoming: UpcomingView[],
+	/**  Questions to the host in the latest session, in the order they came. */
+	questions: QuestionView[],
 };
 
 /**
@@ -449,6 +469,12 @@ export type TokenPlace = {
 	/**  `false`: no secret store answered, and the tokens are in `file`, readable by this user only. */
 	secretStore: boolean,
 	file: string,
+};
+
+export type UpcomingView = {
+	title: string,
+	startsAt: string,
+	endsAt: string,
 };
 
 /* Tauri Specta runtime */
