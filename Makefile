@@ -85,6 +85,8 @@ bench: deps ui
 	$(CARGO) build --release --locked -p worktogether
 	CARGO_TARGET_DIR="$(CURDIR)/target" $(CARGO) build --release --locked --manifest-path bench/empty-window/Cargo.toml
 	$(CARGO) build --release --locked -p worktogether-core --example seed_session
+	$(CARGO) build --release --locked -p worktogether-room-server --bin worktogether-room
+	$(CARGO) build --release --locked -p worktogether-sync --example seed_rooms
 	python3 bench/run.py
 
 # The room server (crates/room-server). Its handler and live tests run in `rust-test`.

@@ -19,6 +19,9 @@ the app's WebKit settings):
               tree over 60 s after a 10 s settle, window hidden (WORKTOGETHER_HIDDEN=1); the
               app has a session running in a focus phase.
   shown CPU   the same with the window shown: the app's countdown is on the screen.
+  rooms       memory and hidden CPU of the app with three rooms joined (their event streams
+              open, on a release room server on loopback) against the app with none, measured
+              back to back; target 1.1×.
 
 The app's session: the seed_session example starts one (its first phase is the commitment
 round, with one commitment), then the app's command line, with the app closed, skips to the
@@ -46,6 +49,9 @@ MARKER = "<!-- Everything below this line is written by bench/run.py (`make benc
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 # App ÷ empty window, except `shown_cpu_s_per_min`: the app's own CPU time per minute.
 TARGETS = {"start": 1.05, "memory": 1.15, "hidden_cpu": 1.5, "hidden_switches": 1.5, "shown_cpu_s_per_min": 1.0}
+# The app with three rooms joined ÷ the app with none.
+ROOMS_TARGET = 1.1
+ROOMS_JOINED = 3
 # How often the tree's threads are read during a CPU window: a thread's counters are lost
 # when it ends, so each is kept as last seen.
 POLL_S = 1.0
@@ -258,8 +264,44 @@ class TreeCounters:
 
 
 class Subject:
-    def __init__(self, name, binary, seeds_session):
+    def __init__(self, name, binary, seeds_session, rooms=None):
         self.name, self.binary, self.seeds_session = name, binary, seeds_session
+        # (seed_rooms tool, room server address): the app joins ROOMS_JOINED rooms there.
+        self.rooms = rooms
+
+
+class RoomServerProc:
+    """The release room server on a port it picks, with its database in `workdir`."""
+
+    def __init__(self, binary, workdir):
+        self.log = open(workdir / "room-server.log", "wb")
+        self.proc = subprocess.Popen(
+            [str(binary), "--listen", "127.0.0.1:0", "--log-json", "--db", str(workdir / "rooms.sqlite3")],
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+            env=dict(os.environ, RUST_LOG="info"),
+        )
+        self.address = None
+        for line in self.proc.stdout:
+            try:
+                fields = json.loads(line).get("fields", {})
+            except ValueError:
+                continue
+            if fields.get("message") == "worktogether-room is ready":
+                self.address = f"http://{fields['listen']}/"
+                break
+        if not self.address:
+            raise SystemExit("bench: the room server did not start")
+        # Keep reading its output, so it never blocks on a full pipe.
+        threading.Thread(target=lambda: [None for _ in self.proc.stdout], daemon=True).start()
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
 
 
 def seed_focus(app, seed_tool, data_dir):
@@ -285,6 +327,13 @@ class Launch:
             self.session = seed_focus(subject.binary, seed_tool, self.data_dir)
             log(f"{subject.name}: seeded session: {self.session.get('class')}, {self.session.get('text')!r}")
         env = dict(os.environ, WORKTOGETHER_DATA_DIR=str(self.data_dir), **env_extra)
+        if subject.rooms:
+            tool, server = subject.rooms
+            env["WORKTOGETHER_TOKENS_IN_FILE"] = "1"
+            subprocess.run(
+                [str(tool), server, str(self.data_dir), str(ROOMS_JOINED)], env=env, check=True, stdout=subprocess.DEVNULL
+            )
+            log(f"{subject.name}: joined {ROOMS_JOINED} rooms on {server}")
         self.stderr = open(self.data_dir / "stderr.log", "wb")
         self.ready_at = None
         self.ready_ms = None
@@ -681,14 +730,64 @@ def render(info, args, startup, memory, hidden, shown):
     return "\n".join(lines)
 
 
+def measure_rooms(args, workdir, app):
+    """The app with ROOMS_JOINED rooms against the app with none, back to back: memory with
+    the window shown, CPU and wake-ups with it hidden."""
+    server = RoomServerProc(args.room_server, workdir)
+    try:
+        joined = Subject(f"app, {ROOMS_JOINED} rooms", app.binary, True, (args.seed_rooms, server.address))
+        out = {"memory": {}, "hidden": {}}
+        for s in (app, joined):
+            log(f"rooms, memory: {s.name}, {args.mem_after} s")
+            out["memory"][s.name] = measure_memory(s, workdir, args.seed, args.mem_after)
+        for s in (app, joined):
+            log(f"rooms, cpu hidden: {s.name}, {args.cpu_settle} s settle + {args.cpu_window} s")
+            out["hidden"][s.name] = measure_cpu(s, workdir, args.seed, args.cpu_settle, args.cpu_window, True)
+        return out
+    finally:
+        server.stop()
+
+
+def rooms_figures(rooms):
+    """(label, without rooms, with rooms, ratio) for each figure of the rooms measurement."""
+    mem, hid = rooms["memory"], rooms["hidden"]
+    none, joined = list(mem)
+    return [
+        ("Memory, PSS of the process tree, window shown (MiB)",
+         mem[none]["total_kib"] / 1024, mem[joined]["total_kib"] / 1024),
+        ("CPU, window hidden (s per min)", hid[none]["s_per_min"], hid[joined]["s_per_min"]),
+        ("Context switches, window hidden (per s)", hid[none]["switches_per_s"], hid[joined]["switches_per_s"]),
+    ]
+
+
+def render_rooms(rooms):
+    if not rooms:
+        return ""
+    lines = ["", f"### Rooms: the app with {ROOMS_JOINED} rooms joined", ""]
+    lines += [
+        f"Each room's event stream open on a release room server on loopback (`seed_rooms` joined them "
+        f"before the start); measured back to back with the app without rooms, same session.",
+        "",
+        "| Figure | No rooms | 3 rooms | Ratio | Target | |",
+        "| --- | ---: | ---: | ---: | --- | --- |",
+    ]
+    for label, a, b in rooms_figures(rooms):
+        r = ratio(b, a)
+        lines.append(f"| {label} | {a:.3f} | {b:.3f} | {r:.2f} | ≤ {ROOMS_TARGET:.2f}× | {verdict(r <= ROOMS_TARGET)} |")
+    return "\n".join(lines) + "\n"
+
+
 def summarize(raw):
     """The figures of a partial run (--only), as ratios, on standard error."""
     A, F = "app", "empty window"
-    if raw["memory"]:
+    if raw.get("rooms"):
+        for label, a, b in rooms_figures(raw["rooms"]):
+            log(f"rooms: {label}: none {a:.3f}, {ROOMS_JOINED} rooms {b:.3f}, {ratio(b, a):.2f}")
+    if raw["memory"] and F in raw["memory"]:
         a, f = raw["memory"][A]["total_kib"], raw["memory"][F]["total_kib"]
         log(f"memory: app {a / 1024:.1f} MiB, empty {f / 1024:.1f} MiB, {ratio(a, f):.2f}")
     for what in ("hidden", "shown"):
-        if raw[what]:
+        if raw[what] and F in raw[what]:
             a, f = raw[what][A], raw[what][F]
             log(
                 f"cpu {what}: app {a['s_per_min']:.3f}, empty {f['s_per_min']:.3f} s/min, "
@@ -712,6 +811,8 @@ def main():
     p.add_argument("--app", default=ROOT / "target/release/worktogether", type=Path)
     p.add_argument("--fixture", default=ROOT / "target/release/worktogether-empty-window", type=Path)
     p.add_argument("--seed", default=ROOT / "target/release/examples/seed_session", type=Path)
+    p.add_argument("--room-server", default=ROOT / "target/release/worktogether-room", type=Path)
+    p.add_argument("--seed-rooms", default=ROOT / "target/release/examples/seed_rooms", type=Path)
     p.add_argument("--out", default=ROOT / "docs/benchmarks.md", type=Path)
     p.add_argument("--runs", default=20, type=int, help="start-up runs of each (after one warm-up each)")
     p.add_argument("--mem-after", default=30, type=int)
@@ -721,7 +822,7 @@ def main():
     p.add_argument("--startup-only", action="store_true", help="measure start-up only and print it; writes nothing")
     p.add_argument(
         "--only",
-        help="comma-separated subset of memory,hidden,shown (no start-up): log the figures and write "
+        help="comma-separated subset of memory,hidden,shown,rooms (no start-up): log the figures and write "
         "artifacts/bench/results.json only",
     )
     args = p.parse_args()
@@ -735,7 +836,7 @@ def main():
         args.runs, args.mem_after, args.cpu_settle, args.cpu_window = 2, 5, 2, 5
         if "--out" not in sys.argv:
             args.out = None
-    for b in (args.app, args.fixture, args.seed):
+    for b in (args.app, args.fixture, args.seed, args.room_server, args.seed_rooms):
         if not b.is_file():
             raise SystemExit(f"bench: {b} is missing; `make bench` builds it")
 
@@ -769,12 +870,15 @@ def main():
                 for s in subjects:
                     log(f"cpu, window {what}: {s.name}, {args.cpu_settle} s settle + {args.cpu_window} s")
                     results[s.name] = measure_cpu(s, workdir, args.seed, args.cpu_settle, args.cpu_window, is_hidden)
-        raw = {"startup": startup, "memory": memory, "hidden": hidden, "shown": shown}
+        rooms = {}
+        if not only or "rooms" in only:
+            rooms = measure_rooms(args, workdir, subjects[0])
+        raw = {"startup": startup, "memory": memory, "hidden": hidden, "shown": shown, "rooms": rooms}
         (art / "results.json").write_text(json.dumps(raw, indent=1))
         if only:
             summarize(raw)
             return
-        generated = render(machine(), args, startup, memory, hidden, shown)
+        generated = render(machine(), args, startup, memory, hidden, shown) + render_rooms(rooms)
         if args.out:
             write_report(args.out, generated)
         else:
