@@ -12,7 +12,8 @@ use chrono::{DurationRound, TimeDelta, Utc};
 use tauri::{AppHandle, Manager, Runtime};
 use uuid::Uuid;
 use worktogether_core::app::{Action, Answer};
-use worktogether_core::{PhaseKind, PlannedPhase, RoomLink, RoomPosition, SessionView, Template};
+use worktogether_core::error::WrongState;
+use worktogether_core::{CoreError, PhaseKind, PlannedPhase, RoomLink, RoomPosition, SessionView, Template};
 use worktogether_sync::RoomServer;
 use worktogether_sync::protocol::{self, SessionAction, SharedPhase, SharedSession, StartSession};
 
@@ -161,6 +162,10 @@ pub async fn start<R: Runtime>(
     let Some(member) = member else {
         return Err(ApiError::invalid(&state.catalog(), "rooms.error.notAMember", &[]));
     };
+    // The host's own session follows the room's: refused before the room's starts, not after.
+    if state.read(|s, now| s.current_session(now))?.is_some() {
+        return Err(state.error(&CoreError::WrongState(WrongState::SessionInProgress)));
+    }
     let mut phases: Vec<protocol::PlannedPhase> = template
         .phases
         .iter()

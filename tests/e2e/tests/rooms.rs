@@ -168,6 +168,9 @@ const PLAN: [(&str, u64); 5] = [("commitment", 10), ("focus", 5), ("break", 4), 
 fn shared_session(ctx: &TestCtx, host: &App, member: &App, host_dir: &Path, member_dir: &Path) -> Result<()> {
     let template = host.save_template("E2E room", &PLAN)?;
     let notices_from = notify::log_len(&ctx.env.notify_log)?;
+    // The room's view lists the templates when it opens: open it again to see the new one.
+    host.click("nav-rooms")?;
+    host.click("room-item")?;
     host.wait_testid("room-start-form", ROOM_TIMEOUT)?;
     host.select("room-start-template", &template)?;
     host.click("room-start-session")?;

@@ -90,6 +90,12 @@ export const {
   leaveRoom,
   tokenPlace,
   takeJoinLink,
+  joinRoomSession,
+  leaveRoomSession,
+  startSharedSession,
+  controlSharedSession,
+  shareWithRoom,
+  giveKudos,
 } = all;
 
 /** The first screen as asked for by index.html before the bundle loaded (once; see `init`). */

@@ -43,3 +43,14 @@ export function openTemplateEditor(template: Template | null, all: Template[], r
   navigation.view = "template";
   window.scrollTo(0, 0);
 }
+
+/**
+ * To the session screen (a session was started or joined from elsewhere, e.g. a room): the
+ * keyboard goes to the page's main region, as after a click on the navigation.
+ */
+export function showSession(): void {
+  navigation.view = "home";
+  navigation.editing = null;
+  window.scrollTo(0, 0);
+  document.getElementById("main")?.focus({ preventScroll: true });
+}

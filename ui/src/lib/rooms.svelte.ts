@@ -71,6 +71,19 @@ export function openJoinLink(link: string): void {
   navigation.view = "rooms";
 }
 
+/** Opens a room's view (from the session's screen: the room the session was joined from). */
+export function openRoom(membershipId: string): void {
+  roomsState.selected = membershipId;
+  navigation.editing = null;
+  navigation.view = "rooms";
+  window.scrollTo(0, 0);
+}
+
+/** Whether this person hosts the room of this membership, as far as the rooms seen say. */
+export function hosts(membershipId: string): boolean {
+  return roomsState.list?.find((r) => r.membershipId === membershipId)?.iAmHost ?? false;
+}
+
 /** A shared session where it stands, in a few words: "Focus until 14:50", "Break, paused". */
 export function sessionText(session: SharedSessionView): string {
   if (session.phase === "over") return t("rooms.session.over");

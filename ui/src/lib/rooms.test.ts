@@ -33,7 +33,11 @@ function room(server: string, members: Partial<MemberView>[], membershipId = "m1
       ...m,
     })),
     session: null,
+    commitments: [],
     connection: { state: "connected" },
+    openLinkAtStart: false,
+    upcoming: [],
+    questions: [],
   };
 }
 

@@ -10,6 +10,14 @@
 //          the forms) | rooms-error (a join refused; &form=create: a create refused)
 //        | rooms-link (opened with an invite link: the join form filled in)
 //        | room (a room's view; &room=0|1|2 picks the sample, &step=leave asks about leaving)
+//        | room-following (room 0, my session follows its shared session; &left=1: I left it and go on
+//          alone; &shared=1: I share my commitments) | room-busy (room 0, a session of my own runs)
+//        | room-host (room 1, mine to host, no session: the start form)
+//        | room-hosting (room 1, its session runs and mine follows it: the host's controls)
+//          the room states take &step=join|start|end|kudos|share|leave (clicks that control)
+//        | commitment-room | focus-room | closing-room (the session's screens, following room 0;
+//          &left=1, &shared=1 as above)
+//        history: one of the sessions was a room's
 import { mockIPC } from "@tauri-apps/api/mocks";
 import type { Language } from "../bindings/ipc";
 import { Replay, type SessionsFixture } from "./replay";
@@ -36,9 +44,41 @@ if (state.startsWith("settings")) {
   rust.failSettings = state === "settings-error";
 }
 
-const rooms = new MockRooms(() => rust.language(), story !== "empty");
+const rooms = new MockRooms(() => rust.language(), story !== "empty", rust);
 rooms.secretStore = params.get("tokens") !== "file";
 if (state === "rooms-link") rooms.waitingLink = "worktogether://join/rooms.example.org/FRDY2-FCS34";
+
+// The shared session's states: the rooms and my session as they would stand.
+const kitchen = rooms.room(0);
+const morning = rooms.room(1);
+const follows = params.get("left") !== "1";
+const shares = params.get("shared") === "1";
+if (kitchen && morning) {
+  if (state === "commitment-room") rooms.runSession(kitchen, "commitment", 6);
+  if (state === "closing-room") rooms.runSession(kitchen, "closing", 8);
+  // the room has my commitments only when I share them (in the commitment round, not yet)
+  if (!shares || state === "commitment-room") kitchen.commitments = kitchen.commitments.filter((c) => !c.mine);
+  if (["room-following", "commitment-room", "focus-room", "closing-room"].includes(state)) {
+    rust.setRoom(rooms.link(kitchen), follows, shares);
+  }
+  if (state === "room-host" || state === "room-hosting") {
+    morning.connection = { state: "connected" };
+    morning.members = morning.members.map((m) => ({ ...m, presence: m.isMe ? "planning" : "focusing" }));
+  }
+  if (state === "room-host") {
+    morning.session = null;
+    morning.commitments = [];
+  }
+  if (state === "room-hosting") {
+    rooms.runSession(morning, "focus", 24, false, "Worktogether");
+    morning.members = morning.members.map((m) => ({ ...m, presence: "focusing" }));
+    morning.commitments = morning.commitments.map((c) => ({ ...c, outcome: "pending", note: null }));
+    rust.setRoom(rooms.link(morning), true, true);
+  }
+}
+// history: a session of the past was a room's
+const past = fixture.stories[story]?.steps.find((s) => s.history)?.history?.find((s) => s.templateName === "Worktogether");
+if (past) rust.roomNames.set(past.id, "Social Media Kitchen");
 
 mockIPC(
   (cmd, payload) => {
@@ -122,11 +162,22 @@ if (state.startsWith("room")) {
     input.dispatchEvent(new Event("input", { bubbles: true }));
   };
   clickWhenThere("nav-rooms", () => {
-    if (state === "room") {
-      const index = Number(params.get("room") ?? "0");
+    if (state === "room" || state.startsWith("room-")) {
+      const index = state === "room" ? Number(params.get("room") ?? "0") : state.startsWith("room-host") ? 1 : 0;
+      const step = params.get("step");
+      const clicks: Record<string, string> = {
+        leave: "room-leave",
+        join: "room-join-session",
+        start: "room-start-session",
+        end: "room-session-end",
+        share: "room-share",
+      };
       whenThere("room-list", (list) => {
         list.querySelectorAll<HTMLElement>('[data-testid="room-item"]')[index]?.click();
-        if (params.get("step") === "leave") setTimeout(() => clickWhenThere("room-leave"), 50);
+        if (step && clicks[step]) setTimeout(() => clickWhenThere(clicks[step]!), 50);
+        if (step === "kudos") {
+          setTimeout(() => document.querySelector<HTMLElement>('[data-testid="room-kudos"][aria-pressed="false"]')?.click(), 100);
+        }
       });
       return;
     }

@@ -15,15 +15,18 @@ import type { CommitmentDraft } from "../bindings/ipc";
 import type { FirstScreen } from "../bindings/ipc";
 import type { Language } from "../bindings/ipc";
 import type { PhaseChange } from "../bindings/ipc";
+import type { RoomLink } from "../bindings/ipc";
 import type { SessionSummary } from "../bindings/ipc";
 import type { SessionView } from "../bindings/ipc";
 import type { SettingChange } from "../bindings/ipc";
 import type { Settings } from "../bindings/ipc";
 import type { SettingsView } from "../bindings/ipc";
+import type { SharedPhaseKind } from "../bindings/ipc";
 import type { Template } from "../bindings/ipc";
 import type { TemplateDraft } from "../bindings/ipc";
 import { rowFromPhase } from "../lib/templates";
 import { draftVerdict, noteVerdict, templateVerdict, type Verdict } from "../lib/verdicts";
+import type { MockSessions } from "./rooms";
 
 /** One recorded step: what leads to it, and the snapshot after it. */
 export interface Step {
@@ -80,7 +83,23 @@ const SESSION_COMMANDS = new Set([
   "close_session",
 ]);
 
-export class Replay {
+/** Where a session joined from a room begins in the recording, by the room's phase. */
+const ROOM_PHASE_STATES: Record<SharedPhaseKind, string> = {
+  commitment: "commitment",
+  focus: "focus",
+  break: "break",
+  closing: "closing",
+  over: "closing",
+};
+
+/** The room a session belongs to: the recording has none, so the mock lays it over the snapshots. */
+interface RoomPart {
+  link: RoomLink;
+  follows: boolean;
+  shares: boolean;
+}
+
+export class Replay implements MockSessions {
   readonly lang: Language;
   readonly #story: Story;
   #index: number;
@@ -89,6 +108,9 @@ export class Replay {
   settings: Settings;
   /** make `change_setting` fail (to see the error) */
   failSettings = false;
+  /** sessions of the history that were a room's: session id → the room's name */
+  roomNames = new Map<string, string>();
+  #room: RoomPart | null = null;
   #created = 0;
 
   constructor(fixture: SessionsFixture, story: string, state: string) {
@@ -106,11 +128,29 @@ export class Replay {
     return this.#story.steps[this.#index]!;
   }
 
+  /** A snapshot as the window gets it: with the room it was joined from, if any. */
+  #dress(view: SessionView | null): SessionView | null {
+    if (!view) return view;
+    const room = this.#room;
+    return room
+      ? { ...view, room: { ...room.link }, followsRoom: room.follows, sharesWithRoom: room.shares }
+      : view;
+  }
+
+  #dressSummary(summary: SessionSummary): SessionSummary {
+    const roomName = this.roomNames.get(summary.id) ?? summary.roomName;
+    return roomName ? { ...summary, roomName } : summary;
+  }
+
   /** A list as of the current step: given there, or at the latest step before it. */
   #list<K extends "today" | "history" | "suggestions">(name: K): NonNullable<Step[K]> {
     for (let i = this.#index; i >= 0; i--) {
       const list = this.#story.steps[i]![name];
-      if (list) return structuredClone(list) as NonNullable<Step[K]>;
+      if (list) {
+        const copy = structuredClone(list) as NonNullable<Step[K]>;
+        if (name === "suggestions") return copy;
+        return (copy as SessionSummary[]).map((x) => this.#dressSummary(x)) as NonNullable<Step[K]>;
+      }
     }
     return [] as NonNullable<Step[K]>;
   }
@@ -139,7 +179,7 @@ export class Replay {
     this.#index = index;
     const step = this.#step;
     for (const event of step.events ?? []) {
-      void emit(event, event === "session" ? step.session : step.phaseChange);
+      void emit(event, event === "session" ? this.#dress(step.session) : step.phaseChange);
     }
     this.#scheduleTime();
     return step;
@@ -198,19 +238,82 @@ export class Replay {
     return null;
   }
 
+  // The room's side of the person's session (see MockSessions in ./rooms.ts).
+
+  current(): SessionView | null {
+    return this.#dress(this.#step.session);
+  }
+
+  template(id: string): Template | null {
+    return this.templates.find((x) => x.id === id) ?? null;
+  }
+
+  /** Lays a room over the session in progress (a state to start in). */
+  setRoom(link: RoomLink | null, follows = true, shares = false): void {
+    this.#room = link ? { link, follows, shares } : null;
+  }
+
+  /** Moves to the recorded step for the room's phase and sends the session there. */
+  #goTo(phase: SharedPhaseKind, paused: boolean): void {
+    const state = paused && phase === "focus" ? "paused" : ROOM_PHASE_STATES[phase];
+    const at = this.#story.steps.findIndex((s) => s.state === state);
+    const index = phase === "commitment" ? this.#story.steps.findIndex((s) => s.by === "start_session") : at;
+    if (index >= 0 && index !== this.#index) {
+      this.#index = index;
+      this.#scheduleTime();
+    }
+    void emit("session", this.current());
+  }
+
+  joinRoom(link: RoomLink, phase: SharedPhaseKind, paused: boolean): SessionView {
+    if (this.#step.session) throw this.#error("wrong_state", "error.state.session_in_progress");
+    this.#room = { link, follows: true, shares: false };
+    this.#goTo(phase, paused);
+    return this.current()!;
+  }
+
+  follow(sessionId: string, phase: SharedPhaseKind, paused: boolean): void {
+    const room = this.#room;
+    if (!this.#step.session || !room?.follows || room.link.sessionId !== sessionId) return;
+    this.#goTo(phase, paused);
+  }
+
+  leaveRoom(): SessionView {
+    if (!this.#step.session) throw this.#error("wrong_state", "error.state.no_session");
+    if (this.#room) this.#room.follows = false;
+    void emit("session", this.current());
+    return this.current()!;
+  }
+
+  share(share: boolean): SessionView {
+    if (!this.#step.session) throw this.#error("wrong_state", "error.state.no_session");
+    if (!this.#room) throw this.#error("wrong_state", "error.state.not_a_room_session");
+    this.#room.shares = share;
+    void emit("session", this.current());
+    return this.current()!;
+  }
+
   handle(cmd: string, args: Record<string, unknown>): unknown {
     if (SESSION_COMMANDS.has(cmd)) {
       if (cmd === "add_commitment" || cmd === "update_commitment") this.#refuse(draftVerdict(args.draft as CommitmentDraft));
       if (cmd === "pause_session") this.#refuse(noteVerdict((args.note as string | null) ?? null));
+      if ((cmd === "skip_phase" || cmd === "extend_phase") && this.#room?.follows && this.#step.session) {
+        throw this.#error("wrong_state", "error.state.follows_room");
+      }
+      if (cmd === "end_session_early" && this.#room) this.#room.follows = false;
       const step = this.#follow(cmd);
-      return cmd === "close_session" ? step.summary : step.session;
+      if (cmd !== "close_session") return this.#dress(step.session);
+      // the session is over: a room's name stays with it in the history
+      if (this.#room && step.summary) this.roomNames.set(step.summary.id, this.#room.link.roomName);
+      this.#room = null;
+      return step.summary && this.#dressSummary(step.summary);
     }
     switch (cmd) {
       case "first_screen": {
         const settings = this.settingsView();
         return {
           info: { ...INFO, language: this.lang },
-          session: this.#step.session,
+          session: this.current(),
           settings,
           templates: structuredClone(this.templates),
           today: this.#list("today"),
@@ -229,11 +332,12 @@ export class Replay {
       case "delete_template":
         return this.deleteTemplate(args.id as string);
       case "current_session":
-        return this.#step.session;
+        return this.current();
       case "abandon_session": {
         if (!this.#step.session) throw this.#error("wrong_state", "error.state.no_session");
         // back to the story's first state, before the session
         this.#index = 0;
+        this.#room = null;
         this.#scheduleTime();
         void emit("session", null);
         return null;

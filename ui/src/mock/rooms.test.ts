@@ -3,8 +3,9 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { ApiError } from "../bindings/ipc";
 import type { RoomView } from "../bindings/ipc";
+import type { SessionView } from "../bindings/ipc";
 import en from "../../../locales/en.json";
-import { MockRooms, normalizeCode } from "./rooms";
+import { MockRooms, normalizeCode, secsToQuarterHour, type MockSessions } from "./rooms";
 
 const sent = vi.hoisted(() => [] as [string, unknown][]);
 vi.mock("@tauri-apps/api/event", () => ({
@@ -95,5 +96,103 @@ describe("the mock's rooms", () => {
     rooms.secretStore = false;
     expect(answer(rooms, "token_place")).toMatchObject({ secretStore: false });
     expect(rooms.handle("current_session", {})).toBe(null);
+  });
+});
+
+describe("the mock's shared session", () => {
+  /** A stand-in for the replay: the person's session, laid over with the room's. */
+  function person() {
+    let current: SessionView | null = null;
+    const base = { id: "mine", templateName: "Worktogether", commitments: [{ text: "Write the newsletter" }] };
+    const sessions: MockSessions & { own(): void } = {
+      current: () => current,
+      template: (id) =>
+        id === "tpl"
+          ? { id, name: "Worktogether", builtin: true, phases: [{ kind: "commitment", durationSecs: 600 }, { kind: "closing", durationSecs: 300 }] }
+          : null,
+      joinRoom: (link) => {
+        if (current) throw { code: "wrong_state", message: en["error.state.session_in_progress"] };
+        current = { ...base, room: link, followsRoom: true, sharesWithRoom: false } as unknown as SessionView;
+        return current;
+      },
+      leaveRoom: () => (current = { ...current!, followsRoom: false }),
+      share: (share) => (current = { ...current!, sharesWithRoom: share }),
+      follow: vi.fn(),
+      own: () => {
+        current = { ...base, room: null, followsRoom: false, sharesWithRoom: false } as unknown as SessionView;
+      },
+    };
+    return sessions;
+  }
+
+  it("joins a running session, not one that is over, nor with a session of my own", () => {
+    const me = person();
+    const rooms = new MockRooms(() => "en", true, me);
+    const [kitchen, , buddies] = answer(rooms, "rooms") as RoomView[];
+    expect(refusal(() => rooms.handle("join_room_session", { membershipId: buddies!.membershipId })).message).toBe(
+      en["rooms.error.noSharedSession"],
+    );
+    me.own();
+    expect(refusal(() => rooms.handle("join_room_session", { membershipId: kitchen!.membershipId })).code).toBe("wrong_state");
+  });
+
+  it("follows the room's session once joined, shares my commitments, and leaves it", () => {
+    const me = person();
+    const rooms = new MockRooms(() => "en", true, me);
+    const [kitchen] = answer(rooms, "rooms") as RoomView[];
+    const joined = answer(rooms, "join_room_session", { membershipId: kitchen!.membershipId }) as SessionView;
+    expect(joined.room).toEqual({ membershipId: kitchen!.membershipId, sessionId: kitchen!.session!.id, roomName: kitchen!.name });
+    expect(joined.followsRoom).toBe(true);
+    answer(rooms, "share_with_room", { share: true });
+    const mineNow = rooms.room(0)!.commitments.filter((c) => c.mine).map((c) => [c.text, c.memberId]);
+    expect(mineNow).toContainEqual(["Write the newsletter", kitchen!.membershipId]);
+    expect((answer(rooms, "leave_room_session") as SessionView).followsRoom).toBe(false);
+  });
+
+  it("gives kudos once, never to my own", () => {
+    const rooms = new MockRooms(() => "en", true, person());
+    const kitchen = rooms.room(0)!;
+    const others = kitchen.commitments.find((c) => !c.mine && !c.kudosFromMe)!;
+    const own = kitchen.commitments.find((c) => c.mine)!;
+    const [othersBefore, ownBefore] = [others.kudos, own.kudos];
+    answer(rooms, "give_kudos", { membershipId: kitchen.membershipId, commitmentId: others.id });
+    answer(rooms, "give_kudos", { membershipId: kitchen.membershipId, commitmentId: others.id });
+    answer(rooms, "give_kudos", { membershipId: kitchen.membershipId, commitmentId: own.id });
+    expect(rooms.room(0)!.commitments.find((c) => c.id === others.id)).toMatchObject({ kudos: othersBefore + 1, kudosFromMe: true });
+    expect(rooms.room(0)!.commitments.find((c) => c.id === own.id)?.kudos).toBe(ownBefore);
+    expect(refusal(() => rooms.handle("give_kudos", { membershipId: kitchen.membershipId, commitmentId: "nope" })).message).toBe(
+      en["rooms.error.noSuchCommitment"],
+    );
+  });
+
+  it("lets the host start, pause, resume, skip and end, and members not", () => {
+    const me = person();
+    const rooms = new MockRooms(() => "en", true, me);
+    const [kitchen, morning] = answer(rooms, "rooms") as RoomView[];
+    const control = (c: string, room = morning!) => rooms.handle("control_shared_session", { membershipId: room.membershipId, control: c });
+    expect(refusal(() => control("skip", kitchen)).message).toBe(en["room.error.forbidden"]);
+    rooms.room(1)!.session = null;
+    const started = answer(rooms, "start_shared_session", { membershipId: morning!.membershipId, templateId: "tpl", atQuarterHour: false });
+    expect((started as SessionView).followsRoom).toBe(true);
+    const session = () => rooms.room(1)!.session!;
+    expect(session()).toMatchObject({ templateName: "Worktogether", phase: "commitment", paused: false });
+    control("pause");
+    expect(session()).toMatchObject({ paused: true, phaseEndsAt: null });
+    expect(refusal(() => control("pause")).code).toBe("wrong_state");
+    control("resume");
+    expect(session().paused).toBe(false);
+    control("skip");
+    expect(session().phase).toBe("closing");
+    expect(me.follow).toHaveBeenLastCalledWith(session().id, "closing", false);
+    control("end");
+    expect(session().phase).toBe("over");
+    expect(refusal(() => control("skip")).message).toBe(en["rooms.error.noSharedSession"]);
+  });
+
+  it("starts at the next quarter hour as Rust does", () => {
+    const at = (h: number, m: number, s: number) => new Date(Date.UTC(2026, 11, 3, h, m, s));
+    expect(secsToQuarterHour(at(9, 7, 30), 300)).toBe(450);
+    expect(secsToQuarterHour(at(9, 12, 0), 300)).toBe(1080);
+    expect(secsToQuarterHour(at(9, 10, 0), 300)).toBe(300);
   });
 });

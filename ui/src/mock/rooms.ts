@@ -2,6 +2,8 @@
 // language asked for, and join, create and leave answered as the shell would, with its messages
 // from the catalogs. There is no room server: a join succeeds for any well-formed code, except on
 // a server whose address holds "offline" (unreachable). Each change sends the `rooms` event.
+// The shared session: joining, leaving, sharing and kudos, the host's start and controls; the
+// person's own session is the replay's (`MockSessions`), which lays the room over its snapshots.
 import { emit } from "@tauri-apps/api/event";
 import de from "../../../locales/de.json";
 import en from "../../../locales/en.json";
@@ -9,7 +11,15 @@ import type { ApiError } from "../bindings/ipc";
 import type { Language } from "../bindings/ipc";
 import type { MemberView } from "../bindings/ipc";
 import type { NewRoom } from "../bindings/ipc";
+import type { PhaseKind } from "../bindings/ipc";
+import type { RoomLink } from "../bindings/ipc";
 import type { RoomView } from "../bindings/ipc";
+import type { SessionView } from "../bindings/ipc";
+import type { SharedCommitmentView } from "../bindings/ipc";
+import type { SharedControl } from "../bindings/ipc";
+import type { SharedPhaseKind } from "../bindings/ipc";
+import type { SharedSessionView } from "../bindings/ipc";
+import type { Template } from "../bindings/ipc";
 import type { TokenPlace } from "../bindings/ipc";
 import { serverAddress } from "../lib/rooms";
 
@@ -36,6 +46,43 @@ function inviteLink(server: string, code: string): string | null {
 
 const minutes = (n: number) => new Date(Date.now() + n * 60_000).toISOString();
 
+/** The person's own session, as the mock keeps it (./replay.ts): what the room's commands need. */
+export interface MockSessions {
+  /** the session in progress, as the window gets it */
+  current(): SessionView | null;
+  template(id: string): Template | null;
+  /** The person's session follows the room's from `phase` (refused while one is in progress). */
+  joinRoom(link: RoomLink, phase: SharedPhaseKind, paused: boolean): SessionView;
+  leaveRoom(): SessionView;
+  share(share: boolean): SessionView;
+  /** The room's session moved on (the host): a session that follows it goes along. */
+  follow(sessionId: string, phase: SharedPhaseKind, paused: boolean): void;
+}
+
+/** A shared session's plan, to move it on (the host's skip). */
+interface Plan {
+  phases: { kind: PhaseKind; secs: number }[];
+  index: number;
+  /** what was left of the phase when it was paused */
+  leftSecs: number | null;
+}
+
+const SAMPLE_PLAN: Plan["phases"] = [
+  { kind: "commitment", secs: 600 },
+  { kind: "focus", secs: 3000 },
+  { kind: "break", secs: 600 },
+  { kind: "focus", secs: 3000 },
+  { kind: "closing", secs: 600 },
+];
+
+/** Rust's `secs_to_quarter_hour`: the first phase lasts at least `atLeast`, and ends on a quarter hour. */
+export function secsToQuarterHour(now: Date, atLeast: number): number {
+  const quarter = 15 * 60_000;
+  const earliest = now.getTime() + atLeast * 1000;
+  const next = Math.ceil(earliest / quarter) * quarter;
+  return Math.round((next - now.getTime()) / 1000);
+}
+
 let ids = 0;
 const id = () => `0190aaaa-0000-7000-8000-${String(++ids).padStart(12, "0")}`;
 
@@ -43,12 +90,55 @@ function member(displayName: string, presence: MemberView["presence"], extra: Pa
   return { id: id(), displayName, presence, isHost: false, isMe: false, ...extra };
 }
 
+function shared(
+  memberId: string,
+  text: string,
+  extra: Partial<SharedCommitmentView> = {},
+): SharedCommitmentView {
+  return {
+    id: id(),
+    memberId,
+    text,
+    outcome: "pending",
+    note: null,
+    feedbackWanted: false,
+    kudos: 0,
+    kudosFromMe: false,
+    mine: false,
+    afterwards: false,
+    ...extra,
+  };
+}
+
+/** My member id in a room is the membership's id (Rust's `membershipId`): the samples' are made so. */
+function meAsMembership(room: RoomView): RoomView {
+  const me = room.members.find((m) => m.isMe);
+  if (me && me.id !== room.membershipId) {
+    for (const c of room.commitments) if (c.memberId === me.id) c.memberId = room.membershipId;
+    me.id = room.membershipId;
+  }
+  return room;
+}
+
+/** Who is who in a sample room, by display name. */
+const byName = (members: MemberView[]) => (name: string) => members.find((m) => m.displayName === name)!.id;
+
 function samples(lang: Language, message: (key: string, params?: Record<string, string>) => string): RoomView[] {
   const german = lang === "de";
   const kitchenServer = "https://rooms.example.org/";
   const morningServer = "https://cowork.example.net/";
   const me = (presence: MemberView["presence"], host = false) => member("Anna", presence, { isMe: true, isHost: host });
-  return [
+  const kitchen = [
+    member("Maria", "focusing", { isHost: true }),
+    me("focusing"),
+    member("Jonas", "break"),
+    member("Lea", "planning"),
+    member("Sam", "away"),
+  ];
+  const morning = [me("closing", true), member("Ben", "done")];
+  const buddies = [member("Chris", "done", { isHost: true }), me("done"), member("Pat", "away")];
+  const [inKitchen, inMorning, inBuddies] = [byName(kitchen), byName(morning), byName(buddies)];
+  const rooms: RoomView[] = [
     {
       membershipId: id(),
       server: kitchenServer,
@@ -60,15 +150,28 @@ function samples(lang: Language, message: (key: string, params?: Record<string, 
         : "Every Tuesday morning: plan, post, review. Questions to Maria in the closing round.",
       videoLink: "https://meet.jit.si/social-media-kitchen",
       iAmHost: false,
-      members: [
-        member("Maria", "focusing", { isHost: true }),
-        me("focusing"),
-        member("Jonas", "break"),
-        member("Lea", "planning"),
-        member("Sam", "away"),
-      ],
+      members: kitchen,
       session: { id: id(), templateName: "Worktogether", phase: "focus", phaseEndsAt: minutes(32), paused: false },
+      commitments: [
+        shared(inKitchen("Maria"), german ? "Redaktionsplan für Dezember" : "Content plan for December", {
+          kudos: 2,
+          kudosFromMe: true,
+        }),
+        shared(inKitchen("Anna"), german ? "Drei Instagram-Posts vorbereiten" : "Prepare three Instagram posts", {
+          kudos: 1,
+          mine: true,
+        }),
+        shared(inKitchen("Jonas"), german ? "Newsletter-Entwurf fertig schreiben" : "Finish the newsletter draft", {
+          feedbackWanted: true,
+        }),
+        shared(inKitchen("Jonas"), german ? "Kommentare vom Wochenende beantworten" : "Answer the weekend's comments", {
+          kudos: 1,
+        }),
+      ],
       connection: { state: "connected" },
+      openLinkAtStart: false,
+      upcoming: [],
+      questions: [],
     },
     {
       membershipId: id(),
@@ -79,13 +182,29 @@ function samples(lang: Language, message: (key: string, params?: Record<string, 
       description: null,
       videoLink: null,
       iAmHost: true,
-      members: [me("closing", true), member("Ben", "done")],
+      members: morning,
       session: { id: id(), templateName: "Pomodoro", phase: "closing", phaseEndsAt: null, paused: true },
+      commitments: [
+        shared(inMorning("Anna"), german ? "Angebot für die Bäckerei schreiben" : "Write the bakery's quote", {
+          outcome: "done",
+          note: german ? "Verschickt." : "Sent.",
+          mine: true,
+          kudos: 1,
+        }),
+        shared(inMorning("Ben"), german ? "Steuerunterlagen sortieren" : "Sort the tax papers", {
+          outcome: "partly",
+          note: german ? "Belege bis August erledigt." : "Receipts done up to August.",
+          feedbackWanted: true,
+        }),
+      ],
       connection: {
         state: "offline",
         since: minutes(-12),
         message: message("room.error.unreachable", { server: morningServer }),
       },
+      openLinkAtStart: false,
+      upcoming: [],
+      questions: [],
     },
     {
       membershipId: id(),
@@ -96,11 +215,28 @@ function samples(lang: Language, message: (key: string, params?: Record<string, 
       description: null,
       videoLink: null,
       iAmHost: false,
-      members: [member("Chris", "done", { isHost: true }), me("done"), member("Pat", "away")],
+      members: buddies,
       session: { id: id(), templateName: "Short block", phase: "over", phaseEndsAt: null, paused: false },
+      commitments: [
+        shared(inBuddies("Chris"), german ? "Umsatzsteuer-Voranmeldung" : "VAT return", { outcome: "done", kudos: 2, kudosFromMe: true }),
+        shared(inBuddies("Anna"), german ? "Rechnungen für Oktober" : "October's invoices", {
+          outcome: "done",
+          mine: true,
+          kudos: 1,
+        }),
+        shared(inBuddies("Pat"), german ? "Kassenbuch nachtragen" : "Catch up on the cash book", {
+          outcome: "not_done",
+          note: german ? "Nur die Belege gesammelt." : "Only collected the receipts.",
+          afterwards: true,
+        }),
+      ],
       connection: { state: "ended", message: message("room.error.token_expired") },
+      openLinkAtStart: false,
+      upcoming: [],
+      questions: [],
     },
   ];
+  return rooms.map(meAsMembership);
 }
 
 export class MockRooms {
@@ -111,9 +247,42 @@ export class MockRooms {
   /** what `take_join_link` hands out once (the app was opened with an invite link) */
   waitingLink: string | null = null;
 
-  constructor(lang: () => Language, withSamples: boolean) {
+  readonly #sessions: MockSessions | null;
+  /** each shared session's plan, to move it on */
+  readonly #plans = new Map<string, Plan>();
+
+  constructor(lang: () => Language, withSamples: boolean, sessions: MockSessions | null = null) {
     this.#lang = lang;
+    this.#sessions = sessions;
     this.rooms = withSamples ? samples(lang(), (key, params) => this.#message(key, params)) : [];
+  }
+
+  /** The room at `index` of the list (the mock's states set up their room through it). */
+  room(index: number): RoomView | undefined {
+    return this.rooms[index];
+  }
+
+  /** A room's session as a sample would run it: `phase` now, ending in `endsInMinutes`. */
+  runSession(
+    room: RoomView,
+    phase: SharedPhaseKind,
+    endsInMinutes = 32,
+    paused = false,
+    templateName = room.session?.templateName ?? "Worktogether",
+  ): SharedSessionView {
+    room.session = {
+      id: room.session?.id ?? id(),
+      templateName,
+      phase,
+      phaseEndsAt: paused || phase === "over" ? null : minutes(endsInMinutes),
+      paused,
+    };
+    return room.session;
+  }
+
+  /** How the person's session links to the room's (for the states that start in one). */
+  link(room: RoomView): RoomLink {
+    return { membershipId: room.membershipId, sessionId: room.session?.id ?? "", roomName: room.name };
   }
 
   #message(key: string, params: Record<string, string> = {}): string {
@@ -149,6 +318,7 @@ export class MockRooms {
   }
 
   #add(view: RoomView): RoomView {
+    meAsMembership(view);
     this.rooms.push(view);
     this.#publish();
     return structuredClone(view);
@@ -183,7 +353,11 @@ export class MockRooms {
       iAmHost: false,
       members: [member("Kim", "planning", { isHost: true }), member("Noah", "planning"), member(name, "planning", { isMe: true })],
       session: null,
+      commitments: [],
       connection: { state: "connected" },
+      openLinkAtStart: false,
+      upcoming: [],
+      questions: [],
     });
   }
 
@@ -204,7 +378,11 @@ export class MockRooms {
       iAmHost: true,
       members: [member(name, "planning", { isMe: true, isHost: true })],
       session: null,
+      commitments: [],
       connection: { state: "connected" },
+      openLinkAtStart: false,
+      upcoming: [],
+      questions: [],
     });
   }
 
@@ -213,6 +391,127 @@ export class MockRooms {
       throw this.#error("invalid_input", "rooms.error.notAMember");
     }
     this.rooms = this.rooms.filter((r) => r.membershipId !== membershipId);
+    this.#publish();
+    return null;
+  }
+
+  #find(membershipId: string): RoomView {
+    const room = this.rooms.find((r) => r.membershipId === membershipId);
+    if (!room) throw this.#error("invalid_input", "rooms.error.notAMember");
+    return room;
+  }
+
+  #person(): MockSessions {
+    if (!this.#sessions) throw { code: "internal", message: "mock: no sessions" } satisfies ApiError;
+    return this.#sessions;
+  }
+
+  #running(room: RoomView): SharedSessionView {
+    const session = room.session;
+    if (!session || session.phase === "over") throw this.#error("invalid_input", "rooms.error.noSharedSession");
+    return session;
+  }
+
+  #plan(session: SharedSessionView): Plan {
+    let plan = this.#plans.get(session.id);
+    if (!plan) {
+      const index = Math.max(0, SAMPLE_PLAN.findIndex((p) => p.kind === session.phase));
+      plan = { phases: SAMPLE_PLAN, index, leftSecs: null };
+      this.#plans.set(session.id, plan);
+    }
+    return plan;
+  }
+
+  joinSession(membershipId: string): SessionView {
+    const room = this.#find(membershipId);
+    const session = this.#running(room);
+    return this.#person().joinRoom(this.link(room), session.phase, session.paused);
+  }
+
+  startSession(membershipId: string, templateId: string, atQuarterHour: boolean): SessionView {
+    const room = this.#find(membershipId);
+    if (!room.iAmHost) throw this.#error("invalid_input", "room.error.forbidden");
+    const person = this.#person();
+    const template = person.template(templateId);
+    if (!template) throw this.#error("not_found", "error.not_found.template");
+    // Rust would start the room's session and then find the person busy
+    if (person.current()) throw this.#error("wrong_state", "error.state.session_in_progress");
+    const phases = template.phases.map((p) => ({ kind: p.kind, secs: p.durationSecs }));
+    if (atQuarterHour && phases[0]) phases[0] = { ...phases[0], secs: secsToQuarterHour(new Date(), phases[0].secs) };
+    const first = phases[0]!;
+    room.session = {
+      id: id(),
+      templateName: template.name,
+      phase: first.kind,
+      phaseEndsAt: new Date(Date.now() + first.secs * 1000).toISOString(),
+      paused: false,
+    };
+    room.commitments = [];
+    this.#plans.set(room.session.id, { phases, index: 0, leftSecs: null });
+    this.#publish();
+    return person.joinRoom(this.link(room), room.session.phase, false);
+  }
+
+  control(membershipId: string, control: SharedControl): null {
+    const room = this.#find(membershipId);
+    if (!room.iAmHost) throw this.#error("invalid_input", "room.error.forbidden");
+    const session = this.#running(room);
+    const plan = this.#plan(session);
+    const later = (secs: number) => new Date(Date.now() + secs * 1000).toISOString();
+    switch (control) {
+      case "pause":
+        if (session.paused) throw this.#error("wrong_state", "error.state.already_paused");
+        plan.leftSecs = session.phaseEndsAt ? Math.max(0, (Date.parse(session.phaseEndsAt) - Date.now()) / 1000) : null;
+        session.paused = true;
+        session.phaseEndsAt = null;
+        break;
+      case "resume":
+        if (!session.paused) throw this.#error("wrong_state", "error.state.not_paused");
+        session.paused = false;
+        session.phaseEndsAt = later(plan.leftSecs ?? plan.phases[plan.index]!.secs);
+        plan.leftSecs = null;
+        break;
+      case "skip": {
+        plan.index += 1;
+        plan.leftSecs = null;
+        const next = plan.phases[plan.index];
+        session.paused = false;
+        session.phase = next ? next.kind : "over";
+        session.phaseEndsAt = next ? later(next.secs) : null;
+        break;
+      }
+      case "end":
+        session.phase = "over";
+        session.paused = false;
+        session.phaseEndsAt = null;
+        break;
+    }
+    this.#sessions?.follow(session.id, session.phase, session.paused);
+    this.#publish();
+    return null;
+  }
+
+  share(share: boolean): SessionView {
+    const view = this.#person().share(share);
+    const room = view.room && this.rooms.find((r) => r.membershipId === view.room!.membershipId);
+    if (share && room) {
+      // the room gets the commitments not shared yet (what it has stays when sharing stops)
+      for (const c of view.commitments) {
+        if (room.commitments.some((x) => x.mine && x.text === c.text)) continue;
+        room.commitments.push(shared(room.membershipId, c.text, { mine: true }));
+      }
+      this.#publish();
+    }
+    return view;
+  }
+
+  kudos(membershipId: string, commitmentId: string): null {
+    const room = this.#find(membershipId);
+    const c = room.commitments.find((x) => x.id === commitmentId);
+    if (!c) throw this.#error("invalid_input", "rooms.error.noSuchCommitment");
+    if (c.mine || c.kudosFromMe) return null; // not one's own, and once each
+    c.kudos += 1;
+    c.kudosFromMe = true;
     this.#publish();
     return null;
   }
@@ -232,6 +531,30 @@ export class MockRooms {
         return {
           answer: { secretStore: this.secretStore, file: "/home/anna/.local/share/worktogether/room-tokens.json" } satisfies TokenPlace,
         };
+      case "join_room_session":
+        return { answer: this.joinSession(args.membershipId as string) };
+      case "leave_room_session":
+        return { answer: this.#person().leaveRoom() };
+      case "start_shared_session":
+        return {
+          answer: this.startSession(args.membershipId as string, args.templateId as string, args.atQuarterHour as boolean),
+        };
+      case "control_shared_session":
+        return { answer: this.control(args.membershipId as string, args.control as SharedControl) };
+      case "share_with_room":
+        return { answer: this.share(args.share as boolean) };
+      case "set_open_link_at_start": {
+        const room = this.#find(args.membershipId as string);
+        room.openLinkAtStart = args.open as boolean;
+        this.#publish();
+        return { answer: structuredClone(room) };
+      }
+      case "open_video_link": {
+        if (!this.#find(args.membershipId as string).videoLink) throw this.#error("invalid_input", "rooms.error.noVideoLink");
+        return { answer: null };
+      }
+      case "give_kudos":
+        return { answer: this.kudos(args.membershipId as string, args.commitmentId as string) };
       case "take_join_link": {
         const link = this.waitingLink;
         this.waitingLink = null;

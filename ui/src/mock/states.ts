@@ -23,4 +23,13 @@ export const starts: Record<string, [story: string, step: string]> = {
   "rooms-error": ["empty", "home"],
   "rooms-link": ["main", "home"],
   room: ["main", "home"],
+  // the shared session (see ./main.ts): a room's view with my session following the room's or
+  // one of my own running, the host's start form and controls, and the session's screens
+  "room-following": ["main", "focus"],
+  "room-busy": ["main", "focus"],
+  "room-host": ["main", "home"],
+  "room-hosting": ["main", "focus"],
+  "commitment-room": ["main", "commitment"],
+  "focus-room": ["main", "focus"],
+  "closing-room": ["main", "closing"],
 };

@@ -21,6 +21,7 @@ describe("production entry", () => {
       "src/lib/settings.svelte.ts",
       "src/lib/rooms.svelte.ts",
       "src/lib/rooms.ts",
+      "src/lib/roomSession.ts",
       "src/lib/startup.svelte.ts",
       "src/App.svelte",
     ];
