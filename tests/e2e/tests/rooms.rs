@@ -309,7 +309,10 @@ fn a_room_survives_a_cut_network_a_killed_server_and_a_late_joiner() -> Result<(
         json!({ "action": "commit", "draft": { "text": "Offline work", "tag": null, "estimateMinutes": null } });
     control(&member_dir, &commit)?;
     control(&member_dir, &json!({ "action": "pause", "note": null }))?;
-    ensure!(waiting_writes(&member_dir)? >= 2, "the commitment and the presence wait in the outbox");
+    // The presence is queued by the pause's effects, a moment after the answer.
+    wait_for(ROOM_TIMEOUT, "the commitment and the presence to wait in the outbox", || {
+        Ok((waiting_writes(&member_dir)? >= 2).then_some(()))
+    })?;
     member.click("nav-rooms")?;
     member.click("room-item")?;
     ensure!(
