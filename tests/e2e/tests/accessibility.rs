@@ -1,7 +1,7 @@
 //! Accessibility, checked on every screen of the real app in both themes and both languages:
 //! axe-core finds no serious or critical violation, Tab reaches every control and shows where
 //! the focus is, no text is clipped, and a picture of each screen is saved
-//! (artifacts/e2e/screens/<lang>/). The session is driven partly by keyboard alone (Enter on
+//! (artifacts/e2e/screens/<lang>/). The Rooms screens are checked against a real room server. The session is driven partly by keyboard alone (Enter on
 //! a focused button, Enter in a field, Esc, Space on a radio), so "operable by keyboard" is
 //! exercised, not only looked at; refused input is shown too, where error colours must be readable. Everything wrong is collected and reported at the end, so
 //! one run lists every problem a person has to fix.
@@ -11,6 +11,7 @@ use anyhow::{Context, Result, bail, ensure};
 use serde_json::{Value, json};
 use worktogether_e2e::a11y::{self, THEMES};
 use worktogether_e2e::app::{STARTUP_TIMEOUT, UI_TIMEOUT};
+use worktogether_e2e::room_server::RoomServer;
 use worktogether_e2e::webdriver::keys;
 use worktogether_e2e::{App, TestCtx, wait_for};
 
@@ -38,6 +39,8 @@ struct Texts {
     extra: &'static str,
     note: &'static str,
     left_off: &'static str,
+    /// a room, its description, and this person's name in it
+    room: [&'static str; 3],
 }
 
 const EN: Texts = Texts {
@@ -47,6 +50,7 @@ const EN: Texts = Texts {
     extra: "Book the train to the trade fair",
     note: "All but two receipts",
     left_off: "Halfway through the September receipts",
+    room: ["Social Media Kitchen", "Once a month: we work through our social media chores together", "Hanna"],
 };
 
 const DE: Texts = Texts {
@@ -60,6 +64,11 @@ const DE: Texts = Texts {
     extra: "Zugfahrkarten für die Fachmesse buchen",
     note: "Alle Belege bis auf zwei",
     left_off: "Mitten in den Belegen für September, als Nächstes die Tankquittungen",
+    room: [
+        "Social-Media-Küche der Selbstständigen",
+        "Einmal im Monat arbeiten wir gemeinsam unsere Social-Media-Aufgaben ab",
+        "Hanna-Sophie",
+    ],
 };
 
 #[test]
@@ -84,12 +93,40 @@ fn accessibility(lang: &str, locale: &str, texts: &Texts) -> Result<()> {
         std::fs::remove_dir_all(&screens)?;
     }
     let mut audit = Audit { app: &app, lang, axe: a11y::axe_source()?, screens, count: 0, findings: Vec::new() };
-    let result = tour(&app, &mut audit, texts);
+    let server = RoomServer::start(&ctx.env.room_server, &ctx.dir)?;
+    let result = tour(&app, &mut audit, texts).and_then(|()| rooms(&app, &mut audit, texts, &server.url()));
     if result.is_err() {
         app.dump(&ctx, "failure");
     }
     result?;
     audit.verdict()
+}
+
+/// The Rooms screens, with a real room server: empty (both forms), a refused join, and a room's
+/// view as its host.
+fn rooms(app: &App, audit: &mut Audit, texts: &Texts, server: &str) -> Result<()> {
+    let [room, description, person] = texts.room;
+    app.click("nav-rooms")?;
+    app.wait_testid("join-form", UI_TIMEOUT)?;
+    audit.screen("rooms")?;
+    app.type_into("join-server", server)?;
+    app.type_into("join-code", "ABCDE-FGHJ0")?;
+    app.type_into("join-name", person)?;
+    app.click("join-submit")?;
+    wait_for(UI_TIMEOUT, "the join form's error", || Ok(app.text_of("join-error")?.filter(|t| !t.is_empty())))?;
+    audit.screen("rooms-join-refused")?;
+    let new_room = json!({ "server": server, "name": room, "description": description,
+        "videoLink": "https://meet.example.org/kitchen", "displayName": person });
+    app.invoke("create_room", json!({ "room": new_room }))?;
+    app.click("nav-home")?;
+    app.click("nav-rooms")?;
+    app.click("room-item")?;
+    app.wait_testid("room-view", UI_TIMEOUT)?;
+    wait_for(UI_TIMEOUT, "the room to connect", || {
+        Ok((app.attr_of("room-connection", "data-state")?.as_deref() == Some("connected")).then_some(()))
+    })?;
+    audit.screen("room")?;
+    Ok(())
 }
 
 /// Every screen in turn, each checked by [`Audit::screen`].
