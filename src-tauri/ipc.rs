@@ -63,6 +63,7 @@ macro_rules! contract {
                         rooms::start_shared_session::<$runtime>,
                         rooms::control_shared_session::<$runtime>,
                         rooms::share_with_room::<$runtime>,
+                        rooms::share_own_session::<$runtime>,
                         rooms::give_kudos::<$runtime>,
                         rooms::open_video_link::<$runtime>,
                         rooms::set_open_link_at_start::<$runtime>,

@@ -9,8 +9,8 @@ use crate::state::AppState;
 use serde::Serialize;
 use tauri::{AppHandle, Manager, Runtime};
 use uuid::Uuid;
-use worktogether_core::SessionView;
 use worktogether_core::app::{Action, Answer};
+use worktogether_core::{RoomLink, SessionView};
 use worktogether_sync::VaultKind;
 use worktogether_sync::protocol::{CreateRoom, SessionAction, UpdateRoom};
 
@@ -228,6 +228,26 @@ pub async fn set_open_link_at_start<R: Runtime>(
 pub async fn share_with_room<R: Runtime>(app: AppHandle<R>, share: bool) -> Result<SessionView> {
     let (state, _) = services(&app)?;
     match state.apply(&app, Action::ShareWithRoom { share })? {
+        Answer::Session(view) => Ok(*view),
+        other => Err(crate::commands::unexpected(&state, &other)),
+    }
+}
+
+/// Takes part in the room's latest session with the session of one's own in progress, on its
+/// own timer: its commitments and outcomes go to the room (shown as shared afterwards when the
+/// room's session is over).
+#[tauri::command]
+#[specta::specta]
+pub async fn share_own_session<R: Runtime>(app: AppHandle<R>, membership_id: Uuid) -> Result<SessionView> {
+    let (state, rooms) = services(&app)?;
+    let room = rooms.live().get(&membership_id).and_then(|live| {
+        let session = live.state.session.as_ref()?;
+        Some(RoomLink { membership_id, session_id: session.id, room_name: live.state.room.name.clone() })
+    });
+    let Some(room) = room else {
+        return Err(ApiError::invalid(&state.catalog(), "rooms.error.noSharedSession", &[]));
+    };
+    match state.apply(&app, Action::ShareOwnSession { room })? {
         Answer::Session(view) => Ok(*view),
         other => Err(crate::commands::unexpected(&state, &other)),
     }

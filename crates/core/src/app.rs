@@ -116,6 +116,10 @@ pub enum Action {
     ShareWithRoom {
         share: bool,
     },
+    /// Take part in a room's session with a session of one's own (not following its timer).
+    ShareOwnSession {
+        room: RoomLink,
+    },
 }
 
 impl Action {
@@ -216,7 +220,11 @@ pub fn apply(store: &mut Store, action: Action, cx: &Context) -> Result<Applied>
     // so it is queued once whatever the action, and after a crash by the next one.
     let tells_room = matches!(
         action,
-        Action::Commit { .. } | Action::CarryOver { .. } | Action::Close { .. } | Action::ShareWithRoom { .. }
+        Action::Commit { .. }
+            | Action::CarryOver { .. }
+            | Action::Close { .. }
+            | Action::ShareWithRoom { .. }
+            | Action::ShareOwnSession { .. }
     );
     let mut applied = apply_action(store, action, cx)?;
     if tells_room && let Some(membership) = store.queue_room_writes(cx.now)? {
@@ -302,6 +310,7 @@ fn apply_action(store: &mut Store, action: Action, cx: &Context) -> Result<Appli
         Action::FollowRoom { room_session, at } => session(store.follow_room(room_session, at, now)),
         Action::LeaveRoomSession => session(store.leave_room_session(now)),
         Action::ShareWithRoom { share } => session(store.share_with_room(share, now)),
+        Action::ShareOwnSession { room } => session(store.share_own_session(room, now)),
         Action::Tick { slept_from } => {
             let mode = store.sleep_mode().unwrap_or_default();
             Ok(match store.tick(now, slept_from, mode)? {

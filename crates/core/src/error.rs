@@ -42,6 +42,8 @@ pub enum WrongState {
     FollowsRoom,
     /// Sharing with a room, in a session not joined from one.
     NotARoomSession,
+    /// Sharing a session of one's own with a room, when it belongs to a room already.
+    AlreadyARoomSession,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -157,6 +159,7 @@ impl CoreError {
                     WrongState::AlreadyCarried => "error.state.already_carried",
                     WrongState::FollowsRoom => "error.state.follows_room",
                     WrongState::NotARoomSession => "error.state.not_a_room_session",
+                    WrongState::AlreadyARoomSession => "error.state.already_a_room_session",
                 },
                 none(),
             ),

@@ -261,3 +261,34 @@ fn a_session_of_ones_own_has_no_room_to_share_with() {
     let refused = run(&mut store, Action::ShareWithRoom { share: true }, at(1)).unwrap_err();
     assert!(matches!(refused, CoreError::WrongState(WrongState::NotARoomSession)), "{refused}");
 }
+
+#[test]
+fn a_session_of_ones_own_takes_part_in_a_rooms_session_afterwards() {
+    use worktogether_core::CommitmentDraft;
+    use worktogether_core::store::outbox::{RoomMembership, RoomWrite};
+
+    let (mut store, _dir) = store();
+    let membership = RoomMembership {
+        id: Uuid::now_v7(),
+        server: "http://127.0.0.1:7400/".into(),
+        room_code: "ABCDE-FGHJK".into(),
+        display_name: "Mia".into(),
+        joined_at: at(0),
+    };
+    store.save_room_membership(&membership).unwrap();
+    view(run(&mut store, Action::Start { template: worktogether_core::app::TemplateChoice::Default }, at(0)));
+    let draft = CommitmentDraft { text: "Invoices".into(), tag: None, estimate_minutes: None };
+    view(run(&mut store, Action::Commit { draft }, at(1)));
+    let room = RoomLink { membership_id: membership.id, session_id: Uuid::now_v7(), room_name: "Office".into() };
+    let shared = view(run(&mut store, Action::ShareOwnSession { room: room.clone() }, at(2)));
+    assert!(shared.shares_with_room && !shared.follows_room, "shared, on its own timer");
+    assert_eq!(shared.room.as_ref(), Some(&room));
+    let queued = store.next_room_write(membership.id).unwrap().unwrap();
+    assert!(
+        matches!(&queued.write, RoomWrite::PublishCommitment { text, session, .. } if text == "Invoices" && *session == room.session_id),
+        "{queued:?}"
+    );
+    view(run(&mut store, Action::Skip, at(3)));
+    let again = run(&mut store, Action::ShareOwnSession { room }, at(4)).unwrap_err();
+    assert!(matches!(again, CoreError::WrongState(WrongState::AlreadyARoomSession)), "{again}");
+}

@@ -78,6 +78,12 @@ export const commands = {
 	controlSharedSession: (membershipId: string, control: SharedControl) => __TAURI_INVOKE<null>("control_shared_session", { membershipId, control }),
 	/**  Shares this session's commitments (and later outcomes) with its room, or stops. */
 	shareWithRoom: (share: boolean) => __TAURI_INVOKE<SessionView>("share_with_room", { share }),
+	/**
+	 *  Takes part in the room's latest session with the session of one's own in progress, on its
+	 *  own timer: its commitments and outcomes go to the room (shown as shared afterwards when the
+	 *  room's session is over).
+	 */
+	shareOwnSession: (membershipId: string) => __TAURI_INVOKE<SessionView>("share_own_session", { membershipId }),
 	/**  Kudos for another member's shared commitment (once each; never one's own). */
 	giveKudos: (membershipId: string, commitmentId: string) => __TAURI_INVOKE<null>("give_kudos", { membershipId, commitmentId }),
 	/**  Opens the room's video-call link in the browser (only http and https links). */

@@ -101,6 +101,29 @@ impl Store {
         })
     }
 
+    /// Takes part in a room's session from a session of one's own, without following its
+    /// timer (the person could not come, or comes late and keeps their own rhythm): the
+    /// session becomes the room's in history, and its commitments, then outcomes, go to the
+    /// room — marked by the server as shared afterwards once the room's session is over.
+    pub fn share_own_session(&mut self, room: RoomLink, now: Timestamp) -> Result<SessionUpdate> {
+        self.with_session(now, |tx, clock, _| {
+            let linked = tx.execute(
+                "UPDATE sessions SET room_membership_id = ?2, room_session_id = ?3, room_name = ?4, shares_with_room = 1
+                 WHERE id = ?1 AND room_session_id IS NULL",
+                params![
+                    clock.session_id.to_string(),
+                    room.membership_id.to_string(),
+                    room.session_id.to_string(),
+                    room.room_name
+                ],
+            )?;
+            if linked == 0 {
+                return Err(CoreError::WrongState(WrongState::AlreadyARoomSession));
+            }
+            Ok(())
+        })
+    }
+
     /// Puts what the room should hear into the outbox, each once: the commitments of the
     /// latest session shared with a room, and their outcomes once it is closed. Returns the
     /// membership whose outbox got something. Catches up after a crash between an action
