@@ -72,7 +72,8 @@ fn fan_out<R: Runtime>(app: &AppHandle<R>, changes: Vec<Change>) {
             Change::Session(view) => {
                 emit(app, UiEvent::Session(view.as_deref()));
                 state.tray_wake.notify_one();
-                crate::rooms::follow_session(app, view.as_deref());
+                // A session's change to none is its end (closed or abandoned).
+                crate::rooms::follow_session(app, view.as_deref(), view.is_none());
             }
             Change::SessionOver => crate::windows::session_over(app),
             Change::Phase { change, view } => {

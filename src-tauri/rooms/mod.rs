@@ -284,13 +284,14 @@ fn start_following<R: Runtime>(app: &AppHandle<R>, rooms: &Rooms, member: RoomMe
     rooms.live().insert(id, live);
     if let Some(app_state) = app.try_state::<AppState>() {
         let session = app_state.read(|s, now| s.current_session(now)).ok().flatten();
-        follow_session(app, session.as_ref());
+        follow_session(app, session.as_ref(), false);
     }
 }
 
-/// Where this person's session stands, as a room shows it.
-fn presence_of(session: Option<&SessionView>) -> Presence {
-    let Some(session) = session else { return Presence::Done };
+/// Where this person's session stands, as a room shows it. Without a session: done once one
+/// has just ended, planning when none has yet (in the room, not yet started).
+fn presence_of(session: Option<&SessionView>, just_ended: bool) -> Presence {
+    let Some(session) = session else { return if just_ended { Presence::Done } else { Presence::Planning } };
     if session.status == SessionStatus::Paused {
         return Presence::Break;
     }
@@ -304,9 +305,9 @@ fn presence_of(session: Option<&SessionView>) -> Presence {
 
 /// The session changed (from any source): every room hears the new presence, through its
 /// outbox, once per change. Runs with effects, after the store's lock is released.
-pub fn follow_session<R: Runtime>(app: &AppHandle<R>, session: Option<&SessionView>) {
+pub fn follow_session<R: Runtime>(app: &AppHandle<R>, session: Option<&SessionView>, just_ended: bool) {
     let (Some(state), Some(rooms)) = (app.try_state::<AppState>(), app.try_state::<Rooms>()) else { return };
-    let presence = presence_of(session);
+    let presence = presence_of(session, just_ended);
     let changed: Vec<(Uuid, Arc<Notify>)> = rooms
         .live()
         .iter_mut()

@@ -118,9 +118,10 @@ fn a_host_and_a_member_meet_in_a_room() -> Result<()> {
     wait_for_control(&host_dir)?;
     let started = control(&host_dir, &json!({ "action": "start", "template": "default" }))?;
     ensure!(started.get("code").is_none(), "the host's session starts: {started}");
-    wait_for(ROOM_TIMEOUT, "the host planning, in the member's room", || {
+    control(&host_dir, &json!({ "action": "skip" }))?;
+    wait_for(ROOM_TIMEOUT, "the host focusing, in the member's room", || {
         let presences = member.attrs_of("room-member", "data-presence")?;
-        Ok(presences.iter().any(|p| p == "planning").then_some(()))
+        Ok(presences.iter().any(|p| p == "focusing").then_some(()))
     })?;
     ctx.screenshot("member-room")?;
     control(&host_dir, &json!({ "action": "abandon" }))?;
