@@ -64,6 +64,19 @@ fn follow(store: &mut Store, room: Uuid, position: RoomPosition, now: i64) -> Se
     view(run(store, Action::FollowRoom { room_session: room, at: position }, at(now)))
 }
 
+/// A membership kept in the store, as joining a room leaves it.
+fn membership_in(store: &Store) -> worktogether_core::store::outbox::RoomMembership {
+    let membership = worktogether_core::store::outbox::RoomMembership {
+        id: Uuid::now_v7(),
+        server: "http://127.0.0.1:7400/".into(),
+        room_code: "ABCDE-FGHJK".into(),
+        display_name: "Mia".into(),
+        joined_at: at(0),
+    };
+    store.save_room_membership(&membership).unwrap();
+    membership
+}
+
 fn phase(view: &SessionView) -> (u32, PhaseKind, Timestamp) {
     let p = view.phase.as_ref().expect("a phase");
     (p.index, p.kind, p.deadline)
@@ -172,19 +185,12 @@ fn leaving_the_rooms_session_keeps_the_record_going_alone() {
 
 #[test]
 fn shared_commitments_and_their_outcomes_are_queued_once_and_only_when_chosen() {
-    use worktogether_core::store::outbox::{RoomMembership, RoomWrite};
+    use worktogether_core::store::outbox::RoomWrite;
     use worktogether_core::{CommitmentDraft, Outcome, OutcomeEntry};
 
     let (mut store, _dir) = store();
     let room = Uuid::now_v7();
-    let membership = RoomMembership {
-        id: Uuid::now_v7(),
-        server: "http://127.0.0.1:7400/".into(),
-        room_code: "ABCDE-FGHJK".into(),
-        display_name: "Mia".into(),
-        joined_at: at(0),
-    };
-    store.save_room_membership(&membership).unwrap();
+    let membership = membership_in(&store);
     let room_link = RoomLink { membership_id: membership.id, ..link(room) };
     let action = Action::JoinRoomSession {
         room: room_link,
@@ -265,17 +271,10 @@ fn a_session_of_ones_own_has_no_room_to_share_with() {
 #[test]
 fn a_session_of_ones_own_takes_part_in_a_rooms_session_afterwards() {
     use worktogether_core::CommitmentDraft;
-    use worktogether_core::store::outbox::{RoomMembership, RoomWrite};
+    use worktogether_core::store::outbox::RoomWrite;
 
     let (mut store, _dir) = store();
-    let membership = RoomMembership {
-        id: Uuid::now_v7(),
-        server: "http://127.0.0.1:7400/".into(),
-        room_code: "ABCDE-FGHJK".into(),
-        display_name: "Mia".into(),
-        joined_at: at(0),
-    };
-    store.save_room_membership(&membership).unwrap();
+    let membership = membership_in(&store);
     view(run(&mut store, Action::Start { template: worktogether_core::app::TemplateChoice::Default }, at(0)));
     let draft = CommitmentDraft { text: "Invoices".into(), tag: None, estimate_minutes: None };
     view(run(&mut store, Action::Commit { draft }, at(1)));
