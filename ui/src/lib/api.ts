@@ -96,6 +96,15 @@ export const {
   controlSharedSession,
   shareWithRoom,
   giveKudos,
+  openVideoLink,
+  setOpenLinkAtStart,
+  askHost,
+  markAnswered,
+  updateRoom,
+  removeMember,
+  handOverHost,
+  changeRoomCode,
+  deleteRoom,
 } = all;
 
 /** The first screen as asked for by index.html before the bundle loaded (once; see `init`). */

@@ -80,6 +80,9 @@ const weekdayDateFormat = memoize(
         : { weekday: "short", day: "numeric", month: "short", year: "numeric" },
     ),
 );
+const weekdayDayFormat = memoize(
+  (locale) => new Intl.DateTimeFormat(locale, { weekday: "short", day: "numeric", month: "short" }),
+);
 const timeFormat = memoize(
   (locale) => new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", hour12: false }),
 );
@@ -90,6 +93,11 @@ export function formatDate(iso: string): string {
 
 export function formatWeekdayDate(iso: string): string {
   return weekdayDateFormat(locale()).format(new Date(iso));
+}
+
+/** A weekday and date without the year: "Tue 10 Dec", "Di., 10. Dez." */
+export function formatWeekdayDay(iso: string): string {
+  return weekdayDayFormat(locale()).format(new Date(iso));
 }
 
 export function formatTime(iso: string): string {

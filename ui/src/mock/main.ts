@@ -13,8 +13,15 @@
 //        | room-following (room 0, my session follows its shared session; &left=1: I left it and go on
 //          alone; &shared=1: I share my commitments) | room-busy (room 0, a session of my own runs)
 //        | room-host (room 1, mine to host, no session: the start form)
-//        | room-hosting (room 1, its session runs and mine follows it: the host's controls)
-//          the room states take &step=join|start|end|kudos|share|leave (clicks that control)
+//        | room-hosting (room 1, its session runs and mine follows it: the host's controls, and
+//          questions from the members, one answered)
+//        | room-asked (room 0 as room-following&shared=1, with my questions to the host, one
+//          answered; &offline=1: the room is offline, a question waits for it)
+//        | room-deleted (room 2: the host deleted it)
+//          the room states take &step=join|start|end|kudos|share|leave (clicks that control),
+//          &step=ask|ask-send (the question form on my commitment; -send: one sent) and for the
+//          host &step=manage|remove|make-host|new-code|delete|edit-error|hand-over (the room's tools)
+//          and &step=answered (the answered questions unfolded)
 //        | commitment-room | focus-room | closing-room (the session's screens, following room 0;
 //          &left=1, &shared=1 as above)
 //        history: one of the sessions was a room's
@@ -57,9 +64,18 @@ if (kitchen && morning) {
   if (state === "commitment-room") rooms.runSession(kitchen, "commitment", 6);
   if (state === "closing-room") rooms.runSession(kitchen, "closing", 8);
   // the room has my commitments only when I share them (in the commitment round, not yet)
-  if (!shares || state === "commitment-room") kitchen.commitments = kitchen.commitments.filter((c) => !c.mine);
-  if (["room-following", "commitment-room", "focus-room", "closing-room"].includes(state)) {
-    rust.setRoom(rooms.link(kitchen), follows, shares);
+  if ((!shares && state !== "room-asked") || state === "commitment-room") {
+    kitchen.commitments = kitchen.commitments.filter((c) => !c.mine);
+  }
+  if (["room-following", "room-asked", "commitment-room", "focus-room", "closing-room"].includes(state)) {
+    rust.setRoom(rooms.link(kitchen), follows, shares || state === "room-asked");
+  }
+  if (state === "room-asked" && params.get("offline") === "1") {
+    kitchen.connection = {
+      state: "offline",
+      since: new Date(Date.now() - 5 * 60_000).toISOString(),
+      message: rust.language() === "de" ? "Der Raum-Server ist nicht erreichbar." : "The room server cannot be reached.",
+    };
   }
   if (state === "room-host" || state === "room-hosting") {
     morning.connection = { state: "connected" };
@@ -75,6 +91,9 @@ if (kitchen && morning) {
     morning.commitments = morning.commitments.map((c) => ({ ...c, outcome: "pending", note: null }));
     rust.setRoom(rooms.link(morning), true, true);
   }
+  if (state === "room-asked" || state === "room-hosting") rooms.sampleQuestions();
+  const buddies = rooms.room(2);
+  if (state === "room-deleted" && buddies) rooms.deleted(buddies);
 }
 // history: a session of the past was a room's
 const past = fixture.stories[story]?.steps.find((s) => s.history)?.history?.find((s) => s.templateName === "Worktogether");
@@ -163,7 +182,14 @@ if (state.startsWith("room")) {
   };
   clickWhenThere("nav-rooms", () => {
     if (state === "room" || state.startsWith("room-")) {
-      const index = state === "room" ? Number(params.get("room") ?? "0") : state.startsWith("room-host") ? 1 : 0;
+      const index =
+        state === "room"
+          ? Number(params.get("room") ?? "0")
+          : state.startsWith("room-host")
+            ? 1
+            : state === "room-deleted"
+              ? 2
+              : 0;
       const step = params.get("step");
       const clicks: Record<string, string> = {
         leave: "room-leave",
@@ -175,6 +201,35 @@ if (state.startsWith("room")) {
       whenThere("room-list", (list) => {
         list.querySelectorAll<HTMLElement>('[data-testid="room-item"]')[index]?.click();
         if (step && clicks[step]) setTimeout(() => clickWhenThere(clicks[step]!), 50);
+        // a few clicks in a row: the room's tools, the question form
+        const sequences: Record<string, string[]> = {
+          manage: ["room-manage-toggle"],
+          remove: ["room-manage-toggle", "room-member-remove"],
+          "make-host": ["room-manage-toggle", "room-member-make-host"],
+          "new-code": ["room-manage-toggle", "room-new-code"],
+          delete: ["room-manage-toggle", "room-delete"],
+          "hand-over": ["room-leave-hand-over"],
+          ask: ["room-ask"],
+          answered: ["room-questions-answered-toggle"],
+        };
+        const clickAll = (ids: string[], then?: () => void) => {
+          const [first, ...rest] = ids;
+          if (first === undefined) return then?.();
+          setTimeout(() => clickWhenThere(first, () => clickAll(rest, then)), 50);
+        };
+        if (step && sequences[step]) clickAll(sequences[step]!);
+        if (step === "ask-send") {
+          clickAll(["room-ask"], () => {
+            setValue("room-ask-text", rust.language() === "de" ? "Wie oft soll ich posten?" : "How often should I post?");
+            clickWhenThere("room-ask-submit");
+          });
+        }
+        if (step === "edit-error") {
+          clickAll(["room-manage-toggle"], () => {
+            setValue("room-edit-link", "meet.example.org/morning");
+            clickWhenThere("room-edit-save");
+          });
+        }
         if (step === "kudos") {
           setTimeout(() => document.querySelector<HTMLElement>('[data-testid="room-kudos"][aria-pressed="false"]')?.click(), 100);
         }

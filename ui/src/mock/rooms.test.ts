@@ -196,3 +196,116 @@ describe("the mock's shared session", () => {
     expect(secsToQuarterHour(at(9, 10, 0), 300)).toBe(300);
   });
 });
+
+describe("the rest of a room in the mock", () => {
+  it("lists upcoming sessions soonest first, a few at most", () => {
+    const rooms = new MockRooms(() => "en", true);
+    for (const room of answer(rooms, "rooms") as RoomView[]) {
+      const starts = room.upcoming.map((u) => Date.parse(u.startsAt));
+      expect(starts).toEqual([...starts].sort((a, b) => a - b));
+      expect(room.upcoming.length).toBeLessThanOrEqual(5);
+      expect(room.upcoming.every((u) => Date.parse(u.endsAt) > Date.parse(u.startsAt))).toBe(true);
+    }
+    expect(rooms.room(0)!.upcoming.length).toBeGreaterThan(0);
+  });
+
+  it("opens only a web link, and keeps the choice to open it at the start", () => {
+    const rooms = new MockRooms(() => "en", true);
+    const [kitchen, morning] = answer(rooms, "rooms") as RoomView[];
+    expect(answer(rooms, "open_video_link", { membershipId: kitchen!.membershipId })).toBe(null);
+    expect(refusal(() => rooms.handle("open_video_link", { membershipId: morning!.membershipId })).message).toBe(
+      en["rooms.error.noVideoLink"],
+    );
+    const view = answer(rooms, "set_open_link_at_start", { membershipId: kitchen!.membershipId, open: false }) as RoomView;
+    expect(view.openLinkAtStart).toBe(false);
+  });
+
+  it("asks the host through the outbox: the question comes back as an event, not while offline", async () => {
+    const rooms = new MockRooms(() => "en", true);
+    rooms.echoMs = 0;
+    const kitchen = rooms.room(0)!;
+    const own = kitchen.commitments.find((c) => c.mine)!;
+    const others = kitchen.commitments.find((c) => !c.mine)!;
+    const ask = (commitmentId: string, text: string) => () => rooms.handle("ask_host", { membershipId: kitchen.membershipId, commitmentId, text });
+    expect(refusal(ask(own.id, "  ")).message).toBe(en["rooms.error.noQuestion"]);
+    expect(refusal(ask(others.id, "Why?")).message).toBe(en["rooms.error.noSuchCommitment"]);
+    expect(ask(own.id, " Reel or carousel? ")()).toEqual({ answer: null });
+    expect(kitchen.questions).toEqual([]); // not yet: the server's event brings it
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(kitchen.questions).toMatchObject([{ text: "Reel or carousel?", mine: true, answered: false, commitmentId: own.id }]);
+    expect(sent.at(-1)?.[0]).toBe("rooms");
+
+    kitchen.connection = { state: "offline", since: new Date().toISOString(), message: "offline" };
+    ask(own.id, "And the hashtags?")();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(kitchen.questions).toHaveLength(1);
+    expect(rooms.waiting).toMatchObject([{ text: "And the hashtags?" }]);
+  });
+
+  it("has sample questions: mine in room 0, the members' to me in room 1", () => {
+    const rooms = new MockRooms(() => "en", true);
+    rooms.sampleQuestions();
+    expect(rooms.room(0)!.questions.every((q) => q.mine)).toBe(true);
+    const morning = rooms.room(1)!;
+    expect(morning.questions.length).toBeGreaterThan(1);
+    expect(morning.questions.some((q) => !q.answered) && morning.questions.some((q) => q.answered)).toBe(true);
+    for (const q of morning.questions) {
+      expect(q.mine).toBe(false);
+      expect(morning.commitments.find((c) => c.id === q.commitmentId)?.memberId).toBe(q.memberId);
+    }
+  });
+
+  it("lets the host mark answered, edit, remove, hand over, change the code and delete; members not", () => {
+    const rooms = new MockRooms(() => "en", true);
+    rooms.sampleQuestions();
+    const [kitchen, morning] = answer(rooms, "rooms") as RoomView[];
+    rooms.room(1)!.connection = { state: "connected" };
+    const host = (cmd: string, args: Record<string, unknown> = {}) =>
+      answer(rooms, cmd, { membershipId: morning!.membershipId, ...args }) as RoomView;
+    expect(refusal(() => rooms.handle("change_room_code", { membershipId: kitchen!.membershipId })).message).toBe(
+      en["room.error.forbidden"],
+    );
+
+    const open = morning!.questions.find((q) => !q.answered)!;
+    expect(host("mark_answered", { questionId: open.id }).questions.find((q) => q.id === open.id)?.answered).toBe(true);
+
+    const edited = host("update_room", { name: " Mornings ", description: " ", videoLink: "https://meet.example.org/m" });
+    expect(edited).toMatchObject({ name: "Mornings", description: null, videoLink: "https://meet.example.org/m" });
+    expect(refusal(() => host("update_room", { name: " ", description: "", videoLink: "" })).message).toBe(en["rooms.error.noRoomName"]);
+    expect(refusal(() => host("update_room", { name: "M", description: "", videoLink: "meet.example.org" })).code).toBe("invalid_input");
+
+    const code = host("change_room_code");
+    expect(code.code).not.toBe(morning!.code);
+    expect(code.inviteLink).toContain(code.code);
+
+    // the host cannot leave while others are there
+    expect(refusal(() => rooms.handle("leave_room", { membershipId: morning!.membershipId })).code).toBe("wrong_state");
+
+    const [ben, clara] = morning!.members.filter((m) => !m.isMe);
+    expect(host("remove_member", { memberId: clara!.id }).members.map((m) => m.displayName)).toEqual(["Anna", "Ben"]);
+    const handed = host("hand_over_host", { memberId: ben!.id });
+    expect(handed.iAmHost).toBe(false);
+    expect(handed.members.map((m) => [m.displayName, m.isHost])).toEqual([
+      ["Ben", true],
+      ["Anna", false],
+    ]);
+    expect(refusal(() => host("delete_room")).message).toBe(en["room.error.forbidden"]);
+  });
+
+  it("deletes a room for everybody, and says so in a deleted room", () => {
+    const rooms = new MockRooms(() => "en", true);
+    const morning = rooms.room(1)!;
+    morning.connection = { state: "connected" };
+    expect(answer(rooms, "delete_room", { membershipId: morning.membershipId })).toBe(null);
+    expect((answer(rooms, "rooms") as RoomView[]).some((r) => r.membershipId === morning.membershipId)).toBe(false);
+    const buddies = rooms.room(1)!;
+    rooms.deleted(buddies);
+    expect(buddies.connection).toEqual({ state: "ended", message: en["rooms.deleted"] });
+  });
+
+  it("needs the server for the host's tools", () => {
+    const rooms = new MockRooms(() => "en", true);
+    const morning = rooms.room(1)!; // offline
+    expect(refusal(() => rooms.handle("change_room_code", { membershipId: morning.membershipId })).code).toBe("unreachable");
+  });
+});

@@ -4,6 +4,9 @@
 // a server whose address holds "offline" (unreachable). Each change sends the `rooms` event.
 // The shared session: joining, leaving, sharing and kudos, the host's start and controls; the
 // person's own session is the replay's (`MockSessions`), which lays the room over its snapshots.
+// The rest of a room: the upcoming sessions of its schedule, questions to the host (through an
+// "outbox": a question shows when its "event" comes back, never while offline), the host's
+// tools (edit, remove, hand over, a new code, delete) and the video-call link.
 import { emit } from "@tauri-apps/api/event";
 import de from "../../../locales/de.json";
 import en from "../../../locales/en.json";
@@ -12,6 +15,7 @@ import type { Language } from "../bindings/ipc";
 import type { MemberView } from "../bindings/ipc";
 import type { NewRoom } from "../bindings/ipc";
 import type { PhaseKind } from "../bindings/ipc";
+import type { QuestionView } from "../bindings/ipc";
 import type { RoomLink } from "../bindings/ipc";
 import type { RoomView } from "../bindings/ipc";
 import type { SessionView } from "../bindings/ipc";
@@ -21,6 +25,7 @@ import type { SharedPhaseKind } from "../bindings/ipc";
 import type { SharedSessionView } from "../bindings/ipc";
 import type { Template } from "../bindings/ipc";
 import type { TokenPlace } from "../bindings/ipc";
+import type { UpcomingView } from "../bindings/ipc";
 import { serverAddress } from "../lib/rooms";
 
 const catalogs: Record<Language, Record<string, string>> = { de, en };
@@ -45,6 +50,38 @@ function inviteLink(server: string, code: string): string | null {
 }
 
 const minutes = (n: number) => new Date(Date.now() + n * 60_000).toISOString();
+
+/** A time on this computer's calendar: `days` from today at `hour`:`minute`. */
+function dayAt(days: number, hour: number, minute = 0): Date {
+  const now = new Date();
+  return new Date(now.getFullYear(), now.getMonth(), now.getDate() + days, hour, minute);
+}
+
+/** On the hour, `hours` from now. */
+function inHours(hours: number): Date {
+  const at = new Date(Date.now() + hours * 3_600_000);
+  at.setMinutes(0, 0, 0);
+  return at;
+}
+
+/** An upcoming session from `starts`, `lengthMinutes` long. */
+function upcoming(title: string, starts: Date, lengthMinutes: number): UpcomingView {
+  return {
+    title,
+    startsAt: starts.toISOString(),
+    endsAt: new Date(starts.getTime() + lengthMinutes * 60_000).toISOString(),
+  };
+}
+
+/** Rust's `link` check for the video-call link: http or https with a host. */
+function webLink(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.host !== "";
+  } catch {
+    return false;
+  }
+}
 
 /** The person's own session, as the mock keeps it (./replay.ts): what the room's commands need. */
 export interface MockSessions {
@@ -135,7 +172,7 @@ function samples(lang: Language, message: (key: string, params?: Record<string, 
     member("Lea", "planning"),
     member("Sam", "away"),
   ];
-  const morning = [me("closing", true), member("Ben", "done")];
+  const morning = [me("closing", true), member("Ben", "done"), member("Clara", "done")];
   const buddies = [member("Chris", "done", { isHost: true }), me("done"), member("Pat", "away")];
   const [inKitchen, inMorning, inBuddies] = [byName(kitchen), byName(morning), byName(buddies)];
   const rooms: RoomView[] = [
@@ -169,8 +206,14 @@ function samples(lang: Language, message: (key: string, params?: Record<string, 
         }),
       ],
       connection: { state: "connected" },
-      openLinkAtStart: false,
-      upcoming: [],
+      openLinkAtStart: true,
+      // a special one later today, then every Tuesday morning
+      upcoming: [
+        upcoming(german ? "Sonderausgabe: Jahresrückblick" : "Special: the year in review", inHours(2), 90),
+        upcoming("Social Media Kitchen", dayAt(1, 9), 180),
+        upcoming("Social Media Kitchen", dayAt(8, 9), 180),
+        upcoming("Social Media Kitchen", dayAt(15, 9), 180),
+      ],
       questions: [],
     },
     {
@@ -196,6 +239,9 @@ function samples(lang: Language, message: (key: string, params?: Record<string, 
           note: german ? "Belege bis August erledigt." : "Receipts done up to August.",
           feedbackWanted: true,
         }),
+        shared(inMorning("Clara"), german ? "Preise für 2027 kalkulieren" : "Work out the prices for 2027", {
+          outcome: "done",
+        }),
       ],
       connection: {
         state: "offline",
@@ -203,7 +249,12 @@ function samples(lang: Language, message: (key: string, params?: Record<string, 
         message: message("room.error.unreachable", { server: morningServer }),
       },
       openLinkAtStart: false,
-      upcoming: [],
+      // every weekday morning
+      upcoming: [
+        upcoming(german ? "Worktogether am Morgen" : "Morning Worktogether", dayAt(1, 8), 90),
+        upcoming(german ? "Worktogether am Morgen" : "Morning Worktogether", dayAt(2, 8), 90),
+        upcoming(german ? "Worktogether am Morgen" : "Morning Worktogether", dayAt(3, 8), 90),
+      ],
       questions: [],
     },
     {
@@ -278,6 +329,11 @@ export class MockRooms {
       paused,
     };
     return room.session;
+  }
+
+  /** The host deleted `room`: its view says so, as Rust's does after the `room_deleted` event. */
+  deleted(room: RoomView): void {
+    room.connection = { state: "ended", message: this.#message("rooms.deleted") };
   }
 
   /** How the person's session links to the room's (for the states that start in one). */
@@ -387,8 +443,12 @@ export class MockRooms {
   }
 
   leave(membershipId: string): null {
-    if (!this.rooms.some((r) => r.membershipId === membershipId)) {
-      throw this.#error("invalid_input", "rooms.error.notAMember");
+    const room = this.rooms.find((r) => r.membershipId === membershipId);
+    if (!room) throw this.#error("invalid_input", "rooms.error.notAMember");
+    if (room.iAmHost && room.members.length > 1 && room.connection.state !== "ended") {
+      throw this.#error("wrong_state", "room.error.wrong_state", {
+        detail: "the host hands the host role to another member before leaving",
+      });
     }
     this.rooms = this.rooms.filter((r) => r.membershipId !== membershipId);
     this.#publish();
@@ -516,6 +576,131 @@ export class MockRooms {
     return null;
   }
 
+  /** How long a question takes to come back as the server's event (the outbox, then the stream). */
+  echoMs = 600;
+
+  /** Questions asked while offline: they stay in the "outbox" (the mock's rooms stay offline). */
+  readonly waiting: { membershipId: string; commitmentId: string; text: string }[] = [];
+
+  #question(memberId: string, commitmentId: string, text: string, askedAt: string, me: string, answered = false): QuestionView {
+    return { id: id(), memberId, commitmentId, text, askedAt, answered, mine: memberId === me };
+  }
+
+  /**
+   * Sample questions in the rooms' latest sessions: mine on my shared commitment in room 0 (one
+   * answered), and the members' to me, the host of room 1 (one answered). For the states that
+   * show them; my commitment must be in room 0 (shared).
+   */
+  sampleQuestions(): void {
+    const german = this.#lang() === "de";
+    const [kitchen, morning] = this.rooms;
+    const ask = (room: RoomView, c: SharedCommitmentView | undefined, text: string, ago: number, answered = false) => {
+      if (c) room.questions.push(this.#question(c.memberId, c.id, text, minutes(-ago), room.membershipId, answered));
+    };
+    if (kitchen) {
+      const own = kitchen.commitments.find((c) => c.mine);
+      ask(kitchen, own, german ? "Reichen drei Posts pro Woche für den Anfang?" : "Are three posts a week enough to begin with?", 21, true);
+      ask(kitchen, own, german ? "Karussell oder Reel für die Produktvorstellung?" : "Carousel or reel for the product launch?", 6);
+    }
+    if (morning) {
+      const of = (name: string) => {
+        const who = morning.members.find((m) => m.displayName === name);
+        return morning.commitments.find((c) => c.memberId === who?.id);
+      };
+      ask(morning, of("Ben"), german ? "Welche Belege muss ich zehn Jahre aufheben?" : "Which receipts do I have to keep for ten years?", 18, true);
+      ask(morning, of("Clara"), german ? "Rechne ich die Preise mit oder ohne Umsatzsteuer?" : "Do I work out the prices with or without VAT?", 11);
+      ask(morning, of("Ben"), german ? "Kann ich Fahrtkosten pauschal ansetzen?" : "Can I claim travel costs as a flat rate?", 4);
+    }
+  }
+
+  #host(membershipId: string): RoomView {
+    const room = this.#find(membershipId);
+    if (!room.iAmHost) throw this.#error("invalid_input", "room.error.forbidden");
+    if (room.connection.state === "offline") throw this.#error("unreachable", "room.error.unreachable", { server: room.server });
+    return room;
+  }
+
+  #answer(room: RoomView): RoomView {
+    this.#publish();
+    return structuredClone(room);
+  }
+
+  ask(membershipId: string, commitmentId: string, text: string): null {
+    const room = this.#find(membershipId);
+    const trimmed = text.trim();
+    if (trimmed === "") throw this.#error("invalid_input", "rooms.error.noQuestion");
+    if (!room.commitments.some((c) => c.id === commitmentId && c.memberId === membershipId)) {
+      throw this.#error("invalid_input", "rooms.error.noSuchCommitment");
+    }
+    if (room.connection.state !== "connected") {
+      this.waiting.push({ membershipId, commitmentId, text: trimmed });
+      return null;
+    }
+    setTimeout(() => {
+      room.questions.push(this.#question(membershipId, commitmentId, trimmed, new Date().toISOString(), membershipId));
+      this.#publish();
+    }, this.echoMs);
+    return null;
+  }
+
+  markAnswered(membershipId: string, questionId: string): RoomView {
+    const room = this.#host(membershipId);
+    const question = room.questions.find((q) => q.id === questionId);
+    if (!question) throw this.#error("invalid_input", "room.error.not_found", { detail: "question" });
+    question.answered = true;
+    return this.#answer(room);
+  }
+
+  update(membershipId: string, name: string, description: string, videoLink: string): RoomView {
+    const room = this.#host(membershipId);
+    if (name.trim() === "") throw this.#error("invalid_input", "rooms.error.noRoomName");
+    const link = videoLink.trim();
+    if (link !== "" && !webLink(link)) {
+      throw this.#error("invalid_input", "room.error.invalid", { detail: "the link must be an http or https address" });
+    }
+    room.name = name.trim();
+    room.description = description.trim() === "" ? null : description.trim();
+    room.videoLink = link === "" ? null : link;
+    return this.#answer(room);
+  }
+
+  removeMember(membershipId: string, memberId: string): RoomView {
+    const room = this.#host(membershipId);
+    if (memberId === membershipId) {
+      throw this.#error("invalid_input", "room.error.invalid", { detail: "the host cannot remove themselves; leave the room instead" });
+    }
+    if (!room.members.some((m) => m.id === memberId)) throw this.#error("invalid_input", "room.error.not_found", { detail: "member" });
+    room.members = room.members.filter((m) => m.id !== memberId);
+    return this.#answer(room);
+  }
+
+  handOver(membershipId: string, memberId: string): RoomView {
+    const room = this.#host(membershipId);
+    const next = room.members.find((m) => m.id === memberId);
+    if (!next) throw this.#error("invalid_input", "room.error.not_found", { detail: "member" });
+    room.members = room.members.map((m) => ({ ...m, isHost: m.id === memberId }));
+    // the host first, then in the order they joined
+    room.members.sort((a, b) => Number(b.isHost) - Number(a.isHost));
+    room.iAmHost = false;
+    return this.#answer(room);
+  }
+
+  newCode(membershipId: string): RoomView {
+    const room = this.#host(membershipId);
+    const pick = () => ALPHABET[Math.floor(Math.random() * ALPHABET.length)]!;
+    const code = normalizeCode(Array.from({ length: 10 }, pick).join(""))!;
+    room.code = code;
+    room.inviteLink = inviteLink(room.server, code);
+    return this.#answer(room);
+  }
+
+  deleteRoom(membershipId: string): null {
+    this.#host(membershipId);
+    this.rooms = this.rooms.filter((r) => r.membershipId !== membershipId);
+    this.#publish();
+    return null;
+  }
+
   /** The answer to a rooms command, or null when `cmd` is not one. */
   handle(cmd: string, args: Record<string, unknown>): { answer: unknown } | null {
     switch (cmd) {
@@ -550,11 +735,33 @@ export class MockRooms {
         return { answer: structuredClone(room) };
       }
       case "open_video_link": {
-        if (!this.#find(args.membershipId as string).videoLink) throw this.#error("invalid_input", "rooms.error.noVideoLink");
+        const link = this.#find(args.membershipId as string).videoLink;
+        if (!link || !webLink(link)) throw this.#error("invalid_input", "rooms.error.noVideoLink");
         return { answer: null };
       }
       case "give_kudos":
         return { answer: this.kudos(args.membershipId as string, args.commitmentId as string) };
+      case "ask_host":
+        return { answer: this.ask(args.membershipId as string, args.commitmentId as string, args.text as string) };
+      case "mark_answered":
+        return { answer: this.markAnswered(args.membershipId as string, args.questionId as string) };
+      case "update_room":
+        return {
+          answer: this.update(
+            args.membershipId as string,
+            args.name as string,
+            args.description as string,
+            args.videoLink as string,
+          ),
+        };
+      case "remove_member":
+        return { answer: this.removeMember(args.membershipId as string, args.memberId as string) };
+      case "hand_over_host":
+        return { answer: this.handOver(args.membershipId as string, args.memberId as string) };
+      case "change_room_code":
+        return { answer: this.newCode(args.membershipId as string) };
+      case "delete_room":
+        return { answer: this.deleteRoom(args.membershipId as string) };
       case "take_join_link": {
         const link = this.waitingLink;
         this.waitingLink = null;

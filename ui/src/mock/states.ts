@@ -29,6 +29,10 @@ export const starts: Record<string, [story: string, step: string]> = {
   "room-busy": ["main", "focus"],
   "room-host": ["main", "home"],
   "room-hosting": ["main", "focus"],
+  // the rest of a room: my questions to the host (my session follows room 0's and shares), and a
+  // room its host deleted
+  "room-asked": ["main", "focus"],
+  "room-deleted": ["main", "home"],
   "commitment-room": ["main", "commitment"],
   "focus-room": ["main", "focus"],
   "closing-room": ["main", "closing"],
