@@ -3,8 +3,9 @@
 //! then joins with the invite link through `worktogether join LINK` (the link reaches the open
 //! app as a click on it would); each sees the other, and the host's session shows as their
 //! presence in the member's app; the host starts a shared session and the member joins it:
-//! both apps change phase together, each with its notices, a shared commitment gets kudos
-//! and its outcome reaches the host; the member leaves. Tokens are in the vault file, never in
+//! both apps change phase together, each with its notices, the member asks the host a question
+//! that the host marks answered, a shared commitment gets kudos and its outcome reaches the host;
+//! the member leaves. Tokens are in the vault file, never in
 //! the SQLite file.
 #![allow(
     clippy::disallowed_methods,
@@ -160,7 +161,7 @@ fn a_host_and_a_member_meet_in_a_room() -> Result<()> {
 }
 
 /// The room's plan, in seconds: long enough for the member to join in the commitment round.
-const PLAN: [(&str, u64); 5] = [("commitment", 10), ("focus", 5), ("break", 4), ("focus", 4), ("closing", 6)];
+const PLAN: [(&str, u64); 5] = [("commitment", 20), ("focus", 5), ("break", 4), ("focus", 4), ("closing", 6)];
 
 /// The host starts a shared session from the room's view; the member hears of it and joins
 /// from the app; both show each phase at the same moment, each app's notification server
@@ -197,6 +198,17 @@ fn shared_session(ctx: &TestCtx, host: &App, member: &App, host_dir: &Path, memb
     control(member_dir, &commit)?;
     member.invoke("share_with_room", json!({ "share": true }))?;
 
+    // …and asks the host about it while the room's session runs.
+    member.click("nav-rooms")?;
+    member.click("room-item")?;
+    member.click("room-ask")?;
+    member.type_into("room-ask-text", "Is a weekly newsletter too often?")?;
+    member.click("room-ask-submit")?;
+    wait_for(ROOM_TIMEOUT, "the member's question in their room", || {
+        Ok(member.texts_of("room-question")?.iter().any(|t| t.contains("too often")).then_some(()))
+    })?;
+    member.click("nav-home")?;
+
     // Both apps change phase at the same moment, by the room's clock.
     let mut changes: [Vec<(String, Instant)>; 2] = Default::default();
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -226,9 +238,15 @@ fn shared_session(ctx: &TestCtx, host: &App, member: &App, host_dir: &Path, memb
     let phase_notices = notices.iter().filter(|n| !n.summary.contains("started")).count();
     ensure!(phase_notices == 8, "4 phase changes × 2 apps, got {phase_notices}: {notices:#?}");
 
-    // The host sees the member's commitment and gives kudos; the member sees them.
+    // The host sees the member's question in the order it came and marks it answered.
     host.click("nav-rooms")?;
     host.click("room-item")?;
+    wait_for(ROOM_TIMEOUT, "the member's question at the host", || {
+        Ok(host.texts_of("room-question")?.iter().any(|t| t.contains("too often")).then_some(()))
+    })?;
+    host.click("room-question-answered")?;
+
+    // The host sees the member's commitment and gives kudos; the member sees them.
     wait_for(ROOM_TIMEOUT, "the member's commitment in the host's room", || {
         Ok(host.texts_of("room-commitment")?.iter().any(|t| t.contains("Write the newsletter")).then_some(()))
     })?;
@@ -237,6 +255,9 @@ fn shared_session(ctx: &TestCtx, host: &App, member: &App, host_dir: &Path, memb
     member.click("room-item")?;
     wait_for(ROOM_TIMEOUT, "the host's kudos in the member's room", || {
         Ok(member.texts_of("room-commitment")?.iter().any(|t| t.contains('1')).then_some(()))
+    })?;
+    wait_for(ROOM_TIMEOUT, "the member's question answered, in the member's room", || {
+        Ok(member.attrs_of("room-question", "data-answered")?.iter().any(|a| a == "true").then_some(()))
     })?;
 
     // The member's outcome reaches the host.
