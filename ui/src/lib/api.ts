@@ -95,6 +95,7 @@ export const {
   startSharedSession,
   controlSharedSession,
   shareWithRoom,
+  shareOwnSession,
   giveKudos,
   openVideoLink,
   setOpenLinkAtStart,

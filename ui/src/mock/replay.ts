@@ -285,6 +285,14 @@ export class Replay implements MockSessions {
     return this.current()!;
   }
 
+  shareOwn(link: RoomLink): SessionView {
+    if (!this.#step.session) throw this.#error("wrong_state", "error.state.no_session");
+    if (this.#room) throw this.#error("wrong_state", "error.state.already_a_room_session");
+    this.#room = { link, follows: false, shares: true };
+    void emit("session", this.current());
+    return this.current()!;
+  }
+
   share(share: boolean): SessionView {
     if (!this.#step.session) throw this.#error("wrong_state", "error.state.no_session");
     if (!this.#room) throw this.#error("wrong_state", "error.state.not_a_room_session");

@@ -117,6 +117,7 @@ describe("the mock's shared session", () => {
       },
       leaveRoom: () => (current = { ...current!, followsRoom: false }),
       share: (share) => (current = { ...current!, sharesWithRoom: share }),
+      shareOwn: (link) => (current = { ...current!, room: link, followsRoom: false, sharesWithRoom: true }),
       follow: vi.fn(),
       own: () => {
         current = { ...base, room: null, followsRoom: false, sharesWithRoom: false } as unknown as SessionView;
@@ -147,6 +148,15 @@ describe("the mock's shared session", () => {
     const mineNow = rooms.room(0)!.commitments.filter((c) => c.mine).map((c) => [c.text, c.memberId]);
     expect(mineNow).toContainEqual(["Write the newsletter", kitchen!.membershipId]);
     expect((answer(rooms, "leave_room_session") as SessionView).followsRoom).toBe(false);
+  });
+
+  it("takes part with a session of my own, on its own timer", () => {
+    const me = person();
+    const rooms = new MockRooms(() => "en", true, me);
+    const [kitchen] = answer(rooms, "rooms") as RoomView[];
+    me.own();
+    const shared = answer(rooms, "share_own_session", { membershipId: kitchen!.membershipId }) as SessionView;
+    expect([shared.room?.roomName, shared.followsRoom, shared.sharesWithRoom]).toEqual([kitchen!.name, false, true]);
   });
 
   it("gives kudos once, never to my own", () => {

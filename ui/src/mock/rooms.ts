@@ -92,6 +92,8 @@ export interface MockSessions {
   joinRoom(link: RoomLink, phase: SharedPhaseKind, paused: boolean): SessionView;
   leaveRoom(): SessionView;
   share(share: boolean): SessionView;
+  /** A session of one's own takes part in the room's, on its own timer. */
+  shareOwn(link: RoomLink): SessionView;
   /** The room's session moved on (the host): a session that follows it goes along. */
   follow(sessionId: string, phase: SharedPhaseKind, paused: boolean): void;
 }
@@ -728,6 +730,11 @@ export class MockRooms {
         return { answer: this.control(args.membershipId as string, args.control as SharedControl) };
       case "share_with_room":
         return { answer: this.share(args.share as boolean) };
+      case "share_own_session": {
+        const room = this.#find(args.membershipId as string);
+        this.#running(room);
+        return { answer: this.#person().shareOwn(this.link(room)) };
+      }
       case "set_open_link_at_start": {
         const room = this.#find(args.membershipId as string);
         room.openLinkAtStart = args.open as boolean;
