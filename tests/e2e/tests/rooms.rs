@@ -197,6 +197,10 @@ fn shared_session(ctx: &TestCtx, host: &App, member: &App, host_dir: &Path, memb
     let commit = json!({ "action": "commit", "draft": { "text": "Write the newsletter", "tag": null, "estimateMinutes": null } });
     control(member_dir, &commit)?;
     member.invoke("share_with_room", json!({ "share": true }))?;
+    // So does the host, to get kudos the other way.
+    let host_commit = json!({ "action": "commit", "draft": { "text": "Answer the questions", "tag": null, "estimateMinutes": null } });
+    control(host_dir, &host_commit)?;
+    host.invoke("share_with_room", json!({ "share": true }))?;
 
     // …and asks the host about it while the room's session runs.
     member.click("nav-rooms")?;
@@ -255,6 +259,13 @@ fn shared_session(ctx: &TestCtx, host: &App, member: &App, host_dir: &Path, memb
     member.click("room-item")?;
     wait_for(ROOM_TIMEOUT, "the host's kudos in the member's room", || {
         Ok(member.texts_of("room-commitment")?.iter().any(|t| t.contains('1')).then_some(()))
+    })?;
+    // The member gives kudos to the host's commitment; the host sees them.
+    member.click("room-kudos")?;
+    wait_for(ROOM_TIMEOUT, "the member's kudos in the host's room", || {
+        let rooms = rooms_of(host)?;
+        let mine = rooms.first().and_then(|r| r["commitments"].as_array().cloned()).unwrap_or_default();
+        Ok(mine.iter().any(|c| c["mine"] == true && c["kudos"] == 1).then_some(()))
     })?;
     wait_for(ROOM_TIMEOUT, "the member's question answered, in the member's room", || {
         Ok(member.attrs_of("room-question", "data-answered")?.iter().any(|a| a == "true").then_some(()))
