@@ -725,7 +725,7 @@ fn rooms_are_listed_as_last_seen_and_bad_invite_links_refused() {
 
     let before = snapshot(dir.path());
     for (link, message) in
-        [("ABCDE-FGHJK", "That is not an invite link"), ("worktogether://join/127.0.0.1:7400/ABCDE-FGHJ0", "room code")]
+        [("ABCDE-FGHJK", "This is not an invite link"), ("worktogether://join/127.0.0.1:7400/ABCDE-FGHJ0", "room code")]
     {
         let refused = run(dir.path(), &["join", link]);
         assert_eq!(refused.code, 1, "{}", refused.stderr);
