@@ -69,8 +69,9 @@ pub struct NoticeAction {
     pub on_click: Box<dyn FnOnce() + Send>,
 }
 
-/// The identifier of a notice's one action.
-const ACTION_ID: &str = "default-action";
+/// A notice's action is offered twice: as `default`, what a click on the notice itself does
+/// (GNOME, KDE, dunst), and as a button of its own where the server shows buttons.
+const ACTION_IDS: [&str; 2] = ["default", "button"];
 
 /// Sends notices one after another, in the order of the phase changes, from one
 /// background task; `send` returns at once.
@@ -111,7 +112,9 @@ async fn deliver(mut notices: tokio::sync::mpsc::UnboundedReceiver<(Notice, Opti
             let mut notification = notify_rust::Notification::new();
             notification.appname("Worktogether").summary(&notice.summary).body(&notice.body).icon("worktogether");
             if let Some(action) = &action {
-                notification.action(ACTION_ID, &action.label);
+                for id in ACTION_IDS {
+                    notification.action(id, &action.label);
+                }
             }
             let handle = notification.show()?;
             if let Some(action) = action {
@@ -135,7 +138,7 @@ fn wait_for_click(handle: notify_rust::NotificationHandle, action: NoticeAction)
     let spawned = std::thread::Builder::new().name("notice-action".into()).spawn(move || {
         let mut on_click = Some(action.on_click);
         handle.wait_for_action(|id| {
-            if id == ACTION_ID
+            if ACTION_IDS.contains(&id)
                 && let Some(f) = on_click.take()
             {
                 f();
