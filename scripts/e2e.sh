@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the end-to-end tests (tests/e2e) against the real app in a real window:
 #   Xvfb on a free display, a private session bus, dunst as the notification server on it,
+#   gnome-keyring as its Secret Service,
 #   dbus-monitor recording every org.freedesktop.Notifications call, tauri-driver (from
 #   target/tools, installed once per checkout), then `cargo test -p worktogether-e2e`.
 # Everything started here is stopped on exit, whatever happens. Artifacts: artifacts/e2e/.
@@ -112,6 +113,24 @@ has_notifications_owner() {
 }
 wait_for 20 "dunst to own org.freedesktop.Notifications" has_notifications_owner
 log "dunst owns org.freedesktop.Notifications"
+
+# gnome-keyring: the Secret Service the room tokens go to, with its keyrings in the artifacts
+# (never the user's) and the login keyring created unlocked with a throwaway password.
+KEYRING_HOME=$ART/keyring-data
+rm -rf "$KEYRING_HOME"
+mkdir -p "$KEYRING_HOME"
+XDG_DATA_HOME=$KEYRING_HOME gnome-keyring-daemon --unlock --components=secrets --daemonize \
+  <<<"e2e" >"$ART/gnome-keyring.log" 2>&1
+has_secret_service() {
+  dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+    org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets | grep -q 'boolean true'
+}
+wait_for 20 "gnome-keyring to own org.freedesktop.secrets" has_secret_service
+# --daemonize detaches: find it by its bus name's owner to stop it at exit.
+KEYRING_PID=$(dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+  org.freedesktop.DBus.GetConnectionUnixProcessID string:org.freedesktop.secrets | awk '/uint32/ {print $2}')
+[[ -n $KEYRING_PID ]] && PIDS+=("$KEYRING_PID")
+log "gnome-keyring is the secret store"
 
 # trayer: an XEmbed tray at the top right, so the app's tray icon has a home (with no
 # StatusNotifier watcher on the bus, libayatana-appindicator falls back to XEmbed).

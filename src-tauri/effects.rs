@@ -91,6 +91,7 @@ fn fan_out<R: Runtime>(app: &AppHandle<R>, changes: Vec<Change>) {
                 let view = crate::settings::view(app, &state, *settings);
                 emit(app, UiEvent::Settings(&view));
                 state.tray_wake.notify_one();
+                crate::rooms::schedule::setting_changed(app);
             }
         }
     }

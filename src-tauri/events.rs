@@ -35,6 +35,12 @@ pub struct RoomsEvent(pub Vec<RoomView>);
 #[tauri_specta(event_name = "join-link")]
 pub struct JoinLinkEvent(pub String);
 
+/// The person joined a room's session from outside the window (its notice, the tray): the
+/// window shows the session.
+#[derive(Debug, Clone, Serialize, specta::Type, Event)]
+#[tauri_specta(event_name = "show-session")]
+pub struct ShowSessionEvent;
+
 pub enum UiEvent<'a> {
     /// The session in progress changed (or ended: `None`).
     Session(Option<&'a SessionView>),
@@ -43,6 +49,7 @@ pub enum UiEvent<'a> {
     Settings(&'a SettingsView),
     Rooms(&'a [RoomView]),
     JoinLink(&'a str),
+    ShowSession,
 }
 
 pub fn emit<R: Runtime>(app: &impl Emitter<R>, event: UiEvent) {
@@ -53,6 +60,7 @@ pub fn emit<R: Runtime>(app: &impl Emitter<R>, event: UiEvent) {
         UiEvent::Settings(view) => app.emit(SettingsEvent::NAME, view),
         UiEvent::Rooms(views) => app.emit(RoomsEvent::NAME, views),
         UiEvent::JoinLink(link) => app.emit(JoinLinkEvent::NAME, link),
+        UiEvent::ShowSession => app.emit(ShowSessionEvent::NAME, ShowSessionEvent),
     };
     if let Err(e) = result {
         log::warn!("could not send an event to the window: {e}");

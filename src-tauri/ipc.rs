@@ -68,6 +68,7 @@ macro_rules! contract {
                         rooms::open_video_link::<$runtime>,
                         rooms::set_open_link_at_start::<$runtime>,
                         rooms::ask_host::<$runtime>,
+                        rooms::post_ahead::<$runtime>,
                         rooms::mark_answered::<$runtime>,
                         rooms::delete_room::<$runtime>,
                     ])
@@ -77,6 +78,7 @@ macro_rules! contract {
                         events::SettingsEvent,
                         events::RoomsEvent,
                         events::JoinLinkEvent,
+                        events::ShowSessionEvent,
                     ])
                     // One type per struct (not one to send and one to receive), and commands that reject
                     // with an `ApiError` rather than resolving to a result object.

@@ -693,6 +693,7 @@ fn rooms_are_listed_as_last_seen_and_bad_invite_links_refused() {
             created_at: started,
         },
         members: vec![member("Ada"), member("Grace")],
+        ahead: Vec::new(),
         session: Some(SharedSession {
             id: uuid::Uuid::now_v7(),
             template_name: "Morning".into(),

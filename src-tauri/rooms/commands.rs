@@ -183,6 +183,13 @@ pub async fn ask_host<R: Runtime>(
     super::ask_host(&app, membership_id, commitment_id, &text)
 }
 
+/// Posts a commitment for the room's next session (the person cannot come).
+#[tauri::command]
+#[specta::specta]
+pub async fn post_ahead<R: Runtime>(app: AppHandle<R>, membership_id: Uuid, text: String) -> Result<()> {
+    super::post_ahead(&app, membership_id, &text)
+}
+
 /// The host marks a question answered.
 #[tauri::command]
 #[specta::specta]

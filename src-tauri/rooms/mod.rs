@@ -24,7 +24,8 @@ use tokio::sync::Notify;
 use uuid::Uuid;
 use view::{Connection, RoomView};
 use worktogether_core::store::outbox::RoomMembership;
-use worktogether_core::{CoreError, PhaseKind, SessionStatus, SessionView, Store};
+use worktogether_core::validate::validate_draft;
+use worktogether_core::{CommitmentDraft, CoreError, PhaseKind, SessionStatus, SessionView, Store};
 use worktogether_sync::protocol::{CreateRoom, Occurrence, Presence, Question, RoomChange, RoomCommitment, RoomState};
 use worktogether_sync::{Feed, Follower, Outbox, RoomMember, RoomServer, RoomWrite, SyncError, TokenVault, room_view};
 
@@ -189,11 +190,7 @@ pub fn send_now<R: Runtime>(app: &AppHandle<R>, membership: Uuid) {
 /// "Join the session in <room>" from the tray: the session follows the room's, and the
 /// window shows it.
 pub fn join_from_tray<R: Runtime>(app: &AppHandle<R>, membership: Uuid) {
-    let (Some(state), Some(rooms)) = (app.try_state::<AppState>(), app.try_state::<Rooms>()) else { return };
-    match shared::join(app, &state, &rooms, membership) {
-        Ok(_) => crate::windows::show_main(app),
-        Err(e) => log::warn!("tray: {}", e.message),
-    }
+    shared::join_and_show(app, membership, "the tray");
 }
 
 /// At start-up: tokens an older version kept in the database move into the vault, and every
@@ -461,6 +458,28 @@ pub fn ask_host<R: Runtime>(app: &AppHandle<R>, id: Uuid, commitment: Uuid, text
     }
     Outbox::new(state.shared_store())
         .enqueue(id, &RoomWrite::AskQuestion { commitment, text: text.to_owned() }, Utc::now())
+        .map_err(|e| sync_error(&state, &e))?;
+    send_now(app, id);
+    Ok(())
+}
+
+/// A commitment for the room's next session, from a person who cannot come: through the
+/// outbox. Only while no session runs there (during one, it is shared in the session).
+pub fn post_ahead<R: Runtime>(app: &AppHandle<R>, id: Uuid, text: &str) -> Result<(), ApiError> {
+    let (Some(state), Some(rooms)) = (app.try_state::<AppState>(), app.try_state::<Rooms>()) else {
+        return Err(ApiError::unavailable(app));
+    };
+    let draft = CommitmentDraft { text: text.to_owned(), tag: None, estimate_minutes: None };
+    let text = validate_draft(draft).map_err(|e| state.error(&e))?.text;
+    let runs = match rooms.live().get(&id) {
+        None => return Err(ApiError::invalid(&state.catalog(), "rooms.error.notAMember", &[])),
+        Some(live) => shared::joinable(&live.state, &live.member.server).is_some(),
+    };
+    if runs {
+        return Err(ApiError::invalid(&state.catalog(), "rooms.error.sessionRuns", &[]));
+    }
+    Outbox::new(state.shared_store())
+        .enqueue(id, &RoomWrite::PostAhead { text }, Utc::now())
         .map_err(|e| sync_error(&state, &e))?;
     send_now(app, id);
     Ok(())

@@ -15,8 +15,6 @@ use tauri::{AppHandle, Manager, Runtime};
 use uuid::Uuid;
 use worktogether_sync::protocol::Occurrence;
 
-/// How long before a room's session its reminder comes.
-pub const REMIND_BEFORE: Duration = Duration::minutes(10);
 /// The longest the reminder task sleeps without looking at the clock.
 const COARSE_LOOK: std::time::Duration = std::time::Duration::from_secs(60);
 
@@ -28,19 +26,23 @@ pub struct Due {
     pub occurrence: Occurrence,
 }
 
-/// The reminders due at `now` that were not given yet, and when the next one is due.
+/// The reminders due at `now`, `before` each session, that were not given yet, and when the
+/// next one is due. A reminder is given until its session begins (one "at the start" until
+/// its session ends), so one whose time passed during a sleep comes once, late.
 pub fn due(
     upcoming: &[(Uuid, String, Occurrence)],
     reminded: &HashSet<(Uuid, DateTime<Utc>)>,
+    before: Duration,
     now: DateTime<Utc>,
 ) -> (Vec<Due>, Option<DateTime<Utc>>) {
     let mut due = Vec::new();
     let mut next = None::<DateTime<Utc>>;
     for (membership, room, occurrence) in upcoming {
-        if reminded.contains(&(occurrence.entry_id, occurrence.starts_at)) || occurrence.starts_at <= now {
+        let too_late = if before.is_zero() { occurrence.ends_at } else { occurrence.starts_at };
+        if reminded.contains(&(occurrence.entry_id, occurrence.starts_at)) || too_late <= now {
             continue;
         }
-        let at = occurrence.starts_at - REMIND_BEFORE;
+        let at = occurrence.starts_at - before;
         if at <= now {
             due.push(Due { membership: *membership, room: room.clone(), occurrence: occurrence.clone() });
         } else {
@@ -50,18 +52,36 @@ pub fn due(
     (due, next)
 }
 
-/// Gives the rooms' reminders for as long as the app runs.
+/// Gives the rooms' reminders, as long before as the settings say, for as long as the app
+/// runs. Woken when a schedule or the setting changes.
 pub async fn remind<R: Runtime>(app: AppHandle<R>) {
     let mut reminded = HashSet::new();
     loop {
-        let Some(rooms) = app.try_state::<Rooms>() else { return };
-        let (due_now, next) = due(&rooms.upcoming(), &reminded, Utc::now());
-        for reminder in due_now {
-            reminded.insert((reminder.occurrence.entry_id, reminder.occurrence.starts_at));
-            notify(&app, &reminder);
-        }
+        let (Some(rooms), Some(state)) = (app.try_state::<Rooms>(), app.try_state::<AppState>()) else { return };
+        let minutes = state.with_store(|s| s.settings()).map(|s| s.room_reminder_minutes).unwrap_or_else(|e| {
+            log::warn!("the reminder setting could not be read: {}", e.message);
+            None
+        });
+        let next = match minutes {
+            Some(minutes) => {
+                let (due_now, next) = due(&rooms.upcoming(), &reminded, Duration::minutes(minutes.into()), Utc::now());
+                for reminder in due_now {
+                    reminded.insert((reminder.occurrence.entry_id, reminder.occurrence.starts_at));
+                    notify(&app, &reminder);
+                }
+                next
+            }
+            None => None,
+        };
         let sleep = next.and_then(|at| (at - Utc::now()).to_std().ok()).unwrap_or(COARSE_LOOK).min(COARSE_LOOK);
         let _ = tokio::time::timeout(sleep, rooms.schedule_changed.notified()).await;
+    }
+}
+
+/// The reminder setting changed: the reminders look again.
+pub fn setting_changed<R: Runtime>(app: &AppHandle<R>) {
+    if let Some(rooms) = app.try_state::<Rooms>() {
+        rooms.schedule_changed.notify_one();
     }
 }
 
@@ -98,15 +118,30 @@ mod tests {
         let nine = Utc.with_ymd_and_hms(2026, 12, 7, 9, 0, 0).unwrap();
         let (room, entry) = (Uuid::nil(), Uuid::now_v7());
         let upcoming = vec![(room, "Office".to_owned(), occurrence(entry, nine))];
+        let ten = Duration::minutes(10);
         let mut reminded = HashSet::new();
-        let (none, next) = due(&upcoming, &reminded, nine - Duration::minutes(30));
+        let (none, next) = due(&upcoming, &reminded, ten, nine - Duration::minutes(30));
         assert!(none.is_empty());
-        assert_eq!(next, Some(nine - REMIND_BEFORE));
+        assert_eq!(next, Some(nine - ten));
         // Late after a sleep: still given, once.
-        let (late, _) = due(&upcoming, &reminded, nine - Duration::minutes(3));
+        let (late, _) = due(&upcoming, &reminded, ten, nine - Duration::minutes(3));
         assert_eq!(late.len(), 1);
         reminded.insert((entry, nine));
-        assert!(due(&upcoming, &reminded, nine - Duration::minutes(2)).0.is_empty(), "once");
-        assert!(due(&upcoming, &HashSet::new(), nine).0.is_empty(), "not once it began");
+        assert!(due(&upcoming, &reminded, ten, nine - Duration::minutes(2)).0.is_empty(), "once");
+        assert!(due(&upcoming, &HashSet::new(), ten, nine).0.is_empty(), "not once it began");
+    }
+
+    #[test]
+    fn a_reminder_at_the_start_comes_at_the_start_and_late_while_the_session_lasts() {
+        let nine = Utc.with_ymd_and_hms(2026, 12, 7, 9, 0, 0).unwrap();
+        let entry = Uuid::now_v7();
+        let upcoming = vec![(Uuid::nil(), "Office".to_owned(), occurrence(entry, nine))];
+        let at_start = Duration::zero();
+        let (none, next) = due(&upcoming, &HashSet::new(), at_start, nine - Duration::seconds(1));
+        assert!(none.is_empty());
+        assert_eq!(next, Some(nine));
+        assert_eq!(due(&upcoming, &HashSet::new(), at_start, nine).0.len(), 1);
+        assert_eq!(due(&upcoming, &HashSet::new(), at_start, nine + Duration::minutes(20)).0.len(), 1, "late");
+        assert!(due(&upcoming, &HashSet::new(), at_start, nine + Duration::hours(1)).0.is_empty(), "over");
     }
 }

@@ -98,6 +98,19 @@ pub fn join<R: Runtime>(
     Ok(view)
 }
 
+/// Joins from outside the window (`from`: the notice, the tray): the window comes up on the
+/// session.
+pub fn join_and_show<R: Runtime>(app: &AppHandle<R>, id: Uuid, from: &str) {
+    let (Some(state), Some(rooms)) = (app.try_state::<AppState>(), app.try_state::<Rooms>()) else { return };
+    match join(app, &state, &rooms, id) {
+        Ok(_) => {
+            crate::events::emit(app, crate::events::UiEvent::ShowSession);
+            crate::windows::show_main(app);
+        }
+        Err(e) => log::warn!("joining from {from} failed: {}", e.message),
+    }
+}
+
 /// The room's session changed, or this computer reconnected: a session that follows it
 /// goes where the room is. Called without any lock held.
 pub fn follow<R: Runtime>(app: &AppHandle<R>, shared: &SharedSession, server: &RoomServer) {
@@ -131,19 +144,7 @@ pub fn announce<R: Runtime>(app: &AppHandle<R>, id: Uuid, shared: &SharedSession
     };
     let handle = app.clone();
     let join_label = catalog.t("notify.room.join", &[]);
-    app_state.notifier.send_with_action(
-        notice,
-        join_label,
-        Box::new(move || {
-            let (Some(state), Some(rooms)) = (handle.try_state::<AppState>(), handle.try_state::<Rooms>()) else {
-                return;
-            };
-            match join(&handle, &state, &rooms, id) {
-                Ok(_) => crate::windows::show_main(&handle),
-                Err(e) => log::warn!("joining from the notification failed: {}", e.message),
-            }
-        }),
-    );
+    app_state.notifier.send_with_action(notice, join_label, Box::new(move || join_and_show(&handle, id, "the notice")));
     app_state.tray_wake.notify_one();
 }
 

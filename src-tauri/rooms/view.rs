@@ -5,7 +5,7 @@ use serde::Serialize;
 use uuid::Uuid;
 use worktogether_core::Timestamp;
 use worktogether_sync::protocol::{
-    Occurrence, Outcome, PhaseKind, Presence, Question, RoomCommitment, RoomState, SharedPhase,
+    AheadCommitment, Occurrence, Outcome, PhaseKind, Presence, Question, RoomCommitment, RoomState, SharedPhase,
 };
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -33,6 +33,29 @@ pub struct RoomView {
     pub upcoming: Vec<UpcomingView>,
     /// Questions to the host in the latest session, in the order they came.
     pub questions: Vec<QuestionView>,
+    /// Commitments posted for the next session by members who cannot come, in the order
+    /// they came; they move into the session when it starts.
+    pub ahead: Vec<AheadView>,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AheadView {
+    pub id: Uuid,
+    pub member_id: Uuid,
+    pub text: String,
+    pub posted_at: Timestamp,
+    pub mine: bool,
+}
+
+fn ahead(c: &AheadCommitment, me: Uuid) -> AheadView {
+    AheadView {
+        id: c.id,
+        member_id: c.member_id,
+        text: c.text.clone(),
+        posted_at: c.created_at,
+        mine: c.member_id == me,
+    }
 }
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -87,6 +110,8 @@ pub struct SharedCommitmentView {
     pub mine: bool,
     /// Shared after the session was over: the member took part asynchronously.
     pub afterwards: bool,
+    /// Posted before the session started, by a member who could not come.
+    pub ahead: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
@@ -115,6 +140,7 @@ pub fn shared_commitment(c: &RoomCommitment, me: Uuid) -> SharedCommitmentView {
         kudos_from_me: c.kudos.contains(&me),
         mine: c.member_id == me,
         afterwards: c.afterwards,
+        ahead: c.ahead,
     }
 }
 
@@ -250,5 +276,6 @@ pub fn room_view(
         open_link_at_start: false,
         upcoming: Vec::new(),
         questions: Vec::new(),
+        ahead: state.ahead.iter().map(|c| ahead(c, membership_id)).collect(),
     }
 }

@@ -21,13 +21,15 @@ pub const TEMPLATE_NAME_MAX_CHARS: usize = 60;
 pub const EXTEND_MAX_MINUTES: u32 = 60;
 /// Longest global shortcut, e.g. "CommandOrControl+Shift+Alt+F12".
 pub const SHORTCUT_MAX_CHARS: usize = 60;
+/// A reminder comes at most this long before what it reminds of.
+pub const REMINDER_MAX_MINUTES: u32 = 120;
 /// History pages hold at most this many sessions.
 pub const LIST_MAX: u32 = 500;
 
 /// The limits as TypeScript constants, so the UI's instant checks agree with these. Written
 /// to `ui/src/bindings/limits.ts` by a test, like the IPC contract, and checked the same way.
 pub fn typescript() -> String {
-    let consts: [(&str, u64); 12] = [
+    let consts: [(&str, u64); 13] = [
         ("COMMITMENT_MAX_CHARS", COMMITMENT_MAX_CHARS as u64),
         ("TAG_MAX_CHARS", TAG_MAX_CHARS as u64),
         ("NOTE_MAX_CHARS", NOTE_MAX_CHARS as u64),
@@ -39,6 +41,7 @@ pub fn typescript() -> String {
         ("TEMPLATE_NAME_MAX_CHARS", TEMPLATE_NAME_MAX_CHARS as u64),
         ("EXTEND_MAX_MINUTES", u64::from(EXTEND_MAX_MINUTES)),
         ("SHORTCUT_MAX_CHARS", SHORTCUT_MAX_CHARS as u64),
+        ("REMINDER_MAX_MINUTES", u64::from(REMINDER_MAX_MINUTES)),
         ("LIST_MAX", u64::from(LIST_MAX)),
     ];
     let mut out =

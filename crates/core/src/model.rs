@@ -292,6 +292,9 @@ pub struct Settings {
     /// The global shortcut that starts, pauses and resumes (`None`: off).
     pub shortcut: Option<String>,
     pub sleep_mode: SleepMode,
+    /// How many minutes before a room's scheduled session its reminder comes (0: at its
+    /// start; `None`: no reminders).
+    pub room_reminder_minutes: Option<u32>,
 }
 
 /// One change on the settings screen, e.g. `{ "theme": "dark" }`.
@@ -306,4 +309,6 @@ pub enum SettingChange {
     KeepInTray(bool),
     Shortcut(Option<String>),
     SleepMode(SleepMode),
+    /// 0 to [`crate::limits::REMINDER_MAX_MINUTES`], or `None` for no reminders.
+    RoomReminderMinutes(Option<u32>),
 }

@@ -37,7 +37,25 @@ pub enum RoomWrite {
         commitment: Uuid,
         text: String,
     },
+    /// A commitment for the room's next session, posted before it starts by a person who
+    /// cannot come; it moves into that session when the host starts it.
+    PostAhead {
+        text: String,
+    },
     /// Stored by a version that wrote something this one does not know; never sent.
     #[serde(other)]
     Unknown,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_commitment_posted_ahead_is_kept_as_its_own_intent() {
+        let write = RoomWrite::PostAhead { text: "Invoices".into() };
+        let json = serde_json::to_string(&write).unwrap();
+        assert_eq!(json, r#"{"write":"post_ahead","text":"Invoices"}"#);
+        assert_eq!(serde_json::from_str::<RoomWrite>(&json).unwrap(), write);
+    }
 }

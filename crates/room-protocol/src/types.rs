@@ -123,6 +123,10 @@ pub struct RoomState {
     pub members: Vec<Member>,
     /// The latest shared session, running or over.
     pub session: Option<SharedSession>,
+    /// The commitments posted for the next session, in the order they came. Absent from
+    /// servers (and states cached) before commitments ahead, hence the default.
+    #[serde(default)]
+    pub ahead: Vec<AheadCommitment>,
     pub last_event_id: u64,
 }
 
@@ -227,6 +231,22 @@ pub struct RoomCommitment {
     pub created_at: DateTime<Utc>,
     /// Posted after the session was over: the member took part asynchronously.
     pub afterwards: bool,
+    /// Posted before its session started: the member took part asynchronously.
+    #[serde(default)]
+    pub ahead: bool,
+}
+
+/// A commitment a member posted for the room's next session, before it started (they
+/// cannot come). When the host starts the session it moves into it, with this id and
+/// `createdAt`, as a `RoomCommitment` with `ahead` set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct AheadCommitment {
+    pub id: Uuid,
+    pub member_id: Uuid,
+    pub text: String,
+    pub created_at: DateTime<Utc>,
 }
 
 /// A question to the host about one of the asker's own shared commitments. The commitment
@@ -375,8 +395,15 @@ pub enum RoomChange {
         session: SharedSession,
         action: SessionAction,
     },
+    /// Also once per commitment posted ahead, right after the `session_started` that moved it
+    /// into the session (in the order they came).
     CommitmentPublished {
         commitment: RoomCommitment,
+    },
+    /// A member posted a commitment for the next session. It leaves the room's `ahead` when
+    /// that session starts (it moves into it) or when its member leaves.
+    CommitmentPostedAhead {
+        commitment: AheadCommitment,
     },
     /// An outcome reported or kudos given.
     CommitmentUpdated {
@@ -409,6 +436,7 @@ impl RoomChange {
             Self::SessionStarted { .. } => "session_started",
             Self::SessionChanged { .. } => "session_changed",
             Self::CommitmentPublished { .. } => "commitment_published",
+            Self::CommitmentPostedAhead { .. } => "commitment_posted_ahead",
             Self::CommitmentUpdated { .. } => "commitment_updated",
             Self::ScheduleChanged { .. } => "schedule_changed",
             Self::QuestionAsked { .. } => "question_asked",
@@ -457,4 +485,39 @@ pub struct ErrorBody {
 pub struct Health {
     pub status: String,
     pub version: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn states_and_commitments_from_before_commitments_ahead_still_read() {
+        // The app caches room states as JSON; servers before this change send no `ahead`.
+        let state = r#"{"room":{"code":"ABCDE-FGHJK","name":"Kitchen","link":null,"description":null,
+            "hostId":"0190a000-0000-7000-8000-000000000001","createdAt":"2026-01-01T09:00:00Z"},
+            "members":[],"session":null,"lastEventId":7}"#;
+        let state: RoomState = serde_json::from_str(state).unwrap();
+        assert!(state.ahead.is_empty());
+        let commitment = r#"{"id":"0190a000-0000-7000-8000-000000000002","sessionId":"0190a000-0000-7000-8000-000000000003",
+            "memberId":"0190a000-0000-7000-8000-000000000001","text":"Invoices","outcome":"pending","note":null,
+            "feedbackWanted":false,"kudos":[],"createdAt":"2026-01-01T09:00:00Z","afterwards":true}"#;
+        let commitment: RoomCommitment = serde_json::from_str(commitment).unwrap();
+        assert!(commitment.afterwards && !commitment.ahead);
+    }
+
+    #[test]
+    fn a_commitment_posted_ahead_is_its_own_event() {
+        let commitment = AheadCommitment {
+            id: Uuid::nil(),
+            member_id: Uuid::nil(),
+            text: "Invoices".into(),
+            created_at: DateTime::from_timestamp(1_800_000_000, 0).unwrap(),
+        };
+        let change = RoomChange::CommitmentPostedAhead { commitment };
+        let json = serde_json::to_value(&change).unwrap();
+        assert_eq!(json["type"], change.name());
+        assert_eq!(json["commitment"]["memberId"], Uuid::nil().to_string());
+        assert_eq!(serde_json::from_value::<RoomChange>(json).unwrap(), change);
+    }
 }

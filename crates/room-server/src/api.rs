@@ -284,6 +284,11 @@ pub async fn set_presence(
 #[utoipa::path(post, path = "/v1/rooms/{code}/sessions", tag = "sessions", request_body = StartSession,
     params(("code" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
     security(("member_token" = [])), responses((status = 201, description = "Started (host only)", body = SharedSession)))]
+/// Start a shared session for the whole room (host only), unless one is running or paused (409).
+///
+/// The commitments posted ahead (`POST /v1/rooms/{code}/commitments`) move into it with
+/// `ahead: true`: everyone hears `session_started`, then one `commitment_published` per
+/// commitment, in the order they were posted.
 pub async fn start_session(
     State(app): State<AppState>,
     ClientAddr(addr): ClientAddr,
@@ -376,6 +381,35 @@ pub async fn publish_commitment(
     let c =
         as_member(&app, addr, move || store.publish_commitment(&code, &token, session_id, text, idem.as_ref(), now()))
             .await?;
+    Ok((StatusCode::CREATED, Json(c)))
+}
+
+#[utoipa::path(post, path = "/v1/rooms/{code}/commitments", tag = "sessions", request_body = PublishCommitment,
+    params(("code" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    security(("member_token" = [])),
+    responses((status = 201, description = "Posted for the room's next session", body = AheadCommitment)))]
+/// Post a commitment for the room's next session, before it starts.
+///
+/// For a member who cannot come: the room's state lists it in `ahead`, and everyone hears
+/// `commitment_posted_ahead`. When the host starts the next session it moves into it, with
+/// the same id and `createdAt` and `ahead: true`: after `session_started` comes one
+/// `commitment_published` per commitment posted ahead, in the order they came. Refused with
+/// 409 while a session is running or paused (share it in the session instead). The text is
+/// checked like a commitment's; a member has at most 20 posted ahead (they count towards
+/// the 20 per session). A member who leaves or is removed takes theirs along (`member_left`).
+pub async fn post_ahead(
+    State(app): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    Params(code): Params<String>,
+    Bearer(token): Bearer,
+    key: IdempotencyKey,
+    Body(req): Body<PublishCommitment>,
+) -> Result<(StatusCode, Json<AheadCommitment>)> {
+    let code = room_code(&code)?;
+    let text = text("commitment", &req.text, app.limits.max_commitment_chars)?;
+    let idem = key.bind("post_ahead", &text);
+    let store = app.store.clone();
+    let c = as_member(&app, addr, move || store.post_ahead(&code, &token, text, idem.as_ref(), now())).await?;
     Ok((StatusCode::CREATED, Json(c)))
 }
 

@@ -87,6 +87,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(api::session_detail))
         .routes(routes!(api::control_session))
         .routes(routes!(api::publish_commitment))
+        .routes(routes!(api::post_ahead))
         .routes(routes!(api::report_outcome))
         .routes(routes!(api::give_kudos))
         .routes(routes!(api::ask_question))

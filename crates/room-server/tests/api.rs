@@ -1129,6 +1129,15 @@ async fn the_host_deletes_the_room_and_everything_in_it() {
     let s = Server::new();
     let (code, host, member, _) = s.room().await;
     let (_, _, member_commitment) = session_with_commitments(&s, &code, &host, &member).await;
+    // A commitment posted ahead (written straight into the store: a session runs).
+    rusqlite::Connection::open(s.db())
+        .unwrap()
+        .execute(
+            "INSERT INTO ahead_commitments (id, room_id, member_id, text, created_at)
+             SELECT ?1, room_id, id, 'Next time', joined_at FROM members LIMIT 1",
+            [uuid::Uuid::now_v7().to_string()],
+        )
+        .unwrap();
     let q = s
         .json(
             "POST",
@@ -1202,7 +1211,7 @@ async fn the_host_deletes_the_room_and_everything_in_it() {
         let other = format!("SELECT COUNT(*) FROM {table} WHERE room_id != (SELECT id FROM rooms)");
         assert_eq!(count(&other), 0, "{table} of the deleted room");
     }
-    for table in ["sessions", "commitments", "questions", "kudos", "schedule_entries"] {
+    for table in ["sessions", "commitments", "questions", "kudos", "schedule_entries", "ahead_commitments"] {
         assert_eq!(count(&format!("SELECT COUNT(*) FROM {table}")), 0, "{table}");
     }
     let retired: Vec<String> = db
@@ -1217,4 +1226,200 @@ async fn the_host_deletes_the_room_and_everything_in_it() {
     assert_eq!(retired, codes);
     let r = s.call("GET", &format!("/v1/rooms/{other_code}"), Some(other_host), None, None).await;
     assert_eq!(r.status, StatusCode::OK, "other rooms stay: {}", r.body);
+}
+
+async fn post_ahead(s: &Server, code: &str, token: &str, key: Option<&str>, text: &str) -> Reply {
+    let body = json!({"text": text}).to_string();
+    s.call("POST", &format!("/v1/rooms/{code}/commitments"), Some(token), key, Some(&body)).await
+}
+
+async fn room_state(s: &Server, code: &str, token: &str) -> Value {
+    let r = s.call("GET", &format!("/v1/rooms/{code}"), Some(token), None, None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.body
+}
+
+#[tokio::test]
+async fn commitments_posted_ahead_move_into_the_next_session_when_the_host_starts_it() {
+    let s = Server::with_limits(Limits { requests_per_second: 1000, ..Limits::default() });
+    let (code, host, member, member_id) = s.room().await;
+    let Ok(mut stream) = EventStream::open(&s.router, &code, &host, None).await else { panic!("the host follows") };
+
+    // Before any session: posted, listed in the room's state in the order they came.
+    let invoices = post_ahead(&s, &code, &member, Some("ahead-1"), "Invoices").await;
+    assert_eq!(invoices.status, StatusCode::CREATED, "{}", invoices.body);
+    assert_eq!(invoices.body["memberId"], json!(member_id));
+    assert_eq!(invoices.body["text"], "Invoices");
+    assert!(invoices.body["createdAt"].is_string() && invoices.body["id"].is_string(), "{}", invoices.body);
+    let retry = post_ahead(&s, &code, &member, Some("ahead-1"), "Invoices").await;
+    assert_eq!((retry.status, &retry.body), (StatusCode::CREATED, &invoices.body), "a retry gets the first answer");
+    assert_refused(
+        &post_ahead(&s, &code, &member, Some("ahead-1"), "Taxes").await,
+        StatusCode::CONFLICT,
+        "idempotency_key_reused",
+    );
+    let plan = post_ahead(&s, &code, &host, None, "Plan the week's posts").await;
+    let taxes = post_ahead(&s, &code, &member, None, "Caf\u{65}\u{301} receipts").await;
+    assert_eq!(taxes.body["text"], "Caf\u{E9} receipts", "stored in NFC: {}", taxes.body);
+    let posted = [invoices.body.clone(), plan.body.clone(), taxes.body.clone()];
+    assert_eq!(room_state(&s, &code, &host).await["ahead"], json!(posted), "once each, in the order they came");
+
+    // The host starts the session: they move into it, as posted ahead.
+    let start = json!({"templateName": "Kitchen", "phases": [{"kind": "commitment", "durationSecs": 3600}, {"kind": "closing", "durationSecs": 3600}]});
+    let session = s.json("POST", &format!("/v1/rooms/{code}/sessions"), Some(&host), start.clone()).await;
+    assert_eq!(session.status, StatusCode::CREATED, "{}", session.body);
+    let sid = session.body["id"].as_str().unwrap().to_owned();
+    let state = room_state(&s, &code, &member).await;
+    assert_eq!(state["ahead"], json!([]), "nothing is left waiting: {state}");
+    let detail = s.call("GET", &format!("/v1/rooms/{code}/sessions/{sid}"), Some(&member), None, None).await;
+    let commitments = detail.body["commitments"].as_array().unwrap().clone();
+    assert_eq!(commitments.len(), 3, "{}", detail.body);
+    for (c, p) in commitments.iter().zip(&posted) {
+        for field in ["id", "memberId", "text", "createdAt"] {
+            assert_eq!(c[field], p[field], "{field} is kept: {c}");
+        }
+        assert_eq!((&c["sessionId"], &c["ahead"], &c["afterwards"]), (&json!(sid), &json!(true), &json!(false)));
+        assert_eq!((&c["outcome"], &c["kudos"]), (&json!("pending"), &json!([])));
+    }
+    let (events, _) = stream.drain(Duration::from_millis(500)).await;
+    let kinds: Vec<_> = events.iter().map(|e| e["change"]["type"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "commitment_posted_ahead",
+            "commitment_posted_ahead",
+            "commitment_posted_ahead",
+            "session_started",
+            "commitment_published",
+            "commitment_published",
+            "commitment_published"
+        ],
+        "one event per post (the retry emitted none); the start, then each moved commitment"
+    );
+    for (e, p) in events[..3].iter().zip(&posted) {
+        assert_eq!(&e["change"]["commitment"], p);
+    }
+    for (e, c) in events[4..].iter().zip(&commitments) {
+        assert_eq!(&e["change"]["commitment"], c, "published as the session holds it");
+    }
+
+    // While the session runs, and while it is paused, it is shared in the session instead.
+    let before = room_state(&s, &code, &host).await;
+    let refused = post_ahead(&s, &code, &member, Some("ahead-running"), "Later").await;
+    assert_refused(&refused, StatusCode::CONFLICT, "wrong_state");
+    assert!(refused.body["message"].as_str().unwrap().contains("share the commitment in it"), "{}", refused.body);
+    assert_eq!(room_state(&s, &code, &host).await, before, "a refused post changes nothing");
+    let control = format!("/v1/rooms/{code}/sessions/{sid}/control");
+    assert_eq!(s.json("POST", &control, Some(&host), json!({"action": "pause"})).await.status, StatusCode::OK);
+    let paused = room_state(&s, &code, &host).await;
+    assert_refused(&post_ahead(&s, &code, &member, None, "Later").await, StatusCode::CONFLICT, "wrong_state");
+    assert_eq!(room_state(&s, &code, &host).await, paused, "a refused post changes nothing");
+    let live = s
+        .json("POST", &format!("/v1/rooms/{code}/sessions/{sid}/commitments"), Some(&member), json!({"text": "Live"}))
+        .await;
+    assert_eq!((live.status, &live.body["ahead"]), (StatusCode::CREATED, &json!(false)), "{}", live.body);
+
+    // Over: posting ahead works again, for the next session; the first key still answers once.
+    assert_eq!(s.json("POST", &control, Some(&host), json!({"action": "end"})).await.status, StatusCode::OK);
+    let next = post_ahead(&s, &code, &member, None, "Next time: the shop").await;
+    assert_eq!(next.status, StatusCode::CREATED, "{}", next.body);
+    let retry = post_ahead(&s, &code, &member, Some("ahead-1"), "Invoices").await;
+    assert_eq!(retry.body, invoices.body, "a late retry gets the first answer and posts nothing");
+    assert_eq!(room_state(&s, &code, &host).await["ahead"], json!([next.body]));
+    let detail = s.call("GET", &format!("/v1/rooms/{code}/sessions/{sid}"), Some(&member), None, None).await;
+    assert_eq!(detail.body["commitments"].as_array().unwrap().len(), 4, "the session over keeps what it had");
+    let second = s.json("POST", &format!("/v1/rooms/{code}/sessions"), Some(&host), start).await;
+    let detail = s
+        .call(
+            "GET",
+            &format!("/v1/rooms/{code}/sessions/{}", second.body["id"].as_str().unwrap()),
+            Some(&host),
+            None,
+            None,
+        )
+        .await;
+    let texts: Vec<_> = detail.body["commitments"].as_array().unwrap().iter().map(|c| c["text"].clone()).collect();
+    assert_eq!(texts, [json!("Next time: the shop")], "each session gets what was posted for it");
+}
+
+#[tokio::test]
+async fn commitments_ahead_are_checked_bounded_and_go_with_their_member() {
+    let s = Server::with_limits(Limits { requests_per_second: 1000, ..Limits::default() });
+    let (code, host, member, member_id) = s.room().await;
+    let path = format!("/v1/rooms/{code}/commitments");
+    let before = room_state(&s, &code, &host).await;
+
+    // Bad text, bad bodies and bad tokens change nothing.
+    let invisible = ["", "  ", "\u{200B}\u{2060}", "\u{2800}"];
+    let unsafe_ = ["Post \u{202E}gnp.exe", "\u{2067}Ada\u{2069}", "A\u{7}", "A\u{2028}B", &"x".repeat(501)];
+    for text in invisible.iter().chain(&unsafe_) {
+        let r = post_ahead(&s, &code, &member, None, text).await;
+        assert_refused(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid_input");
+        assert!(!r.body["message"].as_str().unwrap().contains('\u{202E}'), "{}", r.body);
+    }
+    assert_eq!(post_ahead(&s, &code, &member, None, &"x".repeat(500)).await.status, StatusCode::CREATED, "500 fit");
+    for body in ["{not json", "{}", r#"{"text": 5}"#, r#"{"text": "A", "session": "x"}"#] {
+        let r = s.call("POST", &path, Some(&member), None, Some(body)).await;
+        assert_refused(&r, StatusCode::BAD_REQUEST, "bad_request");
+    }
+    let forged = format!("{}.{}", member.split('.').next().unwrap(), "0".repeat(64));
+    for token in [None, Some("not-a-token"), Some(forged.as_str())] {
+        let r = s.call("POST", &path, token, None, Some(r#"{"text": "Mine"}"#)).await;
+        assert_refused(&r, StatusCode::UNAUTHORIZED, "unauthorized");
+    }
+    let elsewhere = s.json("POST", "/v1/rooms", None, json!({"name": "Elsewhere", "hostName": "Oda"})).await;
+    let stranger = elsewhere.body["token"].as_str().unwrap();
+    assert_refused(&post_ahead(&s, &code, stranger, None, "Mine").await, StatusCode::NOT_FOUND, "not_found");
+    let after = room_state(&s, &code, &host).await;
+    assert_eq!(after["ahead"].as_array().unwrap().len(), 1, "only the 500 characters: {after}");
+
+    // At most 20 waiting per member; others are not affected.
+    for i in 1..20 {
+        let r = post_ahead(&s, &code, &member, None, &format!("Commitment {i}")).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    let full = post_ahead(&s, &code, &member, Some("one-too-many"), "One more").await;
+    assert_refused(&full, StatusCode::CONFLICT, "wrong_state");
+    assert!(full.body["message"].as_str().unwrap().contains("20 commitments ahead"), "{}", full.body);
+    assert_eq!(post_ahead(&s, &code, &host, None, "The host's").await.status, StatusCode::CREATED);
+
+    // Those of a member who leaves, or is removed, go with them.
+    let mut gone = Vec::new();
+    for name in ["Cem", "Dora"] {
+        let j = s.json("POST", &format!("/v1/rooms/{code}/members"), None, json!({"displayName": name})).await;
+        let token = j.body["token"].as_str().unwrap().to_owned();
+        for text in ["Won't come", "Still won't"] {
+            assert_eq!(post_ahead(&s, &code, &token, None, text).await.status, StatusCode::CREATED);
+        }
+        gone.push((token, j.body["memberId"].as_str().unwrap().to_owned()));
+    }
+    assert_eq!(room_state(&s, &code, &host).await["ahead"].as_array().unwrap().len(), 25);
+    let Ok(mut stream) = EventStream::open(&s.router, &code, &host, None).await else { panic!("the host follows") };
+    let r = s.call("POST", &format!("/v1/rooms/{code}/leave"), Some(&gone[0].0), None, None).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let r = s.call("DELETE", &format!("/v1/rooms/{code}/members/{}", gone[1].1), Some(&host), None, None).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    let (events, _) = stream.drain(Duration::from_millis(500)).await;
+    let kinds: Vec<_> = events.iter().map(|e| e["change"]["type"].clone()).collect();
+    assert_eq!(kinds, [json!("member_left"), json!("member_left")], "member_left says it all");
+    let ahead = room_state(&s, &code, &host).await["ahead"].as_array().unwrap().clone();
+    let by: std::collections::BTreeSet<_> = ahead.iter().map(|c| c["memberId"].as_str().unwrap().to_owned()).collect();
+    let host_id = before["room"]["hostId"].as_str().unwrap().to_owned();
+    assert_eq!(by, [member_id.clone(), host_id].into_iter().collect(), "only those still in the room");
+    let db = rusqlite::Connection::open(s.db()).unwrap();
+    let left: i64 = db.query_row("SELECT COUNT(*) FROM ahead_commitments", [], |r| r.get(0)).unwrap();
+    assert_eq!(left, 21, "deleted, not only hidden");
+
+    // Moved into the session, the 20 count there: the member shares no 21st.
+    let start = json!({"templateName": "Kitchen", "phases": [{"kind": "commitment", "durationSecs": 3600}]});
+    let session = s.json("POST", &format!("/v1/rooms/{code}/sessions"), Some(&host), start).await;
+    let sid = session.body["id"].as_str().unwrap();
+    let detail = s.call("GET", &format!("/v1/rooms/{code}/sessions/{sid}"), Some(&member), None, None).await;
+    let commitments = detail.body["commitments"].as_array().unwrap();
+    assert_eq!(commitments.len(), 21, "{}", detail.body);
+    assert!(commitments.iter().all(|c| c["ahead"] == json!(true)));
+    let live = s
+        .json("POST", &format!("/v1/rooms/{code}/sessions/{sid}/commitments"), Some(&member), json!({"text": "21st"}))
+        .await;
+    assert_refused(&live, StatusCode::CONFLICT, "wrong_state");
 }

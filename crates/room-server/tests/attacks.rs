@@ -470,6 +470,7 @@ fn valid_body(op: &Operation, room: &Room) -> Option<Value> {
         }
         ("POST", "/v1/rooms/{code}/sessions/{session_id}/control") => json!({"action": "end"}),
         ("POST", "/v1/rooms/{code}/sessions/{session_id}/commitments") => json!({"text": "Take over"}),
+        ("POST", "/v1/rooms/{code}/commitments") => json!({"text": "Take over"}),
         ("PUT", "/v1/rooms/{code}/commitments/{commitment_id}/outcome") => json!({"outcome": "done"}),
         ("POST", "/v1/rooms/{code}/commitments/{commitment_id}/questions") => json!({"text": "Taken over?"}),
         ("PUT", "/v1/rooms/{code}/schedule") => json!({"entries": []}),
@@ -705,6 +706,7 @@ async fn invisible_and_oversized_input_is_refused_briefly_and_changes_nothing() 
             false,
             false,
         ),
+        ("commitment ahead", "POST", room.path("/commitments"), json!({"text": "<>"}), false, false),
         (
             "question",
             "POST",

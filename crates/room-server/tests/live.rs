@@ -735,3 +735,67 @@ async fn members_ask_the_host_and_the_host_deletes_the_room_for_everyone() {
     assert_eq!(host.delete_room(&key()).await.err(), Some(SyncError::TokenExpired), "already gone");
     assert_eq!(server.join(&host.code, "Late", &key()).await.err(), Some(SyncError::RoomNotFound));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_commitment_posted_ahead_through_the_outbox_reaches_the_next_session() {
+    use std::sync::{Arc, Mutex};
+    use worktogether_core::store::outbox::RoomMembership;
+    use worktogether_sync::{Outbox, RoomWrite, room_view};
+
+    let dir = tempfile::tempdir().unwrap();
+    let process = ServerProcess::start(&dir.path().join("rooms.sqlite3"));
+    let server = RoomServer::new(&process.address()).unwrap();
+    let mut clients = room(&server, 1).await;
+    let (host, member) = (clients[0].member.clone(), clients[1].member.clone());
+    // The host's room as last seen, kept current by the events its follower receives.
+    let mut view = host.state().await.unwrap();
+
+    // The member's app: the write waits in its outbox, then goes.
+    let app_db = worktogether_core::Store::open(&dir.path().join("app.sqlite3")).unwrap();
+    let now = chrono::Utc::now();
+    app_db
+        .save_room_membership(&RoomMembership {
+            id: member.member_id,
+            server: server.address().into(),
+            room_code: member.code.clone(),
+            display_name: "Member 0".into(),
+            joined_at: now,
+        })
+        .unwrap();
+    let outbox = Outbox::new(Arc::new(Mutex::new(app_db)));
+    let text = "Invoices, while I am away".to_owned();
+    outbox.enqueue(member.member_id, &RoomWrite::PostAhead { text: text.clone() }, now).unwrap();
+    let flushed = outbox.flush(&member, now).await.unwrap();
+    assert_eq!((flushed.sent, flushed.refused.len(), flushed.waiting.is_none()), (1, 0, true), "{flushed:?}");
+
+    let state = host.state().await.unwrap();
+    assert_eq!(state.ahead.len(), 1, "{:?}", state.ahead);
+    let posted = state.ahead[0].clone();
+    assert_eq!((posted.member_id, posted.text.as_str()), (member.member_id, text.as_str()));
+    let posted_ahead = |e: &[RoomEvent]| e.iter().any(|e| matches!(e.change, RoomChange::CommitmentPostedAhead { .. }));
+    clients[0].until("the commitment posted ahead", posted_ahead).await;
+    for e in &clients[0].events {
+        room_view::apply(&mut view, e);
+    }
+    assert_eq!(view.ahead, state.ahead, "the event brings what the state holds");
+
+    // The host starts the session: it moves in, marked as posted ahead.
+    let session = host.start_session(&plan(&[(PhaseKind::Commitment, 3600)]), &key()).await.unwrap();
+    clients[0].until("the moved commitment", count_published(1)).await;
+    for e in &clients[0].events {
+        room_view::apply(&mut view, e);
+    }
+    assert!(view.ahead.is_empty() && host.state().await.unwrap().ahead.is_empty());
+    assert_eq!(view.session.as_ref().map(|s| s.id), Some(session.id));
+    let detail = member.session(session.id).await.unwrap();
+    let moved = &detail.commitments[..];
+    assert_eq!(moved.len(), 1);
+    assert_eq!((moved[0].id, moved[0].created_at, moved[0].ahead), (posted.id, posted.created_at, true));
+    assert_eq!(clients[0].published(), [posted.id]);
+
+    // While it runs, a commitment ahead is refused for good: it belongs in the session.
+    outbox.enqueue(member.member_id, &RoomWrite::PostAhead { text: "Too late".into() }, now).unwrap();
+    let flushed = outbox.flush(&member, now).await.unwrap();
+    assert!(matches!(flushed.refused[..], [(_, SyncError::WrongState { .. })]), "{flushed:?}");
+    assert_eq!(member.post_ahead("Too late", &key()).await.err().map(|e| e.is_transient()), Some(false));
+}

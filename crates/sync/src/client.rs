@@ -220,6 +220,13 @@ impl RoomMember {
         self.write(Method::POST, &format!("/sessions/{session}/commitments"), key, Some(&body)).await
     }
 
+    /// Posts a commitment for the room's next session, before it starts (while a session runs
+    /// or is paused: `WrongState`, share it in the session instead).
+    pub async fn post_ahead(&self, text: &str, key: &str) -> Result<AheadCommitment> {
+        let body = json(&PublishCommitment { text: text.to_owned() });
+        self.write(Method::POST, "/commitments", key, Some(&body)).await
+    }
+
     pub async fn report_outcome(&self, commitment: Uuid, report: &ReportOutcome, key: &str) -> Result<RoomCommitment> {
         self.write(Method::PUT, &format!("/commitments/{commitment}/outcome"), key, Some(&json(report))).await
     }

@@ -150,6 +150,9 @@ fn request(write: &RoomWrite) -> Result<(Method, String, Option<serde_json::Valu
             format!("/commitments/{commitment}/questions"),
             Some(json(&AskQuestion { text: text.clone() })),
         ),
+        RoomWrite::PostAhead { text } => {
+            (Method::POST, "/commitments".into(), Some(json(&PublishCommitment { text: text.clone() })))
+        }
         RoomWrite::ReportOwnOutcome { .. } => {
             return Err(SyncError::Protocol { detail: "an outcome not resolved to the room's commitment".into() });
         }

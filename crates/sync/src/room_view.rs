@@ -19,7 +19,11 @@ pub fn apply(state: &mut RoomState, event: &RoomEvent) {
                 state.members.push(member.clone());
             }
         }
-        RoomChange::MemberLeft { member_id, .. } => state.members.retain(|m| m.id != *member_id),
+        // The server deletes a departing member's commitments posted ahead with them.
+        RoomChange::MemberLeft { member_id, .. } => {
+            state.members.retain(|m| m.id != *member_id);
+            state.ahead.retain(|c| c.member_id != *member_id);
+        }
         RoomChange::HostChanged { host_id } => state.room.host_id = *host_id,
         RoomChange::RoomUpdated { room } => state.room = room.clone(),
         RoomChange::PresenceChanged { member_id, presence } => {
@@ -27,8 +31,17 @@ pub fn apply(state: &mut RoomState, event: &RoomEvent) {
                 m.presence = *presence;
             }
         }
-        RoomChange::SessionStarted { session } | RoomChange::SessionChanged { session, .. } => {
+        // The commitments posted ahead moved into the session that started (each follows as
+        // `commitment_published`).
+        RoomChange::SessionStarted { session } => {
             state.session = Some(session.clone());
+            state.ahead.clear();
+        }
+        RoomChange::SessionChanged { session, .. } => state.session = Some(session.clone()),
+        RoomChange::CommitmentPostedAhead { commitment } => {
+            if !state.ahead.iter().any(|c| c.id == commitment.id) {
+                state.ahead.push(commitment.clone());
+            }
         }
         // Not part of the room's state: a session's commitments and questions are read with
         // its detail, the schedule on its own.
@@ -60,7 +73,9 @@ pub fn last_seen(store: &Store, membership: Uuid) -> Result<Option<RoomState>, S
 #[cfg(test)]
 mod tests {
     use super::*;
-    use worktogether_room_protocol::{Question, Room};
+    use worktogether_room_protocol::{
+        AheadCommitment, Member, PhaseKind, PlannedPhase, Presence, Question, Room, SharedSession,
+    };
 
     fn state() -> RoomState {
         let at = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
@@ -72,7 +87,7 @@ mod tests {
             host_id: Uuid::now_v7(),
             created_at: at,
         };
-        RoomState { room, members: Vec::new(), session: None, last_event_id: 1 }
+        RoomState { room, members: Vec::new(), session: None, ahead: Vec::new(), last_event_id: 1 }
     }
 
     #[test]
@@ -98,5 +113,52 @@ mod tests {
             apply(&mut seen, &RoomEvent { id, at, change });
             assert_eq!(seen, RoomState { last_event_id: id, ..before.clone() });
         }
+    }
+
+    #[test]
+    fn commitments_ahead_gather_until_the_session_starts_and_go_with_their_member() {
+        let at = DateTime::from_timestamp(1_800_000_060, 0).unwrap();
+        let member = |name: &str| Member {
+            id: Uuid::now_v7(),
+            display_name: name.into(),
+            presence: Presence::Planning,
+            joined_at: at,
+        };
+        let (ada, bea) = (member("Ada"), member("Bea"));
+        let ahead = |member: &Member, text: &str| AheadCommitment {
+            id: Uuid::now_v7(),
+            member_id: member.id,
+            text: text.into(),
+            created_at: at,
+        };
+        let (invoices, taxes, posts) = (ahead(&ada, "Invoices"), ahead(&ada, "Taxes"), ahead(&bea, "Posts"));
+        let mut seen = RoomState { members: vec![ada.clone(), bea.clone()], ..state() };
+        let mut id = seen.last_event_id;
+        let mut apply_next = |seen: &mut RoomState, change: RoomChange| {
+            id += 1;
+            apply(seen, &RoomEvent { id, at, change });
+        };
+        for c in [&invoices, &posts, &taxes, &invoices] {
+            apply_next(&mut seen, RoomChange::CommitmentPostedAhead { commitment: c.clone() });
+        }
+        assert_eq!(seen.ahead, [invoices.clone(), posts.clone(), taxes.clone()], "in the order they came, once each");
+
+        apply_next(&mut seen, RoomChange::MemberLeft { member_id: bea.id, removed: false });
+        assert_eq!(seen.ahead, [invoices, taxes], "Bea's went with her");
+        assert_eq!(seen.members, [ada]);
+
+        let session = SharedSession {
+            id: Uuid::now_v7(),
+            template_name: "Kitchen".into(),
+            phases: vec![PlannedPhase { kind: PhaseKind::Focus, duration_secs: 3600 }],
+            started_at: at,
+            anchor_index: 0,
+            anchor_at: at,
+            paused_at: None,
+            ended_at: None,
+        };
+        apply_next(&mut seen, RoomChange::SessionStarted { session: session.clone() });
+        assert!(seen.ahead.is_empty(), "they moved into the session");
+        assert_eq!(seen.session, Some(session));
     }
 }

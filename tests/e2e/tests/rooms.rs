@@ -5,8 +5,7 @@
 //! presence in the member's app; the host starts a shared session and the member joins it from the notice:
 //! both apps change phase together, each with its notices, the member asks the host a question
 //! that the host marks answered, a shared commitment gets kudos and its outcome reaches the host;
-//! the member leaves. Tokens are in the vault file, never in
-//! the SQLite file.
+//! the member leaves. Tokens are in the Secret Service, never in the SQLite file.
 #![allow(
     clippy::disallowed_methods,
     reason = "end-to-end tests measure real time: they read the system clock on purpose"
@@ -23,6 +22,8 @@ use worktogether_e2e::{App, TestCtx, control, notify, wait_for, wait_for_control
 
 /// Room events travel over loopback; this only bounds a broken build.
 const ROOM_TIMEOUT: Duration = Duration::from_secs(20);
+/// `worktogether_sync::tokens::FORCE_FILE_ENV`: the file even where a secret store runs.
+const TOKENS_IN_FILE: &str = "WORKTOGETHER_TOKENS_IN_FILE";
 
 fn data_dir(ctx: &TestCtx, name: &str) -> Result<std::path::PathBuf> {
     let dir = ctx.dir.join(name);
@@ -58,6 +59,28 @@ fn refused_join(app: &App, server: &str, code: &str, name: &str) -> Result<Strin
 fn file_contains(path: &Path, needle: &str) -> Result<bool> {
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
     Ok(bytes.windows(needle.len()).any(|w| w == needle.as_bytes()))
+}
+
+/// Whether the app's SQLite files (with the WAL) in `dir` hold `token` anywhere.
+fn databases_hold(dir: &Path, token: &str) -> Result<bool> {
+    for file in std::fs::read_dir(dir)?.flatten().map(|e| e.path()) {
+        if file.file_name().is_some_and(|n| n.to_string_lossy().starts_with("worktogether.sqlite3"))
+            && file_contains(&file, token)?
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The token the Secret Service keeps for a membership, read back with `secret-tool`.
+fn secret_store_token(membership: &str) -> Result<Option<String>> {
+    let out = Command::new("secret-tool")
+        .args(["lookup", "service", "worktogether-room", "username", membership])
+        .output()
+        .context("running secret-tool (make deps installs libsecret-tools)")?;
+    let token = String::from_utf8(out.stdout)?;
+    Ok((out.status.success() && !token.is_empty()).then_some(token))
 }
 
 #[test]
@@ -129,20 +152,21 @@ fn a_host_and_a_member_meet_in_a_room() -> Result<()> {
 
     shared_session(&ctx, &host, &member, &host_dir, &member_dir)?;
 
-    // Tokens: in the vault file (no secret store runs on the test bus), readable by the user only,
-    // and nowhere in the databases.
-    for dir in [&host_dir, &member_dir] {
-        let tokens = dir.join("room-tokens.json");
-        let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&tokens)?.permissions());
-        ensure!(mode & 0o077 == 0, "{} is private: {mode:o}", tokens.display());
-        let kept: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&std::fs::read(&tokens)?)?;
-        for token in kept.values().filter_map(|t| t.as_str()) {
-            for file in std::fs::read_dir(dir)?.flatten().map(|e| e.path()) {
-                if file.file_name().is_some_and(|n| n.to_string_lossy().starts_with("worktogether.sqlite3")) {
-                    ensure!(!file_contains(&file, token)?, "a token is in {}", file.display());
-                }
-            }
-        }
+    // Tokens: in the Secret Service (gnome-keyring on the test bus), as the settings say, and
+    // neither in a file nor in the databases.
+    for (app, dir) in [(&host, &host_dir), (&member, &member_dir)] {
+        ensure!(!dir.join("room-tokens.json").exists(), "no token file beside a secret store");
+        let membership =
+            rooms_of(app)?.first().context("one room")?["membershipId"].as_str().context("an id")?.to_owned();
+        let token = secret_store_token(&membership)?.context("the membership's token in the secret store")?;
+        ensure!(!databases_hold(dir, &token)?, "a token is in the database of {}", dir.display());
+        app.click("nav-settings")?;
+        wait_for(ROOM_TIMEOUT, "the settings to say the tokens are in the secret store", || {
+            Ok((app.attr_of("token-place", "data-secret-store")?.as_deref() == Some("true")).then_some(()))
+        })?;
+        app.click("nav-rooms")?;
+        app.click("room-item")?;
+        app.wait_testid("room-view", ROOM_TIMEOUT)?;
     }
 
     // The member leaves: their app forgets the room, the host's room shows one member again.
@@ -191,12 +215,13 @@ fn shared_session(ctx: &TestCtx, host: &App, member: &App, host_dir: &Path, memb
     wait_for(ROOM_TIMEOUT, "dunst to show the notice", || {
         Ok((dunstctl(&["count", "displayed"])?.trim() == "1").then_some(()))
     })?;
+    member.wait_testid("room-view", ROOM_TIMEOUT)?;
     dunstctl(&["action", "0"])?;
     wait_for(ROOM_TIMEOUT, "the member's session to follow the room", || {
         let session = member.invoke("current_session", json!({}))?;
         Ok((session["followsRoom"] == true).then_some(()))
     })?;
-    member.click("nav-home")?;
+    // The member was looking at the room; the window now shows the session by itself.
     wait_for(ROOM_TIMEOUT, "the member's commitment round on screen", || {
         Ok(member.shown_phase()?.filter(|p| p == "commitment"))
     })?;
@@ -318,7 +343,8 @@ fn waiting_writes(data_dir: &Path) -> Result<i64> {
     Ok(db.query_row("SELECT COUNT(*) FROM room_outbox WHERE refused_at IS NULL", [], |r| r.get(0))?)
 }
 
-/// The member's network goes away mid-session and comes back; the server is killed with
+/// The member posts a commitment ahead of the room's next session, and it becomes part of
+/// it; the member's network goes away mid-session and comes back; the server is killed with
 /// SIGKILL and restarted; a third app joins late. Nothing the member did offline is lost or
 /// sent twice, nothing acknowledged is lost, and the late joiner lands in the room's phase.
 #[test]
@@ -329,7 +355,8 @@ fn a_room_survives_a_cut_network_a_killed_server_and_a_late_joiner() -> Result<(
     let proxy = CutProxy::start(server.address)?;
     let (host_dir, member_dir) = (data_dir(&ctx, "host-data")?, data_dir(&ctx, "member-data")?);
     let host = App::launch(&ctx, &host_dir, "host")?;
-    let member = App::launch(&ctx, &member_dir, "member")?;
+    // The member's tokens go to the file, as where no secret store runs.
+    let member = App::launch_with_env(&ctx, &member_dir, "member", &[(TOKENS_IN_FILE, "1")])?;
 
     // The room and its memberships over IPC (the first story shows the screens); the member
     // reaches the server through a relay the test can cut.
@@ -339,12 +366,46 @@ fn a_room_survives_a_cut_network_a_killed_server_and_a_late_joiner() -> Result<(
     let (host_id, code) = (room["membershipId"].clone(), room["code"].clone());
     let joined = member.invoke("join_room", json!({ "server": proxy.url(), "code": code, "displayName": "Mia" }))?;
     let member_id = joined["membershipId"].clone();
+
+    // Before any session: the member, who may not make it, posts what she will do ahead from
+    // the room's view (a blank post is refused next to the field); the host sees it at once.
+    member.click("nav-rooms")?;
+    member.click("room-item")?;
+    member.click("room-ahead-submit")?;
+    let blank = wait_for(ROOM_TIMEOUT, "the ahead form's error", || {
+        Ok(member.text_of("room-ahead-error")?.filter(|t| !t.is_empty()))
+    })?;
+    ensure!(blank.contains("Write what you will work on"), "{blank}");
+    let too_long = member.invoke("post_ahead", json!({ "membershipId": member_id, "text": "x".repeat(2000) }));
+    ensure!(too_long.is_err(), "an over-long commitment is refused");
+    member.type_into("room-ahead-text", "Sort the receipts")?;
+    member.click("room-ahead-submit")?;
+    wait_for(ROOM_TIMEOUT, "the member's commitment ahead at the host", || {
+        let rooms = rooms_of(&host)?;
+        let ahead = rooms.first().and_then(|r| r["ahead"].as_array().cloned()).unwrap_or_default();
+        Ok((ahead.len() == 1 && ahead[0]["text"] == "Sort the receipts" && ahead[0]["memberId"] == member_id)
+            .then_some(()))
+    })?;
+    ensure!(member.texts_of("room-ahead-item")?.iter().any(|t| t.contains("Sort the receipts")), "shown to the member");
+    ctx.screenshot("member-ahead")?;
+
+    // The host starts the session: what was posted ahead is part of it, marked so.
     let template = host.save_template("E2E long", &[("commitment", 600), ("focus", 600), ("closing", 60)])?;
     let start = json!({ "membershipId": host_id, "templateId": template, "atQuarterHour": false });
     host.invoke("start_shared_session", start)?;
     wait_for(ROOM_TIMEOUT, "the room's session in the member's app", || {
         Ok(rooms_of(&member)?.first().is_some_and(|r| r["session"]["phase"] == "commitment").then_some(()))
     })?;
+    wait_for(ROOM_TIMEOUT, "the commitment ahead in the host's session", || {
+        let rooms = rooms_of(&host)?;
+        let Some(room) = rooms.first() else { return Ok(None) };
+        let moved = room["commitments"]
+            .as_array()
+            .is_some_and(|c| c.iter().any(|c| c["text"] == "Sort the receipts" && c["ahead"] == true));
+        Ok((moved && room["ahead"] == json!([])).then_some(()))
+    })?;
+    let during = member.invoke("post_ahead", json!({ "membershipId": member_id, "text": "Later" }));
+    ensure!(during.as_ref().is_err_and(|e| e.to_string().contains("session is running")), "{during:?}");
     member.invoke("join_room_session", json!({ "membershipId": member_id }))?;
     member.invoke("share_with_room", json!({ "share": true }))?;
     wait_for_control(&member_dir)?;
@@ -419,5 +480,13 @@ fn a_room_survives_a_cut_network_a_killed_server_and_a_late_joiner() -> Result<(
     late.close();
     host.close();
     member.close();
+
+    // The member's token: in the file, readable by the user only, and not in the database.
+    let tokens = member_dir.join("room-tokens.json");
+    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&tokens)?.permissions());
+    ensure!(mode & 0o077 == 0, "{} is private: {mode:o}", tokens.display());
+    let kept: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&std::fs::read(&tokens)?)?;
+    let token = kept.get(member_id.as_str().context("an id")?).and_then(|t| t.as_str()).context("the token")?;
+    ensure!(!databases_hold(&member_dir, token)?, "the member's token is in the database");
     Ok(())
 }

@@ -92,6 +92,8 @@ export const commands = {
 	setOpenLinkAtStart: (membershipId: string, open: boolean) => __TAURI_INVOKE<RoomView>("set_open_link_at_start", { membershipId, open }),
 	/**  Asks the room's host a question on one of this person's shared commitments. */
 	askHost: (membershipId: string, commitmentId: string, text: string) => __TAURI_INVOKE<null>("ask_host", { membershipId, commitmentId, text }),
+	/**  Posts a commitment for the room's next session (the person cannot come). */
+	postAhead: (membershipId: string, text: string) => __TAURI_INVOKE<null>("post_ahead", { membershipId, text }),
 	/**  The host marks a question answered. */
 	markAnswered: (membershipId: string, questionId: string) => __TAURI_INVOKE<RoomView>("mark_answered", { membershipId, questionId }),
 	/**  The host deletes the room for everybody. */
@@ -105,9 +107,18 @@ export const events = {
 	rooms: makeEvent<RoomsEvent, RoomsEvent>("rooms"),
 	session: makeEvent<SessionEvent, SessionEvent>("session"),
 	settings: makeEvent<SettingsEvent, SettingsEvent>("settings"),
+	showSession: makeEvent<ShowSessionEvent, ShowSessionEvent>("show-session"),
 };
 
 /* Types */
+export type AheadView = {
+	id: string,
+	memberId: string,
+	text: string,
+	postedAt: string,
+	mine: boolean,
+};
+
 export type ApiError = {
 	code: ErrorCode,
 	message: string,
@@ -325,6 +336,11 @@ export type RoomView = {
 	upcoming: UpcomingView[],
 	/**  Questions to the host in the latest session, in the order they came. */
 	questions: QuestionView[],
+	/**
+	 *  Commitments posted for the next session by members who cannot come, in the order
+	 *  they came; they move into the session when it starts.
+	 */
+	ahead: AheadView[],
 };
 
 /**
@@ -380,7 +396,9 @@ export type SessionView = {
 };
 
 /**  One change on the settings screen, e.g. `{ "theme": "dark" }`. */
-export type SettingChange = ({ language: LanguageChoice }) & { defaultTemplate?: never; keepInTray?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | ({ theme: ThemeChoice }) & { defaultTemplate?: never; keepInTray?: never; language?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never } | ({ defaultTemplate: string }) & { keepInTray?: never; language?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | ({ sound: boolean }) & { defaultTemplate?: never; keepInTray?: never; language?: never; shortcut?: never; sleepMode?: never; startAtLogin?: never; theme?: never } | ({ startAtLogin: boolean }) & { defaultTemplate?: never; keepInTray?: never; language?: never; shortcut?: never; sleepMode?: never; sound?: never; theme?: never } | ({ keepInTray: boolean }) & { defaultTemplate?: never; language?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | ({ shortcut: string | null }) & { defaultTemplate?: never; keepInTray?: never; language?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | ({ sleepMode: SleepMode }) & { defaultTemplate?: never; keepInTray?: never; language?: never; shortcut?: never; sound?: never; startAtLogin?: never; theme?: never };
+export type SettingChange = ({ language: LanguageChoice }) & { defaultTemplate?: never; keepInTray?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | ({ theme: ThemeChoice }) & { defaultTemplate?: never; keepInTray?: never; language?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never } | ({ defaultTemplate: string }) & { keepInTray?: never; language?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | ({ sound: boolean }) & { defaultTemplate?: never; keepInTray?: never; language?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; startAtLogin?: never; theme?: never } | ({ startAtLogin: boolean }) & { defaultTemplate?: never; keepInTray?: never; language?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; theme?: never } | ({ keepInTray: boolean }) & { defaultTemplate?: never; language?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | ({ shortcut: string | null }) & { defaultTemplate?: never; keepInTray?: never; language?: never; roomReminderMinutes?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | ({ sleepMode: SleepMode }) & { defaultTemplate?: never; keepInTray?: never; language?: never; roomReminderMinutes?: never; shortcut?: never; sound?: never; startAtLogin?: never; theme?: never } | 
+/**  0 to [`crate::limits::REMINDER_MAX_MINUTES`], or `None` for no reminders. */
+({ roomReminderMinutes: number | null }) & { defaultTemplate?: never; keepInTray?: never; language?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never };
 
 /**  Every setting the person can change, as the settings screen shows them. */
 export type Settings = {
@@ -396,6 +414,11 @@ export type Settings = {
 	/**  The global shortcut that starts, pauses and resumes (`None`: off). */
 	shortcut: string | null,
 	sleepMode: SleepMode,
+	/**
+	 *  How many minutes before a room's scheduled session its reminder comes (0: at its
+	 *  start; `None`: no reminders).
+	 */
+	roomReminderMinutes: number | null,
 };
 
 /**  After every settings change, to every window (language and theme follow at once). */
@@ -425,6 +448,8 @@ export type SharedCommitmentView = {
 	mine: boolean,
 	/**  Shared after the session was over: the member took part asynchronously. */
 	afterwards: boolean,
+	/**  Posted before the session started, by a member who could not come. */
+	ahead: boolean,
 };
 
 /**  What the host does to the room's session, for everybody. */
@@ -443,6 +468,12 @@ export type SharedSessionView = {
 	phaseEndsAt: string | null,
 	paused: boolean,
 };
+
+/**
+ *  The person joined a room's session from outside the window (its notice, the tray): the
+ *  window shows the session.
+ */
+export type ShowSessionEvent = null;
 
 /**  What a sleep of the computer does to a running session (a setting). */
 export type SleepMode = 

@@ -10,4 +10,5 @@ export const TEMPLATE_MAX_PHASES = 41;
 export const TEMPLATE_NAME_MAX_CHARS = 60;
 export const EXTEND_MAX_MINUTES = 60;
 export const SHORTCUT_MAX_CHARS = 60;
+export const REMINDER_MAX_MINUTES = 120;
 export const LIST_MAX = 500;

@@ -100,6 +100,7 @@ export const {
   openVideoLink,
   setOpenLinkAtStart,
   askHost,
+  postAhead,
   markAnswered,
   updateRoom,
   removeMember,
@@ -136,3 +137,4 @@ export const onPhaseChanged = (handler: (change: Payload<typeof events.phaseChan
 export const onSettings = (handler: (view: Payload<typeof events.settings>) => void) => on(events.settings, handler);
 export const onRooms = (handler: (list: Payload<typeof events.rooms>) => void) => on(events.rooms, handler);
 export const onJoinLink = (handler: (link: Payload<typeof events.joinLink>) => void) => on(events.joinLink, handler);
+export const onShowSession = (handler: () => void) => on(events.showSession, handler);

@@ -125,6 +125,7 @@ describe("shared commitments by member", () => {
     kudosFromMe: false,
     mine: false,
     afterwards: false,
+    ahead: false,
     ...extra,
   });
   const members = [member("host", { isHost: true }), member("me", { isMe: true }), member("lea")];

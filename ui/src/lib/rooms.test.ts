@@ -38,6 +38,7 @@ function room(server: string, members: Partial<MemberView>[], membershipId = "m1
     openLinkAtStart: false,
     upcoming: [],
     questions: [],
+    ahead: [],
   };
 }
 

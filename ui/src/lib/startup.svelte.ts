@@ -7,7 +7,7 @@ import type { Template } from "../bindings/ipc";
 import * as api from "./api";
 import { startOfLocalDay } from "./format";
 import { addCatalog, i18n } from "./i18n.svelte";
-import { navigation } from "./navigation.svelte";
+import { navigation, showSession } from "./navigation.svelte";
 import { applyRooms, openJoinLink } from "./rooms.svelte";
 import { announcePhaseChange, applySession, refreshSession } from "./session.svelte";
 import { applySettings, useLanguage } from "./settings.svelte";
@@ -89,7 +89,8 @@ function listenForChanges(): void {
 
 /**
  * The main window follows the rooms, and opens the join form for an invite link: one opened
- * while it runs comes as an event, the one the app was started with is asked for once.
+ * while it runs comes as an event, the one the app was started with is asked for once. A room's
+ * session joined from outside the window brings it to the session screen.
  */
 function listenForRooms(): void {
   // Taking the link clears Rust's copy, so a later page load does not open it again.
@@ -104,6 +105,8 @@ function listenForRooms(): void {
   void Promise.all([
     api.onRooms((list) => applyRooms(list)).catch(() => undefined),
     api.onJoinLink((link) => void takeLink(link)).catch(() => undefined),
+    // Joined from the notice or the tray: the session, not whatever screen was open.
+    api.onShowSession(() => showSession()).catch(() => undefined),
   ]).then(() => takeLink(null));
 }
 

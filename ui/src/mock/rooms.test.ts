@@ -46,6 +46,27 @@ describe("the mock's rooms", () => {
     expect(answer(new MockRooms(() => "en", false), "rooms")).toEqual([]);
   });
 
+  it("take commitments ahead only while no session runs, and show them as the member's", async () => {
+    vi.useFakeTimers();
+    try {
+      const rooms = new MockRooms(() => "en", true);
+      const [kitchen, , buddies] = answer(rooms, "rooms") as RoomView[];
+      const running = refusal(() => answer(rooms, "post_ahead", { membershipId: kitchen!.membershipId, text: "Posts" }));
+      expect(running.message).toBe(en["rooms.error.sessionRuns"]);
+      const blank = refusal(() => answer(rooms, "post_ahead", { membershipId: buddies!.membershipId, text: "  " }));
+      expect(blank.message).toBe(en["error.commitment_empty"]);
+      answer(rooms, "post_ahead", { membershipId: buddies!.membershipId, text: " Invoices " });
+      await vi.runAllTimersAsync();
+      const after = (answer(rooms, "rooms") as RoomView[])[2]!;
+      expect(after.ahead.map((c) => [c.text, c.mine])).toEqual([
+        ["Sort November's receipts", false],
+        ["Invoices", true],
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("join by code or by link, and tell the window", () => {
     const rooms = new MockRooms(() => "en", false);
     const joined = answer(rooms, "join_room", { server: "rooms.example.org", code: "abcde fghjk", displayName: " Anna " }) as RoomView;

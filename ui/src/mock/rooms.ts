@@ -145,6 +145,7 @@ function shared(
     kudosFromMe: false,
     mine: false,
     afterwards: false,
+    ahead: false,
     ...extra,
   };
 }
@@ -206,6 +207,9 @@ function samples(lang: Language, message: (key: string, params?: Record<string, 
         shared(inKitchen("Jonas"), german ? "Kommentare vom Wochenende beantworten" : "Answer the weekend's comments", {
           kudos: 1,
         }),
+        shared(inKitchen("Sam"), german ? "Posts für nächste Woche einplanen" : "Schedule next week's posts", {
+          ahead: true,
+        }),
       ],
       connection: { state: "connected" },
       openLinkAtStart: true,
@@ -217,6 +221,7 @@ function samples(lang: Language, message: (key: string, params?: Record<string, 
         upcoming("Social Media Kitchen", dayAt(15, 9), 180),
       ],
       questions: [],
+      ahead: [],
     },
     {
       membershipId: id(),
@@ -258,6 +263,7 @@ function samples(lang: Language, message: (key: string, params?: Record<string, 
         upcoming(german ? "Worktogether am Morgen" : "Morning Worktogether", dayAt(3, 8), 90),
       ],
       questions: [],
+      ahead: [],
     },
     {
       membershipId: id(),
@@ -287,6 +293,15 @@ function samples(lang: Language, message: (key: string, params?: Record<string, 
       openLinkAtStart: false,
       upcoming: [],
       questions: [],
+      ahead: [
+        {
+          id: id(),
+          memberId: inBuddies("Pat"),
+          text: german ? "Belege für November sortieren" : "Sort November's receipts",
+          postedAt: minutes(-95),
+          mine: false,
+        },
+      ],
     },
   ];
   return rooms.map(meAsMembership);
@@ -416,6 +431,7 @@ export class MockRooms {
       openLinkAtStart: false,
       upcoming: [],
       questions: [],
+      ahead: [],
     });
   }
 
@@ -441,6 +457,7 @@ export class MockRooms {
       openLinkAtStart: false,
       upcoming: [],
       questions: [],
+      ahead: [],
     });
   }
 
@@ -645,6 +662,18 @@ export class MockRooms {
     return null;
   }
 
+  postAhead(membershipId: string, text: string): null {
+    const room = this.#find(membershipId);
+    const trimmed = text.trim();
+    if (trimmed === "") throw this.#error("invalid_input", "error.commitment_empty");
+    if (room.session && room.session.phase !== "over") throw this.#error("invalid_input", "rooms.error.sessionRuns");
+    setTimeout(() => {
+      room.ahead.push({ id: id(), memberId: membershipId, text: trimmed, postedAt: new Date().toISOString(), mine: true });
+      this.#publish();
+    }, this.echoMs);
+    return null;
+  }
+
   markAnswered(membershipId: string, questionId: string): RoomView {
     const room = this.#host(membershipId);
     const question = room.questions.find((q) => q.id === questionId);
@@ -750,6 +779,8 @@ export class MockRooms {
         return { answer: this.kudos(args.membershipId as string, args.commitmentId as string) };
       case "ask_host":
         return { answer: this.ask(args.membershipId as string, args.commitmentId as string, args.text as string) };
+      case "post_ahead":
+        return { answer: this.postAhead(args.membershipId as string, args.text as string) };
       case "mark_answered":
         return { answer: this.markAnswered(args.membershipId as string, args.questionId as string) };
       case "update_room":

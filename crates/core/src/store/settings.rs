@@ -4,7 +4,7 @@
 
 use super::Store;
 use crate::error::{CoreError, Entity, Result};
-use crate::limits::SHORTCUT_MAX_CHARS;
+use crate::limits::{REMINDER_MAX_MINUTES, SHORTCUT_MAX_CHARS};
 use crate::model::{LanguageChoice, SettingChange, Settings, SleepMode, Template, ThemeChoice};
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
@@ -19,6 +19,9 @@ const START_AT_LOGIN: &str = "start_at_login";
 const KEEP_IN_TRAY: &str = "keep_in_tray";
 const SHORTCUT: &str = "shortcut";
 const SLEEP_MODE: &str = "sleep_mode";
+const ROOM_REMINDER: &str = "room_reminder_minutes";
+/// Ten minutes: time to finish a thought and get ready.
+const ROOM_REMINDER_DEFAULT: Option<u32> = Some(10);
 
 fn get<T: DeserializeOwned>(conn: &Connection, key: &str) -> Result<Option<T>> {
     let raw: Option<String> =
@@ -54,6 +57,7 @@ impl Store {
             keep_in_tray: get(c, KEEP_IN_TRAY)?.unwrap_or(true),
             shortcut: get::<Option<String>>(c, SHORTCUT)?.flatten(),
             sleep_mode: get(c, SLEEP_MODE)?.unwrap_or_default(),
+            room_reminder_minutes: get(c, ROOM_REMINDER)?.unwrap_or(ROOM_REMINDER_DEFAULT),
         })
     }
 
@@ -80,6 +84,12 @@ impl Store {
                 set(c, SHORTCUT, &v)?;
             }
             SettingChange::SleepMode(v) => set(c, SLEEP_MODE, &v)?,
+            SettingChange::RoomReminderMinutes(v) => {
+                if v.is_some_and(|m| m > REMINDER_MAX_MINUTES) {
+                    return Err(CoreError::ReminderOutOfRange { max: REMINDER_MAX_MINUTES });
+                }
+                set(c, ROOM_REMINDER, &v)?;
+            }
         }
         self.settings()
     }

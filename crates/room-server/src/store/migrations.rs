@@ -126,8 +126,30 @@ CREATE TABLE retired_codes (
 );
 ";
 
+/// Commitments posted ahead of a room's next session, by members who cannot come. A table
+/// of their own rather than `commitments` rows without a session: `commitments.session_id`
+/// is NOT NULL (SQLite would rebuild the table to change that), and every reader of a
+/// session's commitments would have to leave them out. Starting a session moves them into
+/// `commitments` with `ahead = 1`, keeping id and `created_at`. Listed in rowid order, the
+/// order they came (as questions: `created_at` could tie or, with a clock set back, run
+/// backwards); `ahead_member` serves the per-member limit and deleting them when the member
+/// leaves.
+const V5: &str = "
+ALTER TABLE commitments ADD COLUMN ahead INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE ahead_commitments (
+    id         TEXT PRIMARY KEY,
+    room_id    INTEGER NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+    member_id  TEXT NOT NULL REFERENCES members (id) ON DELETE CASCADE,
+    text       TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX ahead_room ON ahead_commitments (room_id);
+CREATE INDEX ahead_member ON ahead_commitments (member_id);
+";
+
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5)])
 }
 
 #[cfg(test)]
@@ -135,5 +157,22 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         super::migrations().validate().expect("every migration applies to an empty database");
+    }
+
+    #[test]
+    fn commitments_stored_before_v5_were_not_posted_ahead() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        let migrations = super::migrations();
+        migrations.to_version(&mut conn, 4).unwrap();
+        conn.execute_batch(
+            "INSERT INTO rooms (id, code, name, host_id, created_at, last_activity_at) VALUES (1, 'AAAAA-AAAAA', 'R', 'm', 't', 't');
+             INSERT INTO members (id, room_id, display_name, token_hash, presence, joined_at) VALUES ('m', 1, 'Ada', x'00', 'planning', 't');
+             INSERT INTO sessions (id, room_id, template_name, phases, started_at, anchor_index, anchor_at) VALUES ('s', 1, 'T', '[]', 't', 0, 't');
+             INSERT INTO commitments (id, session_id, member_id, text, afterwards, created_at) VALUES ('c', 's', 'm', 'Invoices', 1, 't');",
+        )
+        .unwrap();
+        migrations.to_latest(&mut conn).unwrap();
+        let ahead: bool = conn.query_row("SELECT ahead FROM commitments WHERE id = 'c'", [], |r| r.get(0)).unwrap();
+        assert!(!ahead);
     }
 }

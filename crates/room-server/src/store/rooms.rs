@@ -263,8 +263,11 @@ fn add_member(tx: &Tx<'_>, room_id: i64, member_id: Uuid, name: &str) -> Result<
     Ok(token)
 }
 
+/// Ends a membership. Commitments the member posted ahead go (they would otherwise appear in
+/// the next session of a room they left); `member_left` tells clients to drop them too.
 fn remove(tx: &mut Tx<'_>, actor: &Actor, member_id: Uuid, removed: bool) -> Result<()> {
     tx.execute("UPDATE members SET left_at = ?1 WHERE id = ?2", params![ts(tx.now), member_id.to_string()])?;
+    tx.execute("DELETE FROM ahead_commitments WHERE member_id = ?1", [member_id.to_string()])?;
     tx.emit(actor.room_id, RoomChange::MemberLeft { member_id, removed })
 }
 
@@ -324,6 +327,7 @@ fn room_state(conn: &Connection, room_id: i64) -> Result<RoomState> {
         room: room(conn, room_id)?,
         members,
         session: super::sessions::latest_session(conn, room_id)?,
+        ahead: super::sessions::ahead_of_room(conn, room_id)?,
         last_event_id: last_event_id as u64,
     })
 }

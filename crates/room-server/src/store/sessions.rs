@@ -1,4 +1,5 @@
-//! Shared sessions, the commitments members publish to them, outcomes and kudos.
+//! Shared sessions, the commitments members publish to them (or post ahead of the next
+//! one), outcomes and kudos.
 
 use super::{Idempotency, Store, enum_text, parse_enum, parse_ts, parse_uuid, ts};
 use crate::error::{AppError, Result};
@@ -6,17 +7,24 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 use worktogether_room_protocol::{
-    ActionRefused, Outcome, PhaseKind, ReportOutcome, RoomChange, RoomCommitment, SessionAction, SessionDetail,
-    SharedPhase, SharedSession, StartSession,
+    ActionRefused, AheadCommitment, Outcome, PhaseKind, ReportOutcome, RoomChange, RoomCommitment, SessionAction,
+    SessionDetail, SharedPhase, SharedSession, StartSession,
 };
 
-/// Most commitments one member publishes to one session.
+/// Most commitments one member publishes to one session; also most they have posted ahead of
+/// the next one, which move into it and count there.
 pub const COMMITMENTS_PER_MEMBER: u32 = 20;
+/// The refusals at [`COMMITMENTS_PER_MEMBER`] (a `&'static str` cannot be formatted; a test
+/// keeps the number in them right).
+const TOO_MANY: &str = "a member shares at most 20 commitments per session";
+const TOO_MANY_AHEAD: &str = "a member posts at most 20 commitments ahead of a session";
 /// How many sessions a listing returns.
 const SESSION_LIST_MAX: u32 = 50;
 
 impl Store {
-    /// The host starts a shared session (validated plan) unless one is still running.
+    /// The host starts a shared session (validated plan) unless one is still running. The
+    /// commitments posted ahead move into it: `session_started` first, then one
+    /// `commitment_published` each, in the order they came.
     pub fn start_session(
         &self,
         code: &str,
@@ -55,6 +63,9 @@ impl Store {
                 ],
             )?;
             tx.emit(actor.room_id, RoomChange::SessionStarted { session: session.clone() })?;
+            for commitment in move_ahead(tx, actor.room_id, session.id)? {
+                tx.emit(actor.room_id, RoomChange::CommitmentPublished { commitment })?;
+            }
             Ok(session)
         })
     }
@@ -141,7 +152,7 @@ impl Store {
                 |r| r.get(0),
             )?;
             if mine >= COMMITMENTS_PER_MEMBER {
-                return Err(AppError::WrongState("a member shares at most 20 commitments per session"));
+                return Err(AppError::WrongState(TOO_MANY));
             }
             let afterwards = matches!(session.phase_at(tx.now), SharedPhase::Over { .. });
             let id = Uuid::now_v7();
@@ -151,6 +162,48 @@ impl Store {
             )?;
             let commitment = commitment(tx, id)?;
             tx.emit(actor.room_id, RoomChange::CommitmentPublished { commitment: commitment.clone() })?;
+            Ok(commitment)
+        })
+    }
+
+    /// A member who cannot come posts a commitment (text validated) for the room's next
+    /// session, while none runs (a paused one runs too: they share it there).
+    pub fn post_ahead(
+        &self,
+        code: &str,
+        token: &str,
+        text: String,
+        idem: Option<&Idempotency>,
+        now: DateTime<Utc>,
+    ) -> Result<AheadCommitment> {
+        self.write(Some((code, token)), idem, now, |tx, actor| {
+            let actor = actor.expect("authenticated");
+            if let Some(s) = latest_session(tx, actor.room_id)?
+                && !matches!(s.phase_at(tx.now), SharedPhase::Over { .. })
+            {
+                return Err(AppError::WrongState("a session is running or paused: share the commitment in it"));
+            }
+            let pending: u32 = tx.query_row(
+                "SELECT COUNT(*) FROM ahead_commitments WHERE member_id = ?1",
+                [actor.member_id.to_string()],
+                |r| r.get(0),
+            )?;
+            if pending >= COMMITMENTS_PER_MEMBER {
+                return Err(AppError::WrongState(TOO_MANY_AHEAD));
+            }
+            let commitment =
+                AheadCommitment { id: Uuid::now_v7(), member_id: actor.member_id, text, created_at: tx.now };
+            tx.execute(
+                "INSERT INTO ahead_commitments (id, room_id, member_id, text, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    commitment.id.to_string(),
+                    actor.room_id,
+                    actor.member_id.to_string(),
+                    commitment.text,
+                    ts(tx.now)
+                ],
+            )?;
+            tx.emit(actor.room_id, RoomChange::CommitmentPostedAhead { commitment: commitment.clone() })?;
             Ok(commitment)
         })
     }
@@ -244,7 +297,7 @@ pub(super) fn session(conn: &Connection, room_id: i64, id: Uuid) -> Result<Share
 }
 
 const COMMITMENT_COLUMNS: &str =
-    "id, session_id, member_id, text, outcome, note, feedback_wanted, created_at, afterwards";
+    "id, session_id, member_id, text, outcome, note, feedback_wanted, created_at, afterwards, ahead";
 
 fn commitment_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RoomCommitment> {
     Ok(RoomCommitment {
@@ -258,7 +311,37 @@ fn commitment_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RoomCommitment> {
         kudos: Vec::new(),
         created_at: parse_ts(&r.get::<_, String>(7)?)?,
         afterwards: r.get(8)?,
+        ahead: r.get(9)?,
     })
+}
+
+/// The room's commitments posted ahead of its next session, in the order they came.
+pub(super) fn ahead_of_room(conn: &Connection, room_id: i64) -> Result<Vec<AheadCommitment>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, member_id, text, created_at FROM ahead_commitments WHERE room_id = ?1 ORDER BY rowid",
+    )?;
+    let rows = stmt.query_map([room_id], |r| {
+        Ok(AheadCommitment {
+            id: parse_uuid(&r.get::<_, String>(0)?)?,
+            member_id: parse_uuid(&r.get::<_, String>(1)?)?,
+            text: r.get(2)?,
+            created_at: parse_ts(&r.get::<_, String>(3)?)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Moves the room's commitments posted ahead into `session_id`: same id and `created_at`,
+/// `ahead` set. Returns them as the session now holds them, in the order they came.
+fn move_ahead(conn: &Connection, room_id: i64, session_id: Uuid) -> Result<Vec<RoomCommitment>> {
+    let ahead = ahead_of_room(conn, room_id)?;
+    conn.execute(
+        "INSERT INTO commitments (id, session_id, member_id, text, afterwards, ahead, created_at)
+         SELECT id, ?2, member_id, text, 0, 1, created_at FROM ahead_commitments WHERE room_id = ?1 ORDER BY rowid",
+        params![room_id, session_id.to_string()],
+    )?;
+    conn.execute("DELETE FROM ahead_commitments WHERE room_id = ?1", [room_id])?;
+    ahead.iter().map(|c| commitment(conn, c.id)).collect()
 }
 
 fn kudos(conn: &Connection, commitment_id: Uuid) -> Result<Vec<Uuid>> {
@@ -287,4 +370,16 @@ pub(super) fn commitment_in_room(conn: &Connection, room_id: i64, id: Uuid) -> R
     let session_id = session_id.ok_or(AppError::NotFound("commitment"))?;
     let session = session(conn, room_id, parse_uuid(&session_id)?)?;
     Ok((commitment(conn, id)?, session))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_limits_messages_name_the_limit() {
+        for message in [TOO_MANY, TOO_MANY_AHEAD] {
+            assert!(message.contains(&format!(" {COMMITMENTS_PER_MEMBER} ")), "{message}");
+        }
+    }
 }
