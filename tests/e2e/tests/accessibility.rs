@@ -41,6 +41,8 @@ struct Texts {
     left_off: &'static str,
     /// a room, its description, and this person's name in it
     room: [&'static str; 3],
+    /// posted ahead of the room's next session
+    ahead: &'static str,
 }
 
 const EN: Texts = Texts {
@@ -51,6 +53,7 @@ const EN: Texts = Texts {
     note: "All but two receipts",
     left_off: "Halfway through the September receipts",
     room: ["Social Media Kitchen", "Once a month: we work through our social media chores together", "Hanna"],
+    ahead: "Plan the posts for December",
 };
 
 const DE: Texts = Texts {
@@ -69,6 +72,7 @@ const DE: Texts = Texts {
         "Einmal im Monat arbeiten wir gemeinsam unsere Social-Media-Aufgaben ab",
         "Hanna-Sophie",
     ],
+    ahead: "Beiträge für Dezember planen",
 };
 
 #[test]
@@ -103,7 +107,7 @@ fn accessibility(lang: &str, locale: &str, texts: &Texts) -> Result<()> {
 }
 
 /// The Rooms screens, with a real room server: empty (both forms), a refused join, and a room's
-/// view as its host.
+/// view as its host, with a commitment posted ahead (refused blank first).
 fn rooms(app: &App, audit: &mut Audit, texts: &Texts, server: &str) -> Result<()> {
     let [room, description, person] = texts.room;
     app.click("nav-rooms")?;
@@ -126,6 +130,16 @@ fn rooms(app: &App, audit: &mut Audit, texts: &Texts, server: &str) -> Result<()
         Ok((app.attr_of("room-connection", "data-state")?.as_deref() == Some("connected")).then_some(()))
     })?;
     audit.screen("room")?;
+    // Posting ahead of the next session: refused blank, then shown.
+    app.click("room-ahead-submit")?;
+    wait_for(UI_TIMEOUT, "the ahead form's error", || Ok(app.text_of("room-ahead-error")?.filter(|t| !t.is_empty())))?;
+    audit.screen("room-ahead-refused")?;
+    app.type_into("room-ahead-text", texts.ahead)?;
+    app.click("room-ahead-submit")?;
+    wait_for(UI_TIMEOUT, "the commitment posted ahead", || {
+        Ok(app.text_of("room-ahead-item")?.filter(|t| !t.is_empty()))
+    })?;
+    audit.screen("room-ahead")?;
     Ok(())
 }
 
