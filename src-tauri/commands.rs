@@ -11,8 +11,8 @@ use tauri::{AppHandle, Manager, Runtime, State};
 use uuid::Uuid;
 use worktogether_core::app::{Action, Answer, TemplateChoice};
 use worktogether_core::{
-    CarryOverSuggestion, ClosingReport, CommitmentDraft, SessionSummary, SessionView, Template, TemplateDraft,
-    Timestamp,
+    CarryOverSuggestion, ClosingReport, CommitmentDraft, HistoryPage, HistoryQuery, SessionRecord, SessionSummary,
+    SessionView, Template, TemplateDraft, Timestamp,
 };
 
 type Result<T> = std::result::Result<T, ApiError>;
@@ -75,7 +75,7 @@ pub struct FirstScreen {
 pub async fn first_screen<R: Runtime>(app: AppHandle<R>, since: Timestamp) -> Result<FirstScreen> {
     let Some(state) = app.try_state::<AppState>() else { return Err(ApiError::unavailable(&app)) };
     let (session, settings, templates, today) = state.read(|s, now| {
-        Ok((s.current_session(now)?, s.settings()?, s.list_templates()?, s.list_sessions(Some(since), 50, now)?))
+        Ok((s.current_session(now)?, s.settings()?, s.list_templates()?, s.list_sessions(Some(since), 50)?))
     })?;
     let settings = crate::settings::view(&app, &state, settings);
     let catalog = crate::i18n::catalog_for_ui(settings.language);
@@ -292,7 +292,21 @@ pub async fn list_sessions(
     since: Option<Timestamp>,
     limit: u32,
 ) -> Result<Vec<SessionSummary>> {
-    state.read(|s, now| s.list_sessions(since, limit, now))
+    state.read(|s, _| s.list_sessions(since, limit))
+}
+
+/// One page of the timeline (see `HistoryQuery`); its `next` asks for the following one.
+#[tauri::command]
+#[specta::specta]
+pub async fn history_page(state: State<'_, AppState>, query: HistoryQuery) -> Result<HistoryPage> {
+    state.read(|s, _| s.history_page(&query))
+}
+
+/// One session's full record (history opens it).
+#[tauri::command]
+#[specta::specta]
+pub async fn session_record(state: State<'_, AppState>, id: Uuid) -> Result<SessionRecord> {
+    state.read(|s, now| s.session_record(id, now))
 }
 
 /// Shows the data folder in the file manager.

@@ -44,6 +44,8 @@ macro_rules! contract {
                         commands::abandon_session::<$runtime>,
                         commands::close_session::<$runtime>,
                         commands::list_sessions,
+                        commands::history_page,
+                        commands::session_record,
                         commands::open_data_folder::<$runtime>,
                         settings::settings::<$runtime>,
                         settings::change_setting::<$runtime>,

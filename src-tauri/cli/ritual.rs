@@ -226,6 +226,7 @@ mod tests {
             ended_at: Some(t0()),
             focus_secs: secs,
             pause_secs: 0,
+            sleep_secs: 0,
             interruptions: 0,
             commitments: Vec::new(),
             overall_note: None,

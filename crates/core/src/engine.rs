@@ -476,6 +476,16 @@ impl SessionClock {
         self.paused_within(self.started_at(), end, now, false)
     }
 
+    /// Time the computer slept during the session up to `now` (the sleeps the ticker saw).
+    pub fn sleep_time(&self, now: Timestamp) -> Duration {
+        let end = self.ended_at().unwrap_or(now);
+        self.pauses
+            .iter()
+            .filter(|p| p.kind == PauseKind::Sleep)
+            .map(|p| (p.ended_at.unwrap_or(now).min(end) - p.started_at).max(Duration::zero()))
+            .sum()
+    }
+
     /// How many interruptions the person reported.
     pub fn interruptions(&self) -> usize {
         self.pauses.iter().filter(|p| p.kind == PauseKind::Interruption).count()

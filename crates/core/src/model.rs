@@ -1,6 +1,7 @@
 //! The domain: sessions run a template's phases; commitments are what a person sets out to
 //! do in a session and, in the closing round, what became of it.
 
+use crate::Timestamp;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -195,7 +196,7 @@ pub struct RoomPosition {
 }
 
 /// Why a phase run ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum EndReason {
     Elapsed,
@@ -225,7 +226,7 @@ impl EndReason {
 
 /// A stretch of time inside a session that is not focus: an interruption the person
 /// reported, or a sleep of the computer the ticker noticed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "snake_case")]
 pub enum PauseKind {
     Interruption,
@@ -311,4 +312,31 @@ pub enum SettingChange {
     SleepMode(SleepMode),
     /// 0 to [`crate::limits::REMINDER_MAX_MINUTES`], or `None` for no reminders.
     RoomReminderMinutes(Option<u32>),
+}
+
+/// Where the next page of the timeline starts: after the session started at `startedAt`
+/// with this id (sessions are listed newest first; the id breaks ties).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryCursor {
+    pub started_at: Timestamp,
+    pub id: Uuid,
+}
+
+/// Which sessions the timeline shows, and from where: ended sessions started in
+/// `[from, to)` (instants: the UI turns the person's days into them), with a commitment of
+/// this tag (any case) or outcome, from this room, matching this search; newest first, after
+/// `after`, at most `limit` (up to [`crate::limits::LIST_MAX`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase", default)]
+pub struct HistoryQuery {
+    pub from: Option<Timestamp>,
+    pub to: Option<Timestamp>,
+    pub tag: Option<String>,
+    pub outcome: Option<Outcome>,
+    /// The room's name, as the sessions keep it.
+    pub room: Option<String>,
+    pub text: Option<String>,
+    pub after: Option<HistoryCursor>,
+    pub limit: u32,
 }

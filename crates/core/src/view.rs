@@ -3,7 +3,7 @@
 
 use crate::Timestamp;
 use crate::engine::{PhaseChange, SessionClock};
-use crate::model::{Commitment, EndReason, PhaseKind, PlannedPhase, RoomLink, SessionStatus};
+use crate::model::{Commitment, EndReason, HistoryCursor, PauseKind, PhaseKind, PlannedPhase, RoomLink, SessionStatus};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -83,13 +83,75 @@ pub struct SessionSummary {
     pub started_at: Timestamp,
     pub ended_at: Option<Timestamp>,
     pub focus_secs: u32,
+    /// Paused or asleep, in all.
     pub pause_secs: u32,
+    /// Of the pause time, how long the computer slept.
+    pub sleep_secs: u32,
     pub interruptions: u32,
     pub commitments: Vec<Commitment>,
     pub overall_note: Option<String>,
     pub focus_rating: Option<u8>,
     /// The room's name, for a session joined from a room.
     pub room_name: Option<String>,
+}
+
+/// One page of the timeline, and where the next one starts (`None`: this was the last).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryPage {
+    pub sessions: Vec<SessionSummary>,
+    pub next: Option<HistoryCursor>,
+}
+
+/// A session's full record, as history opens it: the summary, every phase as it ran, and
+/// every interruption and sleep (gaps between phases show as a phase starting later than
+/// the one before ended).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionRecord {
+    pub summary: SessionSummary,
+    pub phases: Vec<PhaseRecord>,
+    pub pauses: Vec<PauseRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PhaseRecord {
+    pub kind: PhaseKind,
+    pub started_at: Timestamp,
+    pub ended_at: Option<Timestamp>,
+    /// "+5 min" added, in seconds.
+    pub extended_secs: u32,
+    pub end_reason: Option<EndReason>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PauseRecord {
+    pub kind: PauseKind,
+    pub started_at: Timestamp,
+    pub ended_at: Option<Timestamp>,
+    pub note: Option<String>,
+}
+
+pub fn session_record(clock: &SessionClock, summary: SessionSummary) -> SessionRecord {
+    let phases = clock
+        .runs
+        .iter()
+        .map(|r| PhaseRecord {
+            kind: r.kind,
+            started_at: r.started_at,
+            ended_at: r.ended_at,
+            extended_secs: r.extended_secs,
+            end_reason: r.end_reason,
+        })
+        .collect();
+    let pauses = clock
+        .pauses
+        .iter()
+        .map(|p| PauseRecord { kind: p.kind, started_at: p.started_at, ended_at: p.ended_at, note: p.note.clone() })
+        .collect();
+    SessionRecord { summary, phases, pauses }
 }
 
 /// An unfinished commitment of an earlier session, offered in the commitment round.
@@ -203,6 +265,7 @@ pub fn session_summary(
         ended_at: clock.ended_at(),
         focus_secs: clamp_u32(whole_secs(clock.focus_time(end))),
         pause_secs: clamp_u32(whole_secs(clock.pause_time(end))),
+        sleep_secs: clamp_u32(whole_secs(clock.sleep_time(end))),
         interruptions: clock.interruptions() as u32,
         commitments,
         overall_note: notes.overall_note,

@@ -19,7 +19,11 @@ fn an_empty_database_migrates_and_gets_the_builtins_once() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("nested").join("worktogether.sqlite3");
     let mut s = Store::open(&path).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 4, "V1, V2 (rooms), V3 (intents, tokens out), V4 (room sessions)");
+    assert_eq!(
+        s.schema_version().unwrap(),
+        5,
+        "V1, V2 (rooms), V3 (intents, tokens out), V4 (room sessions), V5 (history totals)"
+    );
     s.ensure_builtin_templates(|b: Builtin| b.key().to_owned(), t0()).unwrap();
     s.ensure_builtin_templates(|b: Builtin| b.key().to_owned(), t0()).unwrap();
     let names: Vec<_> = s.list_templates().unwrap().into_iter().map(|t| t.name).collect();

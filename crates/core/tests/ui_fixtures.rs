@@ -559,8 +559,8 @@ impl<'a> Story<'a> {
             }
         }
         let lists = [
-            ("today", to_json(&self.store.list_sessions(Some(day(0, 0, 0)), 50, at).unwrap())),
-            ("history", to_json(&self.store.list_sessions(None, 100, at).unwrap())),
+            ("today", to_json(&self.store.list_sessions(Some(day(0, 0, 0)), 50).unwrap())),
+            ("history", to_json(&self.store.list_sessions(None, 100).unwrap())),
             ("suggestions", to_json(&self.store.carry_over_suggestions().unwrap())),
         ];
         for (name, list) in lists {

@@ -33,6 +33,10 @@ export const commands = {
 	abandonSession: () => __TAURI_INVOKE<null>("abandon_session"),
 	closeSession: (report: ClosingReport) => __TAURI_INVOKE<SessionSummary>("close_session", { report }),
 	listSessions: (since: string | null, limit: number) => __TAURI_INVOKE<SessionSummary[]>("list_sessions", { since, limit }),
+	/**  One page of the timeline (see `HistoryQuery`); its `next` asks for the following one. */
+	historyPage: (query: HistoryQuery) => __TAURI_INVOKE<HistoryPage>("history_page", { query }),
+	/**  One session's full record (history opens it). */
+	sessionRecord: (id: string) => __TAURI_INVOKE<SessionRecord>("session_record", { id }),
 	/**  Shows the data folder in the file manager. */
 	openDataFolder: () => __TAURI_INVOKE<null>("open_data_folder"),
 	settings: () => __TAURI_INVOKE<SettingsView>("settings"),
@@ -188,6 +192,9 @@ export type CurrentPhase = {
 	remainingSecs: number,
 };
 
+/**  Why a phase run ended. */
+export type EndReason = "elapsed" | "skipped" | "ended_early" | "abandoned" | "closed";
+
 /**  The class of an error, for the UI to react without matching on text. */
 export type ErrorCode = "invalid_input" | "not_found" | "wrong_state" | "storage" | "internal" | 
 /**  A room server could not be reached, or could not answer now (the shell's rooms). */
@@ -214,6 +221,39 @@ export type FirstScreen = {
 export type FontStacks = {
 	ui: string,
 	mono: string,
+};
+
+/**
+ *  Where the next page of the timeline starts: after the session started at `startedAt`
+ *  with this id (sessions are listed newest first; the id breaks ties).
+ */
+export type HistoryCursor = {
+	startedAt: string,
+	id: string,
+};
+
+/**  One page of the timeline, and where the next one starts (`None`: this was the last). */
+export type HistoryPage = {
+	sessions: SessionSummary[],
+	next: HistoryCursor | null,
+};
+
+/**
+ *  Which sessions the timeline shows, and from where: ended sessions started in
+ *  `[from, to)` (instants: the UI turns the person's days into them), with a commitment of
+ *  this tag (any case) or outcome, from this room, matching this search; newest first, after
+ *  `after`, at most `limit` (up to [`crate::limits::LIST_MAX`]).
+ */
+export type HistoryQuery = {
+	from?: string | null,
+	to?: string | null,
+	tag?: string | null,
+	outcome?: Outcome | null,
+	/**  The room's name, as the sessions keep it. */
+	room?: string | null,
+	text?: string | null,
+	after?: HistoryCursor | null,
+	limit?: number,
 };
 
 /**  An invite link was opened while the app runs: show the join form with it. */
@@ -257,6 +297,19 @@ export type OutcomeEntry = {
 };
 
 /**
+ *  A stretch of time inside a session that is not focus: an interruption the person
+ *  reported, or a sleep of the computer the ticker noticed.
+ */
+export type PauseKind = "interruption" | "sleep";
+
+export type PauseRecord = {
+	kind: PauseKind,
+	startedAt: string,
+	endedAt: string | null,
+	note: string | null,
+};
+
+/**
  *  The phase change one evaluation found. Several phases that passed while the app was
  *  closed or the computer slept are reported as one change (`missed` counts the ones in
  *  between), so the person gets one catch-up notice instead of a burst.
@@ -280,6 +333,15 @@ export type PhaseKind =
 "focus" | "break" | 
 /**  Abschlussrunde: report what became of each commitment. */
 "closing";
+
+export type PhaseRecord = {
+	kind: PhaseKind,
+	startedAt: string,
+	endedAt: string | null,
+	/**  "+5 min" added, in seconds. */
+	extendedSecs: number,
+	endReason: EndReason | null,
+};
 
 export type PlanStep = {
 	index: number,
@@ -352,6 +414,17 @@ export type RoomsEvent = RoomView[];
 /**  The session in progress after every change, from any source (`null`: none any more). */
 export type SessionEvent = SessionView | null;
 
+/**
+ *  A session's full record, as history opens it: the summary, every phase as it ran, and
+ *  every interruption and sleep (gaps between phases show as a phase starting later than
+ *  the one before ended).
+ */
+export type SessionRecord = {
+	summary: SessionSummary,
+	phases: PhaseRecord[],
+	pauses: PauseRecord[],
+};
+
 export type SessionStatus = "running" | "paused" | "finished" | "abandoned";
 
 export type SessionSummary = {
@@ -361,7 +434,10 @@ export type SessionSummary = {
 	startedAt: string,
 	endedAt: string | null,
 	focusSecs: number,
+	/**  Paused or asleep, in all. */
 	pauseSecs: number,
+	/**  Of the pause time, how long the computer slept. */
+	sleepSecs: number,
 	interruptions: number,
 	commitments: Commitment[],
 	overallNote: string | null,

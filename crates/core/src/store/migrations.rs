@@ -187,8 +187,34 @@ ALTER TABLE commitments ADD COLUMN room_outcome_queued INTEGER NOT NULL DEFAULT 
 ALTER TABLE room_memberships ADD COLUMN open_link_at_start INTEGER NOT NULL DEFAULT 0;
 ";
 
+/// History's totals on each ended session (see `totals.rs`), filled in for those that ended
+/// before: `NULL` while a session is in progress. The index serves the timeline's cursor
+/// (newest first, ties broken by id).
+const V5_HISTORY_TOTALS: &str = "
+ALTER TABLE sessions ADD COLUMN focus_secs INTEGER;
+ALTER TABLE sessions ADD COLUMN pause_secs INTEGER;
+ALTER TABLE sessions ADD COLUMN sleep_secs INTEGER;
+ALTER TABLE sessions ADD COLUMN interruptions INTEGER;
+ALTER TABLE sessions ADD COLUMN commitments_total INTEGER;
+ALTER TABLE sessions ADD COLUMN commitments_done INTEGER;
+ALTER TABLE sessions ADD COLUMN commitments_partly INTEGER;
+ALTER TABLE sessions ADD COLUMN commitments_not_done INTEGER;
+DROP INDEX sessions_started;
+CREATE INDEX sessions_started ON sessions (started_at, id);
+";
+
+fn backfill_totals(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
+    super::totals::backfill(tx).map_err(|e| rusqlite_migration::HookError::Hook(e.to_string()))
+}
+
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2_ROOMS), M::up(V3_INTENTS_AND_SECRETS), M::up(V4_ROOM_SESSIONS)])
+    Migrations::new(vec![
+        M::up(V1),
+        M::up(V2_ROOMS),
+        M::up(V3_INTENTS_AND_SECRETS),
+        M::up(V4_ROOM_SESSIONS),
+        M::up_with_hook(V5_HISTORY_TOTALS, backfill_totals),
+    ])
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ mod room_sessions;
 mod sessions;
 mod settings;
 mod templates;
+mod totals;
 
 use crate::Timestamp;
 use crate::error::{CoreError, Result};

@@ -1,14 +1,17 @@
 //! Sessions: starting one, every operation on the session in progress, the ticker's
 //! evaluation, and loading/saving the phase engine's state.
 
-use super::{Store, commitments, corrupt, parse_opt_ts, parse_ts, parse_uuid, templates, to_millis, ts};
+use super::{Store, commitments, corrupt, parse_opt_ts, parse_ts, parse_uuid, templates, to_millis, totals, ts};
 use crate::Timestamp;
 use crate::engine::{Pause, PhaseRun, SessionClock};
 use crate::error::{CoreError, Entity, Result, WrongState};
 use crate::ids::new_id;
 use crate::model::{ClosingReport, EndReason, PauseKind, PhaseKind, RoomLink, SessionStatus, SleepMode};
 use crate::validate::{check_rating, clean_note};
-use crate::view::{SessionNotes, SessionSummary, SessionUpdate, SessionView, session_summary, session_view};
+use crate::view::{
+    SessionNotes, SessionRecord, SessionSummary, SessionUpdate, SessionView, session_record, session_summary,
+    session_view,
+};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use uuid::Uuid;
 
@@ -202,6 +205,8 @@ impl Store {
         let change = row.clock.change_since(&before);
         if row.clock != before {
             save_clock(&tx, &row.clock)?;
+            // Ended by this operation (closed or abandoned): history's totals, once.
+            totals::record(&tx, &row.clock)?;
         }
         let commitments = commitments::of_session(&tx, id)?;
         // Read again: the operation may have drafted the closing round's notes.
@@ -310,8 +315,14 @@ impl Store {
 
     /// One session for history.
     pub fn session_summary(&self, id: Uuid, now: Timestamp) -> Result<SessionSummary> {
+        Ok(self.session_record(id, now)?.summary)
+    }
+
+    /// One session's full record: its summary, phases and pauses.
+    pub fn session_record(&self, id: Uuid, now: Timestamp) -> Result<SessionRecord> {
         let row = load(&self.conn, id)?;
         let commitments = commitments::of_session(&self.conn, id)?;
-        Ok(session_summary(&row.clock, row.template_name, commitments, row.notes, to_millis(now)))
+        let summary = session_summary(&row.clock, row.template_name, commitments, row.notes, to_millis(now));
+        Ok(session_record(&row.clock, summary))
     }
 }

@@ -37,7 +37,7 @@ pub fn snapshot(store: &Store, now: Timestamp) -> String {
     format!(
         "{:?}\n{:?}\n{:?}\n{:?}",
         store.current_session(now).unwrap(),
-        store.list_sessions(None, 100, now).unwrap(),
+        store.list_sessions(None, 100).unwrap(),
         store.list_templates().unwrap(),
         store.carry_over_suggestions().unwrap()
     )
