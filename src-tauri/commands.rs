@@ -11,7 +11,7 @@ use tauri::{AppHandle, Manager, Runtime, State};
 use uuid::Uuid;
 use worktogether_core::app::{Action, Answer, TemplateChoice};
 use worktogether_core::{
-    CarryOverSuggestion, ClosingReport, CommitmentDraft, HistoryPage, HistoryQuery, SessionRecord, SessionSummary,
+    CarryOverSuggestion, ClosingReport, CommitmentDraft, HistoryFacets, HistoryPage, HistoryQuery, SessionRecord, SessionSummary,
     SessionView, Template, TemplateDraft, Timestamp,
 };
 
@@ -300,6 +300,13 @@ pub async fn list_sessions(
 #[specta::specta]
 pub async fn history_page(state: State<'_, AppState>, query: HistoryQuery) -> Result<HistoryPage> {
     state.read(|s, _| s.history_page(&query))
+}
+
+/// The tags and rooms the timeline can be filtered by.
+#[tauri::command]
+#[specta::specta]
+pub async fn history_facets(state: State<'_, AppState>) -> Result<HistoryFacets> {
+    state.read(|s, _| s.history_facets())
 }
 
 /// One session's full record (history opens it).

@@ -46,6 +46,7 @@ macro_rules! contract {
                         commands::list_sessions,
                         commands::history_page,
                         commands::session_record,
+                        commands::history_facets,
                         commands::open_data_folder::<$runtime>,
                         settings::settings::<$runtime>,
                         settings::change_setting::<$runtime>,

@@ -103,6 +103,14 @@ pub struct HistoryPage {
     pub next: Option<HistoryCursor>,
 }
 
+/// What the timeline can be filtered by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryFacets {
+    pub tags: Vec<String>,
+    pub rooms: Vec<String>,
+}
+
 /// A session's full record, as history opens it: the summary, every phase as it ran, and
 /// every interruption and sleep (gaps between phases show as a phase starting later than
 /// the one before ended).

@@ -171,6 +171,9 @@ fn filters_narrow_the_timeline() {
     assert_eq!(texts(range), ["Newsletter"], "from is in, to is out");
     let room = HistoryQuery { room: Some("Morning office".into()), ..HistoryQuery::default() };
     assert!(texts(room).is_empty(), "no session was a room's");
+    let facets = s.history_facets().unwrap();
+    assert_eq!(facets.tags, ["Buchhaltung", "Website"], "each tag once, in any case");
+    assert!(facets.rooms.is_empty());
     let nothing = HistoryQuery { tag: Some("Garden".into()), ..HistoryQuery::default() };
     assert_eq!(s.history_page(&nothing).unwrap().sessions, Vec::new());
     // An absurd page size is cut to the limit, a zero one is one session.

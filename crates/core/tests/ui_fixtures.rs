@@ -558,9 +558,13 @@ impl<'a> Story<'a> {
                 step.insert("summary".into(), to_json(summary));
             }
         }
+        let history = self.store.list_sessions(None, 100).unwrap();
+        // Each past session's full record, as history opens it.
+        let records: Vec<_> = history.iter().map(|s| self.store.session_record(s.id, at).unwrap()).collect();
         let lists = [
             ("today", to_json(&self.store.list_sessions(Some(day(0, 0, 0)), 50).unwrap())),
-            ("history", to_json(&self.store.list_sessions(None, 100).unwrap())),
+            ("history", to_json(&history)),
+            ("records", to_json(&records)),
             ("suggestions", to_json(&self.store.carry_over_suggestions().unwrap())),
         ];
         for (name, list) in lists {

@@ -37,6 +37,8 @@ export const commands = {
 	historyPage: (query: HistoryQuery) => __TAURI_INVOKE<HistoryPage>("history_page", { query }),
 	/**  One session's full record (history opens it). */
 	sessionRecord: (id: string) => __TAURI_INVOKE<SessionRecord>("session_record", { id }),
+	/**  The tags and rooms the timeline can be filtered by. */
+	historyFacets: () => __TAURI_INVOKE<HistoryFacets>("history_facets"),
 	/**  Shows the data folder in the file manager. */
 	openDataFolder: () => __TAURI_INVOKE<null>("open_data_folder"),
 	settings: () => __TAURI_INVOKE<SettingsView>("settings"),
@@ -230,6 +232,12 @@ export type FontStacks = {
 export type HistoryCursor = {
 	startedAt: string,
 	id: string,
+};
+
+/**  What the timeline can be filtered by. */
+export type HistoryFacets = {
+	tags: string[],
+	rooms: string[],
 };
 
 /**  One page of the timeline, and where the next one starts (`None`: this was the last). */

@@ -13,9 +13,11 @@ import type { AppInfo } from "../bindings/ipc";
 import type { CarryOverSuggestion } from "../bindings/ipc";
 import type { CommitmentDraft } from "../bindings/ipc";
 import type { FirstScreen } from "../bindings/ipc";
+import type { HistoryQuery } from "../bindings/ipc";
 import type { Language } from "../bindings/ipc";
 import type { PhaseChange } from "../bindings/ipc";
 import type { RoomLink } from "../bindings/ipc";
+import type { SessionRecord } from "../bindings/ipc";
 import type { SessionSummary } from "../bindings/ipc";
 import type { SessionView } from "../bindings/ipc";
 import type { SettingChange } from "../bindings/ipc";
@@ -26,6 +28,7 @@ import type { Template } from "../bindings/ipc";
 import type { TemplateDraft } from "../bindings/ipc";
 import { rowFromPhase } from "../lib/templates";
 import { draftVerdict, noteVerdict, templateVerdict, type Verdict } from "../lib/verdicts";
+import { historyPage } from "./history";
 import type { MockSessions } from "./rooms";
 
 /** One recorded step: what leads to it, and the snapshot after it. */
@@ -42,6 +45,7 @@ export interface Step {
   /** given where they changed; otherwise those of the latest step before */
   today?: SessionSummary[];
   history?: SessionSummary[];
+  records?: SessionRecord[];
   suggestions?: CarryOverSuggestion[];
 }
 
@@ -143,12 +147,12 @@ export class Replay implements MockSessions {
   }
 
   /** A list as of the current step: given there, or at the latest step before it. */
-  #list<K extends "today" | "history" | "suggestions">(name: K): NonNullable<Step[K]> {
+  #list<K extends "today" | "history" | "records" | "suggestions">(name: K): NonNullable<Step[K]> {
     for (let i = this.#index; i >= 0; i--) {
       const list = this.#story.steps[i]![name];
       if (list) {
         const copy = structuredClone(list) as NonNullable<Step[K]>;
-        if (name === "suggestions") return copy;
+        if (name === "suggestions" || name === "records") return copy;
         return (copy as SessionSummary[]).map((x) => this.#dressSummary(x)) as NonNullable<Step[K]>;
       }
     }
@@ -352,6 +356,21 @@ export class Replay implements MockSessions {
       }
       case "carry_over_suggestions":
         return this.#list("suggestions");
+      case "history_page":
+        return historyPage(this.#list("history"), args.query as HistoryQuery);
+      case "history_facets": {
+        const history = this.#list("history");
+        const tags = new Map<string, string>();
+        for (const c of history.flatMap((x) => x.commitments)) if (c.tag) tags.set(c.tag.toLowerCase(), c.tag);
+        const rooms = new Set(history.flatMap((x) => (x.roomName ? [x.roomName] : [])));
+        const sorted = (list: Iterable<string>) => [...list].sort((a, b) => a.localeCompare(b));
+        return { tags: sorted(tags.values()), rooms: sorted(rooms) };
+      }
+      case "session_record": {
+        const record = this.#list("records").find((r) => r.summary.id === args.id);
+        if (!record) throw this.#error("not_found", "error.not_found.session");
+        return { ...record, summary: this.#dressSummary(record.summary) };
+      }
       case "list_sessions": {
         const list = this.#list(args.since ? "today" : "history");
         return list.slice(0, (args.limit as number | undefined) ?? list.length);

@@ -11,7 +11,7 @@ use crate::Timestamp;
 use crate::error::Result;
 use crate::limits::LIST_MAX;
 use crate::model::{Commitment, HistoryCursor, HistoryQuery, SessionStatus};
-use crate::view::{CarryOverSuggestion, HistoryPage, SessionSummary};
+use crate::view::{CarryOverSuggestion, HistoryFacets, HistoryPage, SessionSummary};
 use rusqlite::types::Value;
 use rusqlite::{Connection, params_from_iter};
 use std::collections::HashMap;
@@ -130,6 +130,22 @@ impl Store {
     /// page of the timeline without other filters).
     pub fn list_sessions(&self, since: Option<Timestamp>, limit: u32) -> Result<Vec<SessionSummary>> {
         Ok(self.history_page(&HistoryQuery { from: since, limit, ..HistoryQuery::default() })?.sessions)
+    }
+
+    /// What the timeline's filter offers: every tag (once, whatever its case) and every room
+    /// a session was joined from, alphabetically.
+    pub fn history_facets(&self) -> Result<HistoryFacets> {
+        let list = |sql: &str| -> Result<Vec<String>> {
+            let mut stmt = self.conn.prepare_cached(sql)?;
+            Ok(stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?)
+        };
+        Ok(HistoryFacets {
+            tags: list(
+                "SELECT MIN(tag) FROM commitments WHERE tag IS NOT NULL GROUP BY tag COLLATE NOCASE
+                 ORDER BY 1 COLLATE NOCASE",
+            )?,
+            rooms: list("SELECT DISTINCT room_name FROM sessions WHERE room_name IS NOT NULL ORDER BY 1 COLLATE NOCASE")?,
+        })
     }
 
     /// Unfinished commitments that have not been carried over yet, newest first: partly or
