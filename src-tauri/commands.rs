@@ -11,8 +11,8 @@ use tauri::{AppHandle, Manager, Runtime, State};
 use uuid::Uuid;
 use worktogether_core::app::{Action, Answer, TemplateChoice};
 use worktogether_core::{
-    CarryOverSuggestion, ClosingReport, CommitmentDraft, HistoryFacets, HistoryPage, HistoryQuery, SessionRecord, SessionSummary,
-    SessionView, Template, TemplateDraft, Timestamp,
+    CarryOverSuggestion, ClosingReport, CommitmentDraft, HistoryFacets, HistoryPage, HistoryQuery, SessionRecord,
+    SessionSummary, SessionView, Template, TemplateDraft, Timestamp,
 };
 
 type Result<T> = std::result::Result<T, ApiError>;
@@ -300,6 +300,21 @@ pub async fn list_sessions(
 #[specta::specta]
 pub async fn history_page(state: State<'_, AppState>, query: HistoryQuery) -> Result<HistoryPage> {
     state.read(|s, _| s.history_page(&query))
+}
+
+/// The statistics of the days `first` to `last` (inclusive), in the person's time zone.
+#[tauri::command]
+#[specta::specta]
+pub async fn statistics(
+    state: State<'_, AppState>,
+    first: chrono::NaiveDate,
+    last: chrono::NaiveDate,
+) -> Result<worktogether_core::stats::Statistics> {
+    let zone = crate::zone::person_zone();
+    state.read(|s, now| {
+        let range = worktogether_core::stats::StatsRange::new(first, last)?;
+        s.statistics(range, zone, worktogether_core::stats::local_day(zone, now))
+    })
 }
 
 /// The tags and rooms the timeline can be filtered by.

@@ -47,6 +47,7 @@ macro_rules! contract {
                         commands::history_page,
                         commands::session_record,
                         commands::history_facets,
+                        commands::statistics,
                         commands::open_data_folder::<$runtime>,
                         settings::settings::<$runtime>,
                         settings::change_setting::<$runtime>,

@@ -134,6 +134,35 @@ fn refusals_carry_a_code_and_a_message_in_the_persons_language() {
 }
 
 #[test]
+fn history_pages_records_and_statistics_answer_and_bad_ranges_are_refused() {
+    let h = harness(Language::En);
+    let id = h.ok("list_templates", json!({}))[0]["id"].clone();
+    h.ok("start_session", json!({ "templateId": id }));
+    h.ok("abandon_session", json!({}));
+    let found = h.ok("history_page", json!({ "query": { "limit": 10, "text": "NEAR(\"" } }));
+    assert_eq!(found["sessions"], json!([]), "FTS syntax is searched as words");
+    let page = h.ok("history_page", json!({ "query": { "limit": 10, "text": "?!" } }));
+    assert_eq!(page["sessions"].as_array().unwrap().len(), 1, "text with nothing to search narrows nothing");
+    assert_eq!(page["next"], Value::Null);
+    let id = page["sessions"][0]["id"].clone();
+    let record = h.ok("session_record", json!({ "id": id }));
+    assert_eq!(record["phases"][0]["kind"], "commitment");
+    let facets = h.ok("history_facets", json!({}));
+    assert_eq!(facets, json!({ "tags": [], "rooms": [] }));
+    let stats = h.ok("statistics", json!({ "first": "2026-11-01", "last": "2026-11-30" }));
+    assert_eq!(stats["days"].as_array().unwrap().len(), 30);
+    let err = h.call("statistics", json!({ "first": "2026-11-30", "last": "2026-11-01" })).unwrap_err();
+    assert_eq!(
+        (err["code"].as_str(), err["message"].as_str()),
+        (Some("invalid_input"), Some("The range ends before it begins."))
+    );
+    let err = h.call("statistics", json!({ "first": "2000-01-01", "last": "2026-11-01" })).unwrap_err();
+    assert_eq!(err["message"], "A range spans at most 1098 days.");
+    assert!(h.call("statistics", json!({ "first": "2026-02-30", "last": "2026-03-01" })).is_err(), "no such day");
+    assert!(h.call("history_page", json!({ "query": { "outcome": "maybe" } })).is_err(), "no such outcome");
+}
+
+#[test]
 fn settings_are_kept_take_effect_at_once_and_bad_values_are_refused() {
     let h = harness(Language::En);
     let first = h.ok("settings", json!({}));

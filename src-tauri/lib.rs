@@ -27,6 +27,7 @@ mod ticker;
 mod tray;
 mod webview;
 mod windows;
+mod zone;
 
 use std::time::Instant;
 use tauri::{Manager, Runtime};

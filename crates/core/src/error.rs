@@ -105,6 +105,8 @@ pub enum CoreError {
     Storage(#[from] rusqlite::Error),
     #[error("database migration failed: {0}")]
     Migration(#[from] rusqlite_migration::Error),
+    #[error(transparent)]
+    StatsRange(#[from] crate::stats::RangeError),
 }
 
 impl CoreError {
@@ -170,6 +172,7 @@ impl CoreError {
             E::Storage(e) => ("error.storage", vec![("detail", e.to_string())]),
             E::DataFolder(_) => ("error.storage", vec![("detail", self.to_string())]),
             E::Migration(e) => ("error.storage", vec![("detail", e.to_string())]),
+            E::StatsRange(e) => e.message_key(),
         }
     }
 }

@@ -11,6 +11,8 @@ pub mod ids;
 pub mod limits;
 pub mod model;
 pub mod room_write;
+pub mod search;
+pub mod stats;
 pub mod store;
 pub mod templates;
 pub mod validate;
@@ -19,6 +21,7 @@ pub mod view;
 pub use engine::{PhaseChange, SessionClock};
 pub use error::{CoreError, ErrorCode, Result};
 pub use model::*;
+pub use search::{SearchField, SearchHit, SnippetPart};
 pub use store::Store;
 pub use view::*;
 

@@ -101,6 +101,8 @@ pub struct SessionSummary {
 pub struct HistoryPage {
     pub sessions: Vec<SessionSummary>,
     pub next: Option<HistoryCursor>,
+    /// With a search: the page's texts that match it, whole, with the matches marked.
+    pub marks: Vec<crate::search::SearchHit>,
 }
 
 /// What the timeline can be filtered by.

@@ -7,8 +7,7 @@ use common::{at, quick_template, store};
 use rusqlite::Connection;
 use std::collections::HashSet;
 use worktogether_core::{
-    ClosingReport, CommitmentDraft, HistoryQuery, Outcome, OutcomeEntry, SessionSummary, SleepMode, Store, Template,
-    Timestamp,
+    CommitmentDraft, HistoryQuery, Outcome, SessionSummary, SleepMode, Store, Template, Timestamp,
 };
 
 fn draft(text: &str, tag: Option<&str>) -> CommitmentDraft {
@@ -26,24 +25,12 @@ fn closed_session(s: &mut Store, t: &Template, start: i64, items: &[(&str, Optio
     s.pause_session(Some("phone".into()), at(start + 15)).unwrap();
     s.resume_session(at(start + 35)).unwrap();
     s.tick(at(start + 70), Some(at(start + 40)), SleepMode::PauseWhileAsleep).unwrap();
-    let view = s.current_session(at(start + 70)).unwrap().unwrap();
     while s.current_session(at(start + 71)).unwrap().unwrap().phase.unwrap().kind
         != worktogether_core::PhaseKind::Closing
     {
         s.skip_phase(at(start + 71)).unwrap();
     }
-    let outcomes = view
-        .commitments
-        .iter()
-        .zip(items)
-        .map(|(c, (_, _, outcome))| OutcomeEntry {
-            commitment_id: c.id,
-            outcome: *outcome,
-            note: None,
-            feedback_wanted: false,
-        })
-        .collect();
-    s.close_session(ClosingReport { outcomes, overall_note: None, focus_rating: Some(4) }, at(start + 72)).unwrap();
+    common::close_with(s, at(start + 72), items.iter().map(|(_, _, outcome)| *outcome), Some(4));
 }
 
 fn everything(s: &Store) -> Vec<SessionSummary> {
@@ -202,4 +189,25 @@ fn a_sessions_record_shows_every_phase_interruption_and_sleep() {
         ]
     );
     assert_eq!(record.summary, everything(&s)[0]);
+}
+
+#[test]
+fn a_search_narrows_the_timeline_and_marks_what_it_found() {
+    let (mut s, _dir) = store();
+    let t = quick_template(&mut s);
+    closed_session(&mut s, &t, 0, &[("Belege für die Straße sortieren", None, Outcome::Done)]);
+    closed_session(&mut s, &t, 1000, &[("Newsletter", None, Outcome::Done)]);
+    let query = HistoryQuery { text: Some("strasse".into()), limit: 10, ..HistoryQuery::default() };
+    let page = s.history_page(&query).unwrap();
+    assert_eq!(page.sessions.len(), 1);
+    let marked: Vec<_> = page.marks[0].snippet.iter().filter(|p| p.hit).map(|p| p.text.as_str()).collect();
+    assert_eq!(marked, ["Straße"], "the original spelling, whole");
+    assert_eq!(page.marks[0].commitment_id, Some(page.sessions[0].commitments[0].id));
+    // Only punctuation: nothing to search for, nothing narrowed; FTS syntax is just text.
+    for text in ["?!", "\"", "NEAR(a b)", "c++", "*"] {
+        let page = s.history_page(&HistoryQuery { text: Some(text.into()), limit: 10, ..HistoryQuery::default() });
+        assert!(page.is_ok(), "{text:?} never errors");
+    }
+    let none = HistoryQuery { text: Some("?!".into()), limit: 10, ..HistoryQuery::default() };
+    assert_eq!(s.history_page(&none).unwrap().sessions.len(), 2);
 }

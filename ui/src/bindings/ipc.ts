@@ -39,6 +39,8 @@ export const commands = {
 	sessionRecord: (id: string) => __TAURI_INVOKE<SessionRecord>("session_record", { id }),
 	/**  The tags and rooms the timeline can be filtered by. */
 	historyFacets: () => __TAURI_INVOKE<HistoryFacets>("history_facets"),
+	/**  The statistics of the days `first` to `last` (inclusive), in the person's time zone. */
+	statistics: (first: string, last: string) => __TAURI_INVOKE<Statistics>("statistics", { first, last }),
 	/**  Shows the data folder in the file manager. */
 	openDataFolder: () => __TAURI_INVOKE<null>("open_data_folder"),
 	settings: () => __TAURI_INVOKE<SettingsView>("settings"),
@@ -175,6 +177,21 @@ export type CommitmentDraft = {
 	estimateMinutes: number | null,
 };
 
+/**
+ *  How the commitments of the finished sessions that started in the range went. Abandoned
+ *  sessions are left out: they had no closing round, so their outcomes were never decided.
+ */
+export type Completion = {
+	done: number,
+	partly: number,
+	notDone: number,
+	/**
+	 *  `(done + partly / 2) / all`, 0 to 1: partly done is half done, so a habit of finishing
+	 *  most of something still shows. `None` without commitments.
+	 */
+	rate: number | null,
+};
+
 /**  How current the room's view is. */
 export type Connection = { state: "connecting" } | { state: "connected" } | 
 /**  The stream broke at `since`; the view is as of then and the app tries again by itself. */
@@ -192,6 +209,17 @@ export type CurrentPhase = {
 	durationSecs: number,
 	/**  Remaining at `as_of`; negative in the closing round's overtime; frozen while paused. */
 	remainingSecs: number,
+};
+
+/**
+ *  One day of the range. A session counts on the day it started; its focus on the days it
+ *  happened.
+ */
+export type DayStats = {
+	date: string,
+	focusSecs: number,
+	finished: number,
+	abandoned: number,
 };
 
 /**  Why a phase run ended. */
@@ -244,6 +272,8 @@ export type HistoryFacets = {
 export type HistoryPage = {
 	sessions: SessionSummary[],
 	next: HistoryCursor | null,
+	/**  With a search: the page's texts that match it, whole, with the matches marked. */
+	marks: SearchHit[],
 };
 
 /**
@@ -285,6 +315,16 @@ export type MemberView = {
 
 /**  A catalog as the UI receives it: the bundled JSON of key → message, sent as it is. */
 export type Messages = { [key in string]: string };
+
+/**  A calendar month; at the edges of the range only its days in the range are summed. */
+export type MonthStats = {
+	year: number,
+	/**  1 to 12. */
+	month: number,
+	focusSecs: number,
+	finished: number,
+	abandoned: number,
+};
 
 export type NewRoom = {
 	server: string,
@@ -418,6 +458,30 @@ export type RoomView = {
  *  connection coming and going.
  */
 export type RoomsEvent = RoomView[];
+
+/**  Which text of the history a hit is in. */
+export type SearchField = 
+/**  A commitment's text. */
+"commitment" | 
+/**  The note on a commitment's outcome. */
+"commitment_note" | 
+/**  The session's overall note. */
+"session_note";
+
+/**  One text of the history that matched a search. */
+export type SearchHit = {
+	sessionId: string,
+	/**  The commitment the text belongs to; none for the session's note. */
+	commitmentId: string | null,
+	field: SearchField,
+	/**  When the session started (hits come newest session first). */
+	startedAt: string,
+	/**
+	 *  The original text on one line, cut around the first match with "…" when long, the
+	 *  matched parts marked.
+	 */
+	snippet: SnippetPart[],
+};
 
 /**  The session in progress after every change, from any source (`null`: none any more). */
 export type SessionEvent = SessionView | null;
@@ -566,7 +630,90 @@ export type SleepMode =
 /**  A sleep pauses the session: its phases resume where they were. */
 "pause_while_asleep";
 
+/**
+ *  A commitment carried over [`SLIPPING_MIN_CARRIES`] times or more, not done and not carried
+ *  on yet (its latest copy, in an ended session). Not bound to the range: it is slipping now.
+ */
+export type SlippingCommitment = {
+	id: string,
+	sessionId: string,
+	text: string,
+	tag: string | null,
+	carryCount: number,
+	outcome: Outcome,
+	sessionStartedAt: string,
+};
+
+/**  A piece of a snippet: the text as the person wrote it, and whether it matched the query. */
+export type SnippetPart = {
+	text: string,
+	hit: boolean,
+};
+
+export type Statistics = {
+	range: StatsRange,
+	totals: Totals,
+	/**  Every day of the range, in order, days without sessions too. */
+	days: DayStats[],
+	weeks: WeekStats[],
+	months: MonthStats[],
+	completion: Completion,
+	streaks: Streaks,
+	/**  Most focus first. */
+	tags: TagStats[],
+	/**  Newest first. */
+	slipping: SlippingCommitment[],
+};
+
+/**
+ *  The person's days from `first` to `last`, both included. Only made through
+ *  [`StatsRange::new`], so a range in hand is valid (the shell builds it from the UI's dates).
+ */
+export type StatsRange = {
+	first: string,
+	last: string,
+};
+
 export type StepState = "done" | "skipped" | "current" | "upcoming";
+
+/**  Consecutive days on each of which an ended session started. */
+export type Streak = {
+	first: string,
+	last: string,
+	days: number,
+};
+
+/**
+ *  Streaks are about the person, not the range: `current` and `longest` look at all of
+ *  history; `longest_in_range` only at the range's days.
+ */
+export type Streaks = {
+	/**
+	 *  The streak that ends today, or yesterday when today has no session yet (today is not
+	 *  over, so it does not break the streak). `None`: neither day had one.
+	 */
+	current: Streak | null,
+	/**  The longest ever (the latest of equally long ones). */
+	longest: Streak | null,
+	/**  The longest within the range, cut at its edges. */
+	longestInRange: Streak | null,
+};
+
+/**
+ *  A tag (client or area), case-insensitive, spelled as it was first written in the range;
+ *  `tag: None` gathers untagged commitments and sessions without any.
+ * 
+ *  Focus is attributed, not measured: each session's focus in the range is shared equally among
+ *  its commitments (a session without commitments gives all of it to `None`), so the tags' focus
+ *  adds up to the range's. Commitments are counted in finished sessions started in the range,
+ *  like [`Completion`]; abandoned sessions still share out their focus.
+ */
+export type TagStats = {
+	tag: string | null,
+	commitments: number,
+	done: number,
+	focusSecs: number,
+};
 
 export type Template = {
 	id: string,
@@ -592,10 +739,29 @@ export type TokenPlace = {
 	file: string,
 };
 
+export type Totals = {
+	focusSecs: number,
+	finished: number,
+	abandoned: number,
+};
+
 export type UpcomingView = {
 	title: string,
 	startsAt: string,
 	endsAt: string,
+};
+
+/**
+ *  An ISO week (Monday to Sunday; its year is the ISO year, so 2027-01-01 is in 2026-W53).
+ *  At the edges of the range only its days in the range are summed.
+ */
+export type WeekStats = {
+	isoYear: number,
+	week: number,
+	monday: string,
+	focusSecs: number,
+	finished: number,
+	abandoned: number,
 };
 
 /* Tauri Specta runtime */

@@ -12,3 +12,4 @@ export const EXTEND_MAX_MINUTES = 60;
 export const SHORTCUT_MAX_CHARS = 60;
 export const REMINDER_MAX_MINUTES = 120;
 export const LIST_MAX = 500;
+export const SEARCH_TERMS_MAX = 16;

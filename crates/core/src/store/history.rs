@@ -91,6 +91,11 @@ fn page_sql(query: &HistoryQuery) -> (String, Vec<Value>) {
     if let Some(room) = query.room.as_deref().filter(|r| !r.is_empty()) {
         sql += &format!(" AND s.room_name = {}", bind(Value::Text(room.to_owned())));
     }
+    // Text with nothing to search for (only punctuation) narrows nothing.
+    if let Some(expression) = query.text.as_deref().and_then(crate::search::match_expression) {
+        let expression = bind(Value::Text(expression));
+        sql += &format!(" AND s.id IN (SELECT session_id FROM history_fts WHERE history_fts MATCH {expression})");
+    }
     if let Some(after) = query.after {
         let (at, id) = (bind(Value::Text(ts(after.started_at))), bind(Value::Text(after.id.to_string())));
         sql += &format!(" AND (s.started_at < {at} OR (s.started_at = {at} AND s.id < {id}))");
@@ -123,7 +128,8 @@ impl Store {
         for s in &mut sessions {
             s.commitments = commitments.remove(&s.id).unwrap_or_default();
         }
-        Ok(HistoryPage { sessions, next })
+        let marks = query.text.as_deref().map(|text| crate::search::marks(text, &sessions)).unwrap_or_default();
+        Ok(HistoryPage { sessions, next, marks })
     }
 
     /// Finished and abandoned sessions started at or after `since`, newest first (the first
@@ -144,7 +150,9 @@ impl Store {
                 "SELECT MIN(tag) FROM commitments WHERE tag IS NOT NULL GROUP BY tag COLLATE NOCASE
                  ORDER BY 1 COLLATE NOCASE",
             )?,
-            rooms: list("SELECT DISTINCT room_name FROM sessions WHERE room_name IS NOT NULL ORDER BY 1 COLLATE NOCASE")?,
+            rooms: list(
+                "SELECT DISTINCT room_name FROM sessions WHERE room_name IS NOT NULL ORDER BY 1 COLLATE NOCASE",
+            )?,
         })
     }
 

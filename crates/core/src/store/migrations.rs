@@ -207,6 +207,128 @@ fn backfill_totals(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult
     super::totals::backfill(tx).map_err(|e| rusqlite_migration::HookError::Hook(e.to_string()))
 }
 
+/// Full-text search over the history (see `store/search.rs`): each commitment's text and note
+/// and each session's overall note, folded (`wt_fold`, and `wt_fold_alt` for umlauts spelt
+/// out), one row each in `history_text`, indexed by the FTS5 table `history_fts` (external
+/// content: the folded text is stored once). The folded text holds only word characters and
+/// ASCII spaces, so FTS5's `ascii` tokenizer splits it where the query's words are split;
+/// `unicode61` would also split at letters newer than its Unicode 6.1 tables. Hits come newest
+/// first, never by rank, so FTS5 keeps no column sizes (`columnsize = 0`).
+///
+/// A row's id is its session's start in Unix seconds × 2^20, plus a number unique within that
+/// second: the index hands out matches newest session first, so a search reads only as many as
+/// it shows however many match. Texts enter through the view `history_text_add`, whose
+/// trigger folds them, leaves out those with nothing to search, and picks the id.
+///
+/// Triggers keep it in step with every write. The index is derived data: it is dropped first
+/// in case an earlier schema had one, and the hook indexes what was written before.
+const V6_HISTORY_SEARCH: &str = "
+DROP TRIGGER IF EXISTS commitments_search_insert;
+DROP TRIGGER IF EXISTS commitments_search_update;
+DROP TRIGGER IF EXISTS commitments_search_delete;
+DROP TRIGGER IF EXISTS sessions_search_insert;
+DROP TRIGGER IF EXISTS sessions_search_note;
+DROP TRIGGER IF EXISTS sessions_search_start;
+DROP TRIGGER IF EXISTS sessions_search_delete;
+DROP VIEW IF EXISTS history_text_add;
+DROP TABLE IF EXISTS history_fts;
+DROP TABLE IF EXISTS history_text;
+
+CREATE TABLE history_text (
+    id            INTEGER PRIMARY KEY,  -- unixepoch(the session's start) * 2^20 + a number unique in that second
+    session_id    TEXT NOT NULL,
+    commitment_id TEXT,                 -- NULL for the session's note
+    field         TEXT NOT NULL CHECK (field IN ('commitment','commitment_note','session_note')),
+    body          TEXT NOT NULL,        -- wt_fold(the text)
+    body_alt      TEXT NOT NULL         -- wt_fold_alt(the text): its words with umlauts spelt out
+);
+CREATE INDEX history_text_session ON history_text (session_id);
+CREATE INDEX history_text_commitment ON history_text (commitment_id);
+
+CREATE VIRTUAL TABLE history_fts USING fts5 (
+    body, body_alt, session_id UNINDEXED, commitment_id UNINDEXED, field UNINDEXED,
+    content = 'history_text', content_rowid = 'id', tokenize = 'ascii', columnsize = 0
+);
+CREATE TRIGGER history_text_insert AFTER INSERT ON history_text BEGIN
+    INSERT INTO history_fts (rowid, body, body_alt) VALUES (new.id, new.body, new.body_alt);
+END;
+CREATE TRIGGER history_text_delete AFTER DELETE ON history_text BEGIN
+    INSERT INTO history_fts (history_fts, rowid, body, body_alt) VALUES ('delete', old.id, old.body, old.body_alt);
+END;
+CREATE TRIGGER history_text_update AFTER UPDATE ON history_text BEGIN
+    INSERT INTO history_fts (history_fts, rowid, body, body_alt) VALUES ('delete', old.id, old.body, old.body_alt);
+    INSERT INTO history_fts (rowid, body, body_alt) VALUES (new.id, new.body, new.body_alt);
+END;
+
+-- INSERT INTO history_text_add (session_id, commitment_id, field, text): one text to index.
+CREATE VIEW history_text_add AS SELECT session_id, commitment_id, field, body AS text FROM history_text WHERE 0;
+CREATE TRIGGER history_text_add_row INSTEAD OF INSERT ON history_text_add WHEN wt_fold(new.text) <> '' BEGIN
+    INSERT INTO history_text (id, session_id, commitment_id, field, body, body_alt)
+    SELECT coalesce(
+               -- After the second's last id; once that is its end (a million texts), in a gap.
+               (SELECT max(id) + 1 FROM history_text WHERE id BETWEEN lo AND lo + 1048575
+                HAVING max(id) < lo + 1048575),
+               (SELECT a.id + 1 FROM history_text a WHERE a.id BETWEEN lo AND lo + 1048574
+                    AND NOT EXISTS (SELECT 1 FROM history_text b WHERE b.id = a.id + 1) LIMIT 1),
+               lo),
+           new.session_id, new.commitment_id, new.field, wt_fold(new.text), wt_fold_alt(new.text)
+    FROM (SELECT coalesce(unixepoch(started_at), 0) * 1048576 AS lo FROM sessions WHERE id = new.session_id);
+END;
+
+CREATE TRIGGER commitments_search_insert AFTER INSERT ON commitments BEGIN
+    INSERT INTO history_text_add VALUES (new.session_id, new.id, 'commitment', new.text),
+                                        (new.session_id, new.id, 'commitment_note', new.note);
+END;
+CREATE TRIGGER commitments_search_update AFTER UPDATE OF session_id, text, note ON commitments
+WHEN old.session_id IS NOT new.session_id OR old.text IS NOT new.text OR old.note IS NOT new.note
+BEGIN
+    DELETE FROM history_text WHERE commitment_id = old.id;
+    INSERT INTO history_text_add VALUES (new.session_id, new.id, 'commitment', new.text),
+                                        (new.session_id, new.id, 'commitment_note', new.note);
+END;
+CREATE TRIGGER commitments_search_delete AFTER DELETE ON commitments BEGIN
+    DELETE FROM history_text WHERE commitment_id = old.id;
+END;
+
+CREATE TRIGGER sessions_search_insert AFTER INSERT ON sessions BEGIN
+    INSERT INTO history_text_add VALUES (new.id, NULL, 'session_note', new.overall_note);
+END;
+CREATE TRIGGER sessions_search_note AFTER UPDATE OF overall_note ON sessions
+WHEN old.overall_note IS NOT new.overall_note
+BEGIN
+    DELETE FROM history_text WHERE session_id = old.id AND field = 'session_note';
+    INSERT INTO history_text_add VALUES (new.id, NULL, 'session_note', new.overall_note);
+END;
+-- The ids follow the start: a session that moved is indexed again.
+CREATE TRIGGER sessions_search_start AFTER UPDATE OF started_at ON sessions
+WHEN old.started_at IS NOT new.started_at
+BEGIN
+    DELETE FROM history_text WHERE session_id = old.id;
+    INSERT INTO history_text_add VALUES (new.id, NULL, 'session_note', new.overall_note);
+    INSERT INTO history_text_add SELECT session_id, id, 'commitment', text FROM commitments WHERE session_id = new.id;
+    INSERT INTO history_text_add SELECT session_id, id, 'commitment_note', note FROM commitments WHERE session_id = new.id;
+END;
+-- Its commitments go by the foreign key's cascade (and their trigger); this also covers a
+-- database opened without foreign keys.
+CREATE TRIGGER sessions_search_delete AFTER DELETE ON sessions BEGIN
+    DELETE FROM history_text WHERE session_id = old.id;
+END;
+";
+
+/// V6's hook: the texts written before the index existed. The functions are registered here
+/// too, so the migration runs on any connection (`validate` opens its own).
+const V6_FILL: &str = "
+INSERT INTO history_text_add SELECT id, NULL, 'session_note', overall_note FROM sessions;
+INSERT INTO history_text_add SELECT session_id, id, 'commitment', text FROM commitments;
+INSERT INTO history_text_add SELECT session_id, id, 'commitment_note', note FROM commitments;
+";
+
+fn fill_search_index(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
+    super::search::register_functions(tx)?;
+    tx.execute_batch(V6_FILL)?;
+    Ok(())
+}
+
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1),
@@ -214,6 +336,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V3_INTENTS_AND_SECRETS),
         M::up(V4_ROOM_SESSIONS),
         M::up_with_hook(V5_HISTORY_TOTALS, backfill_totals),
+        M::up_with_hook(V6_HISTORY_SEARCH, fill_search_index),
     ])
 }
 

@@ -6,8 +6,10 @@ mod history;
 mod migrations;
 pub mod outbox;
 mod room_sessions;
+mod search;
 mod sessions;
 mod settings;
+mod stats;
 mod templates;
 mod totals;
 
@@ -45,6 +47,7 @@ impl Store {
     pub fn open_read_only(path: &Path) -> Result<Self> {
         let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
         conn.busy_timeout(Duration::from_secs(5))?;
+        search::register_functions(&conn)?;
         Ok(Self { conn, path: Some(path.to_path_buf()) })
     }
 
@@ -53,6 +56,8 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Before migrating: the search index's triggers (and its migration) fold with them.
+        search::register_functions(&conn)?;
         migrations::migrations().to_latest(&mut conn)?;
         Ok(Self { conn, path })
     }

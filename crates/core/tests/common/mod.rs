@@ -3,7 +3,9 @@
 
 use chrono::{Duration, TimeZone, Utc};
 use worktogether_core::templates::Builtin;
-use worktogether_core::{PhaseKind, PlannedPhase, Store, Template, TemplateDraft, Timestamp};
+use worktogether_core::{
+    ClosingReport, Outcome, OutcomeEntry, PhaseKind, PlannedPhase, Store, Template, TemplateDraft, Timestamp,
+};
 
 pub fn t0() -> Timestamp {
     Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap()
@@ -41,4 +43,16 @@ pub fn snapshot(store: &Store, now: Timestamp) -> String {
         store.list_templates().unwrap(),
         store.carry_over_suggestions().unwrap()
     )
+}
+
+/// Closes the session in its closing round at `at`: its commitments get `outcomes`, in order.
+pub fn close_with(s: &mut Store, at: Timestamp, outcomes: impl IntoIterator<Item = Outcome>, rating: Option<u8>) {
+    let view = s.current_session(at).unwrap().unwrap();
+    let outcomes = view
+        .commitments
+        .iter()
+        .zip(outcomes)
+        .map(|(c, outcome)| OutcomeEntry { commitment_id: c.id, outcome, note: None, feedback_wanted: false })
+        .collect();
+    s.close_session(ClosingReport { outcomes, overall_note: None, focus_rating: rating }, at).unwrap();
 }
