@@ -157,6 +157,29 @@ fn run(ctx: &TestCtx, app: &App, notify_from: u64) -> Result<()> {
         "list_sessions should report the outcomes chosen in the closing round, done and partly: {listed}"
     );
 
+    // A search narrows the history and marks what it found, in the text as written.
+    app.type_into("history-search", "RELEASE")?;
+    let marked = wait_for(UI_TIMEOUT, "the search's mark", || {
+        let marks = app.session.execute(
+            "return [...document.querySelectorAll('[data-testid=history-session] mark')].map((m) => m.textContent);",
+            vec![],
+        )?;
+        Ok(marks.as_array().filter(|m| !m.is_empty()).cloned())
+    })?;
+    ensure!(marked == vec![json!("release")], "the word found, marked as written: {marked:?}");
+    app.type_into("history-search", "nothing like it")?;
+    app.wait_testid("history-empty", UI_TIMEOUT)?;
+    app.click("history-clear")?;
+    // The session's full record: every phase as it ran.
+    app.click("history-record-toggle")?;
+    let phases = wait_for(UI_TIMEOUT, "the session's record", || {
+        let kinds = app.attrs_of("history-record-phase", "data-kind")?;
+        Ok((!kinds.is_empty()).then_some(kinds))
+    })?;
+    ensure!(phases.first().map(String::as_str) == Some("commitment"), "{phases:?}");
+    ensure!(phases.last().map(String::as_str) == Some("closing"), "{phases:?}");
+    ctx.screenshot("9-history-record")?;
+
     check_database(app)
 }
 
