@@ -84,7 +84,7 @@ test: deps ui fmt-check clippy rust-test bindings-check ui-check ui-test e2e roo
 bench: deps ui
 	$(CARGO) build --release --locked -p worktogether
 	CARGO_TARGET_DIR="$(CURDIR)/target" $(CARGO) build --release --locked --manifest-path bench/empty-window/Cargo.toml
-	$(CARGO) build --release --locked -p worktogether-core --example seed_session
+	$(CARGO) build --release --locked -p worktogether-core --example seed_session --example history_bench
 	$(CARGO) build --release --locked -p worktogether-room-server --bin worktogether-room
 	$(CARGO) build --release --locked -p worktogether-sync --example seed_rooms
 	python3 bench/run.py

@@ -22,6 +22,9 @@ the app's WebKit settings):
   rooms       memory and hidden CPU of the app with three rooms joined (their event streams
               open, on a release room server on loopback) against the app with none, measured
               back to back; target 1.1×.
+  history     the core's history reads on ten years of heavy use (the history_bench example
+              builds 10,000 sessions with 50,000 commitments, then times a timeline page, a
+              search, a year's statistics): absolute targets in milliseconds.
 
 The app's session: the seed_session example starts one (its first phase is the commitment
 round, with one commitment), then the app's command line, with the app closed, skips to the
@@ -777,9 +780,49 @@ def render_rooms(rooms):
     return "\n".join(lines) + "\n"
 
 
+# The core's history reads on ten years of data, in milliseconds (median of the example's runs).
+HISTORY_TARGETS = {
+    "page_first_ms": ("A timeline page, the newest", 20),
+    "page_deep_ms": ("A timeline page, 100 pages back (cursor)", 20),
+    "page_tag_ms": ("A timeline page filtered by a tag", 20),
+    "page_search_ms": ("A timeline page filtered by a search", 20),
+    "search_ms": ("A search, two words", 10),
+    "search_broad_ms": ("A search, one letter", 10),
+    "stats_year_ms": ("A year's statistics", 50),
+}
+
+
+def measure_history(args, workdir):
+    db = workdir / "history-10y.sqlite3"
+    out = subprocess.run([str(args.history_bench), str(db)], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def render_history(history):
+    if not history:
+        return ""
+    lines = [
+        "",
+        "### History: ten years of heavy use, in the core",
+        "",
+        f"{history['sessions']:,} sessions with {history['commitments']:,} commitments built through the store's "
+        f"operations in {history['build_s']:.0f} s ({history['file_mb']:.0f} MB file); each figure the median of "
+        "25 runs on the file database (`crates/core/examples/history_bench.rs`).",
+        "",
+        "| Figure | ms | Target | |",
+        "| --- | ---: | --- | --- |",
+    ]
+    for key, (label, target) in HISTORY_TARGETS.items():
+        v = history[key]
+        lines.append(f"| {label} | {v:.2f} | ≤ {target} ms | {verdict(v <= target)} |")
+    return "\n".join(lines) + "\n"
+
+
 def summarize(raw):
     """The figures of a partial run (--only), as ratios, on standard error."""
     A, F = "app", "empty window"
+    for key, (label, target) in HISTORY_TARGETS.items() if raw.get("history") else ():
+        log(f"history: {label}: {raw['history'][key]:.2f} ms (target {target})")
     if raw.get("rooms"):
         for label, a, b in rooms_figures(raw["rooms"]):
             log(f"rooms: {label}: none {a:.3f}, {ROOMS_JOINED} rooms {b:.3f}, {ratio(b, a):.2f}")
@@ -813,6 +856,7 @@ def main():
     p.add_argument("--seed", default=ROOT / "target/release/examples/seed_session", type=Path)
     p.add_argument("--room-server", default=ROOT / "target/release/worktogether-room", type=Path)
     p.add_argument("--seed-rooms", default=ROOT / "target/release/examples/seed_rooms", type=Path)
+    p.add_argument("--history-bench", default=ROOT / "target/release/examples/history_bench", type=Path)
     p.add_argument("--out", default=ROOT / "docs/benchmarks.md", type=Path)
     p.add_argument("--runs", default=20, type=int, help="start-up runs of each (after one warm-up each)")
     p.add_argument("--mem-after", default=30, type=int)
@@ -822,7 +866,7 @@ def main():
     p.add_argument("--startup-only", action="store_true", help="measure start-up only and print it; writes nothing")
     p.add_argument(
         "--only",
-        help="comma-separated subset of memory,hidden,shown,rooms (no start-up): log the figures and write "
+        help="comma-separated subset of memory,hidden,shown,rooms,history (no start-up): log the figures and write "
         "artifacts/bench/results.json only",
     )
     args = p.parse_args()
@@ -836,7 +880,7 @@ def main():
         args.runs, args.mem_after, args.cpu_settle, args.cpu_window = 2, 5, 2, 5
         if "--out" not in sys.argv:
             args.out = None
-    for b in (args.app, args.fixture, args.seed, args.room_server, args.seed_rooms):
+    for b in (args.app, args.fixture, args.seed, args.room_server, args.seed_rooms, args.history_bench):
         if not b.is_file():
             raise SystemExit(f"bench: {b} is missing; `make bench` builds it")
 
@@ -873,12 +917,17 @@ def main():
         rooms = {}
         if not only or "rooms" in only:
             rooms = measure_rooms(args, workdir, subjects[0])
-        raw = {"startup": startup, "memory": memory, "hidden": hidden, "shown": shown, "rooms": rooms}
+        history = {}
+        if not only or "history" in only:
+            log("history: ten years of data")
+            history = measure_history(args, workdir)
+        raw = {"startup": startup, "memory": memory, "hidden": hidden, "shown": shown, "rooms": rooms,
+               "history": history}
         (art / "results.json").write_text(json.dumps(raw, indent=1))
         if only:
             summarize(raw)
             return
-        generated = render(machine(), args, startup, memory, hidden, shown) + render_rooms(rooms)
+        generated = render(machine(), args, startup, memory, hidden, shown) + render_rooms(rooms) + render_history(history)
         if args.out:
             write_report(args.out, generated)
         else:

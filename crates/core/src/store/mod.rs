@@ -1,6 +1,7 @@
 //! The local SQLite store. Every user action is one transaction; the database is in WAL
 //! mode with `synchronous = FULL`, so a crash or `kill -9` loses nothing that was saved.
 
+mod backup;
 mod commitments;
 mod history;
 mod migrations;
