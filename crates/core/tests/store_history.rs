@@ -211,3 +211,30 @@ fn a_search_narrows_the_timeline_and_marks_what_it_found() {
     let none = HistoryQuery { text: Some("?!".into()), limit: 10, ..HistoryQuery::default() };
     assert_eq!(s.history_page(&none).unwrap().sessions.len(), 2);
 }
+
+#[test]
+fn a_search_pages_through_years_without_gaps_or_repeats() {
+    let (mut s, _dir) = store();
+    let t = quick_template(&mut s);
+    // Every tenth day for over a year, every other session with the word searched for.
+    for i in 0..45 {
+        let start = at(i * 10 * 86_400);
+        s.start_session(t.id, start).unwrap();
+        let text = if i % 2 == 0 { format!("Belege sortieren {i}") } else { format!("Newsletter {i}") };
+        s.add_commitment(draft(&text, None), start).unwrap();
+        s.abandon_session(start).unwrap();
+    }
+    let mut query = HistoryQuery { text: Some("beleg".into()), limit: 4, ..HistoryQuery::default() };
+    let mut found = Vec::new();
+    loop {
+        let page = s.history_page(&query).unwrap();
+        assert!(page.sessions.len() <= 4);
+        found.extend(page.sessions.iter().map(|x| x.commitments[0].text.clone()));
+        match page.next {
+            Some(next) => query.after = Some(next),
+            None => break,
+        }
+    }
+    let expected: Vec<String> = (0..45).rev().filter(|i| i % 2 == 0).map(|i| format!("Belege sortieren {i}")).collect();
+    assert_eq!(found, expected);
+}

@@ -20,14 +20,14 @@ use uuid::Uuid;
 /// How many suggestions the commitment round offers at most.
 const SUGGESTIONS_MAX: u32 = 20;
 
-const SESSION_COLUMNS: &str = "s.id, s.template_name, s.status, s.started_at, s.ended_at, s.focus_secs, \
+pub(super) const SESSION_COLUMNS: &str = "s.id, s.template_name, s.status, s.started_at, s.ended_at, s.focus_secs, \
      s.pause_secs, s.sleep_secs, s.interruptions, s.overall_note, s.focus_rating, s.room_name";
 
 fn clamp(secs: Option<i64>) -> u32 {
     u32::try_from(secs.unwrap_or(0).max(0)).unwrap_or(u32::MAX)
 }
 
-fn session_from_row(r: &rusqlite::Row) -> rusqlite::Result<SessionSummary> {
+pub(super) fn session_from_row(r: &rusqlite::Row) -> rusqlite::Result<SessionSummary> {
     let status: String = r.get(2)?;
     Ok(SessionSummary {
         id: parse_uuid(&r.get::<_, String>(0)?)?,
@@ -61,9 +61,20 @@ fn commitments_of(conn: &Connection, sessions: &[Uuid]) -> Result<HashMap<Uuid, 
     Ok(by_session)
 }
 
+/// Sessions that started in `[lo, hi)` (Unix seconds): a search is run a window at a time.
+#[derive(Clone, Copy)]
+struct Window {
+    lo: i64,
+    hi: i64,
+}
+
+/// The search index numbers each text by its session's start (Unix seconds × 2^20, see
+/// `search.rs`), so a window of starts is a range of its rowids.
+const ROWIDS_PER_SECOND: i64 = 1 << 20;
+
 /// The page's query: only the filters asked for, so the start-time index serves the order
-/// and the cursor as a range.
-fn page_sql(query: &HistoryQuery) -> (String, Vec<Value>) {
+/// and the cursor as a range. A search also needs the window of starts to look in.
+fn page_sql(query: &HistoryQuery, window: Option<Window>) -> (String, Vec<Value>) {
     let mut sql = format!("SELECT {SESSION_COLUMNS} FROM sessions s WHERE s.status IN ('finished','abandoned')");
     let mut values: Vec<Value> = Vec::new();
     // Binds `value` and gives its placeholder.
@@ -93,8 +104,15 @@ fn page_sql(query: &HistoryQuery) -> (String, Vec<Value>) {
     }
     // Text with nothing to search for (only punctuation) narrows nothing.
     if let Some(expression) = query.text.as_deref().and_then(crate::search::match_expression) {
+        let window = window.expect("a search looks in a window");
         let expression = bind(Value::Text(expression));
-        sql += &format!(" AND s.id IN (SELECT session_id FROM history_fts WHERE history_fts MATCH {expression})");
+        let (lo, hi) = (bind(Value::Integer(window.lo)), bind(Value::Integer(window.hi)));
+        sql += &format!(
+            " AND s.started_at >= strftime('%Y-%m-%dT%H:%M:%S.000Z', {lo}, 'unixepoch')
+              AND s.started_at < strftime('%Y-%m-%dT%H:%M:%S.000Z', {hi}, 'unixepoch')
+              AND s.id IN (SELECT session_id FROM history_fts WHERE history_fts MATCH {expression}
+                           AND rowid >= {lo} * {ROWIDS_PER_SECOND} AND rowid < {hi} * {ROWIDS_PER_SECOND})"
+        );
     }
     if let Some(after) = query.after {
         let (at, id) = (bind(Value::Text(ts(after.started_at))), bind(Value::Text(after.id.to_string())));
@@ -111,12 +129,41 @@ fn page_size(query: &HistoryQuery) -> u32 {
 }
 
 impl Store {
+    /// The sessions of a page, newest first, one more than the page holds if there are more.
+    /// A search looks back a window of starts at a time, each four times as long as the one
+    /// before: what a page needs is found in the newest matches without reading them all.
+    fn page_sessions(&self, query: &HistoryQuery) -> Result<Vec<SessionSummary>> {
+        let run = |window| -> Result<Vec<SessionSummary>> {
+            let (sql, values) = page_sql(query, window);
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            Ok(stmt.query_map(params_from_iter(values), session_from_row)?.collect::<rusqlite::Result<_>>()?)
+        };
+        if query.text.as_deref().and_then(crate::search::match_expression).is_none() {
+            return run(None);
+        }
+        let (first, last): (Option<i64>, Option<i64>) = self.conn.query_row(
+            "SELECT CAST(strftime('%s', MIN(started_at)) AS INTEGER), CAST(strftime('%s', MAX(started_at)) AS INTEGER)
+             FROM sessions",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        let (Some(first), Some(last)) = (first, last) else { return Ok(Vec::new()) };
+        let mut hi = query.after.map_or(last, |a| a.started_at.timestamp().min(last)) + 1;
+        let mut width = 30 * 24 * 3600;
+        let mut sessions = Vec::new();
+        while sessions.len() <= page_size(query) as usize && hi > first {
+            let window = Window { lo: (hi - width).max(first), hi };
+            sessions.extend(run(Some(window))?);
+            hi = window.lo;
+            width = width.saturating_mul(4);
+        }
+        sessions.truncate(page_size(query) as usize + 1);
+        Ok(sessions)
+    }
+
     /// One page of the timeline: the ended sessions `query` asks for, newest first.
     pub fn history_page(&self, query: &HistoryQuery) -> Result<HistoryPage> {
-        let (sql, values) = page_sql(query);
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut sessions =
-            stmt.query_map(params_from_iter(values), session_from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut sessions = self.page_sessions(query)?;
         let limit = page_size(query) as usize;
         let next = (sessions.len() > limit).then(|| {
             sessions.truncate(limit);
