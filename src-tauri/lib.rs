@@ -2,6 +2,7 @@
 //! and events. No business rules live here.
 
 mod autostart;
+mod backups;
 pub mod cli;
 mod clock;
 mod commands;
@@ -99,6 +100,7 @@ pub fn builder<R: ipc::IpcRuntime>(base: tauri::Builder<R>, state: StateSource) 
             tauri::async_runtime::spawn(ticker::run(app.handle().clone()));
             tauri::async_runtime::spawn(rooms::resume(app.handle().clone()));
             tauri::async_runtime::spawn(rooms::schedule::remind(app.handle().clone()));
+            tauri::async_runtime::spawn(backups::run(app.handle().clone()));
             follow_invite_links(app.handle());
             Ok(())
         })

@@ -737,3 +737,277 @@ fn rooms_are_listed_as_last_seen_and_bad_invite_links_refused() {
     assert!(no_display.stderr.contains("no display"), "{}", no_display.stderr);
     assert_eq!(snapshot(dir.path()), before, "nothing changed");
 }
+
+/// `export` with the person's zone fixed (the days of a history depend on it).
+fn export_in(data_dir: &Path, locale: &str, args: &[&str]) -> Run {
+    let Output { status, stdout, stderr } =
+        command(data_dir, locale).env("TZ", "Europe/Berlin").args(args).output().expect("the binary runs");
+    Run {
+        code: status.code().expect("exited, not killed"),
+        stdout: String::from_utf8(stdout).expect("UTF-8"),
+        stderr: String::from_utf8(stderr).expect("UTF-8"),
+    }
+}
+
+fn at(month: u32, day: u32, hour: u32, minute: u32) -> worktogether_core::Timestamp {
+    use chrono::TimeZone;
+    chrono::Utc.with_ymd_and_hms(2026, month, day, hour, minute, 0).unwrap()
+}
+
+/// Two finished sessions in May 2026 (Berlin): Monday 09:00, 40 minutes of focus, "Write the
+/// offer, v2" (Acme) done and "Taxes" partly; Wednesday 09:00, 30 minutes, "Homepage" done.
+fn seed_history(data_dir: &Path) {
+    let mut store = open(data_dir);
+    let phases =
+        [(PhaseKind::Commitment, 1200), (PhaseKind::Focus, 3000), (PhaseKind::Break, 600), (PhaseKind::Closing, 600)]
+            .map(|(kind, duration_secs)| PlannedPhase { kind, duration_secs })
+            .to_vec();
+    let template =
+        store.save_template(TemplateDraft { id: None, name: "Seeded".into(), phases }, at(5, 1, 0, 0)).unwrap();
+    type Item<'a> = (&'a str, Option<&'a str>, Outcome);
+    let days: [(u32, u32, &[Item]); 2] = [
+        (4, 40, &[("Write the offer, v2", Some("Acme"), Outcome::Done), ("Taxes", None, Outcome::Partly)]),
+        (6, 30, &[("Homepage", Some("Kunde B"), Outcome::Done)]),
+    ];
+    for (day, minutes, items) in days {
+        store.start_session(template.id, at(5, day, 7, 0)).unwrap();
+        for (text, tag, _) in items {
+            let draft = CommitmentDraft { text: (*text).into(), tag: tag.map(Into::into), estimate_minutes: None };
+            store.add_commitment(draft, at(5, day, 7, 1)).unwrap();
+        }
+        store.skip_phase(at(5, day, 7, 10)).unwrap();
+        let end = at(5, day, 7, 10 + minutes);
+        let view = store.end_session_early(end).unwrap().view;
+        let outcomes = view
+            .commitments
+            .iter()
+            .zip(items)
+            .map(|(c, (_, _, outcome))| OutcomeEntry {
+                commitment_id: c.id,
+                outcome: *outcome,
+                note: None,
+                feedback_wanted: false,
+            })
+            .collect();
+        let note = Some("Good, \"solid\" start".to_owned());
+        store
+            .close_session(
+                worktogether_core::ClosingReport { outcomes, overall_note: note, focus_rating: Some(4) },
+                end,
+            )
+            .unwrap();
+    }
+}
+
+/// The names in `dir` other than the database's files: what an export left behind.
+fn files_beside_the_database(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with(DATABASE_FILE))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn export_writes_each_format_to_standard_output_or_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    seed_history(dir.path());
+    let database = std::fs::read(dir.path().join(DATABASE_FILE)).unwrap();
+    let ok = |locale: &str, args: &[&str]| {
+        let r = export_in(dir.path(), locale, args);
+        assert_eq!(r.code, 0, "`{args:?}` succeeds: {}", r.stderr);
+        assert!(r.stderr.is_empty(), "`{args:?}`: {}", r.stderr);
+        r.stdout
+    };
+
+    let csv = ok("en_US.UTF-8", &["export", "csv"]);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 4, "a header and a row per commitment: {csv}");
+    assert!(lines[0].starts_with("Session,Session start,Day,Template,Room,Commitment,Tag,"), "{csv}");
+    assert!(
+        lines[1].contains(",2026-05-04T09:00:00+02:00,2026-05-04,Seeded,,\"Write the offer, v2\",Acme,,done,"),
+        "{csv}"
+    );
+    let sessions = ok("de_DE.UTF-8", &["export", "csv", "--kind", "sessions", "--german-numbers"]);
+    assert!(
+        sessions.starts_with("\u{feff}Session;Beginn;Ende;Vorlage;"),
+        "German headers for German Excel: {sessions}"
+    );
+    assert!(sessions.contains(";finished;40,00;0,00;0,00;0;2;1;1;0;4;\"Good, \"\"solid\"\" start\"\r\n"), "{sessions}");
+    let invoices = ok("en_US.UTF-8", &["export", "csv", "--kind=invoices", "--tag", "ACME"]);
+    assert_eq!(
+        invoices, "Day,Tag,Sessions,Focus (s),Focus (min),Focus (h)\n2026-05-04,Acme,1,1200,20.00,0.33\n",
+        "half of 40 minutes; the tag in any case"
+    );
+
+    let backup = dir.path().join("backup.json");
+    let said = ok("en_US.UTF-8", &["export", "json", backup.to_str().unwrap()]);
+    assert_eq!(said, format!("Wrote the backup of 2 sessions to {}.\n", backup.display()));
+    let read: worktogether_core::export::Backup = serde_json::from_slice(&std::fs::read(&backup).unwrap()).unwrap();
+    assert_eq!((read.sessions.len(), read.sessions[0].commitments.len()), (2, 2));
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&backup).unwrap().permissions().mode() & 0o777,
+        0o600,
+        "only the person reads their notes"
+    );
+
+    let report = dir.path().join("week.md");
+    let args = ["export", "markdown", "--from", "2026-05-04", "--to", "2026-05-10", report.to_str().unwrap()];
+    assert_eq!(ok("en_US.UTF-8", &args), format!("Wrote the report to {}.\n", report.display()));
+    let text = std::fs::read_to_string(&report).unwrap();
+    assert!(text.starts_with("# Worktogether: week 19 of 2026 (2026-05-04 to 2026-05-10)\n"), "{text}");
+    assert!(
+        text.contains("- ✓ Write the offer, v2 · Acme\n- ½ Taxes\n") && text.contains("- ✓ Homepage · Kunde B\n"),
+        "{text}"
+    );
+    let german = ok("de_DE.UTF-8", &["export", "markdown", "--from", "2026-05-04", "--to", "2026-05-10"]);
+    assert!(german.starts_with("# Worktogether: KW 19/2026 (04.05.2026 bis 10.05.2026)\n"), "{german}");
+    assert!(german.contains("- Fokus: 1 Std. 10 Min.\n"), "{german}");
+    let this_week = ok("en_US.UTF-8", &["export", "markdown"]);
+    assert!(
+        this_week.starts_with("# Worktogether: week ") && this_week.contains("No sessions on these days."),
+        "{this_week}"
+    );
+    let tag = ok("en_US.UTF-8", &["export", "markdown", "--tag", "kunde b"]);
+    assert!(tag.starts_with("# Worktogether: kunde b, all sessions\n") && !tag.contains("Taxes"), "{tag}");
+
+    // Replaced only when asked to.
+    let csv_file = dir.path().join("history.csv");
+    std::fs::write(&csv_file, "old").unwrap();
+    let said = ok("en_US.UTF-8", &["export", "csv", "--force", "--", csv_file.to_str().unwrap()]);
+    assert_eq!(said, format!("Wrote 3 rows to {}.\n", csv_file.display()));
+    assert_eq!(std::fs::read_to_string(&csv_file).unwrap(), csv, "the same table as on standard output");
+
+    assert_eq!(
+        files_beside_the_database(dir.path()),
+        ["backup.json", "history.csv", "week.md"],
+        "no temporary files left"
+    );
+    assert_eq!(std::fs::read(dir.path().join(DATABASE_FILE)).unwrap(), database, "read, never written");
+}
+
+#[test]
+fn export_without_a_database_writes_an_empty_history_and_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("never-used");
+    let r = export_in(&data, "en_US.UTF-8", &["export", "csv", "--kind", "sessions"]);
+    assert_eq!((r.code, r.stdout.lines().count()), (0, 1), "the header alone: {}{}", r.stdout, r.stderr);
+    let r = export_in(&data, "en_US.UTF-8", &["export", "json"]);
+    let backup: worktogether_core::export::Backup = serde_json::from_str(&r.stdout).unwrap();
+    assert!(backup.sessions.is_empty());
+    assert!(!data.exists(), "nothing is created for asking");
+}
+
+#[test]
+fn export_refuses_bad_input_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    seed_history(dir.path());
+    let synopsis = "Usage: worktogether export csv|json|markdown [--kind commitments|sessions|invoices]";
+    let usage: [(&[&str], &str); 10] = [
+        (&["export"], "“export” needs a format: csv, json or markdown."),
+        (&["export", "xml"], "There is no export format “xml”; choose csv, json or markdown."),
+        (
+            &["export", "csv", "--kind", "weekly"],
+            "There is no CSV table “weekly”; choose commitments, sessions or invoices.",
+        ),
+        (&["export", "json", "--kind", "sessions"], "--kind is only for csv exports."),
+        (&["export", "markdown", "--german-numbers"], "--german-numbers is only for csv exports."),
+        (
+            &["export", "csv", "--from", "04.05.2026"],
+            "--from takes a day as YYYY-MM-DD, like 2026-05-04; “04.05.2026” is not one.",
+        ),
+        (
+            &["export", "csv", "--to", "2026-02-30"],
+            "--to takes a day as YYYY-MM-DD, like 2026-05-04; “2026-02-30” is not one.",
+        ),
+        (
+            &["export", "csv", "--from", "2026-05-10", "--to", "2026-05-04"],
+            "--to 2026-05-04 is before --from 2026-05-10: the days run from --from to --to.",
+        ),
+        (&["export", "csv", "a.csv", "b.csv"], "“export” takes no “b.csv”."),
+        (&["export", "csv", "--tag"], "--tag needs a value."),
+    ];
+    for (args, message) in usage {
+        let r = export_in(dir.path(), "en_US.UTF-8", args);
+        assert_eq!(r.code, 2, "`{args:?}` is a usage error: {}", r.stderr);
+        assert!(r.stdout.is_empty(), "`{args:?}` writes nothing: {}", r.stdout);
+        let lines: Vec<&str> = r.stderr.lines().collect();
+        assert_eq!(lines[0], format!("worktogether: {message}"), "`{args:?}`");
+        assert!(lines[1].starts_with(synopsis), "export's own usage follows: {lines:?}");
+    }
+
+    let existing = dir.path().join("kept.csv");
+    std::fs::write(&existing, "mine").unwrap();
+    let folder = dir.path().join("a-folder");
+    std::fs::create_dir(&folder).unwrap();
+    let missing = dir.path().join("no-such-folder").join("x.csv");
+    let database = dir.path().join(DATABASE_FILE);
+    let path = |p: &Path| p.to_str().unwrap().to_owned();
+    let refused: [(Vec<String>, String); 4] = [
+        (
+            vec![path(&existing)],
+            format!("{} exists already. Add --force to replace it, or name another file.", existing.display()),
+        ),
+        (vec![path(&folder)], format!("{} is a folder. Name a file to export to.", folder.display())),
+        (
+            vec![path(&missing)],
+            format!(
+                "Could not write {} (No such file or directory (os error 2)); nothing was exported.",
+                missing.display()
+            ),
+        ),
+        (
+            vec!["--force".into(), path(&database)],
+            format!("{} is Worktogether's own database. Export to another file.", database.display()),
+        ),
+    ];
+    let before = std::fs::read(&database).unwrap();
+    for (extra, message) in refused {
+        for format in ["csv", "json", "markdown"] {
+            let mut args = vec!["export", format];
+            args.extend(extra.iter().map(String::as_str));
+            let r = export_in(dir.path(), "en_US.UTF-8", &args);
+            assert_eq!((r.code, r.stderr.as_str()), (1, format!("worktogether: {message}\n").as_str()), "`{args:?}`");
+            assert!(r.stdout.is_empty());
+        }
+    }
+    assert_eq!(std::fs::read_to_string(&existing).unwrap(), "mine", "an existing file is kept without --force");
+    assert_eq!(std::fs::read(&database).unwrap(), before, "the database is untouched");
+    assert!(!missing.parent().unwrap().exists(), "no folder is made");
+    assert_eq!(
+        files_beside_the_database(dir.path()),
+        ["a-folder", "kept.csv"],
+        "no file written, no temporary file left"
+    );
+    assert!(std::fs::read_dir(&folder).unwrap().next().is_none());
+
+    let r = export_in(dir.path(), "de_DE.UTF-8", &["export", "csv", existing.to_str().unwrap()]);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "worktogether: {} gibt es schon. Mit --force wird die Datei ersetzt; oder nenne eine andere.\n",
+            existing.display()
+        )
+    );
+    let r = export_in(dir.path(), "de_DE.UTF-8", &["export", "pdf"]);
+    assert!(
+        r.stderr.starts_with("worktogether: Ein Exportformat „pdf“ gibt es nicht; wähle csv, json oder markdown.\nAufruf: worktogether export"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn the_help_documents_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(dir.path(), &["export", "--help"]);
+    assert_eq!(r.code, 0);
+    for word in ["export csv|json|markdown", "--german-numbers", "--force", "invoices"] {
+        assert!(r.stdout.contains(word), "the help documents {word:?}:\n{}", r.stdout);
+    }
+    let r = run_in(dir.path(), "de_DE.UTF-8", &["--help"]);
+    assert!(r.stdout.contains("schreibt deinen Verlauf in DATEI"), "{}", r.stdout);
+}

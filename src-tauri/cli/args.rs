@@ -2,8 +2,10 @@
 //! Hand-written rather than clap: a dozen commands and their options are shorter to parse than
 //! clap's English help and error texts are to replace with our catalogs' words.
 
+use chrono::{Datelike, NaiveDate};
 use std::collections::BTreeSet;
 use worktogether_core::app::{Action, TemplateChoice};
+use worktogether_core::export::CsvKind;
 use worktogether_core::{CommitmentDraft, Outcome};
 
 /// What the arguments ask for.
@@ -31,7 +33,31 @@ pub enum Invocation {
     Join {
         link: String,
     },
+    /// Write the history as CSV, the JSON backup or the Markdown report (read from the database).
+    Export(Export),
     Session(Action),
+}
+
+/// `export`'s arguments as given: the days are checked, the file is not yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Export {
+    pub format: ExportFormat,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub tag: Option<String>,
+    /// CSV only: a decimal comma and `;`, as German Excel expects.
+    pub german_numbers: bool,
+    /// Replace `file` if it exists.
+    pub force: bool,
+    /// Where to write; standard output without one.
+    pub file: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv(CsvKind),
+    Json,
+    Markdown,
 }
 
 /// `close`'s arguments as given: outcomes by the numbers `commitments` shows.
@@ -43,16 +69,24 @@ pub struct Closing {
     pub rating: Option<u8>,
 }
 
-/// Wrong arguments: a catalog key and its placeholders, shown with the usage.
+/// Wrong arguments: a catalog key and its placeholders, shown with the usage (`synopsis`, the
+/// catalog key of the command's usage line).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UsageError {
     pub key: &'static str,
     pub args: Vec<(&'static str, String)>,
+    pub synopsis: &'static str,
 }
 
 impl UsageError {
     fn new(key: &'static str, args: &[(&'static str, &str)]) -> Self {
-        Self { key, args: args.iter().map(|(name, value)| (*name, (*value).to_owned())).collect() }
+        let args = args.iter().map(|(name, value)| (*name, (*value).to_owned())).collect();
+        Self { key, args, synopsis: "cli.usage.synopsis" }
+    }
+
+    /// Shown with `export`'s own usage line (the general one would be too long with it).
+    fn of_export(self) -> Self {
+        Self { synopsis: "cli.export.synopsis", ..self }
     }
 }
 
@@ -111,6 +145,7 @@ pub fn parse(args: &[String]) -> Result<Invocation, UsageError> {
             let (json, follow) = rest.flags("--json", "--follow")?;
             Invocation::Status { json, follow }
         }
+        "export" => Invocation::Export(export(&mut rest).map_err(UsageError::of_export)?),
         other if other.starts_with('-') => {
             return Err(UsageError::new("cli.usage.unknown_option", &[("option", other)]));
         }
@@ -169,6 +204,57 @@ fn closing(rest: &mut Options) -> Result<Closing, UsageError> {
     Ok(Closing { outcomes, note: given.value("--note"), rating })
 }
 
+/// `export csv|json|markdown [--kind KIND] [--from DAY] [--to DAY] [--tag TAG]
+/// [--german-numbers] [--force] [FILE]`, options in any order.
+fn export(rest: &mut Options) -> Result<Export, UsageError> {
+    let mut given =
+        rest.read_with_flags(&["--kind", "--from", "--to", "--tag"], &[], &["--german-numbers", "--force"], true)?;
+    let (format, file) = match given.plain.as_slice() {
+        [] => return Err(UsageError::new("cli.export.missing_format", &[])),
+        [format] => (format.clone(), None),
+        [format, file] => (format.clone(), Some(file.clone())),
+        [_, _, extra, ..] => {
+            return Err(UsageError::new("cli.usage.extra", &[("argument", extra), ("command", "export")]));
+        }
+    };
+    let kind = given.value("--kind");
+    let german_numbers = given.flag("--german-numbers");
+    let format = match format.as_str() {
+        "csv" => ExportFormat::Csv(match &kind {
+            None => CsvKind::Commitments,
+            Some(kind) => {
+                CsvKind::parse(kind).ok_or_else(|| UsageError::new("cli.export.unknown_kind", &[("kind", kind)]))?
+            }
+        }),
+        "json" => ExportFormat::Json,
+        "markdown" => ExportFormat::Markdown,
+        other => return Err(UsageError::new("cli.export.unknown_format", &[("format", other)])),
+    };
+    if !matches!(format, ExportFormat::Csv(_)) {
+        let option = [("--kind", kind.is_some()), ("--german-numbers", german_numbers)].into_iter().find(|(_, g)| *g);
+        if let Some((option, _)) = option {
+            return Err(UsageError::new("cli.export.csv_only", &[("option", option)]));
+        }
+    }
+    let from = given.value("--from").map(|d| day("--from", &d)).transpose()?;
+    let to = given.value("--to").map(|d| day("--to", &d)).transpose()?;
+    if let (Some(from), Some(to)) = (from, to)
+        && to < from
+    {
+        let (from, to) = (from.to_string(), to.to_string());
+        return Err(UsageError::new("cli.export.reversed", &[("from", &from), ("to", &to)]));
+    }
+    Ok(Export { format, from, to, tag: given.value("--tag"), german_numbers, force: given.flag("--force"), file })
+}
+
+/// A day as `YYYY-MM-DD`, in the years 1 to 9999.
+fn day(option: &str, text: &str) -> Result<NaiveDate, UsageError> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .filter(|d| (1..=9999).contains(&d.year()))
+        .ok_or_else(|| UsageError::new("cli.export.date", &[("option", option), ("value", text)]))
+}
+
 /// Whether an argument is an option: a dash and not a (negative) number, which is a wrong
 /// value rather than an unknown option.
 fn is_option(arg: &str) -> bool {
@@ -179,6 +265,8 @@ fn is_option(arg: &str) -> bool {
 #[derive(Debug, Default)]
 struct Given {
     values: Vec<(&'static str, String)>,
+    /// The on/off flags given (each at most once).
+    flags: Vec<&'static str>,
     /// Each list option as often as it was given, its values split at commas.
     lists: Vec<(&'static str, Vec<String>)>,
     plain: Vec<String>,
@@ -188,6 +276,10 @@ impl Given {
     fn value(&mut self, name: &str) -> Option<String> {
         let at = self.values.iter().position(|(n, _)| *n == name)?;
         Some(self.values.remove(at).1)
+    }
+
+    fn flag(&self, name: &str) -> bool {
+        self.flags.contains(&name)
     }
 }
 
@@ -207,6 +299,17 @@ impl Options<'_> {
     /// each of `lists`, `NAME V1 V2…` or `NAME=V1,V2`, as often as wanted; and plain values
     /// when `plain` allows them (after `--`, everything is one, e.g. a text starting with a dash).
     fn read(&mut self, single: &[&'static str], lists: &[&'static str], plain: bool) -> Result<Given, UsageError> {
+        self.read_with_flags(single, lists, &[], plain)
+    }
+
+    /// [`Options::read`], and each of `flags` on its own (at most once).
+    fn read_with_flags(
+        &mut self,
+        single: &[&'static str],
+        lists: &[&'static str],
+        flags: &[&'static str],
+        plain: bool,
+    ) -> Result<Given, UsageError> {
         let mut given = Given::default();
         let mut options_ended = false;
         while let Some(arg) = self.args.next() {
@@ -226,7 +329,15 @@ impl Options<'_> {
                 None => (arg.as_str(), None),
             };
             let missing = || UsageError::new("cli.usage.missing_value", &[("option", name)]);
-            if let Some(name) = single.iter().find(|s| **s == name) {
+            if let Some(flag) = flags.iter().find(|f| **f == name) {
+                if inline.is_some() {
+                    return Err(self.unexpected(arg));
+                }
+                if given.flags.contains(flag) {
+                    return Err(UsageError::new("cli.usage.repeated", &[("option", flag)]));
+                }
+                given.flags.push(flag);
+            } else if let Some(name) = single.iter().find(|s| **s == name) {
                 let value = match inline {
                     Some(value) => value,
                     None => self.args.next().cloned().ok_or_else(missing)?,
@@ -513,6 +624,79 @@ mod tests {
                 Ok(i) => panic!("`worktogether {line}` should be refused, it parsed as {i:?}"),
             }
         }
+    }
+
+    #[test]
+    fn export_parses_and_says_what_is_wrong_with_its_own_usage() {
+        let d = |m, day| NaiveDate::from_ymd_opt(2026, m, day).unwrap();
+        let plain = Export {
+            format: ExportFormat::Csv(CsvKind::Commitments),
+            from: None,
+            to: None,
+            tag: None,
+            german_numbers: false,
+            force: false,
+            file: None,
+        };
+        let cases = [
+            ("export csv", plain.clone()),
+            ("export json", Export { format: ExportFormat::Json, ..plain.clone() }),
+            (
+                "export markdown out.md",
+                Export { format: ExportFormat::Markdown, file: Some("out.md".into()), ..plain.clone() },
+            ),
+            (
+                "export --kind=invoices csv --german-numbers --from 2026-05-04 --to=2026-05-10 --tag Acme --force x.csv",
+                Export {
+                    format: ExportFormat::Csv(CsvKind::Invoices),
+                    from: Some(d(5, 4)),
+                    to: Some(d(5, 10)),
+                    tag: Some("Acme".into()),
+                    german_numbers: true,
+                    force: true,
+                    file: Some("x.csv".into()),
+                },
+            ),
+            (
+                "export csv --kind sessions -- -x.csv",
+                Export { format: ExportFormat::Csv(CsvKind::Sessions), file: Some("-x.csv".into()), ..plain.clone() },
+            ),
+            (
+                "export markdown --from 2026-05-04 --to 2026-05-04",
+                Export { format: ExportFormat::Markdown, from: Some(d(5, 4)), to: Some(d(5, 4)), ..plain.clone() },
+            ),
+        ];
+        for (line, want) in cases {
+            assert_eq!(parse_str(line), Ok(Invocation::Export(want)), "`worktogether {line}`");
+        }
+        let wrong = [
+            ("export", "cli.export.missing_format"),
+            ("export pdf", "cli.export.unknown_format"),
+            ("export CSV", "cli.export.unknown_format"),
+            ("export csv --kind weekly", "cli.export.unknown_kind"),
+            ("export json --kind sessions", "cli.export.csv_only"),
+            ("export markdown --german-numbers", "cli.export.csv_only"),
+            ("export csv --from 2026-5-4x", "cli.export.date"),
+            ("export csv --from 04.05.2026", "cli.export.date"),
+            ("export csv --to 2026-02-30", "cli.export.date"),
+            ("export csv --from 2026-05-10 --to 2026-05-04", "cli.export.reversed"),
+            ("export csv a b", "cli.usage.extra"),
+            ("export csv --from", "cli.usage.missing_value"),
+            ("export csv --force --force", "cli.usage.repeated"),
+            ("export csv --force=yes", "cli.usage.option_of"),
+            ("export csv --json", "cli.usage.option_of"),
+            ("export csv --tag A --tag B", "cli.usage.repeated"),
+        ];
+        let catalogs = [Catalog::new(Language::En), Catalog::new(Language::De)];
+        for (line, key) in wrong {
+            let e = parse_str(line).expect_err(line);
+            assert_eq!((e.key, e.synopsis), (key, "cli.export.synopsis"), "`worktogether {line}`");
+            for catalog in &catalogs {
+                let text = catalog.t(e.key, &e.args);
+                assert!(text != e.key && !text.contains('{'), "{:?}: {text}", catalog.language());
+            }
+        }
+        assert_eq!(parse_str("begin").unwrap_err().synopsis, "cli.usage.synopsis", "other commands keep theirs");
     }
 
     #[test]

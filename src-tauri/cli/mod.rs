@@ -1,15 +1,16 @@
 //! The command line: `worktogether start|commit|commitments|pause|resume|skip|extend|stop|
-//! close|abandon|templates|status`, the whole ritual from a terminal. It runs before, and
+//! close|abandon|templates|status|export`, the whole ritual from a terminal. It runs before, and
 //! without, the Tauri app (no GTK, no WebKit), so it is quick and needs no display.
 //!
 //! With the app running, session commands go to it over the control socket and take effect
 //! there at once (events, notifications). Without it, `start` opens the app and then asks it
 //! (with no display to open it on, over SSH, it starts the session in the saved data), and the
 //! other commands change the saved session directly: the store is made for several processes
-//! (WAL, immediate transactions). `status`, `commitments` and `templates` always read the
-//! database read-only, app or not.
+//! (WAL, immediate transactions). `status`, `commitments`, `templates` and `export` always
+//! read the database read-only, app or not.
 
 mod args;
+mod export;
 mod ritual;
 mod rooms;
 mod status;
@@ -54,7 +55,9 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Option<i32> {
     Some(match invocation {
         Ok(Invocation::Open) => unreachable!("handled above"),
         Err(e) => cli.usage(&e),
-        Ok(Invocation::Help) => cli.print(&cli.catalog.t("cli.help", &[])),
+        Ok(Invocation::Help) => {
+            cli.print(&format!("{}\n\n{}", cli.catalog.t("cli.help", &[]), cli.catalog.t("cli.export.help", &[])))
+        }
         Ok(Invocation::Version) => cli.print(&format!("worktogether {}", env!("CARGO_PKG_VERSION"))),
         Ok(Invocation::Status { json, follow }) => cli.status(json, follow),
         Ok(Invocation::Commitments) => cli.commitments(),
@@ -62,6 +65,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Option<i32> {
         Ok(Invocation::Close(closing)) => cli.close(&closing),
         Ok(Invocation::Rooms { json }) => cli.rooms(json),
         Ok(Invocation::Join { link }) => cli.join(&link),
+        Ok(Invocation::Export(export)) => cli.export(&export),
         Ok(Invocation::Session(action)) => cli.session(action),
     })
 }
@@ -107,7 +111,7 @@ impl Cli<'_> {
         let message = format!(
             "{}\n{}\n{}",
             self.catalog.t(e.key, &e.args),
-            self.catalog.t("cli.usage.synopsis", &[]),
+            self.catalog.t(e.synopsis, &[]),
             self.catalog.t("cli.usage.hint", &[])
         );
         self.fail(&message, USAGE)

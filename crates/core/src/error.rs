@@ -90,6 +90,8 @@ pub enum CoreError {
     ShortcutTooLong { max: usize },
     #[error("a reminder comes 0 to {max} minutes before")]
     ReminderOutOfRange { max: u32 },
+    #[error("0 to {max} backups are kept")]
+    BackupsOutOfRange { max: u32 },
     #[error("no template is named {0:?}")]
     TemplateNameUnknown(String),
     #[error("{0:?} not found")]
@@ -148,6 +150,7 @@ impl CoreError {
             E::ForeignCommitment => ("error.foreign_commitment", none()),
             E::ShortcutTooLong { max } => ("error.shortcut_too_long", vec![("max", max.to_string())]),
             E::ReminderOutOfRange { max } => ("error.reminder_out_of_range", vec![("max", max.to_string())]),
+            E::BackupsOutOfRange { max } => ("error.backups_out_of_range", vec![("max", max.to_string())]),
             E::TemplateNameUnknown(name) => ("error.template_name_unknown", vec![("name", name.clone())]),
             E::NotFound(Entity::Session) => ("error.not_found.session", none()),
             E::NotFound(Entity::Commitment) => ("error.not_found.commitment", none()),

@@ -7,6 +7,7 @@
 pub mod app;
 pub mod engine;
 pub mod error;
+pub mod export;
 pub mod ids;
 pub mod limits;
 pub mod model;

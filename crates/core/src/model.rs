@@ -296,6 +296,8 @@ pub struct Settings {
     /// How many minutes before a room's scheduled session its reminder comes (0: at its
     /// start; `None`: no reminders).
     pub room_reminder_minutes: Option<u32>,
+    /// How many daily backups are kept (the oldest goes when a new one is made; 0: none made).
+    pub backups_kept: u32,
 }
 
 /// One change on the settings screen, e.g. `{ "theme": "dark" }`.
@@ -312,6 +314,8 @@ pub enum SettingChange {
     SleepMode(SleepMode),
     /// 0 to [`crate::limits::REMINDER_MAX_MINUTES`], or `None` for no reminders.
     RoomReminderMinutes(Option<u32>),
+    /// 0 to [`crate::limits::BACKUPS_MAX_KEPT`].
+    BackupsKept(u32),
 }
 
 /// Where the next page of the timeline starts: after the session started at `startedAt`

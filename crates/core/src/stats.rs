@@ -166,7 +166,7 @@ pub struct WeekStats {
 }
 
 /// A calendar month; at the edges of the range only its days in the range are summed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct MonthStats {
     pub year: i32,
@@ -175,6 +175,8 @@ pub struct MonthStats {
     pub focus_secs: u32,
     pub finished: u32,
     pub abandoned: u32,
+    /// The month's share of the range's completion (its finished sessions' commitments).
+    pub completion: Completion,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -196,6 +198,24 @@ pub struct Completion {
     /// `(done + partly / 2) / all`, 0 to 1: partly done is half done, so a habit of finishing
     /// most of something still shows. `None` without commitments.
     pub rate: Option<f64>,
+}
+
+impl Completion {
+    fn count(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Done => self.done += 1,
+            Outcome::Partly => self.partly += 1,
+            Outcome::NotDone => self.not_done += 1,
+            Outcome::Pending => {}
+        }
+    }
+
+    /// With its rate computed from the counts.
+    fn rated(self) -> Self {
+        let decided = self.done + self.partly + self.not_done;
+        let rate = (decided > 0).then(|| (f64::from(self.done) + f64::from(self.partly) / 2.0) / f64::from(decided));
+        Self { rate, ..self }
+    }
 }
 
 /// Consecutive days on each of which an ended session started.
@@ -275,7 +295,12 @@ struct DayGrid {
 
 impl DayGrid {
     fn new(range: StatsRange, zone: Tz) -> Self {
-        let starts = range.first.iter_days().take(range.days() as usize + 1);
+        Self::spanning(range.first, range.days() as usize, zone)
+    }
+
+    /// `days` days from `first` (no limit: exports span all of history).
+    fn spanning(first: NaiveDate, days: usize, zone: Tz) -> Self {
+        let starts = first.iter_days().take(days + 1);
         Self { starts: starts.map(|d| day_start(zone, d).timestamp_millis()).collect() }
     }
 
@@ -326,6 +351,33 @@ fn focus_by_bucket(grid: &DayGrid, session: &SessionFacts, out: &mut Vec<(usize,
             _ => out.push((bucket, secs)),
         }
     }
+}
+
+/// A session's focus per day of the person's, in whole seconds, counted as the statistics count
+/// it: split at the local midnights, pauses left out; the days add up to the session's stored
+/// focus. Days without focus are left out. (The invoices of `crate::export` use it.)
+pub fn focus_per_day(zone: Tz, session: &SessionFacts) -> Vec<(NaiveDate, u32)> {
+    let (Some(first), Some(last)) =
+        (session.focus_runs.iter().map(|r| r.0).min(), session.focus_runs.iter().map(|r| r.1).max())
+    else {
+        return Vec::new();
+    };
+    let first = local_day(zone, first);
+    let days = (local_day(zone, last) - first).num_days().max(0) as usize + 1;
+    let mut buckets = Vec::new();
+    focus_by_bucket(&DayGrid::spanning(first, days, zone), session, &mut buckets);
+    buckets
+        .into_iter()
+        .filter(|&(bucket, secs)| (1..=days).contains(&bucket) && secs > 0)
+        .map(|(bucket, secs)| (first + Duration::days(bucket as i64 - 1), to_u32(secs)))
+        .collect()
+}
+
+/// Share `k` (from 0) of `total` shared equally by `count`: floored on the running total, so
+/// the `count` shares add up to `total` exactly. How a session's focus goes to its commitments.
+pub fn share(total: i64, k: usize, count: usize) -> i64 {
+    let (k, count) = (k as i64, count.max(1) as i64);
+    total * (k + 1) / count - total * k / count
 }
 
 fn to_u32(v: i64) -> u32 {
@@ -391,6 +443,7 @@ pub fn statistics(
     let n = range.days() as usize;
     let mut days: Vec<Tally> = (0..n).map(|_| Tally::default()).collect();
     let mut completion = Completion::default();
+    let mut month_completion: std::collections::HashMap<(i32, u32), Completion> = Default::default();
     let mut tags = Tags::default();
     let mut ordered: Vec<&SessionFacts> = sessions.iter().collect();
     ordered.sort_by_key(|s| s.started_at); // "first written" is the earliest
@@ -419,29 +472,20 @@ pub fn statistics(
         if session.commitments.is_empty() {
             tags.get(None).focus_secs += in_range;
         }
-        let count = session.commitments.len() as i64;
+        let count = session.commitments.len();
         for (k, c) in session.commitments.iter().enumerate() {
-            let k = k as i64;
             let tally = tags.get(c.tag.as_deref());
             // Equal shares, floored on the running total so they add up to the session's focus.
-            tally.focus_secs += in_range * (k + 1) / count - in_range * k / count;
+            tally.focus_secs += share(in_range, k, count);
             if started_in_range && finished {
                 tally.commitments += 1;
-                match c.outcome {
-                    Outcome::Done => {
-                        tally.done += 1;
-                        completion.done += 1;
-                    }
-                    Outcome::Partly => completion.partly += 1,
-                    Outcome::NotDone => completion.not_done += 1,
-                    Outcome::Pending => {}
-                }
+                tally.done += u32::from(c.outcome == Outcome::Done);
+                completion.count(c.outcome);
+                month_completion.entry((day.year(), day.month())).or_default().count(c.outcome);
             }
         }
     }
-    let decided = completion.done + completion.partly + completion.not_done;
-    completion.rate =
-        (decided > 0).then(|| (f64::from(completion.done) + f64::from(completion.partly) / 2.0) / f64::from(decided));
+    let completion = completion.rated();
 
     let dates: Vec<NaiveDate> = range.dates().collect();
     let mut weeks: Vec<(WeekStats, Tally)> = Vec::new();
@@ -457,7 +501,15 @@ pub fn statistics(
         }
         weeks.last_mut().expect("just pushed").1.add(tally);
         if months.last().is_none_or(|(m, _)| (m.year, m.month) != (date.year(), date.month())) {
-            let month = MonthStats { year: date.year(), month: date.month(), focus_secs: 0, finished: 0, abandoned: 0 };
+            let completion = month_completion.remove(&(date.year(), date.month())).unwrap_or_default().rated();
+            let month = MonthStats {
+                year: date.year(),
+                month: date.month(),
+                focus_secs: 0,
+                finished: 0,
+                abandoned: 0,
+                completion,
+            };
             months.push((month, Tally::default()));
         }
         months.last_mut().expect("just pushed").1.add(tally);

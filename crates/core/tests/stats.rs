@@ -280,6 +280,8 @@ fn tags_share_each_sessions_focus_among_its_commitments() {
     );
     let done = &st.completion;
     assert_eq!((done.done, done.partly, done.not_done, done.rate), (2, 1, 1, Some(0.625)), "partly is half done");
+    assert_eq!(st.months.len(), 1);
+    assert_eq!(st.months[0].completion, *done, "April's completion is the range's");
     assert_eq!((st.totals.focus_secs, st.totals.finished, st.totals.abandoned), (170 * MIN, 3, 1));
     assert_agrees_with_stored(&s, &st, &[a, b, c, d]);
 }

@@ -33,6 +33,7 @@ fn every_setting_survives_a_restart() {
         SettingChange::Shortcut(Some("  Ctrl+Alt+W ".into())),
         SettingChange::SleepMode(SleepMode::PauseWhileAsleep),
         SettingChange::RoomReminderMinutes(Some(0)),
+        SettingChange::BackupsKept(30),
     ] {
         store.change_setting(change).unwrap();
     }
@@ -44,6 +45,7 @@ fn every_setting_survives_a_restart() {
     assert_eq!(after.shortcut.as_deref(), Some("Ctrl+Alt+W"), "kept without the spaces around it");
     assert_eq!(after.default_template_id, own.id);
     assert_eq!(after.room_reminder_minutes, Some(0), "at the session's start");
+    assert_eq!(after.backups_kept, 30);
     assert_eq!(store.default_template().unwrap().name, "Quick");
 }
 
@@ -51,6 +53,7 @@ fn every_setting_survives_a_restart() {
 fn room_reminders_come_ten_minutes_before_until_changed_and_can_be_off() {
     let (mut store, _dir) = store();
     assert_eq!(store.settings().unwrap().room_reminder_minutes, Some(10));
+    assert_eq!(store.settings().unwrap().backups_kept, 14, "two weeks by default");
     assert_eq!(store.change_setting(SettingChange::RoomReminderMinutes(None)).unwrap().room_reminder_minutes, None);
     let longest = store.change_setting(SettingChange::RoomReminderMinutes(Some(120))).unwrap();
     assert_eq!(longest.room_reminder_minutes, Some(120));
@@ -79,6 +82,10 @@ fn refused_changes_store_nothing() {
     assert!(matches!(
         store.change_setting(SettingChange::RoomReminderMinutes(Some(121))),
         Err(CoreError::ReminderOutOfRange { max: 120 })
+    ));
+    assert!(matches!(
+        store.change_setting(SettingChange::BackupsKept(101)),
+        Err(CoreError::BackupsOutOfRange { max: 100 })
     ));
     assert_eq!(store.settings().unwrap(), before);
     // A blank shortcut means "none".

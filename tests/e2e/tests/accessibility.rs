@@ -200,6 +200,13 @@ fn tour(app: &App, audit: &mut Audit, texts: &Texts) -> Result<()> {
     app.click("nav-history")?;
     app.wait_testid("history-session", UI_TIMEOUT)?;
     audit.screen("history")?;
+    app.click("history-record-toggle")?;
+    app.wait_testid("history-record-phase", UI_TIMEOUT)?;
+    audit.screen("history-record")?;
+    app.click("history-tab-statistics")?;
+    app.wait_testid("stats-heatmap", UI_TIMEOUT)?;
+    audit.screen("statistics")?;
+    app.click("history-tab-timeline")?;
 
     app.click("nav-settings")?;
     app.wait_testid("settings", UI_TIMEOUT)?;

@@ -324,6 +324,8 @@ export type MonthStats = {
 	focusSecs: number,
 	finished: number,
 	abandoned: number,
+	/**  The month's share of the range's completion (its finished sessions' commitments). */
+	completion: Completion,
 };
 
 export type NewRoom = {
@@ -544,9 +546,11 @@ export type SessionView = {
 };
 
 /**  One change on the settings screen, e.g. `{ "theme": "dark" }`. */
-export type SettingChange = ({ language: LanguageChoice }) & { defaultTemplate?: never; keepInTray?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | ({ theme: ThemeChoice }) & { defaultTemplate?: never; keepInTray?: never; language?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never } | ({ defaultTemplate: string }) & { keepInTray?: never; language?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | ({ sound: boolean }) & { defaultTemplate?: never; keepInTray?: never; language?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; startAtLogin?: never; theme?: never } | ({ startAtLogin: boolean }) & { defaultTemplate?: never; keepInTray?: never; language?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; theme?: never } | ({ keepInTray: boolean }) & { defaultTemplate?: never; language?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | ({ shortcut: string | null }) & { defaultTemplate?: never; keepInTray?: never; language?: never; roomReminderMinutes?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | ({ sleepMode: SleepMode }) & { defaultTemplate?: never; keepInTray?: never; language?: never; roomReminderMinutes?: never; shortcut?: never; sound?: never; startAtLogin?: never; theme?: never } | 
+export type SettingChange = ({ language: LanguageChoice }) & { backupsKept?: never; defaultTemplate?: never; keepInTray?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | ({ theme: ThemeChoice }) & { backupsKept?: never; defaultTemplate?: never; keepInTray?: never; language?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never } | ({ defaultTemplate: string }) & { backupsKept?: never; keepInTray?: never; language?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | ({ sound: boolean }) & { backupsKept?: never; defaultTemplate?: never; keepInTray?: never; language?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; startAtLogin?: never; theme?: never } | ({ startAtLogin: boolean }) & { backupsKept?: never; defaultTemplate?: never; keepInTray?: never; language?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; theme?: never } | ({ keepInTray: boolean }) & { backupsKept?: never; defaultTemplate?: never; language?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | ({ shortcut: string | null }) & { backupsKept?: never; defaultTemplate?: never; keepInTray?: never; language?: never; roomReminderMinutes?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | ({ sleepMode: SleepMode }) & { backupsKept?: never; defaultTemplate?: never; keepInTray?: never; language?: never; roomReminderMinutes?: never; shortcut?: never; sound?: never; startAtLogin?: never; theme?: never } | 
 /**  0 to [`crate::limits::REMINDER_MAX_MINUTES`], or `None` for no reminders. */
-({ roomReminderMinutes: number | null }) & { defaultTemplate?: never; keepInTray?: never; language?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never };
+({ roomReminderMinutes: number | null }) & { backupsKept?: never; defaultTemplate?: never; keepInTray?: never; language?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | 
+/**  0 to [`crate::limits::BACKUPS_MAX_KEPT`]. */
+({ backupsKept: number }) & { defaultTemplate?: never; keepInTray?: never; language?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never };
 
 /**  Every setting the person can change, as the settings screen shows them. */
 export type Settings = {
@@ -567,6 +571,8 @@ export type Settings = {
 	 *  start; `None`: no reminders).
 	 */
 	roomReminderMinutes: number | null,
+	/**  How many daily backups are kept (the oldest goes when a new one is made; 0: none made). */
+	backupsKept: number,
 };
 
 /**  After every settings change, to every window (language and theme follow at once). */

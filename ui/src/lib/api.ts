@@ -83,6 +83,7 @@ export const {
   historyPage,
   sessionRecord,
   historyFacets,
+  statistics,
   settings,
   changeSetting,
   openDataFolder,

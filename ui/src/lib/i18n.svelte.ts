@@ -103,3 +103,41 @@ export function formatWeekdayDay(iso: string): string {
 export function formatTime(iso: string): string {
   return timeFormat(locale()).format(new Date(iso));
 }
+
+// The statistics' dates and numbers (the formatters are made on first use, never at start-up).
+const monthShortFormat = memoize((locale) => new Intl.DateTimeFormat(locale, { month: "short" }));
+const monthYearFormat = memoize((locale) => new Intl.DateTimeFormat(locale, { month: "long", year: "numeric" }));
+const weekdayShortFormat = memoize((locale) => new Intl.DateTimeFormat(locale, { weekday: "short" }));
+const dayMonthFormat = memoize((locale) => new Intl.DateTimeFormat(locale, { day: "numeric", month: "short" }));
+const percentFormat = memoize((locale) => new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 0 }));
+const decimalFormat = memoize((locale) => new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }));
+
+/** A month's short name: "Dec", "Dez." */
+export function formatMonthShort(iso: string): string {
+  return monthShortFormat(locale()).format(new Date(iso));
+}
+
+/** A month and its year: "December 2026", "Dezember 2026" */
+export function formatMonthYear(iso: string): string {
+  return monthYearFormat(locale()).format(new Date(iso));
+}
+
+/** A weekday's short name: "Mon", "Mo." */
+export function formatWeekdayShort(iso: string): string {
+  return weekdayShortFormat(locale()).format(new Date(iso));
+}
+
+/** A day and month: "3 Dec", "3. Dez." */
+export function formatDayMonth(iso: string): string {
+  return dayMonthFormat(locale()).format(new Date(iso));
+}
+
+/** A share from 0 to 1 as whole percent: "67%", "67 %" */
+export function formatPercent(share: number): string {
+  return percentFormat(locale()).format(share);
+}
+
+/** A number with at most one decimal: "1.5", "1,5" */
+export function formatDecimal(n: number): string {
+  return decimalFormat(locale()).format(n);
+}

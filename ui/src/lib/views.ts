@@ -3,6 +3,9 @@
 // click on "History" or "Rooms" or a session's start never waits either. With a session
 // running at start, main.ts loads the session's screens before the first render.
 export const loadHistory = () => import("../components/History.svelte");
+// History's second tab, with d3 for its charts: fetched only when first opened, so neither the
+// first screen nor the timeline pays for it.
+export const loadStatistics = () => import("../components/Statistics.svelte");
 export const loadRooms = () => import("../components/Rooms.svelte");
 export const loadSettings = () => import("../components/Settings.svelte");
 export const loadTemplateEditor = () => import("../components/TemplateEditor.svelte");

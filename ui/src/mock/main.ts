@@ -1,6 +1,8 @@
 // Dev/preview only: mock.html?state=…&lang=de|en&theme=light|dark. The sessions shown are Rust's
 // own snapshots (../fixtures/sessions-*.json), served by ./replay.ts.
 // state: home | home-empty | fast | commitment | focus | paused | break | closing | history | history-empty
+//        | history-stats | history-stats-empty (History's statistics tab; &range=last12|month picks
+//          another preset)
 //        | template (&template=<name>, default "Deep work") | template-new | fast-edit (seconds-long phases)
 //          with &name=<new name> and &step=save|invalid|delete|delete-confirm|esc
 //        | settings (&sleep=pause_while_asleep starts from that value; &focus=<test id> focuses a control)
@@ -170,6 +172,12 @@ if (state.startsWith("history")) {
     else setTimeout(click, 20);
   };
   click();
+  if (state.startsWith("history-stats")) {
+    const range = params.get("range");
+    clickWhenThere("history-tab-statistics", () => {
+      if (range === "last12" || range === "month") clickWhenThere(`stats-preset-${range}`);
+    });
+  }
 }
 
 if (state.startsWith("room")) {

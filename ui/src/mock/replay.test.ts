@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { SessionSummary } from "../bindings/ipc";
 import type { SessionView } from "../bindings/ipc";
+import type { Statistics } from "../bindings/ipc";
 import type { Template } from "../bindings/ipc";
 import de from "../fixtures/sessions-de.json";
 import en from "../fixtures/sessions-en.json";
@@ -131,5 +132,26 @@ describe("time moves along the recording", () => {
     expect(session(rust)?.phase?.kind).toBe("closing");
     const changes = sent.filter(([event]) => event === "phase-changed").map(([, change]) => (change as { to: string }).to);
     expect(changes).toEqual(["focus", "break", "focus", "closing"]);
+  });
+});
+
+describe("statistics", () => {
+  it("are counted from the recorded history", () => {
+    const rust = new Replay(fixtures.en, "main", "home");
+    const stats = rust.handle("statistics", { first: "2026-11-01", last: "2026-11-30" }) as Statistics;
+    expect(stats.range).toEqual({ first: "2026-11-01", last: "2026-11-30" });
+    expect(stats.days).toHaveLength(30);
+    const history = rust.handle("list_sessions", {}) as SessionSummary[];
+    expect(stats.totals.focusSecs).toBe(history.reduce((sum, s) => sum + s.focusSecs, 0));
+    expect(stats.totals.finished + stats.totals.abandoned).toBe(history.length);
+  });
+
+  it("refuse a reversed range as Rust does, in the person's language", () => {
+    for (const [lang, message] of [["en", "The range ends before it begins."], ["de", "Der Zeitraum endet, bevor er beginnt."]] as const) {
+      const rust = new Replay(fixtures[lang], "main", "home");
+      expect(() => rust.handle("statistics", { first: "2026-12-03", last: "2026-12-01" })).toThrow(
+        expect.objectContaining({ code: "invalid_input", message }),
+      );
+    }
   });
 });

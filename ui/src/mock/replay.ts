@@ -26,10 +26,12 @@ import type { SettingsView } from "../bindings/ipc";
 import type { SharedPhaseKind } from "../bindings/ipc";
 import type { Template } from "../bindings/ipc";
 import type { TemplateDraft } from "../bindings/ipc";
+import { dayOf } from "../lib/stats";
 import { rowFromPhase } from "../lib/templates";
 import { draftVerdict, noteVerdict, templateVerdict, type Verdict } from "../lib/verdicts";
 import { historyPage } from "./history";
 import type { MockSessions } from "./rooms";
+import { rangeProblem, statistics } from "./stats";
 
 /** One recorded step: what leads to it, and the snapshot after it. */
 export interface Step {
@@ -365,6 +367,12 @@ export class Replay implements MockSessions {
         const rooms = new Set(history.flatMap((x) => (x.roomName ? [x.roomName] : [])));
         const sorted = (list: Iterable<string>) => [...list].sort((a, b) => a.localeCompare(b));
         return { tags: sorted(tags.values()), rooms: sorted(rooms) };
+      }
+      case "statistics": {
+        const [first, last] = [args.first as string, args.last as string];
+        const problem = rangeProblem(first, last);
+        if (problem) throw this.#error("invalid_input", problem.key, problem.params);
+        return statistics(this.#list("history"), first, last, dayOf(new Date()));
       }
       case "session_record": {
         const record = this.#list("records").find((r) => r.summary.id === args.id);

@@ -11,6 +11,8 @@ export const starts: Record<string, [story: string, step: string]> = {
   closing: ["main", "closing"],
   history: ["main", "home"],
   "history-empty": ["empty", "home"],
+  "history-stats": ["main", "home"],
+  "history-stats-empty": ["empty", "home"],
   fast: ["fast", "home"],
   "fast-edit": ["fast", "home"],
   template: ["main", "home"],

@@ -1,7 +1,10 @@
-// The browser mock of the IPC is for development only and never reaches the production build.
+// The browser mock of the IPC is for development only and never reaches the production build;
+// d3 comes only with the statistics, which are loaded when their tab is first opened.
 import { readFileSync } from "node:fs";
+import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { files } from "./motion";
 
 const ui = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -32,5 +35,29 @@ describe("production entry", () => {
   it("vite builds index.html only", () => {
     const config = readFileSync(`${ui}vite.config.ts`, "utf8");
     expect(config).toMatch(/input:\s*fileURLToPath\(new URL\("\.\/index\.html"/);
+  });
+});
+
+describe("d3 stays with the statistics", () => {
+  const src = fileURLToPath(new URL("../", import.meta.url));
+  const sources = [...files(src, ".ts"), ...files(src, ".svelte")]
+    .filter((f) => !f.includes("/tests/") && !f.endsWith(".test.ts"))
+    .map((f) => [relative(src, f), readFileSync(f, "utf8")] as const);
+  const importers = (pattern: RegExp) =>
+    sources.filter(([, code]) => pattern.test(code)).map(([name]) => name).sort();
+
+  it("only the statistics' parts import d3", () => {
+    for (const name of importers(/from "d3-/)) {
+      expect(name, name).toMatch(/^(components\/Stats[A-Za-z]*\.svelte|lib\/stats\.ts)$/);
+    }
+  });
+  it("the statistics' parts are reached only through Statistics.svelte", () => {
+    for (const name of importers(/from "[^"]*\/Stats[A-Z][A-Za-z]*\.svelte"|from "[^"]*\/stats"/)) {
+      expect(name, name).toMatch(/^components\/(Statistics|Stats[A-Za-z]*)\.svelte$/);
+    }
+  });
+  it("Statistics.svelte is loaded only when needed (views.ts, a dynamic import)", () => {
+    expect(importers(/Statistics\.svelte/)).toEqual(["lib/views.ts"]);
+    expect(sources.find(([name]) => name === "lib/views.ts")?.[1]).toMatch(/import\("\.\.\/components\/Statistics\.svelte"\)/);
   });
 });

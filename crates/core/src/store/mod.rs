@@ -3,6 +3,7 @@
 
 mod backup;
 mod commitments;
+mod export;
 mod history;
 mod migrations;
 pub mod outbox;

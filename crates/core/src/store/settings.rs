@@ -4,7 +4,7 @@
 
 use super::Store;
 use crate::error::{CoreError, Entity, Result};
-use crate::limits::{REMINDER_MAX_MINUTES, SHORTCUT_MAX_CHARS};
+use crate::limits::{BACKUPS_MAX_KEPT, REMINDER_MAX_MINUTES, SHORTCUT_MAX_CHARS};
 use crate::model::{LanguageChoice, SettingChange, Settings, SleepMode, Template, ThemeChoice};
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
@@ -22,6 +22,9 @@ const SLEEP_MODE: &str = "sleep_mode";
 const ROOM_REMINDER: &str = "room_reminder_minutes";
 /// Ten minutes: time to finish a thought and get ready.
 const ROOM_REMINDER_DEFAULT: Option<u32> = Some(10);
+const BACKUPS_KEPT: &str = "backups_kept";
+/// Two weeks of daily backups.
+const BACKUPS_KEPT_DEFAULT: u32 = 14;
 
 fn get<T: DeserializeOwned>(conn: &Connection, key: &str) -> Result<Option<T>> {
     let raw: Option<String> =
@@ -58,6 +61,7 @@ impl Store {
             shortcut: get::<Option<String>>(c, SHORTCUT)?.flatten(),
             sleep_mode: get(c, SLEEP_MODE)?.unwrap_or_default(),
             room_reminder_minutes: get(c, ROOM_REMINDER)?.unwrap_or(ROOM_REMINDER_DEFAULT),
+            backups_kept: get(c, BACKUPS_KEPT)?.unwrap_or(BACKUPS_KEPT_DEFAULT),
         })
     }
 
@@ -89,6 +93,12 @@ impl Store {
                     return Err(CoreError::ReminderOutOfRange { max: REMINDER_MAX_MINUTES });
                 }
                 set(c, ROOM_REMINDER, &v)?;
+            }
+            SettingChange::BackupsKept(v) => {
+                if v > BACKUPS_MAX_KEPT {
+                    return Err(CoreError::BackupsOutOfRange { max: BACKUPS_MAX_KEPT });
+                }
+                set(c, BACKUPS_KEPT, &v)?;
             }
         }
         self.settings()

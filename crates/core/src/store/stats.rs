@@ -24,14 +24,14 @@ const OVERLAPPING: &str = "SELECT id, status, started_at, ended_at FROM sessions
 
 /// The rows of `table` for the sessions in `?1` (a JSON array of ids). `CROSS JOIN` keeps the
 /// ids outside, so each is one seek in the table's session index rather than a scan of it.
-fn of_sessions(columns: &str, table: &str, filter: &str) -> String {
+pub(super) fn of_sessions(columns: &str, table: &str, filter: &str) -> String {
     format!(
         "SELECT t.session_id, {columns} FROM json_each(?1) j CROSS JOIN {table} t ON t.session_id = j.value {filter}"
     )
 }
 
 /// Column `i` as text, borrowed from the row.
-fn text<'r>(r: &'r rusqlite::Row, i: usize) -> rusqlite::Result<&'r str> {
+pub(super) fn text<'r>(r: &'r rusqlite::Row, i: usize) -> rusqlite::Result<&'r str> {
     Ok(r.get_ref(i)?.as_str()?)
 }
 
@@ -41,7 +41,7 @@ fn outcome(s: &str) -> rusqlite::Result<Outcome> {
 
 /// The ended sessions overlapping `[from, to)` with their focus runs, pauses and commitments:
 /// four queries, the last three over the first one's ids.
-fn sessions_overlapping(conn: &Connection, from: Timestamp, to: Timestamp) -> Result<Vec<SessionFacts>> {
+pub(super) fn sessions_overlapping(conn: &Connection, from: Timestamp, to: Timestamp) -> Result<Vec<SessionFacts>> {
     let mut sessions: Vec<SessionFacts> = Vec::new();
     let mut ends: Vec<Timestamp> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
@@ -110,7 +110,7 @@ fn all_starts(conn: &Connection) -> Result<Vec<Timestamp>> {
 
 /// Commitments carried over often and still not done, newest first: the latest copy of each
 /// (not carried on), in an ended session, with any outcome but done.
-fn slipping(conn: &Connection) -> Result<Vec<SlippingCommitment>> {
+pub(super) fn slipping(conn: &Connection) -> Result<Vec<SlippingCommitment>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT c.id, c.session_id, c.text, c.tag, c.carry_count, c.outcome, s.started_at
          FROM commitments c JOIN sessions s ON s.id = c.session_id
