@@ -248,7 +248,9 @@ pub fn check_keyboard(app: &App) -> Result<KeyboardReport> {
               }}
               const group = el.type === 'radio' && el.name ? `radio:${{el.name}}` : null;
               el.setAttribute('data-a11y-i', String(out.length));
-              out.push({{ name: __a11y.describe(el), group, native, role: el.getAttribute('role') }});
+              // Tab stops on a date field's day, month and year in turn (WebKit).
+              const stops = el.matches('input[type=date]') ? 3 : 1;
+              out.push({{ name: __a11y.describe(el), group, native, role: el.getAttribute('role'), stops }});
             }}
             // Start before everything: a focusable marker that Tab itself never visits.
             const start = document.createElement('span');
@@ -264,7 +266,8 @@ pub fn check_keyboard(app: &App) -> Result<KeyboardReport> {
 
     let mut stops: Vec<Stop> = Vec::new();
     let mut problems = Vec::new();
-    for _ in 0..controls.len() + 5 {
+    let tab_stops: u64 = controls.iter().map(|c| c["stops"].as_u64().unwrap_or(1)).sum();
+    for _ in 0..tab_stops + 5 {
         app.session.press_key(keys::TAB)?;
         let now = app.session.execute(
             &format!(
@@ -298,6 +301,10 @@ pub fn check_keyboard(app: &App) -> Result<KeyboardReport> {
             ring: now["ring"].as_f64(),
             covered: now["covered"].as_str().map(str::to_owned),
         };
+        // The same control again right away: Tab moved within it (a date field's parts).
+        if stop.index.is_some() && stops.last().is_some_and(|s| s.index == stop.index) {
+            continue;
+        }
         if stop.index.is_some() && stops.iter().any(|s| s.index == stop.index) {
             break; // round again to the start
         }
