@@ -237,6 +237,17 @@ fn header(t: Translate, keys: &[&str]) -> Vec<String> {
     keys.iter().map(|k| t(&format!("export.column.{k}"), &[])).collect()
 }
 
+/// A person's text as a CSV cell that a spreadsheet shows as text: one starting with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return would be read as a formula (CSV injection), so it gets
+/// a leading `'`, which spreadsheets hide.
+fn text_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 /// One row per commitment of `sessions` (ended sessions, oldest first, as the store reads
 /// them) that `selection`'s tag selects: session id, the session's start (ISO 8601 with the
 /// offset), its day, template, room, the commitment's text, tag, estimate in minutes, outcome
@@ -276,13 +287,13 @@ pub fn write_commitments_csv<W: Write>(
                 id.as_str(),
                 &start,
                 &day,
-                &s.template_name,
-                s.room_name.as_deref().unwrap_or_default(),
-                &c.text,
-                c.tag.as_deref().unwrap_or_default(),
+                &text_cell(&s.template_name),
+                &text_cell(s.room_name.as_deref().unwrap_or_default()),
+                &text_cell(&c.text),
+                &text_cell(c.tag.as_deref().unwrap_or_default()),
                 &opt(c.estimate_minutes),
                 c.outcome.as_str(),
-                c.note.as_deref().unwrap_or_default(),
+                &text_cell(c.note.as_deref().unwrap_or_default()),
                 if c.feedback_wanted { "true" } else { "false" },
                 &c.carry_count.to_string(),
             ])?;
@@ -334,8 +345,8 @@ pub fn write_sessions_csv<W: Write>(
             s.id.to_string(),
             iso(zone, s.started_at),
             opt(s.ended_at.map(|e| iso(zone, e))),
-            s.template_name.clone(),
-            s.room_name.clone().unwrap_or_default(),
+            text_cell(&s.template_name).into_owned(),
+            text_cell(s.room_name.as_deref().unwrap_or_default()).into_owned(),
             s.status.as_str().to_owned(),
             style.minutes(s.focus_secs),
             style.minutes(s.pause_secs),
@@ -346,7 +357,7 @@ pub fn write_sessions_csv<W: Write>(
             count(Outcome::Partly),
             count(Outcome::NotDone),
             opt(s.focus_rating),
-            s.overall_note.clone().unwrap_or_default(),
+            text_cell(s.overall_note.as_deref().unwrap_or_default()).into_owned(),
         ])?;
         rows += 1;
     }
@@ -437,7 +448,7 @@ pub fn write_invoices_csv<W: Write>(
     for r in rows {
         w.write_record([
             r.day.to_string(),
-            r.tag.clone().unwrap_or_default(),
+            text_cell(r.tag.as_deref().unwrap_or_default()).into_owned(),
             r.sessions.to_string(),
             r.focus_secs.to_string(),
             style.minutes(r.focus_secs),
@@ -998,5 +1009,15 @@ mod tests {
         assert_eq!(week_of(d(5, 7)), (d(5, 4), d(5, 10)), "Thursday 7 May 2026 is in the week from Monday 4 May");
         let (from, to) = Selection::everything().bounds(chrono_tz::UTC);
         assert!(crate::store::ts(from) < crate::store::ts(to), "the open ends sort as text");
+    }
+
+    #[test]
+    fn texts_that_spreadsheets_would_run_as_formulas_stay_text() {
+        for formula in ["=HYPERLINK(\"x\")", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(text_cell(formula), format!("'{formula}"));
+        }
+        for plain in ["Invoices", "", "Müller = Kunde", "'quoted"] {
+            assert_eq!(text_cell(plain), plain, "only a leading sign counts");
+        }
     }
 }
