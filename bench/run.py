@@ -267,10 +267,13 @@ class TreeCounters:
 
 
 class Subject:
-    def __init__(self, name, binary, seeds_session, rooms=None):
+    def __init__(self, name, binary, seeds_session, rooms=None, database=None, env=None):
         self.name, self.binary, self.seeds_session = name, binary, seeds_session
         # (seed_rooms tool, room server address): the app joins ROOMS_JOINED rooms there.
         self.rooms = rooms
+        # A database copied into the data folder before the launch (ten years of history).
+        self.database = database
+        self.env = env or {}
 
 
 class RoomServerProc:
@@ -326,10 +329,12 @@ class Launch:
     def __init__(self, subject, workdir, env_extra, seed_tool=None):
         self.data_dir = Path(tempfile.mkdtemp(prefix=f"{subject.name.replace(' ', '-')}-", dir=workdir))
         self.session = None
+        if subject.database:
+            shutil.copyfile(subject.database, self.data_dir / "worktogether.sqlite3")
         if subject.seeds_session and seed_tool:
             self.session = seed_focus(subject.binary, seed_tool, self.data_dir)
             log(f"{subject.name}: seeded session: {self.session.get('class')}, {self.session.get('text')!r}")
-        env = dict(os.environ, WORKTOGETHER_DATA_DIR=str(self.data_dir), **env_extra)
+        env = dict(os.environ, WORKTOGETHER_DATA_DIR=str(self.data_dir), **subject.env, **env_extra)
         if subject.rooms:
             tool, server = subject.rooms
             env["WORKTOGETHER_TOKENS_IN_FILE"] = "1"
@@ -792,10 +797,40 @@ HISTORY_TARGETS = {
 }
 
 
+# The app with the ten-year database against the app with an empty one (ratios of medians).
+APP_HISTORY_TARGETS = {"start": 1.05, "history": 1.3}
+OPEN_HISTORY = {"WORKTOGETHER_OPEN_VIEW": "history"}
+
+
 def measure_history(args, workdir):
     db = workdir / "history-10y.sqlite3"
     out = subprocess.run([str(args.history_bench), str(db)], check=True, capture_output=True, text=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return json.loads(out.stdout.strip().splitlines()[-1]) | {"database": str(db)}
+
+
+def measure_app_history(args, workdir, db):
+    """Start-up to the first screen (home), and to history's first page shown (the window opens
+    on history and reports ready once its first page is on screen), each with an empty database
+    and with the ten-year one, alternating."""
+    subjects = [
+        Subject("start, empty", args.app, False),
+        Subject("start, ten years", args.app, False, database=db),
+        Subject("history, empty", args.app, False, env=OPEN_HISTORY),
+        Subject("history, ten years", args.app, False, database=db, env=OPEN_HISTORY),
+    ]
+    results = measure_startup(subjects, workdir, args.runs)
+    return {name: {"wall_ms": statistics.median(r["wall"]), "ready_ms": statistics.median(r["ready"]),
+                   "runs": len(r["wall"]), "failed": r["failed"]} for name, r in results.items()}
+
+
+def app_history_figures(app):
+    """(label, empty ms, ten years ms, target) of the app-level history comparison."""
+    return [
+        ("Start-up to the first screen (home)", app["start, empty"]["wall_ms"], app["start, ten years"]["wall_ms"],
+         APP_HISTORY_TARGETS["start"]),
+        ("History's first page on screen, from launch", app["history, empty"]["wall_ms"],
+         app["history, ten years"]["wall_ms"], APP_HISTORY_TARGETS["history"]),
+    ]
 
 
 def render_history(history):
@@ -815,6 +850,23 @@ def render_history(history):
     for key, (label, target) in HISTORY_TARGETS.items():
         v = history[key]
         lines.append(f"| {label} | {v:.2f} | ≤ {target} ms | {verdict(v <= target)} |")
+    app = history.get("app")
+    if app:
+        lines += [
+            "",
+            "### History: ten years of heavy use, in the app",
+            "",
+            "The release app launched with an empty database and with a copy of the ten-year one, "
+            f"alternating, {app['start, empty']['runs']} runs each after a warm-up; medians of the wall time "
+            "from launch to the window's ready signal. For history, the window opens on it "
+            "(`WORKTOGETHER_OPEN_VIEW=history`) and signals ready once the timeline's first page is on screen.",
+            "",
+            "| Figure | empty, ms | ten years, ms | ratio | target | |",
+            "| --- | ---: | ---: | ---: | --- | --- |",
+        ]
+        for label, a, b, target in app_history_figures(app):
+            r = ratio(b, a)
+            lines.append(f"| {label} | {a:.0f} | {b:.0f} | {r:.2f} | ≤ {target:.2f}× | {verdict(r <= target)} |")
     return "\n".join(lines) + "\n"
 
 
@@ -823,6 +875,9 @@ def summarize(raw):
     A, F = "app", "empty window"
     for key, (label, target) in HISTORY_TARGETS.items() if raw.get("history") else ():
         log(f"history: {label}: {raw['history'][key]:.2f} ms (target {target})")
+    if raw.get("history", {}).get("app"):
+        for label, a, b, target in app_history_figures(raw["history"]["app"]):
+            log(f"history in the app: {label}: empty {a:.0f} ms, ten years {b:.0f} ms, {ratio(b, a):.2f} (target {target})")
     if raw.get("rooms"):
         for label, a, b in rooms_figures(raw["rooms"]):
             log(f"rooms: {label}: none {a:.3f}, {ROOMS_JOINED} rooms {b:.3f}, {ratio(b, a):.2f}")
@@ -921,6 +976,8 @@ def main():
         if not only or "history" in only:
             log("history: ten years of data")
             history = measure_history(args, workdir)
+            log("history in the app: start-up and history's first page, empty and ten years")
+            history["app"] = measure_app_history(args, workdir, Path(history["database"]))
         raw = {"startup": startup, "memory": memory, "hidden": hidden, "shown": shown, "rooms": rooms,
                "history": history}
         (art / "results.json").write_text(json.dumps(raw, indent=1))

@@ -68,6 +68,21 @@ pub struct FirstScreen {
     pub catalog: Box<serde_json::value::RawValue>,
     /// The page's font stacks where the stylesheet's own would be slow (Linux; see `fonts.rs`).
     pub fonts: Option<crate::fonts::FontStacks>,
+    /// A screen to open on instead of home (see [`OpenView`]).
+    pub open_view: Option<OpenView>,
+}
+
+/// A screen the window opens on instead of home: `WORKTOGETHER_OPEN_VIEW=history`. The benchmark
+/// times history's first render this way (`bench/run.py`): the window reports ready once the
+/// timeline's first page is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "lowercase")]
+pub enum OpenView {
+    History,
+}
+
+fn open_view() -> Option<OpenView> {
+    (std::env::var("WORKTOGETHER_OPEN_VIEW").as_deref() == Ok("history")).then_some(OpenView::History)
 }
 
 #[tauri::command]
@@ -80,7 +95,8 @@ pub async fn first_screen<R: Runtime>(app: AppHandle<R>, since: Timestamp) -> Re
     let settings = crate::settings::view(&app, &state, settings);
     let catalog = crate::i18n::catalog_for_ui(settings.language);
     let fonts = app.try_state::<crate::fonts::PageFonts>().and_then(|f| f.0.clone());
-    Ok(FirstScreen { info: app_info(state.clone()), session, settings, templates, today, catalog, fonts })
+    let open_view = open_view();
+    Ok(FirstScreen { info: app_info(state.clone()), session, settings, templates, today, catalog, fonts, open_view })
 }
 
 /// A catalog as the UI receives it: the bundled JSON of key → message, sent as it is.

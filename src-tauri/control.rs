@@ -151,6 +151,7 @@ fn answer<R: Runtime>(app: &AppHandle<R>, line: &str) -> Reply {
             if !state.advance_clock(chrono::TimeDelta::milliseconds(ms)) {
                 return bad_request("this app runs on the system clock".to_owned());
             }
+            crate::review::wake(app);
             return Reply::Answer(Answer::Done);
         }
         Err(e) => return bad_request(e.to_string()),

@@ -92,6 +92,7 @@ fn fan_out<R: Runtime>(app: &AppHandle<R>, changes: Vec<Change>) {
                 emit(app, UiEvent::Settings(&view));
                 state.tray_wake.notify_one();
                 crate::rooms::schedule::setting_changed(app);
+                crate::review::wake(app);
             }
         }
     }

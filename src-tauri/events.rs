@@ -41,6 +41,11 @@ pub struct JoinLinkEvent(pub String);
 #[tauri_specta(event_name = "show-session")]
 pub struct ShowSessionEvent;
 
+/// The weekly review's notice was clicked: the main window shows the review.
+#[derive(Debug, Clone, Serialize, specta::Type, Event)]
+#[tauri_specta(event_name = "show-review")]
+pub struct ShowReviewEvent;
+
 pub enum UiEvent<'a> {
     /// The session in progress changed (or ended: `None`).
     Session(Option<&'a SessionView>),
@@ -50,6 +55,7 @@ pub enum UiEvent<'a> {
     Rooms(&'a [RoomView]),
     JoinLink(&'a str),
     ShowSession,
+    ShowReview,
 }
 
 pub fn emit<R: Runtime>(app: &impl Emitter<R>, event: UiEvent) {
@@ -61,6 +67,7 @@ pub fn emit<R: Runtime>(app: &impl Emitter<R>, event: UiEvent) {
         UiEvent::Rooms(views) => app.emit(RoomsEvent::NAME, views),
         UiEvent::JoinLink(link) => app.emit(JoinLinkEvent::NAME, link),
         UiEvent::ShowSession => app.emit(ShowSessionEvent::NAME, ShowSessionEvent),
+        UiEvent::ShowReview => app.emit(ShowReviewEvent::NAME, ShowReviewEvent),
     };
     if let Err(e) = result {
         log::warn!("could not send an event to the window: {e}");

@@ -6,7 +6,7 @@
 //! collecting macro cannot name an outer generic: the app's (`Wry`) and the tests' mock.
 
 use crate::rooms::commands as rooms;
-use crate::{commands, events, settings};
+use crate::{commands, data_commands, events, review, settings};
 use tauri::Runtime;
 
 pub trait IpcRuntime: Runtime {
@@ -48,7 +48,15 @@ macro_rules! contract {
                         commands::session_record,
                         commands::history_facets,
                         commands::statistics,
+                        review::weekly_review,
+                        review::plan_carries::<$runtime>,
+                        review::unplan_carries::<$runtime>,
                         commands::open_data_folder::<$runtime>,
+                        data_commands::list_backups,
+                        data_commands::make_backup,
+                        data_commands::restore_backup::<$runtime>,
+                        data_commands::export_history::<$runtime>,
+                        data_commands::show_export::<$runtime>,
                         settings::settings::<$runtime>,
                         settings::change_setting::<$runtime>,
                         commands::ui_ready::<$runtime>,
@@ -83,6 +91,7 @@ macro_rules! contract {
                         events::RoomsEvent,
                         events::JoinLinkEvent,
                         events::ShowSessionEvent,
+                        events::ShowReviewEvent,
                     ])
                     // One type per struct (not one to send and one to receive), and commands that reject
                     // with an `ApiError` rather than resolving to a result object.

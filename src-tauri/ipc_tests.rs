@@ -401,3 +401,111 @@ fn the_ticker_sleeps_until_the_deadline_or_a_coarse_look() {
     assert_eq!(wait(deadline - chrono::TimeDelta::hours(1)), Duration::from_secs(10), "a coarse look for sleeps");
     assert_eq!(wait(deadline + chrono::TimeDelta::seconds(1)), Duration::from_millis(20), "past it: the look is due");
 }
+
+/// Starts a session of the first template with one commitment and abandons it.
+fn abandoned_session(h: &Harness, text: &str) {
+    let id = h.ok("list_templates", json!({}))[0]["id"].clone();
+    h.ok("start_session", json!({ "templateId": id }));
+    h.ok("add_commitment", json!({ "draft": { "text": text, "tag": "ACME", "estimateMinutes": null } }));
+    h.ok("abandon_session", json!({}));
+}
+
+fn commitment_texts(h: &Harness) -> Vec<Value> {
+    let sessions = h.ok("list_sessions", json!({ "since": null, "limit": 10 }));
+    sessions.as_array().unwrap().iter().map(|s| s["commitments"][0]["text"].clone()).collect()
+}
+
+#[test]
+fn a_restored_backup_replaces_the_data_and_every_window_follows() {
+    let h = harness(Language::En);
+    abandoned_session(&h, "Before the backup");
+    let made = h.ok("make_backup", json!({}));
+    assert!(made["id"].as_str().unwrap().starts_with("worktogether-"), "{made}");
+    assert!(made["size"].as_f64().unwrap() > 0.0);
+    assert_eq!(h.ok("list_backups", json!({})), json!([made.clone()]));
+
+    abandoned_session(&h, "After the backup");
+    h.ok("change_setting", json!({ "change": { "theme": "dark" } }));
+    h.ok("change_setting", json!({ "change": { "language": "de" } }));
+    h.settle();
+    h.events.lock().unwrap().clear();
+
+    let done = h.ok("restore_backup", json!({ "name": made["id"] }));
+    assert_eq!(done["restored"]["id"], made["id"]);
+    let listed = h.ok("list_backups", json!({}));
+    assert_eq!(listed.as_array().unwrap().len(), 2, "the replaced data is one more backup: {listed}");
+    assert_eq!(listed[0]["id"], done["kept"]["id"], "newest first");
+    assert_eq!(commitment_texts(&h), [json!("Before the backup")]);
+    let settings = h.ok("settings", json!({}));
+    assert_eq!((&settings["settings"]["theme"], &settings["language"]), (&json!("system"), &json!("en")));
+    let err = h.call("extend_phase", json!({ "minutes": 5 })).unwrap_err();
+    assert_eq!(err["message"], "No session is running.", "the shell speaks the restored language");
+    h.settle();
+    let events = h.events.lock().unwrap().clone();
+    assert!(events.contains(&"settings".to_owned()) && events.contains(&"session".to_owned()), "{events:?}");
+
+    // Restoring the kept backup brings the later data back.
+    h.ok("restore_backup", json!({ "name": done["kept"]["id"] }));
+    assert_eq!(commitment_texts(&h), [json!("After the backup"), json!("Before the backup")]);
+
+    // Refused: names that are no backup's, and any restore while a session is in progress.
+    for name in
+        ["../worktogether.sqlite3", "worktogether.sqlite3", "/etc/passwd", "worktogether-2026-01-01T000000Z.sqlite3"]
+    {
+        let err = h.call("restore_backup", json!({ "name": name })).unwrap_err();
+        assert_eq!(err["code"], "not_found", "{name}: {err}");
+    }
+    let id = h.ok("list_templates", json!({}))[0]["id"].clone();
+    h.ok("start_session", json!({ "templateId": id }));
+    let err = h.call("restore_backup", json!({ "name": made["id"] })).unwrap_err();
+    assert_eq!(err["code"], "wrong_state", "{err}");
+    assert_eq!(h.ok("list_backups", json!({})).as_array().unwrap().len(), 3, "no extra backup for a refusal");
+    assert!(h.ok("current_session", json!({})).is_object(), "the session goes on");
+}
+
+#[test]
+fn an_export_goes_into_the_exports_folder_and_never_over_a_file() {
+    use tauri::Manager;
+    let h = harness(Language::De);
+    let exports = tempfile::tempdir().expect("a temporary directory");
+    h.app.manage(crate::data_commands::ExportFolder(exports.path().to_path_buf()));
+    abandoned_session(&h, "Angebot, Entwurf");
+
+    let first = h
+        .ok("export_history", json!({ "request": { "format": "commitments", "from": null, "to": null, "tag": null } }));
+    let name = first["fileName"].as_str().unwrap().to_owned();
+    assert!(name.starts_with("worktogether-commitments-") && name.ends_with(".csv"), "{first}");
+    assert_eq!(first["count"], 1);
+    assert_eq!(first["folder"], exports.path().display().to_string());
+    let text = std::fs::read_to_string(exports.path().join(&name)).unwrap();
+    let header = text.trim_start_matches('\u{feff}').lines().next().unwrap_or_default().to_owned();
+    assert!(header.contains(';'), "German: semicolons for German Excel: {header}");
+    assert!(text.contains(";Angebot, Entwurf;ACME;"), "{text}");
+
+    let again = h.ok(
+        "export_history",
+        json!({ "request": { "format": "commitments", "from": null, "to": null, "tag": "acme" } }),
+    );
+    assert_eq!(again["fileName"], name.replace(".csv", " (2).csv"), "never over the first");
+    let report =
+        h.ok("export_history", json!({ "request": { "format": "markdown", "from": null, "to": null, "tag": null } }));
+    assert!(report["fileName"].as_str().unwrap().ends_with(".md") && report["count"].is_null(), "{report}");
+    let backup =
+        h.ok("export_history", json!({ "request": { "format": "json", "from": null, "to": null, "tag": null } }));
+    assert_eq!(backup["count"], 1, "the one session");
+    assert_eq!(std::fs::read_dir(exports.path()).unwrap().count(), 4, "four files, no temporary one left");
+
+    let err = h
+        .call(
+            "export_history",
+            json!({ "request": { "format": "sessions", "from": "2026-12-03", "to": "2026-12-01", "tag": null } }),
+        )
+        .unwrap_err();
+    assert_eq!(err["code"], "invalid_input", "{err}");
+    assert!(
+        h.call("export_history", json!({ "request": { "format": "pdf", "from": null, "to": null, "tag": null } }))
+            .is_err()
+    );
+    let err = h.call("show_export", json!({ "path": "/etc/passwd" })).unwrap_err();
+    assert_eq!(err["code"], "invalid_input", "only an export is shown: {err}");
+}

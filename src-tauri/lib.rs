@@ -8,16 +8,19 @@ mod clock;
 mod commands;
 mod console;
 mod control;
+mod data_commands;
 mod deferred;
 mod effects;
 mod error;
 mod events;
+mod exports;
 mod fonts;
 mod i18n;
 mod ipc;
 #[cfg(test)]
 mod ipc_tests;
 mod notifier;
+mod review;
 mod rooms;
 mod settings;
 mod shortcut;
@@ -101,6 +104,7 @@ pub fn builder<R: ipc::IpcRuntime>(base: tauri::Builder<R>, state: StateSource) 
             tauri::async_runtime::spawn(rooms::resume(app.handle().clone()));
             tauri::async_runtime::spawn(rooms::schedule::remind(app.handle().clone()));
             tauri::async_runtime::spawn(backups::run(app.handle().clone()));
+            tauri::async_runtime::spawn(review::remind(app.handle().clone()));
             follow_invite_links(app.handle());
             Ok(())
         })

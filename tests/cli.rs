@@ -1011,3 +1011,159 @@ fn the_help_documents_export() {
     let r = run_in(dir.path(), "de_DE.UTF-8", &["--help"]);
     assert!(r.stdout.contains("schreibt deinen Verlauf in DATEI"), "{}", r.stdout);
 }
+
+/// `import` with the person's zone fixed, reading `stdin`.
+fn import_with_input(data_dir: &Path, locale: &str, args: &[&str], stdin: &[u8]) -> Run {
+    use std::io::Write;
+    let mut child = command(data_dir, locale)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    let Output { status, stdout, stderr } = child.wait_with_output().unwrap();
+    Run {
+        code: status.code().expect("exited, not killed"),
+        stdout: String::from_utf8(stdout).expect("UTF-8"),
+        stderr: String::from_utf8(stderr).expect("UTF-8"),
+    }
+}
+
+/// The backup of `data_dir` read back, without the time it was made.
+fn backup_of(data_dir: &Path) -> worktogether_core::export::Backup {
+    let r = export_in(data_dir, "en_US.UTF-8", &["export", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut backup: worktogether_core::export::Backup = serde_json::from_str(&r.stdout).unwrap();
+    backup.exported_at = at(1, 1, 0, 0);
+    backup
+}
+
+#[test]
+fn import_of_an_export_into_a_fresh_data_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("history");
+    seed_history(&history);
+    let file = dir.path().join("backup.json");
+    let r = export_in(&history, "en_US.UTF-8", &["export", "json", file.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+
+    let fresh = dir.path().join("new-computer");
+    let r = run(&fresh, &["import", file.to_str().unwrap()]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    assert_eq!(r.stdout, "Imported 2 sessions, 3 commitments and 1 template.\n");
+    assert_eq!(backup_of(&fresh), backup_of(&history), "the same history, settings and templates");
+
+    let r = run_in(&fresh, "de_DE.UTF-8", &["import", file.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "Importiert: 0 Sessions, 0 Commitments und 0 Vorlagen; 2 Sessions waren schon da.\n");
+    assert_eq!(backup_of(&fresh), backup_of(&history), "importing twice adds nothing");
+
+    // From standard input, as in `worktogether export json | ssh other worktogether import -`.
+    let piped = dir.path().join("piped");
+    let r = import_with_input(&piped, "en_US.UTF-8", &["import", "-"], &std::fs::read(&file).unwrap());
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "Imported 2 sessions, 3 commitments and 1 template.\n"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(backup_of(&piped), backup_of(&history));
+}
+
+#[test]
+fn import_refuses_a_broken_file_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("history");
+    seed_history(&history);
+    let good = dir.path().join("backup.json");
+    assert_eq!(export_in(&history, "en_US.UTF-8", &["export", "json", good.to_str().unwrap()]).code, 0);
+    let text = std::fs::read_to_string(&good).unwrap();
+    let cut = dir.path().join("cut.json");
+    std::fs::write(&cut, &text[..text.len() / 2]).unwrap();
+    let newer = dir.path().join("newer.json");
+    std::fs::write(&newer, text.replacen("\"version\":1,", "\"version\":2,", 1)).unwrap();
+    let folder = dir.path().join("a-folder");
+    std::fs::create_dir(&folder).unwrap();
+    let missing = dir.path().join("missing.json");
+
+    let path = |p: &Path| p.to_str().unwrap().to_owned();
+    let refused = [
+        (path(&cut), "The backup ends too early, at line 2, column "),
+        (
+            path(&newer),
+            "This backup was made by a newer Worktogether (backup version 2; this one reads version 1). Update \
+             Worktogether first, then import it again. Nothing was imported.",
+        ),
+        (path(&folder), "a-folder is a folder. Name the backup file to import."),
+        (path(&missing), "missing.json (No such file or directory (os error 2)); nothing was imported."),
+    ];
+    let database = history.join(DATABASE_FILE);
+    let before = std::fs::read(&database).unwrap();
+    let fresh = dir.path().join("new-computer");
+    for (file, message) in &refused {
+        for data_dir in [&history, &fresh] {
+            let r = run(data_dir, &["import", file]);
+            assert_eq!(r.code, 1, "{file} is refused: {}", r.stderr);
+            assert!(r.stderr.starts_with("worktogether: ") && r.stderr.contains(message), "{file}: {}", r.stderr);
+            assert!(r.stdout.is_empty());
+        }
+    }
+    assert_eq!(std::fs::read(&database).unwrap(), before, "the database is untouched");
+    assert!(!fresh.exists(), "no database is made for a refused file");
+
+    let r = run_in(&history, "de_DE.UTF-8", &["import", &path(&newer)]);
+    assert!(r.stderr.contains("Aktualisiere Worktogether zuerst"), "{}", r.stderr);
+    let r = import_with_input(&history, "en_US.UTF-8", &["import", "-"], b"");
+    assert_eq!((r.code, r.stderr.as_str()), (1, "worktogether: The file is empty: there is nothing to import.\n"));
+
+    let r = run(&history, &["import"]);
+    assert_eq!(r.code, 2, "a usage error: {}", r.stderr);
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(
+        lines[..2],
+        [
+            "worktogether: “import” needs the backup file, like: worktogether import backup.json",
+            "Usage: worktogether import FILE (or - for standard input)"
+        ]
+    );
+}
+
+#[test]
+fn import_waits_for_the_app_to_be_closed() {
+    use std::io::{BufRead, Write};
+    let dir = tempfile::tempdir().unwrap();
+    seed_history(dir.path());
+    let file = dir.path().join("backup.json");
+    assert_eq!(export_in(dir.path(), "en_US.UTF-8", &["export", "json", file.to_str().unwrap()]).code, 0);
+    // An app listening on the control socket, answering as one on the system clock does.
+    let listener = std::os::unix::net::UnixListener::bind(dir.path().join("control.sock")).unwrap();
+    let app = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let mut line = String::new();
+        BufReader::new(&stream).read_line(&mut line).unwrap();
+        (&stream)
+            .write_all(b"{\"code\":\"invalid_input\",\"message\":\"this app runs on the system clock\"}\n")
+            .unwrap();
+        line
+    });
+    let r = run(dir.path(), &["import", file.to_str().unwrap()]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stderr,
+        "worktogether: Worktogether is open. Quit it first (Quit in the tray menu), then import again: the app shows \
+         the imported history when it starts.\n"
+    );
+    assert_eq!(app.join().unwrap(), "{\"advanceClockMs\":0}\n", "asked with a request that changes nothing");
+}
+
+#[test]
+fn the_help_documents_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(dir.path(), &["import", "--help"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("import FILE") && r.stdout.contains("standard input"), "{}", r.stdout);
+    let r = run_in(dir.path(), "de_DE.UTF-8", &["--help"]);
+    assert!(r.stdout.contains("import DATEI"), "{}", r.stdout);
+}

@@ -35,6 +35,10 @@ pub enum Invocation {
     },
     /// Write the history as CSV, the JSON backup or the Markdown report (read from the database).
     Export(Export),
+    /// Read a JSON backup into the database: from `file`, or from standard input without one.
+    Import {
+        file: Option<String>,
+    },
     Session(Action),
 }
 
@@ -87,6 +91,11 @@ impl UsageError {
     /// Shown with `export`'s own usage line (the general one would be too long with it).
     fn of_export(self) -> Self {
         Self { synopsis: "cli.export.synopsis", ..self }
+    }
+
+    /// Shown with `import`'s own usage line.
+    fn of_import(self) -> Self {
+        Self { synopsis: "cli.import.synopsis", ..self }
     }
 }
 
@@ -146,6 +155,7 @@ pub fn parse(args: &[String]) -> Result<Invocation, UsageError> {
             Invocation::Status { json, follow }
         }
         "export" => Invocation::Export(export(&mut rest).map_err(UsageError::of_export)?),
+        "import" => Invocation::Import { file: import(&mut rest).map_err(UsageError::of_import)? },
         other if other.starts_with('-') => {
             return Err(UsageError::new("cli.usage.unknown_option", &[("option", other)]));
         }
@@ -245,6 +255,20 @@ fn export(rest: &mut Options) -> Result<Export, UsageError> {
         return Err(UsageError::new("cli.export.reversed", &[("from", &from), ("to", &to)]));
     }
     Ok(Export { format, from, to, tag: given.value("--tag"), german_numbers, force: given.flag("--force"), file })
+}
+
+/// `import FILE`, or `import -` for standard input (`--` before a file whose name starts with a
+/// dash, or is `-`).
+fn import(rest: &mut Options) -> Result<Option<String>, UsageError> {
+    if rest.args.as_slice().first().is_some_and(|a| a == "-") {
+        rest.args.next();
+        return rest.finish().map(|()| None);
+    }
+    match rest.read(&[], &[], true)?.plain.as_slice() {
+        [] => Err(UsageError::new("cli.import.missing_file", &[])),
+        [file] => Ok(Some(file.clone())),
+        [_, extra, ..] => Err(UsageError::new("cli.usage.extra", &[("argument", extra), ("command", "import")])),
+    }
 }
 
 /// A day as `YYYY-MM-DD`, in the years 1 to 9999.
@@ -697,6 +721,35 @@ mod tests {
             }
         }
         assert_eq!(parse_str("begin").unwrap_err().synopsis, "cli.usage.synopsis", "other commands keep theirs");
+    }
+
+    #[test]
+    fn import_parses_and_says_what_is_wrong_with_its_own_usage() {
+        let file = |f: &str| Ok(Invocation::Import { file: Some(f.into()) });
+        let cases = [
+            ("import backup.json", file("backup.json")),
+            ("import -", Ok(Invocation::Import { file: None })),
+            ("import -- -", file("-")),
+            ("import -- -backup.json", file("-backup.json")),
+        ];
+        for (line, want) in cases {
+            assert_eq!(parse_str(line), want, "`worktogether {line}`");
+        }
+        let wrong = [
+            ("import", "cli.import.missing_file"),
+            ("import a.json b.json", "cli.usage.extra"),
+            ("import - b.json", "cli.usage.extra"),
+            ("import --force a.json", "cli.usage.option_of"),
+        ];
+        let catalogs = [Catalog::new(Language::En), Catalog::new(Language::De)];
+        for (line, key) in wrong {
+            let e = parse_str(line).expect_err(line);
+            assert_eq!((e.key, e.synopsis), (key, "cli.import.synopsis"), "`worktogether {line}`");
+            for catalog in &catalogs {
+                let text = catalog.t(e.key, &e.args);
+                assert!(text != e.key && !text.contains('{'), "{:?}: {text}", catalog.language());
+            }
+        }
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! `worktogether export csv|json|markdown [--kind …] [--from …] [--to …] [--tag …]
 //! [--german-numbers] [--force] [FILE]`: the history as a CSV table, the JSON backup or the
 //! Markdown report, written by the core (`worktogether_core::export`) from the database opened
-//! read-only, so it works while the app runs.
+//! read-only, so it works while the app runs. The selection and the writing are shared with the
+//! app's exports (`crate::exports`).
 //!
 //! Without FILE it goes to standard output. A FILE is written whole or not at all: into a
 //! temporary file beside it (readable by the person only: it holds their notes), flushed to
@@ -10,20 +11,12 @@
 
 use super::args::{Export, ExportFormat};
 use super::{Cli, OK, REFUSED};
+use crate::exports::{self, Format, Style, Written, write_whole};
 use crate::state;
-use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, ErrorKind, Write};
 use std::path::{Path, PathBuf};
-use worktogether_core::export::{CsvStyle, ExportError, Selection, week_of};
-use worktogether_core::stats::local_day;
+use worktogether_core::export::ExportError;
 use worktogether_core::{CoreError, Store};
-
-/// What an export wrote, for the line saying so.
-enum Written {
-    Rows(u64),
-    Backup(u64),
-    Report,
-}
 
 impl Cli<'_> {
     pub(super) fn export(&self, export: &Export) -> i32 {
@@ -51,29 +44,16 @@ impl Cli<'_> {
         .map_err(|e| self.core(&e).message)?;
         let zone = crate::zone::person_zone();
         let now = state::now();
-        let (from, to) = match (export.format, export.from, export.to, &export.tag) {
-            // A report is of this week, unless days or a tag say otherwise.
-            (ExportFormat::Markdown, None, None, None) => {
-                let (monday, sunday) = week_of(local_day(zone, now));
-                (Some(monday), Some(sunday))
-            }
-            _ => (export.from, export.to),
+        let format = match export.format {
+            ExportFormat::Csv(kind) => Format::Csv(kind),
+            ExportFormat::Json => Format::Json,
+            ExportFormat::Markdown => Format::Markdown,
         };
-        let selection =
-            Selection::new(from, to, export.tag.clone()).map_err(|e| self.core(&CoreError::from(e)).message)?;
+        let selection = exports::selection(format, export.from, export.to, export.tag.clone(), zone, now)
+            .map_err(|e| self.core(&CoreError::from(e)).message)?;
         let words = |key: &str, args: &[(&str, String)]| self.catalog.t(key, args);
-        let write = |out: &mut dyn Write| -> Result<Written, ExportError> {
-            match export.format {
-                ExportFormat::Csv(kind) => {
-                    let style = CsvStyle { german_numbers: export.german_numbers };
-                    store.export_csv(kind, &selection, zone, style, &words, out).map(Written::Rows)
-                }
-                ExportFormat::Json => {
-                    store.export_backup(&selection, zone, now, out).map(|c| Written::Backup(c.sessions))
-                }
-                ExportFormat::Markdown => store.export_report(&selection, zone, &words, out).map(|()| Written::Report),
-            }
-        };
+        let style = Style { zone, now, german_numbers: export.german_numbers, words: &words };
+        let write = |out: &mut dyn Write| exports::write(&store, format, &selection, &style, out);
         let Some(target) = target else {
             let mut out = BufWriter::new(std::io::stdout().lock());
             return match write(&mut out).and_then(|_| out.flush().map_err(ExportError::from)) {
@@ -115,48 +95,4 @@ impl Cli<'_> {
 
 fn same_file(a: &Path, b: &Path) -> bool {
     matches!((a.canonicalize(), b.canonicalize()), (Ok(a), Ok(b)) if a == b)
-}
-
-/// Runs `write` into a temporary file beside `target` and renames it over `target` once all of
-/// it is on disk; on any failure the temporary file goes and `target` is untouched.
-fn write_whole<T>(
-    target: &Path,
-    write: impl FnOnce(&mut dyn Write) -> Result<T, ExportError>,
-) -> Result<T, ExportError> {
-    let name = target.file_name().ok_or_else(|| std::io::Error::new(ErrorKind::InvalidInput, "no file name"))?;
-    let folder = match target.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let (temp, file) = create_temp(folder, &name.to_string_lossy())?;
-    let written = (|| {
-        let mut out = BufWriter::with_capacity(1 << 16, file);
-        let value = write(&mut out)?;
-        let file = out.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        drop(file);
-        std::fs::rename(&temp, target)?;
-        Ok(value)
-    })();
-    if written.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    written
-}
-
-/// A new file `.NAME.PID.N.part` in `folder`, readable and writable by the person only.
-fn create_temp(folder: &Path, name: &str) -> std::io::Result<(PathBuf, File)> {
-    let mut attempt = 0;
-    loop {
-        let path = folder.join(format!(".{name}.{}.{attempt}.part", std::process::id()));
-        let mut options = OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        match options.open(&path) {
-            Ok(file) => return Ok((path, file)),
-            Err(e) if e.kind() == ErrorKind::AlreadyExists && attempt < 100 => attempt += 1,
-            Err(e) => return Err(e),
-        }
-    }
 }

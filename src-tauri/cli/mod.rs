@@ -1,16 +1,17 @@
 //! The command line: `worktogether start|commit|commitments|pause|resume|skip|extend|stop|
-//! close|abandon|templates|status|export`, the whole ritual from a terminal. It runs before, and
-//! without, the Tauri app (no GTK, no WebKit), so it is quick and needs no display.
+//! close|abandon|templates|status|export|import`, the whole ritual from a terminal. It runs
+//! before, and without, the Tauri app (no GTK, no WebKit), so it is quick and needs no display.
 //!
 //! With the app running, session commands go to it over the control socket and take effect
 //! there at once (events, notifications). Without it, `start` opens the app and then asks it
 //! (with no display to open it on, over SSH, it starts the session in the saved data), and the
 //! other commands change the saved session directly: the store is made for several processes
 //! (WAL, immediate transactions). `status`, `commitments`, `templates` and `export` always
-//! read the database read-only, app or not.
+//! read the database read-only, app or not; `import` writes it, only while the app is closed.
 
 mod args;
 mod export;
+mod import;
 mod ritual;
 mod rooms;
 mod status;
@@ -56,7 +57,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Option<i32> {
         Ok(Invocation::Open) => unreachable!("handled above"),
         Err(e) => cli.usage(&e),
         Ok(Invocation::Help) => {
-            cli.print(&format!("{}\n\n{}", cli.catalog.t("cli.help", &[]), cli.catalog.t("cli.export.help", &[])))
+            let help = ["cli.help", "cli.export.help", "cli.import.help"].map(|key| cli.catalog.t(key, &[]));
+            cli.print(&help.join("\n\n"))
         }
         Ok(Invocation::Version) => cli.print(&format!("worktogether {}", env!("CARGO_PKG_VERSION"))),
         Ok(Invocation::Status { json, follow }) => cli.status(json, follow),
@@ -66,6 +68,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Option<i32> {
         Ok(Invocation::Rooms { json }) => cli.rooms(json),
         Ok(Invocation::Join { link }) => cli.join(&link),
         Ok(Invocation::Export(export)) => cli.export(&export),
+        Ok(Invocation::Import { file }) => cli.import(file.as_deref()),
         Ok(Invocation::Session(action)) => cli.session(action),
     })
 }

@@ -61,6 +61,16 @@ pub enum Action {
     CarryOver {
         ids: Vec<Uuid>,
     },
+    /// The weekly review's plan: carry these unfinished commitments into the first commitment
+    /// round from `due_at` on (the next week's start in the person's zone).
+    PlanCarries {
+        ids: Vec<Uuid>,
+        due_at: Timestamp,
+    },
+    /// Take these commitments off the plan.
+    UnplanCarries {
+        ids: Vec<Uuid>,
+    },
     Pause {
         note: Option<String>,
     },
@@ -126,7 +136,14 @@ impl Action {
     /// Whether a sleep of the computer the shell has not recorded yet must be recorded
     /// before this action, so the action does not land before it.
     pub fn touches_session(&self) -> bool {
-        !matches!(self, Self::SaveTemplate { .. } | Self::DeleteTemplate { .. } | Self::ChangeSetting { .. })
+        !matches!(
+            self,
+            Self::SaveTemplate { .. }
+                | Self::DeleteTemplate { .. }
+                | Self::ChangeSetting { .. }
+                | Self::PlanCarries { .. }
+                | Self::UnplanCarries { .. }
+        )
     }
 }
 
@@ -260,6 +277,14 @@ fn apply_action(store: &mut Store, action: Action, cx: &Context) -> Result<Appli
         Action::MoveCommitment { id, position } => session(store.move_commitment(id, position, now)),
         Action::TickCommitment { id, done } => session(store.tick_commitment(id, done, now)),
         Action::CarryOver { ids } => session(store.carry_over(&ids, now)),
+        Action::PlanCarries { ids, due_at } => {
+            store.plan_carries(&ids, due_at, now)?;
+            Ok(Applied::quiet(Answer::Done))
+        }
+        Action::UnplanCarries { ids } => {
+            store.unplan_carries(&ids)?;
+            Ok(Applied::quiet(Answer::Done))
+        }
         Action::Pause { note } => session(store.pause_session(note, now)),
         Action::Resume => session(store.resume_session(now)),
         Action::Skip => session(store.skip_phase(now)),

@@ -46,6 +46,19 @@ pub enum WrongState {
     AlreadyARoomSession,
 }
 
+/// Why a file cannot be restored as the database (`Store::check_backup`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackupRefusal {
+    /// Not an SQLite database at all (or not there).
+    Unreadable,
+    /// An SQLite database that fails its check: truncated, or damaged on disk.
+    Damaged,
+    /// An SQLite database, but not Worktogether's.
+    Foreign,
+    /// Worktogether's, from a newer version of the app (a schema this one does not know).
+    Newer,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {
     #[error("the commitment is empty")]
@@ -60,6 +73,10 @@ pub enum CoreError {
     EstimateOutOfRange { max: u32 },
     #[error("a session holds at most {max} commitments")]
     TooManyCommitments { max: usize },
+    #[error("at most {max} commitments are planned at once")]
+    TooManyPlanned { max: usize },
+    #[error("a commitment that was done is not carried over")]
+    CarryDone,
     #[error("position {position} is outside the list")]
     PositionOutOfRange { position: u32 },
     #[error("the template needs a name")]
@@ -92,6 +109,10 @@ pub enum CoreError {
     ReminderOutOfRange { max: u32 },
     #[error("0 to {max} backups are kept")]
     BackupsOutOfRange { max: u32 },
+    #[error("the review reminder needs a day from Monday to Sunday and a time of day")]
+    ReviewReminderInvalid,
+    #[error("the file cannot be restored: {0:?}")]
+    Backup(BackupRefusal),
     #[error("no template is named {0:?}")]
     TemplateNameUnknown(String),
     #[error("{0:?} not found")]
@@ -135,6 +156,8 @@ impl CoreError {
             E::NoteTooLong { max } => ("error.note_too_long", vec![("max", max.to_string())]),
             E::EstimateOutOfRange { max } => ("error.estimate_out_of_range", vec![("max", max.to_string())]),
             E::TooManyCommitments { max } => ("error.too_many_commitments", vec![("max", max.to_string())]),
+            E::TooManyPlanned { max } => ("error.too_many_planned", vec![("max", max.to_string())]),
+            E::CarryDone => ("error.carry_done", none()),
             E::PositionOutOfRange { .. } => ("error.position_out_of_range", none()),
             E::TemplateNameEmpty => ("error.template_name_empty", none()),
             E::TemplateNameTooLong { max } => ("error.template_name_too_long", vec![("max", max.to_string())]),
@@ -151,6 +174,16 @@ impl CoreError {
             E::ShortcutTooLong { max } => ("error.shortcut_too_long", vec![("max", max.to_string())]),
             E::ReminderOutOfRange { max } => ("error.reminder_out_of_range", vec![("max", max.to_string())]),
             E::BackupsOutOfRange { max } => ("error.backups_out_of_range", vec![("max", max.to_string())]),
+            E::ReviewReminderInvalid => ("error.review_reminder_invalid", none()),
+            E::Backup(refusal) => (
+                match refusal {
+                    BackupRefusal::Unreadable => "backups.error.unreadable",
+                    BackupRefusal::Damaged => "backups.error.damaged",
+                    BackupRefusal::Foreign => "backups.error.foreign",
+                    BackupRefusal::Newer => "backups.error.newer",
+                },
+                none(),
+            ),
             E::TemplateNameUnknown(name) => ("error.template_name_unknown", vec![("name", name.clone())]),
             E::NotFound(Entity::Session) => ("error.not_found.session", none()),
             E::NotFound(Entity::Commitment) => ("error.not_found.commitment", none()),

@@ -298,6 +298,26 @@ pub struct Settings {
     pub room_reminder_minutes: Option<u32>,
     /// How many daily backups are kept (the oldest goes when a new one is made; 0: none made).
     pub backups_kept: u32,
+    /// When a notice invites to the weekly review (`None`: never).
+    pub review_reminder: Option<ReviewReminder>,
+}
+
+/// A weekly moment in the person's zone: the day (1 Monday … 7 Sunday, as ISO 8601 counts) and
+/// the minute of that day (0 to 1439).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewReminder {
+    pub weekday: u8,
+    pub minute: u16,
+}
+
+impl ReviewReminder {
+    /// Sunday evening: the week is done, the next one not begun.
+    pub const SUNDAY_EVENING: Self = Self { weekday: 7, minute: 18 * 60 };
+
+    pub fn is_valid(self) -> bool {
+        (1..=7).contains(&self.weekday) && self.minute < 24 * 60
+    }
 }
 
 /// One change on the settings screen, e.g. `{ "theme": "dark" }`.
@@ -316,6 +336,8 @@ pub enum SettingChange {
     RoomReminderMinutes(Option<u32>),
     /// 0 to [`crate::limits::BACKUPS_MAX_KEPT`].
     BackupsKept(u32),
+    /// A valid [`ReviewReminder`], or `None` for none.
+    ReviewReminder(Option<ReviewReminder>),
 }
 
 /// Where the next page of the timeline starts: after the session started at `startedAt`

@@ -687,67 +687,11 @@ fn exporting_ten_years() {
     });
 }
 
-/// The history of `crates/core/examples/history_bench.rs`: about 1,000 sessions a year from
-/// December 2016, five commitments each (tags in several spellings), a pause each, a sleep
-/// every seventh, every tenth abandoned, the first unfinished commitment carried on.
+/// The history of `crates/core/examples/history_bench.rs` (`worktogether_core::sample`), with
+/// texts a CSV must quote: a comma, quotes, a line break.
 fn ten_years(store: &mut Store) {
-    use chrono::Duration;
-    use worktogether_core::SleepMode;
-    const TAGS: [&str; 8] = ["Buchhaltung", "buchhaltung", "Website", "Kunde A", "KUNDE A", "Steuer", "Blog", "Haus"];
     const TEXTS: [&str; 4] =
         ["Rechnungen für Müller schreiben", "Belege, Quittungen \"sortieren\"", "Newsletter\nEntwurf", "Angebot"];
-    let phases = [
-        (PhaseKind::Commitment, 5),
-        (PhaseKind::Focus, 50),
-        (PhaseKind::Break, 10),
-        (PhaseKind::Focus, 50),
-        (PhaseKind::Closing, 5),
-    ]
-    .into_iter()
-    .map(|(kind, minutes)| PlannedPhase::new(kind, minutes))
-    .collect();
     let epoch = Utc.with_ymd_and_hms(2016, 12, 1, 6, 0, 0).unwrap();
-    let t = store.save_template(TemplateDraft { id: None, name: "Bench".into(), phases }, epoch).unwrap();
-    let outcomes = [Outcome::Done, Outcome::Done, Outcome::Partly, Outcome::NotDone, Outcome::Done];
-    let mut carry = None;
-    for i in 0..10_000u32 {
-        let start = epoch + Duration::minutes(i64::from(i) * 526);
-        let m = |minutes: i64| start + Duration::minutes(minutes);
-        store.start_session(t.id, m(0)).unwrap();
-        if let Some(id) = carry.take() {
-            store.carry_over(&[id], m(0)).unwrap();
-        }
-        let have = store.current_session(m(0)).unwrap().unwrap().commitments.len() as u32;
-        for k in have..5 {
-            let n = (i + k) as usize;
-            let tag = (k != 4).then(|| TAGS[n % TAGS.len()].to_owned());
-            let text = format!("{} ({i}.{k})", TEXTS[n % TEXTS.len()]);
-            store.add_commitment(CommitmentDraft { text, tag, estimate_minutes: Some(25) }, m(1)).unwrap();
-        }
-        store.skip_phase(m(2)).unwrap();
-        store.pause_session(Some("Telefon".into()), m(20)).unwrap();
-        store.resume_session(m(25)).unwrap();
-        if i % 7 == 3 {
-            store.tick(m(90), Some(m(70)), SleepMode::KeepWallClock).unwrap();
-        }
-        if i % 10 == 9 {
-            store.abandon_session(m(40)).unwrap();
-            continue;
-        }
-        let view = store.current_session(m(125)).unwrap().unwrap();
-        let report: Vec<OutcomeEntry> = view
-            .commitments
-            .iter()
-            .enumerate()
-            .map(|(k, c)| OutcomeEntry {
-                commitment_id: c.id,
-                outcome: outcomes[(i as usize + k) % outcomes.len()],
-                note: (k == 0).then(|| "Erledigt, bis auf die Überweisung".to_owned()),
-                feedback_wanted: false,
-            })
-            .collect();
-        carry = report.iter().find(|o| o.outcome != Outcome::Done).map(|o| o.commitment_id);
-        let overall_note = (i % 3 == 0).then(|| "Guter Fokus nach dem Mittagsschlaf".to_owned());
-        store.close_session(ClosingReport { outcomes: report, overall_note, focus_rating: Some(4) }, m(125)).unwrap();
-    }
+    worktogether_core::sample::heavy_history(store, 10_000, epoch, &TEXTS).unwrap();
 }

@@ -4,7 +4,7 @@
 mod common;
 
 use common::{quick_template, store, t0};
-use worktogether_core::{CoreError, LanguageChoice, SettingChange, SleepMode, Store, ThemeChoice};
+use worktogether_core::{CoreError, LanguageChoice, ReviewReminder, SettingChange, SleepMode, Store, ThemeChoice};
 
 #[test]
 fn defaults_are_what_a_new_person_expects() {
@@ -17,6 +17,7 @@ fn defaults_are_what_a_new_person_expects() {
     assert!(!s.start_at_login, "start at login is off");
     assert_eq!(s.shortcut, None);
     assert_eq!(s.sleep_mode, SleepMode::KeepWallClock);
+    assert_eq!(s.review_reminder, None, "the weekly review's notice is asked for, not imposed");
 }
 
 #[test]
@@ -34,6 +35,7 @@ fn every_setting_survives_a_restart() {
         SettingChange::SleepMode(SleepMode::PauseWhileAsleep),
         SettingChange::RoomReminderMinutes(Some(0)),
         SettingChange::BackupsKept(30),
+        SettingChange::ReviewReminder(Some(ReviewReminder { weekday: 5, minute: 16 * 60 + 30 })),
     ] {
         store.change_setting(change).unwrap();
     }
@@ -46,6 +48,7 @@ fn every_setting_survives_a_restart() {
     assert_eq!(after.default_template_id, own.id);
     assert_eq!(after.room_reminder_minutes, Some(0), "at the session's start");
     assert_eq!(after.backups_kept, 30);
+    assert_eq!(after.review_reminder, Some(ReviewReminder { weekday: 5, minute: 990 }), "Friday 16:30");
     assert_eq!(store.default_template().unwrap().name, "Quick");
 }
 
@@ -87,6 +90,13 @@ fn refused_changes_store_nothing() {
         store.change_setting(SettingChange::BackupsKept(101)),
         Err(CoreError::BackupsOutOfRange { max: 100 })
     ));
+    for wrong in [(0, 600), (8, 600), (7, 1440), (255, u16::MAX)] {
+        let reminder = ReviewReminder { weekday: wrong.0, minute: wrong.1 };
+        assert!(matches!(
+            store.change_setting(SettingChange::ReviewReminder(Some(reminder))),
+            Err(CoreError::ReviewReminderInvalid)
+        ));
+    }
     assert_eq!(store.settings().unwrap(), before);
     // A blank shortcut means "none".
     store.change_setting(SettingChange::Shortcut(Some("   ".into()))).unwrap();

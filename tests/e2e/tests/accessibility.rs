@@ -206,6 +206,10 @@ fn tour(app: &App, audit: &mut Audit, texts: &Texts) -> Result<()> {
     app.click("history-tab-statistics")?;
     app.wait_testid("stats-heatmap", UI_TIMEOUT)?;
     audit.screen("statistics")?;
+    // This week's review: the session's partly and not-done commitments, each with its toggle.
+    app.click("history-tab-review")?;
+    app.wait_testid("review-not-done", UI_TIMEOUT)?;
+    audit.screen("review")?;
     app.click("history-tab-timeline")?;
 
     app.click("nav-settings")?;

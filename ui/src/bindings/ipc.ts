@@ -41,8 +41,40 @@ export const commands = {
 	historyFacets: () => __TAURI_INVOKE<HistoryFacets>("history_facets"),
 	/**  The statistics of the days `first` to `last` (inclusive), in the person's time zone. */
 	statistics: (first: string, last: string) => __TAURI_INVOKE<Statistics>("statistics", { first, last }),
+	/**  The review of the week that holds `day` (today when `None`), in the person's zone. */
+	weeklyReview: (day: string | null) => __TAURI_INVOKE<WeeklyReview>("weekly_review", { day }),
+	/**
+	 *  Carries commitments `ids` into the first commitment round of the week after the one that
+	 *  holds `week` (from that Monday's start in the person's zone).
+	 */
+	planCarries: (ids: string[], week: string) => __TAURI_INVOKE<null>("plan_carries", { ids, week }),
+	/**  Takes commitments `ids` off the plan. */
+	unplanCarries: (ids: string[]) => __TAURI_INVOKE<null>("unplan_carries", { ids }),
 	/**  Shows the data folder in the file manager. */
 	openDataFolder: () => __TAURI_INVOKE<null>("open_data_folder"),
+	/**  The backups in the data folder, newest first. */
+	listBackups: () => __TAURI_INVOKE<BackupEntry[]>("list_backups"),
+	/**
+	 *  Makes a backup now, beside the daily ones (none is removed for it; the next daily backup
+	 *  keeps as many as the settings say).
+	 */
+	makeBackup: () => __TAURI_INVOKE<BackupEntry>("make_backup"),
+	/**
+	 *  Restores the backup named `name` (a file name from `list_backups`), keeping the current data
+	 *  as one more backup first. Refused while a session is in progress.
+	 */
+	restoreBackup: (name: string) => __TAURI_INVOKE<RestoredBackup>("restore_backup", { name }),
+	/**
+	 *  Exports the history as asked into the exports' folder, under a new name
+	 *  (`worktogether-commitments-2026-12-03.csv`, or `… (2).csv`: never over a file). German number
+	 *  formats when the app speaks German.
+	 */
+	exportHistory: (request: ExportRequest) => __TAURI_INVOKE<ExportDone>("export_history", { request }),
+	/**
+	 *  Shows an export in the file manager (selected where the desktop can, else its folder). Only
+	 *  an export in the exports' folder: the page never opens any path it likes.
+	 */
+	showExport: (path: string) => __TAURI_INVOKE<null>("show_export", { path }),
 	settings: () => __TAURI_INVOKE<SettingsView>("settings"),
 	changeSetting: (change: SettingChange) => __TAURI_INVOKE<SettingsView>("change_setting", { change }),
 	/**
@@ -115,6 +147,7 @@ export const events = {
 	rooms: makeEvent<RoomsEvent, RoomsEvent>("rooms"),
 	session: makeEvent<SessionEvent, SessionEvent>("session"),
 	settings: makeEvent<SettingsEvent, SettingsEvent>("settings"),
+	showReview: makeEvent<ShowReviewEvent, ShowReviewEvent>("show-review"),
 	showSession: makeEvent<ShowSessionEvent, ShowSessionEvent>("show-session"),
 };
 
@@ -137,6 +170,18 @@ export type AppInfo = {
 	dataDir: string,
 	databasePath: string,
 	language: Language,
+};
+
+/**  A backup as the settings list it. */
+export type BackupEntry = {
+	/**  Its file name: how the page names it to restore it. */
+	id: string,
+	madeAt: string,
+	/**
+	 *  Bytes. (A plain number in TypeScript, which holds any file size exactly; specta would
+	 *  refuse a `u64` and make an `f64` nullable.)
+	 */
+	size: number,
 };
 
 /**  An unfinished commitment of an earlier session, offered in the commitment round. */
@@ -230,6 +275,40 @@ export type ErrorCode = "invalid_input" | "not_found" | "wrong_state" | "storage
 /**  A room server could not be reached, or could not answer now (the shell's rooms). */
 "unreachable";
 
+/**  Where an export went. */
+export type ExportDone = {
+	/**  The whole path, to show and to "Show in folder". */
+	path: string,
+	fileName: string,
+	folder: string,
+	/**  Rows of a table, sessions of the backup; none for a report. */
+	count: number | null,
+};
+
+/**  What the page can export. */
+export type ExportFormat = 
+/**  CSV, a row per commitment. */
+"commitments" | 
+/**  CSV, a row per session. */
+"sessions" | 
+/**  CSV, focus time per tag and day. */
+"invoices" | 
+/**  The complete JSON backup. */
+"json" | 
+/**  The Markdown report. */
+"markdown";
+
+/**
+ *  An export the page asks for: the format, and optionally the person's days (both included)
+ *  and a tag. A report without days or tag is of this week.
+ */
+export type ExportRequest = {
+	format: ExportFormat,
+	from: string | null,
+	to: string | null,
+	tag: string | null,
+};
+
 /**
  *  Everything the first screen shows, in one answer: each IPC answer waits for WebKit's
  *  next turn, so one call starts the app sooner than five.
@@ -245,6 +324,8 @@ export type FirstScreen = {
 	catalog: { [key in string]: string },
 	/**  The page's font stacks where the stylesheet's own would be slow (Linux; see `fonts.rs`). */
 	fonts: FontStacks | null,
+	/**  A screen to open on instead of home (see [`OpenView`]). */
+	openView: OpenView | null,
 };
 
 /**  CSS `font-family` values for the page (`--font` and `--font-mono` in `styles.css`). */
@@ -336,6 +417,13 @@ export type NewRoom = {
 	displayName: string,
 };
 
+/**
+ *  A screen the window opens on instead of home: `WORKTOGETHER_OPEN_VIEW=history`. The benchmark
+ *  times history's first render this way (`bench/run.py`): the window reports ready once the
+ *  timeline's first page is shown.
+ */
+export type OpenView = "history";
+
 /**  What became of a commitment. */
 export type Outcome = "pending" | "done" | "partly" | "not_done";
 
@@ -414,6 +502,49 @@ export type QuestionView = {
 	askedAt: string,
 	answered: boolean,
 	mine: boolean,
+};
+
+/**  A restore's outcome: what was restored, and the backup that keeps the data it replaced. */
+export type RestoredBackup = {
+	restored: BackupEntry,
+	kept: BackupEntry,
+};
+
+/**  A commitment as the review shows it. */
+export type ReviewCommitment = {
+	id: string,
+	sessionId: string,
+	sessionStartedAt: string,
+	text: string,
+	tag: string | null,
+	/**  `Pending` for one left open in an abandoned session. */
+	outcome: Outcome,
+	/**  What was actually done. */
+	note: string | null,
+	/**  How many times it had been carried over. */
+	carryCount: number,
+	/**  Taken into a later session already. */
+	carriedOn: boolean,
+	/**  Planned for the next week's first commitment round (and not taken in yet). */
+	planned: boolean,
+};
+
+/**  A note written in the week: a session's closing note, or what was done on a commitment. */
+export type ReviewNote = {
+	sessionId: string,
+	sessionStartedAt: string,
+	/**  The commitment the note is on; `None` for the session's closing note. */
+	commitment: string | null,
+	text: string,
+};
+
+/**
+ *  A weekly moment in the person's zone: the day (1 Monday … 7 Sunday, as ISO 8601 counts) and
+ *  the minute of that day (0 to 1439).
+ */
+export type ReviewReminder = {
+	weekday: number,
+	minute: number,
 };
 
 /**  The room a session belongs to: it was joined from a room's shared session. */
@@ -546,11 +677,13 @@ export type SessionView = {
 };
 
 /**  One change on the settings screen, e.g. `{ "theme": "dark" }`. */
-export type SettingChange = ({ language: LanguageChoice }) & { backupsKept?: never; defaultTemplate?: never; keepInTray?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | ({ theme: ThemeChoice }) & { backupsKept?: never; defaultTemplate?: never; keepInTray?: never; language?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never } | ({ defaultTemplate: string }) & { backupsKept?: never; keepInTray?: never; language?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | ({ sound: boolean }) & { backupsKept?: never; defaultTemplate?: never; keepInTray?: never; language?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; startAtLogin?: never; theme?: never } | ({ startAtLogin: boolean }) & { backupsKept?: never; defaultTemplate?: never; keepInTray?: never; language?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; theme?: never } | ({ keepInTray: boolean }) & { backupsKept?: never; defaultTemplate?: never; language?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | ({ shortcut: string | null }) & { backupsKept?: never; defaultTemplate?: never; keepInTray?: never; language?: never; roomReminderMinutes?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | ({ sleepMode: SleepMode }) & { backupsKept?: never; defaultTemplate?: never; keepInTray?: never; language?: never; roomReminderMinutes?: never; shortcut?: never; sound?: never; startAtLogin?: never; theme?: never } | 
+export type SettingChange = ({ language: LanguageChoice }) & { backupsKept?: never; defaultTemplate?: never; keepInTray?: never; reviewReminder?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | ({ theme: ThemeChoice }) & { backupsKept?: never; defaultTemplate?: never; keepInTray?: never; language?: never; reviewReminder?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never } | ({ defaultTemplate: string }) & { backupsKept?: never; keepInTray?: never; language?: never; reviewReminder?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | ({ sound: boolean }) & { backupsKept?: never; defaultTemplate?: never; keepInTray?: never; language?: never; reviewReminder?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; startAtLogin?: never; theme?: never } | ({ startAtLogin: boolean }) & { backupsKept?: never; defaultTemplate?: never; keepInTray?: never; language?: never; reviewReminder?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; theme?: never } | ({ keepInTray: boolean }) & { backupsKept?: never; defaultTemplate?: never; language?: never; reviewReminder?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | ({ shortcut: string | null }) & { backupsKept?: never; defaultTemplate?: never; keepInTray?: never; language?: never; reviewReminder?: never; roomReminderMinutes?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | ({ sleepMode: SleepMode }) & { backupsKept?: never; defaultTemplate?: never; keepInTray?: never; language?: never; reviewReminder?: never; roomReminderMinutes?: never; shortcut?: never; sound?: never; startAtLogin?: never; theme?: never } | 
 /**  0 to [`crate::limits::REMINDER_MAX_MINUTES`], or `None` for no reminders. */
-({ roomReminderMinutes: number | null }) & { backupsKept?: never; defaultTemplate?: never; keepInTray?: never; language?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | 
+({ roomReminderMinutes: number | null }) & { backupsKept?: never; defaultTemplate?: never; keepInTray?: never; language?: never; reviewReminder?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | 
 /**  0 to [`crate::limits::BACKUPS_MAX_KEPT`]. */
-({ backupsKept: number }) & { defaultTemplate?: never; keepInTray?: never; language?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never };
+({ backupsKept: number }) & { defaultTemplate?: never; keepInTray?: never; language?: never; reviewReminder?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | 
+/**  A valid [`ReviewReminder`], or `None` for none. */
+({ reviewReminder: ReviewReminder | null }) & { backupsKept?: never; defaultTemplate?: never; keepInTray?: never; language?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never };
 
 /**  Every setting the person can change, as the settings screen shows them. */
 export type Settings = {
@@ -573,6 +706,8 @@ export type Settings = {
 	roomReminderMinutes: number | null,
 	/**  How many daily backups are kept (the oldest goes when a new one is made; 0: none made). */
 	backupsKept: number,
+	/**  When a notice invites to the weekly review (`None`: never). */
+	reviewReminder: ReviewReminder | null,
 };
 
 /**  After every settings change, to every window (language and theme follow at once). */
@@ -622,6 +757,9 @@ export type SharedSessionView = {
 	phaseEndsAt: string | null,
 	paused: boolean,
 };
+
+/**  The weekly review's notice was clicked: the main window shows the review. */
+export type ShowReviewEvent = null;
 
 /**
  *  The person joined a room's session from outside the window (its notice, the tray): the
@@ -768,6 +906,29 @@ export type WeekStats = {
 	focusSecs: number,
 	finished: number,
 	abandoned: number,
+};
+
+export type WeeklyReview = {
+	/**  Monday to Sunday, the person's days. */
+	week: StatsRange,
+	/**  Its ISO 8601 week number (the calendar's "KW"). */
+	isoWeek: number,
+	/**  The Monday after: when the plan's commitments become due. */
+	nextMonday: string,
+	/**  The week's statistics: totals, completion, the seven days, time per tag, streaks. */
+	statistics: Statistics,
+	/**  Commitments of the ended sessions started in the week, in the order they were made. */
+	done: ReviewCommitment[],
+	partly: ReviewCommitment[],
+	/**  Not done, or left open in an abandoned session. */
+	notDone: ReviewCommitment[],
+	/**
+	 *  Carried over 3+ times and still not done, now (not bound to the week, as in the
+	 *  statistics), without those already listed above.
+	 */
+	slipping: ReviewCommitment[],
+	/**  Oldest first. */
+	notes: ReviewNote[],
 };
 
 /* Tauri Specta runtime */

@@ -84,9 +84,17 @@ export const {
   sessionRecord,
   historyFacets,
   statistics,
+  weeklyReview,
+  planCarries,
+  unplanCarries,
   settings,
   changeSetting,
   openDataFolder,
+  listBackups,
+  makeBackup,
+  restoreBackup,
+  exportHistory,
+  showExport,
   uiReady,
   rooms,
   joinRoom,
@@ -142,3 +150,4 @@ export const onSettings = (handler: (view: Payload<typeof events.settings>) => v
 export const onRooms = (handler: (list: Payload<typeof events.rooms>) => void) => on(events.rooms, handler);
 export const onJoinLink = (handler: (link: Payload<typeof events.joinLink>) => void) => on(events.joinLink, handler);
 export const onShowSession = (handler: () => void) => on(events.showSession, handler);
+export const onShowReview = (handler: () => void) => on(events.showReview, handler);

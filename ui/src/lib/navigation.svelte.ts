@@ -4,6 +4,9 @@ import type { Template } from "../bindings/ipc";
 
 export type View = "home" | "history" | "rooms" | "template" | "settings";
 
+/** History's tabs. */
+export type HistoryTab = "timeline" | "statistics" | "review";
+
 /** The compact ritual windows (`index.html?view=…`), opened from the tray or the command line. */
 export type CompactView = "commitment" | "closing";
 
@@ -29,8 +32,11 @@ export const navigation = $state<{
   editing: TemplateEditing | null;
   /** `data-testid` of the control the home screen focuses once it is back (after the editor) */
   returnFocus: string | null;
+  /** the tab History shows */
+  historyTab: HistoryTab;
 }>({
   view: "home",
+  historyTab: "timeline",
   compact: compactFromUrl(),
   editing: null,
   returnFocus: null,
@@ -50,6 +56,15 @@ export function openTemplateEditor(template: Template | null, all: Template[], r
  */
 export function showSession(): void {
   navigation.view = "home";
+  navigation.editing = null;
+  window.scrollTo(0, 0);
+  document.getElementById("main")?.focus({ preventScroll: true });
+}
+
+/** To the weekly review (its notice was clicked): History's review tab, the keyboard at the top. */
+export function showReview(): void {
+  navigation.historyTab = "review";
+  navigation.view = "history";
   navigation.editing = null;
   window.scrollTo(0, 0);
   document.getElementById("main")?.focus({ preventScroll: true });

@@ -7,7 +7,7 @@ import type { Template } from "../bindings/ipc";
 import * as api from "./api";
 import { startOfLocalDay } from "./format";
 import { addCatalog, i18n } from "./i18n.svelte";
-import { navigation, showSession } from "./navigation.svelte";
+import { navigation, showReview, showSession } from "./navigation.svelte";
 import { applyRooms, openJoinLink } from "./rooms.svelte";
 import { announcePhaseChange, applySession, refreshSession } from "./session.svelte";
 import { applySettings, useLanguage } from "./settings.svelte";
@@ -61,6 +61,8 @@ export async function init(): Promise<void> {
     applySettings(first.settings);
     applySession(first.session);
     prefetchedHome = { templates: first.templates, today: first.today };
+    // the benchmark of history's first render (WORKTOGETHER_OPEN_VIEW=history)
+    if (first.openView === "history" && !navigation.compact) navigation.view = "history";
   } catch (e) {
     startup.loadError = api.toApiError(e).message;
     await useLanguage(i18n.lang); // the messages around the error
@@ -107,6 +109,8 @@ function listenForRooms(): void {
     api.onJoinLink((link) => void takeLink(link)).catch(() => undefined),
     // Joined from the notice or the tray: the session, not whatever screen was open.
     api.onShowSession(() => showSession()).catch(() => undefined),
+    // The weekly review's notice: the review, whatever screen was open.
+    api.onShowReview(() => showReview()).catch(() => undefined),
   ]).then(() => takeLink(null));
 }
 

@@ -6,6 +6,8 @@ export const loadHistory = () => import("../components/History.svelte");
 // History's second tab, with d3 for its charts: fetched only when first opened, so neither the
 // first screen nor the timeline pays for it.
 export const loadStatistics = () => import("../components/Statistics.svelte");
+// History's third tab, the weekly review (its summary and tag table are the statistics' parts).
+export const loadReview = () => import("../components/WeeklyReview.svelte");
 export const loadRooms = () => import("../components/Rooms.svelte");
 export const loadSettings = () => import("../components/Settings.svelte");
 export const loadTemplateEditor = () => import("../components/TemplateEditor.svelte");

@@ -2,7 +2,7 @@
 // own snapshots (../fixtures/sessions-*.json), served by ./replay.ts.
 // state: home | home-empty | fast | commitment | focus | paused | break | closing | history | history-empty
 //        | history-stats | history-stats-empty (History's statistics tab; &range=last12|month picks
-//          another preset)
+//          another preset) | history-review (History's weekly review of this week)
 //        | template (&template=<name>, default "Deep work") | template-new | fast-edit (seconds-long phases)
 //          with &name=<new name> and &step=save|invalid|delete|delete-confirm|esc
 //        | settings (&sleep=pause_while_asleep starts from that value; &focus=<test id> focuses a control)
@@ -27,8 +27,10 @@
 //        | commitment-room | focus-room | closing-room (the session's screens, following room 0;
 //          &left=1, &shared=1 as above)
 //        history: one of the sessions was a room's
+//        &backups=…, &export=…: the backups in the settings, the export in History (./data.ts)
 import { mockIPC } from "@tauri-apps/api/mocks";
 import type { Language } from "../bindings/ipc";
+import { MockData, stage } from "./data";
 import { Replay, type SessionsFixture } from "./replay";
 import { MockRooms } from "./rooms";
 import { starts } from "./states";
@@ -53,6 +55,7 @@ if (state.startsWith("settings")) {
   rust.failSettings = state === "settings-error";
 }
 
+const data = new MockData(() => rust.language());
 const rooms = new MockRooms(() => rust.language(), story !== "empty", rust);
 rooms.secretStore = params.get("tokens") !== "file";
 if (state === "rooms-link") rooms.waitingLink = "worktogether://join/rooms.example.org/FRDY2-FCS34";
@@ -104,13 +107,14 @@ if (past) rust.roomNames.set(past.id, "Social Media Kitchen");
 mockIPC(
   (cmd, payload) => {
     const args = (payload ?? {}) as Record<string, unknown>;
-    const room = rooms.handle(cmd, args);
+    const room = rooms.handle(cmd, args) ?? data.handle(cmd, args);
     return room ? room.answer : rust.handle(cmd, args);
   },
   { shouldMockEvents: true },
 );
 
 await import("../main");
+stage(data, params);
 
 /** Runs `then` with the element of this test hook once it is there (lazy screens load late). */
 function whenThere(testId: string, then: (el: HTMLElement) => void) {
@@ -172,6 +176,7 @@ if (state.startsWith("history")) {
     else setTimeout(click, 20);
   };
   click();
+  if (state === "history-review") clickWhenThere("history-tab-review");
   if (state.startsWith("history-stats")) {
     const range = params.get("range");
     clickWhenThere("history-tab-statistics", () => {

@@ -5,6 +5,7 @@ import type { SessionSummary } from "../bindings/ipc";
 import type { SessionView } from "../bindings/ipc";
 import type { Statistics } from "../bindings/ipc";
 import type { Template } from "../bindings/ipc";
+import type { WeeklyReview } from "../bindings/ipc";
 import de from "../fixtures/sessions-de.json";
 import en from "../fixtures/sessions-en.json";
 import { Replay, type SessionsFixture } from "./replay";
@@ -132,6 +133,31 @@ describe("time moves along the recording", () => {
     expect(session(rust)?.phase?.kind).toBe("closing");
     const changes = sent.filter(([event]) => event === "phase-changed").map(([, change]) => (change as { to: string }).to);
     expect(changes).toEqual(["focus", "break", "focus", "closing"]);
+  });
+});
+
+describe("weekly review", () => {
+  it("sorts the recorded week's commitments and keeps a plan", () => {
+    const rust = new Replay(fixtures.en, "main", "home");
+    const history = rust.handle("list_sessions", {}) as SessionSummary[];
+    const day = history[0]!.startedAt.slice(0, 10);
+    const review = rust.handle("weekly_review", { day }) as WeeklyReview;
+    expect(review.week.first <= day && day <= review.week.last).toBe(true);
+    expect(review.statistics.days).toHaveLength(7);
+    expect(review.done.every((c) => c.outcome === "done")).toBe(true);
+    expect(review.partly.every((c) => c.outcome === "partly")).toBe(true);
+    expect(review.notDone.every((c) => c.outcome === "not_done" || c.outcome === "pending")).toBe(true);
+    const inWeek = history.filter((s) => {
+      const d = s.startedAt.slice(0, 10);
+      return d >= review.week.first && d <= review.week.last;
+    });
+    const sorted = review.done.length + review.partly.length + review.notDone.length;
+    expect(sorted).toBe(inWeek.reduce((n, s) => n + s.commitments.length, 0));
+    expect(sorted).toBeGreaterThan(0);
+    const open = [...review.partly, ...review.notDone].filter((c) => !c.carriedOn);
+    rust.handle("plan_carries", { ids: open.map((c) => c.id), week: day });
+    const again = rust.handle("weekly_review", { day }) as WeeklyReview;
+    expect([...again.partly, ...again.notDone].filter((c) => c.planned)).toHaveLength(open.length);
   });
 });
 

@@ -31,6 +31,7 @@ import { rowFromPhase } from "../lib/templates";
 import { draftVerdict, noteVerdict, templateVerdict, type Verdict } from "../lib/verdicts";
 import { historyPage } from "./history";
 import type { MockSessions } from "./rooms";
+import { weeklyReview } from "./review";
 import { rangeProblem, statistics } from "./stats";
 
 /** One recorded step: what leads to it, and the snapshot after it. */
@@ -116,6 +117,8 @@ export class Replay implements MockSessions {
   failSettings = false;
   /** sessions of the history that were a room's: session id → the room's name */
   roomNames = new Map<string, string>();
+  /** the weekly review's plan: the commitments to carry into next week */
+  planned = new Set<string>();
   #room: RoomPart | null = null;
   #created = 0;
 
@@ -333,6 +336,7 @@ export class Replay implements MockSessions {
           today: this.#list("today"),
           catalog: catalogs[settings.language],
           fonts: null, // a browser's own stacks are quick to resolve
+          openView: null,
         } satisfies FirstScreen;
       }
       case "catalog":
@@ -374,6 +378,16 @@ export class Replay implements MockSessions {
         if (problem) throw this.#error("invalid_input", problem.key, problem.params);
         return statistics(this.#list("history"), first, last, dayOf(new Date()));
       }
+      case "weekly_review": {
+        const today = dayOf(new Date());
+        return weeklyReview(this.#list("history"), (args.day as string | null) ?? today, today, this.planned);
+      }
+      case "plan_carries":
+        for (const id of args.ids as string[]) this.planned.add(id);
+        return null;
+      case "unplan_carries":
+        for (const id of args.ids as string[]) this.planned.delete(id);
+        return null;
       case "session_record": {
         const record = this.#list("records").find((r) => r.summary.id === args.id);
         if (!record) throw this.#error("not_found", "error.not_found.session");

@@ -13,6 +13,7 @@ export const starts: Record<string, [story: string, step: string]> = {
   "history-empty": ["empty", "home"],
   "history-stats": ["main", "home"],
   "history-stats-empty": ["empty", "home"],
+  "history-review": ["main", "home"],
   fast: ["fast", "home"],
   "fast-edit": ["fast", "home"],
   template: ["main", "home"],

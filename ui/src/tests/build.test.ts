@@ -38,7 +38,7 @@ describe("production entry", () => {
   });
 });
 
-describe("d3 stays with the statistics", () => {
+describe("d3 stays with the statistics and the weekly review", () => {
   const src = fileURLToPath(new URL("../", import.meta.url));
   const sources = [...files(src, ".ts"), ...files(src, ".svelte")]
     .filter((f) => !f.includes("/tests/") && !f.endsWith(".test.ts"))
@@ -51,13 +51,16 @@ describe("d3 stays with the statistics", () => {
       expect(name, name).toMatch(/^(components\/Stats[A-Za-z]*\.svelte|lib\/stats\.ts)$/);
     }
   });
-  it("the statistics' parts are reached only through Statistics.svelte", () => {
+  it("the statistics' parts are reached only through Statistics.svelte and WeeklyReview.svelte", () => {
     for (const name of importers(/from "[^"]*\/Stats[A-Z][A-Za-z]*\.svelte"|from "[^"]*\/stats"/)) {
-      expect(name, name).toMatch(/^components\/(Statistics|Stats[A-Za-z]*)\.svelte$/);
+      expect(name, name).toMatch(/^components\/(Statistics|Stats[A-Za-z]*|WeeklyReview)\.svelte$/);
     }
   });
-  it("Statistics.svelte is loaded only when needed (views.ts, a dynamic import)", () => {
-    expect(importers(/Statistics\.svelte/)).toEqual(["lib/views.ts"]);
-    expect(sources.find(([name]) => name === "lib/views.ts")?.[1]).toMatch(/import\("\.\.\/components\/Statistics\.svelte"\)/);
+  it("Statistics.svelte and WeeklyReview.svelte are loaded only when needed (views.ts, a dynamic import)", () => {
+    const views = sources.find(([name]) => name === "lib/views.ts")?.[1];
+    for (const screen of ["Statistics", "WeeklyReview"]) {
+      expect(importers(new RegExp(`${screen}\\.svelte`))).toEqual(["lib/views.ts"]);
+      expect(views).toMatch(new RegExp(`import\\("\\.\\./components/${screen}\\.svelte"\\)`));
+    }
   });
 });

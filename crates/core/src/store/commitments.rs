@@ -90,6 +90,14 @@ fn insert(tx: &Transaction, session_id: Uuid, new: NewCommitment, now: Timestamp
     Ok(())
 }
 
+/// Takes `original` into session `session_id` as its next commitment, linked to it and counted
+/// as carried once more.
+pub(super) fn carry(tx: &Transaction, session_id: Uuid, original: Commitment, now: Timestamp) -> Result<()> {
+    let draft = CommitmentDraft { text: original.text, tag: original.tag, estimate_minutes: original.estimate_minutes };
+    let new = NewCommitment { draft: &draft, carried_from: Some(original.id), carry_count: original.carry_count + 1 };
+    insert(tx, session_id, new, now)
+}
+
 /// Outcomes for every commitment of the session, all decided; nothing else.
 pub(crate) fn record_outcomes(tx: &Transaction, session_id: Uuid, outcomes: &[OutcomeEntry]) -> Result<()> {
     let ids: HashSet<Uuid> = of_session(tx, session_id)?.into_iter().map(|c| c.id).collect();
@@ -217,14 +225,7 @@ impl Store {
                 if already || original.session_id == clock.session_id || !offered {
                     return Err(CoreError::WrongState(WrongState::AlreadyCarried));
                 }
-                let draft = CommitmentDraft {
-                    text: original.text,
-                    tag: original.tag,
-                    estimate_minutes: original.estimate_minutes,
-                };
-                let new =
-                    NewCommitment { draft: &draft, carried_from: Some(*id), carry_count: original.carry_count + 1 };
-                insert(tx, clock.session_id, new, now)?;
+                carry(tx, clock.session_id, original, now)?;
             }
             Ok(())
         })

@@ -323,6 +323,19 @@ INSERT INTO history_text_add SELECT session_id, id, 'commitment', text FROM comm
 INSERT INTO history_text_add SELECT session_id, id, 'commitment_note', note FROM commitments;
 ";
 
+/// The weekly review's plan: unfinished commitments the person chose to carry into the next
+/// week's first commitment round, from the instant that week begins in their zone (`due_at`).
+/// The first session started at or after it takes them in (see `store/review.rs`); a plan
+/// goes with its commitment.
+const V7_REVIEW_PLAN: &str = "
+CREATE TABLE IF NOT EXISTS planned_carries (
+    commitment_id TEXT PRIMARY KEY REFERENCES commitments (id) ON DELETE CASCADE,
+    due_at        TEXT NOT NULL,
+    planned_at    TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS planned_carries_due ON planned_carries (due_at);
+";
+
 fn fill_search_index(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
     super::search::register_functions(tx)?;
     tx.execute_batch(V6_FILL)?;
@@ -337,6 +350,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V4_ROOM_SESSIONS),
         M::up_with_hook(V5_HISTORY_TOTALS, backfill_totals),
         M::up_with_hook(V6_HISTORY_SEARCH, fill_search_index),
+        M::up(V7_REVIEW_PLAN),
     ])
 }
 

@@ -53,9 +53,11 @@ impl Store {
         let at = RoomPosition { started_at: to_millis(at.started_at), ends_at: at.ends_at.map(to_millis), ..at };
         let clock = SessionClock::join_room(id, plan, &at, now);
         save_clock(&tx, &clock)?;
+        super::review::take_planned(&tx, id, now)?;
+        let commitments = super::commitments::of_session(&tx, id)?;
         tx.commit()?;
         let notes = SessionNotes { room: Some(room), ..SessionNotes::default() };
-        Ok(session_view(&clock, template_name.to_owned(), Vec::new(), notes, now))
+        Ok(session_view(&clock, template_name.to_owned(), commitments, notes, now))
     }
 
     /// Brings the session in progress to where its room's session `room_session` stands. A

@@ -1,7 +1,9 @@
 //! Sessions: starting one, every operation on the session in progress, the ticker's
 //! evaluation, and loading/saving the phase engine's state.
 
-use super::{Store, commitments, corrupt, parse_opt_ts, parse_ts, parse_uuid, templates, to_millis, totals, ts};
+use super::{
+    Store, commitments, corrupt, parse_opt_ts, parse_ts, parse_uuid, review, templates, to_millis, totals, ts,
+};
 use crate::Timestamp;
 use crate::engine::{Pause, PhaseRun, SessionClock};
 use crate::error::{CoreError, Entity, Result, WrongState};
@@ -174,8 +176,10 @@ impl Store {
         )?;
         let clock = SessionClock::start(id, template.phases, now);
         save_clock(&tx, &clock)?;
+        review::take_planned(&tx, id, now)?;
+        let commitments = commitments::of_session(&tx, id)?;
         tx.commit()?;
-        Ok(session_view(&clock, template.name, Vec::new(), SessionNotes::default(), now))
+        Ok(session_view(&clock, template.name, commitments, SessionNotes::default(), now))
     }
 
     /// The session in progress as of `now`, without changing anything.

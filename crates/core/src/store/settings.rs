@@ -5,7 +5,7 @@
 use super::Store;
 use crate::error::{CoreError, Entity, Result};
 use crate::limits::{BACKUPS_MAX_KEPT, REMINDER_MAX_MINUTES, SHORTCUT_MAX_CHARS};
-use crate::model::{LanguageChoice, SettingChange, Settings, SleepMode, Template, ThemeChoice};
+use crate::model::{LanguageChoice, ReviewReminder, SettingChange, Settings, SleepMode, Template, ThemeChoice};
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -25,6 +25,8 @@ const ROOM_REMINDER_DEFAULT: Option<u32> = Some(10);
 const BACKUPS_KEPT: &str = "backups_kept";
 /// Two weeks of daily backups.
 const BACKUPS_KEPT_DEFAULT: u32 = 14;
+/// Off until the person asks for it (the review screen offers it).
+const REVIEW_REMINDER: &str = "review_reminder";
 
 fn get<T: DeserializeOwned>(conn: &Connection, key: &str) -> Result<Option<T>> {
     let raw: Option<String> =
@@ -62,6 +64,8 @@ impl Store {
             sleep_mode: get(c, SLEEP_MODE)?.unwrap_or_default(),
             room_reminder_minutes: get(c, ROOM_REMINDER)?.unwrap_or(ROOM_REMINDER_DEFAULT),
             backups_kept: get(c, BACKUPS_KEPT)?.unwrap_or(BACKUPS_KEPT_DEFAULT),
+            // A stored value that is no longer valid reads as off, like an unreadable one.
+            review_reminder: get::<Option<ReviewReminder>>(c, REVIEW_REMINDER)?.flatten().filter(|r| r.is_valid()),
         })
     }
 
@@ -99,6 +103,12 @@ impl Store {
                     return Err(CoreError::BackupsOutOfRange { max: BACKUPS_MAX_KEPT });
                 }
                 set(c, BACKUPS_KEPT, &v)?;
+            }
+            SettingChange::ReviewReminder(v) => {
+                if v.is_some_and(|r| !r.is_valid()) {
+                    return Err(CoreError::ReviewReminderInvalid);
+                }
+                set(c, REVIEW_REMINDER, &v)?;
             }
         }
         self.settings()

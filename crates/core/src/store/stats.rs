@@ -102,7 +102,7 @@ pub(super) fn sessions_overlapping(conn: &Connection, from: Timestamp, to: Times
 
 /// When every ended session started: the streaks need all days with a session, and the
 /// person's days can only be told in Rust (the zone's rules are not in SQLite).
-fn all_starts(conn: &Connection) -> Result<Vec<Timestamp>> {
+pub(super) fn all_starts(conn: &Connection) -> Result<Vec<Timestamp>> {
     let mut stmt = conn.prepare_cached("SELECT started_at FROM sessions WHERE status IN ('finished','abandoned')")?;
     let rows = stmt.query_map([], |r| parse_ts(text(r, 0)?))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
