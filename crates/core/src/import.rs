@@ -35,9 +35,7 @@ use crate::limits::{
 use crate::model::{CommitmentDraft, LanguageChoice, Outcome, PhaseKind, PlannedPhase, SleepMode, ThemeChoice};
 use crate::store::to_millis;
 use crate::templates::{validate_name, validate_phases};
-use crate::validate::{check_rating, clean_note, validate_draft};
-use icu_properties::CodePointSetData;
-use icu_properties::props::DefaultIgnorableCodePoint;
+use crate::validate::{check_rating, clean_note, shows_nothing, validate_draft};
 use serde::de::{DeserializeOwned, DeserializeSeed, Error as _, MapAccess, Visitor};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -688,15 +686,8 @@ fn cut_to_millis(backup: &mut Backup) {
     }
 }
 
-/// Nothing to see: white space, a Default_Ignorable_Code_Point (zero-width space and joiners,
-/// word joiner, BOM, soft hyphen…), or the blank braille pattern U+2800, which fonts draw as
-/// nothing. The room server's rule: a text may contain them, not only them.
-fn is_invisible(c: char) -> bool {
-    c.is_whitespace() || c == '\u{2800}' || CodePointSetData::new::<DefaultIgnorableCodePoint>().contains(c)
-}
-
 fn visible(text: &str, field: &'static str) -> Result<(), Rule> {
-    if text.chars().all(is_invisible) { Err(Rule::Invisible { field }) } else { Ok(()) }
+    if shows_nothing(text) { Err(Rule::Invisible { field }) } else { Ok(()) }
 }
 
 /// A note (on a commitment, a pause or a session) as `clean_note` takes it from a person, and

@@ -94,7 +94,7 @@ impl SessionStatus {
 
 /// One step of a template's plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PlannedPhase {
     pub kind: PhaseKind,
     pub duration_secs: u32,

@@ -51,7 +51,7 @@ impl Builtin {
 /// Checks a template's name and returns it trimmed.
 pub fn validate_name(name: &str) -> Result<String> {
     let name = name.trim();
-    if name.is_empty() {
+    if crate::validate::shows_nothing(name) {
         return Err(CoreError::TemplateNameEmpty);
     }
     if name.chars().count() > TEMPLATE_NAME_MAX_CHARS {

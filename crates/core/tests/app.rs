@@ -134,7 +134,7 @@ fn a_refused_action_changes_nothing_and_reports_nothing() {
         Action::Resume,
         Action::Extend { minutes: 0 },
         Action::Extend { minutes: u32::MAX },
-        Action::Pause { note: Some("\u{200b}".repeat(5_000)) },
+        Action::Pause { note: Some("a\u{200b}".repeat(2_500)) },
         Action::DraftClosingNotes { overall_note: None, focus_rating: Some(6) },
         Action::Close { report: ClosingReport { outcomes: vec![], overall_note: None, focus_rating: None } },
         Action::DeleteTemplate { id: nil },

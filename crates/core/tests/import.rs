@@ -430,6 +430,11 @@ fn cases(file: &str) -> Vec<Case> {
             file: edited(add("/sessions/1", "mood", json!("calm"))),
             key: "import.malformed",
         },
+        Case {
+            name: "an unknown field in a plan's phase",
+            file: edited(add("/sessions/1/plan/0", "colour", json!("blue"))),
+            key: "import.malformed",
+        },
         Case { name: "a missing field", file: edited(remove(s0, "plan")), key: "import.malformed" },
         Case {
             name: "a rating as text",
@@ -616,7 +621,7 @@ fn cases(file: &str) -> Vec<Case> {
         Case {
             name: "a text of invisible characters",
             file: edited(set("/sessions/0/commitments/0/text", json!("\u{200B}\u{2060}\u{FEFF}"))),
-            key: "import.rule.invisible",
+            key: "error.commitment_empty",
         },
         Case {
             name: "a blank text",
@@ -636,7 +641,7 @@ fn cases(file: &str) -> Vec<Case> {
         Case {
             name: "a template name of blank braille",
             file: edited(set("/templates/3/name", json!("\u{2800}\u{2800}"))),
-            key: "import.rule.invisible",
+            key: "error.template_name_empty",
         },
         Case {
             name: "a commitment too long",

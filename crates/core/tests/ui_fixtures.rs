@@ -246,9 +246,11 @@ fn template_name_cases(catalogs: &Catalogs) -> (Vec<String>, Vec<Value>) {
         ("an ideographic space is whitespace", "\u{3000}".into(), None),
         ("a line separator is whitespace", "\u{2028}".into(), None),
         ("NEL (U+0085) is whitespace to Rust", "\u{85}".into(), None),
-        ("a zero-width no-break space (BOM) is not whitespace to Rust", "\u{feff}".into(), None),
-        ("a zero-width space is not whitespace", "\u{200b}".into(), None),
-        ("a soft hyphen is a character", "\u{ad}".into(), None),
+        ("a zero-width no-break space (BOM) alone shows nothing", "\u{feff}".into(), None),
+        ("a zero-width space alone shows nothing", "\u{200b}".into(), None),
+        ("a soft hyphen alone shows nothing", "\u{ad}".into(), None),
+        ("blank braille shows nothing", "\u{2800}".into(), None),
+        ("an emoji joined by a zero-width joiner shows something", "\u{1f469}\u{200d}\u{1f4bb}".into(), None),
         ("NEL around a taken name is trimmed", "\u{85}Pomodoro\u{85}".into(), None),
         ("a BOM before a taken name is part of the name", "\u{feff}Pomodoro".into(), None),
         ("a zero-width space makes another name", "Pomo\u{200b}doro".into(), None),
@@ -348,8 +350,9 @@ fn commitment_cases() -> Vec<Value> {
         ("empty", draft("", None, None)),
         ("only spaces", draft("   ", None, None)),
         ("NEL (U+0085) is whitespace to Rust", draft("\u{85}", None, None)),
-        ("a BOM is not whitespace to Rust", draft("\u{feff}", None, None)),
-        ("a zero-width space is not whitespace", draft("\u{200b}", None, None)),
+        ("a BOM alone shows nothing", draft("\u{feff}", None, None)),
+        ("a zero-width space alone shows nothing", draft("\u{200b}", None, None)),
+        ("a tag of zero-width spaces is no tag", draft("Invoices", Some(&"\u{200b}".repeat(TAG_MAX_CHARS + 1)), None)),
         ("an ideographic space is whitespace", draft("\u{3000}", None, None)),
         ("exactly the longest text", draft(&x(COMMITMENT_MAX_CHARS), None, None)),
         ("one character too long", draft(&x(COMMITMENT_MAX_CHARS + 1), None, None)),
@@ -385,8 +388,9 @@ fn note_cases() -> Vec<Value> {
         ("spaces are trimmed", Some(" ".repeat(NOTE_MAX_CHARS + 1))),
         ("line breaks are trimmed", Some(format!("\n{}\n", x(NOTE_MAX_CHARS)))),
         ("NEL (U+0085) is trimmed", Some(format!("\u{85}{}\u{85}", x(NOTE_MAX_CHARS)))),
-        ("BOMs are not trimmed", Some("\u{feff}".repeat(NOTE_MAX_CHARS + 1))),
-        ("zero-width spaces are not trimmed", Some("\u{200b}".repeat(NOTE_MAX_CHARS + 1))),
+        ("BOMs alone are no note", Some("\u{feff}".repeat(NOTE_MAX_CHARS + 1))),
+        ("zero-width spaces alone are no note", Some("\u{200b}".repeat(NOTE_MAX_CHARS + 1))),
+        ("zero-width spaces count beside a letter", Some(format!("a{}", "\u{200b}".repeat(NOTE_MAX_CHARS)))),
         ("emoji count as one character each", Some("🙂".repeat(NOTE_MAX_CHARS))),
         ("one emoji too many", Some("🙂".repeat(NOTE_MAX_CHARS + 1))),
     ];
@@ -415,7 +419,8 @@ fn rules_for_the_ui() {
     };
     assert_eq!(verdict_of("ärger"), "ok", "SQLite's NOCASE folds ASCII letters only, so ä ≠ Ä");
     assert_eq!(verdict_of("ÄRGER"), "error.template_name_taken", "the ASCII letters of ÄRGER fold to Ärger");
-    assert_eq!(verdict_of("\u{feff}"), "ok", "str::trim trims White_Space, which U+FEFF is not");
+    assert_eq!(verdict_of("\u{feff}"), "error.template_name_empty", "a BOM alone shows nothing");
+    assert_eq!(verdict_of("\u{feff}Pomodoro"), "ok", "str::trim trims White_Space, which U+FEFF is not");
     assert_eq!(verdict_of("\u{85}"), "error.template_name_empty", "U+0085 is White_Space");
     write_fixture("rules.json", &fixture, 2);
 }

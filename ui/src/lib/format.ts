@@ -120,20 +120,33 @@ export function trimAsRust(text: string): string {
   return text.replace(RUST_TRIM, "");
 }
 
-/** The client-side mirror of the commitment text rule: not empty, at most COMMITMENT_MAX_CHARS characters. */
+/**
+ * Rust's `validate::shows_nothing`: only `White_Space`, `Default_Ignorable_Code_Point` characters
+ * (zero-width space and joiners, BOM, soft hyphen…) or the blank braille pattern U+2800.
+ */
+const NOTHING_TO_SEE = new RegExp(`^[${RUST_WHITESPACE}\\p{Default_Ignorable_Code_Point}\u2800]*$`, "u");
+
+/** Whether a text shows nothing at all: Rust takes it as empty. */
+export function showsNothing(text: string): boolean {
+  return NOTHING_TO_SEE.test(text);
+}
+
+/** The client-side mirror of the commitment text rule: something to see, at most COMMITMENT_MAX_CHARS characters. */
 export function commitmentTextProblem(text: string): "empty" | "too_long" | null {
   const trimmed = trimAsRust(text);
-  if (trimmed.length === 0) return "empty";
+  if (showsNothing(trimmed)) return "empty";
   if (charCount(trimmed) > COMMITMENT_MAX_CHARS) return "too_long";
   return null;
 }
 
 /**
- * The client-side mirror of the length rules of optional texts (a tag, a note): empty is fine,
- * `max` characters after trimming at most, counted as Rust counts them.
+ * The client-side mirror of the length rules of optional texts (a tag, a note): empty (or
+ * showing nothing: no tag, no note) is fine, `max` characters after trimming at most, counted as
+ * Rust counts them.
  */
 export function textTooLong(text: string, max: number): boolean {
-  return charCount(trimAsRust(text)) > max;
+  const trimmed = trimAsRust(text);
+  return !showsNothing(trimmed) && charCount(trimmed) > max;
 }
 
 export type DayPart = "morning" | "afternoon" | "evening" | "night";

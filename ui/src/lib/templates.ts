@@ -6,7 +6,7 @@ import type { PlannedPhase } from "../bindings/ipc";
 import type { Template } from "../bindings/ipc";
 import type { TemplateDraft } from "../bindings/ipc";
 import { PHASE_MAX_SECS, PHASE_MIN_SECS, TEMPLATE_MAX_PHASES, TEMPLATE_NAME_MAX_CHARS } from "../bindings/limits";
-import { charCount, trimAsRust } from "./format";
+import { charCount, showsNothing, trimAsRust } from "./format";
 
 // The core's limits, generated from crates/core/src/limits.rs.
 export { TEMPLATE_MAX_PHASES, TEMPLATE_NAME_MAX_CHARS };
@@ -102,7 +102,7 @@ export type NameProblem = "empty" | "too_long" | "taken";
 /** `otherNames`: the names of all other templates (not the one being edited). */
 export function nameProblem(name: string, otherNames: readonly string[]): NameProblem | null {
   const trimmed = trimAsRust(name);
-  if (trimmed.length === 0) return "empty";
+  if (showsNothing(trimmed)) return "empty";
   if (charCount(trimmed) > TEMPLATE_NAME_MAX_CHARS) return "too_long";
   const folded = foldName(trimmed);
   if (otherNames.some((n) => foldName(n) === folded)) return "taken";

@@ -17,7 +17,7 @@ use crate::export::{
 use crate::model::{EndReason, Outcome, PauseKind, PhaseKind, SessionStatus};
 use crate::view::SessionSummary;
 use chrono_tz::Tz;
-use rusqlite::{Connection, Row};
+use rusqlite::{Connection, OptionalExtension, Row};
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 
@@ -129,6 +129,16 @@ fn backup_session(r: &Row) -> rusqlite::Result<BackupSession> {
         pauses: Vec::new(),
         commitments: Vec::new(),
     })
+}
+
+/// Session `id` as the backup holds it, or `None` (the import compares it with a file's).
+pub(super) fn stored_backup_session(conn: &Connection, id: uuid::Uuid) -> Result<Option<BackupSession>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {BACKUP_SESSION_COLUMNS} FROM sessions WHERE id = ?1"))?;
+    let Some(session) = stmt.query_row([id.to_string()], backup_session).optional()? else { return Ok(None) };
+    let mut one = [session];
+    fill(conn, &mut one)?;
+    let [session] = one;
+    Ok(Some(session))
 }
 
 /// Fills in the phases, pauses and commitments of `batch`: three queries.

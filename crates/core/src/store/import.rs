@@ -17,13 +17,13 @@
 //!   when that was one of the database's.
 //! - The search index follows the written texts by its triggers (`migrations.rs`, V6).
 
+use super::export::stored_backup_session;
 use super::sessions::in_progress_id;
-use super::stats::text;
-use super::{Store, corrupt, parse_opt_ts, parse_ts, parse_uuid, ts};
-use crate::export::{BackupCommitment, BackupPause, BackupPhase, BackupSession, BackupTemplate, BackupTotals};
+use super::{Store, parse_uuid, ts};
+use crate::export::{BackupSession, BackupTemplate, BackupTotals};
 use crate::import::{ImportError, ImportSummary, Place, Rule, ValidatedBackup, invalid};
 use crate::limits::TEMPLATE_NAME_MAX_CHARS;
-use crate::model::{EndReason, Outcome, PauseKind, PhaseKind, PlannedPhase, SessionStatus};
+use crate::model::{EndReason, PlannedPhase};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use uuid::Uuid;
@@ -68,7 +68,7 @@ fn new_sessions<'a>(
     let mut new = Vec::new();
     let mut left_out = HashSet::new();
     for s in &backup.backup().sessions {
-        match stored_session(tx, s.id)? {
+        match stored_backup_session(tx, s.id)? {
             Some(stored) if stored == *s => {
                 summary.sessions.present += 1;
                 summary.commitments.present += s.commitments.len() as u64;
@@ -101,127 +101,6 @@ fn new_sessions<'a>(
 fn commitment_exists(conn: &Connection, id: Uuid) -> rusqlite::Result<bool> {
     conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM commitments WHERE id = ?1)")?
         .query_row([id.to_string()], |r| r.get(0))
-}
-
-fn opt_uuid(r: &Row, i: usize) -> rusqlite::Result<Option<Uuid>> {
-    r.get::<_, Option<String>>(i)?.as_deref().map(parse_uuid).transpose()
-}
-
-fn code<T>(parse: fn(&str) -> Option<T>, what: &str, value: &str) -> rusqlite::Result<T> {
-    parse(value).ok_or_else(|| corrupt(what, value))
-}
-
-fn json<T: serde::de::DeserializeOwned>(r: &Row, i: usize) -> rusqlite::Result<T> {
-    serde_json::from_str(text(r, i)?)
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
-}
-
-/// The session `id` as a backup holds it (as `store/export.rs` reads it), to compare.
-fn stored_session(conn: &Connection, id: Uuid) -> Result<Option<BackupSession>, ImportError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT template_name, plan, status, started_at, ended_at, overall_note, focus_rating, room_membership_id,
-                room_session_id, room_name, follows_room, shares_with_room, focus_secs, pause_secs, sleep_secs,
-                interruptions, commitments_total, commitments_done, commitments_partly, commitments_not_done
-         FROM sessions WHERE id = ?1",
-    )?;
-    let session = stmt.query_row([id.to_string()], |r| session_row(id, r)).optional()?;
-    let Some(mut session) = session else { return Ok(None) };
-    let key = [id.to_string()];
-    let mut stmt = conn.prepare_cached(
-        "SELECT seq, plan_index, kind, started_at, ended_at, extended_secs, end_reason, room_deadline
-         FROM phase_runs WHERE session_id = ?1 ORDER BY seq",
-    )?;
-    session.phases = stmt.query_map(key.clone(), phase_row)?.collect::<rusqlite::Result<_>>()?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT seq, kind, started_at, ended_at, shifts_deadline, note FROM pauses WHERE session_id = ?1 ORDER BY seq",
-    )?;
-    session.pauses = stmt.query_map(key.clone(), pause_row)?.collect::<rusqlite::Result<_>>()?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, position, text, tag, estimate_minutes, outcome, note, feedback_wanted, carried_from, carry_count,
-                created_at, room_queued_at, room_commitment_id, room_outcome_queued
-         FROM commitments WHERE session_id = ?1 ORDER BY position",
-    )?;
-    session.commitments = stmt.query_map(key, commitment_row)?.collect::<rusqlite::Result<_>>()?;
-    Ok(Some(session))
-}
-
-fn session_row(id: Uuid, r: &Row) -> rusqlite::Result<BackupSession> {
-    let count = |i: usize| -> rusqlite::Result<i64> { Ok(r.get::<_, Option<i64>>(i)?.unwrap_or(0)) };
-    let totals = match r.get::<_, Option<i64>>(12)? {
-        None => None,
-        Some(focus_secs) => Some(BackupTotals {
-            focus_secs,
-            pause_secs: count(13)?,
-            sleep_secs: count(14)?,
-            interruptions: count(15)?,
-            commitments: count(16)?,
-            done: count(17)?,
-            partly: count(18)?,
-            not_done: count(19)?,
-        }),
-    };
-    Ok(BackupSession {
-        id,
-        template_name: r.get(0)?,
-        plan: json(r, 1)?,
-        status: code(SessionStatus::parse, "status", text(r, 2)?)?,
-        started_at: parse_ts(text(r, 3)?)?,
-        ended_at: parse_opt_ts(r.get(4)?)?,
-        overall_note: r.get(5)?,
-        focus_rating: r.get(6)?,
-        room_membership_id: opt_uuid(r, 7)?,
-        room_session_id: opt_uuid(r, 8)?,
-        room_name: r.get(9)?,
-        follows_room: r.get(10)?,
-        shares_with_room: r.get(11)?,
-        totals,
-        phases: Vec::new(),
-        pauses: Vec::new(),
-        commitments: Vec::new(),
-    })
-}
-
-fn phase_row(r: &Row) -> rusqlite::Result<BackupPhase> {
-    Ok(BackupPhase {
-        seq: r.get(0)?,
-        plan_index: r.get(1)?,
-        kind: code(PhaseKind::parse, "phase kind", text(r, 2)?)?,
-        started_at: parse_ts(text(r, 3)?)?,
-        ended_at: parse_opt_ts(r.get(4)?)?,
-        extended_secs: r.get(5)?,
-        end_reason: r.get::<_, Option<String>>(6)?.map(|s| code(EndReason::parse, "end reason", &s)).transpose()?,
-        room_deadline: parse_opt_ts(r.get(7)?)?,
-    })
-}
-
-fn pause_row(r: &Row) -> rusqlite::Result<BackupPause> {
-    Ok(BackupPause {
-        seq: r.get(0)?,
-        kind: code(PauseKind::parse, "pause kind", text(r, 1)?)?,
-        started_at: parse_ts(text(r, 2)?)?,
-        ended_at: parse_opt_ts(r.get(3)?)?,
-        shifts_deadline: r.get(4)?,
-        note: r.get(5)?,
-    })
-}
-
-fn commitment_row(r: &Row) -> rusqlite::Result<BackupCommitment> {
-    Ok(BackupCommitment {
-        id: parse_uuid(text(r, 0)?)?,
-        position: r.get(1)?,
-        text: r.get(2)?,
-        tag: r.get(3)?,
-        estimate_minutes: r.get(4)?,
-        outcome: code(Outcome::parse, "outcome", text(r, 5)?)?,
-        note: r.get(6)?,
-        feedback_wanted: r.get(7)?,
-        carried_from: opt_uuid(r, 8)?,
-        carry_count: r.get(9)?,
-        created_at: parse_ts(text(r, 10)?)?,
-        room_queued_at: parse_opt_ts(r.get(11)?)?,
-        room_commitment_id: opt_uuid(r, 12)?,
-        room_outcome_queued: r.get(13)?,
-    })
 }
 
 /// Writes a session with its phase runs, pauses and commitments; a link to a commitment in
