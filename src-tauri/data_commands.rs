@@ -8,19 +8,31 @@
 //!
 //! An export reads on a read-only connection of its own (the database is in WAL mode), so the
 //! store stays unlocked while ten years of history are written (about 0.8 s).
+//!
+//! A JSON backup is imported from a path: one of the exports' folder the settings list
+//! (`worktogether-*.json`), or one the person typed or pasted (a full path, `~/…` or a
+//! `file://` address; it must be a regular `.json` file). A path and not the file's bytes: ten
+//! years are about 33 MB, too much for the IPC. The file is read and checked with the store
+//! unlocked (seconds for ten years), then written in one transaction under the lock, and the
+//! app follows as after a restore (settings the database did not have may come from the file).
+//! Allowed while a session is in progress: the core refuses a second session in progress, and
+//! ended sessions only go into the history. The refusals and the summary are worded here for
+//! the app and the command line alike (`cli/import.rs`).
 
 use crate::backups::{self, Backup, RestoreError};
 use crate::error::ApiError;
 use crate::events::{UiEvent, emit};
 use crate::exports::{self, Format, Style};
-use crate::i18n::Language;
+use crate::i18n::{Catalog, Language};
 use crate::state::AppState;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::fs::File;
 use std::path::{Path, PathBuf};
 use tauri::{AppHandle, Manager, Runtime, State};
 use worktogether_core::app::Action;
 use worktogether_core::export::{CsvKind, ExportError};
+use worktogether_core::import::{ImportError, ImportSummary, read_backup, validate};
 use worktogether_core::{CoreError, ErrorCode, SettingChange, Settings, Store, Timestamp};
 
 type Result<T> = std::result::Result<T, ApiError>;
@@ -114,7 +126,7 @@ pub async fn restore_backup<R: Runtime>(
     };
     log::info!("restored {} (the data before it: {})", done.restored.path.display(), done.kept.path.display());
     // The store is unlocked again: now the app follows.
-    follow_restored(&app, &state, &before);
+    follow_new_data(&app, &state, &before);
     Ok(RestoredBackup { restored: (&done.restored).into(), kept: (&done.kept).into() })
 }
 
@@ -135,13 +147,13 @@ fn restore_error(state: &AppState, e: RestoreError) -> ApiError {
     }
 }
 
-/// Makes the running app follow the restored data, after the store's lock (the effects of a
-/// change of language are what every window, the tray and the shell's catalog need: the same
-/// language is stored again, which changes nothing but tells everyone).
-fn follow_restored<R: Runtime>(app: &AppHandle<R>, state: &AppState, before: &Settings) {
+/// Makes the running app follow data restored or imported, after the store's lock (the effects
+/// of a change of language are what every window, the tray and the shell's catalog need: the
+/// same language is stored again, which changes nothing but tells everyone).
+fn follow_new_data<R: Runtime>(app: &AppHandle<R>, state: &AppState, before: &Settings) {
     let restored = match state.read(|s, now| Ok((s.settings()?, s.current_session(now)?))) {
         Ok(restored) => restored,
-        Err(e) => return log::error!("the restored data could not be read: {}", e.message),
+        Err(e) => return log::error!("the new data could not be read: {}", e.message),
     };
     let (settings, session) = restored;
     if let Err(e) = state.apply(app, Action::ChangeSetting { change: SettingChange::Language(settings.language) }) {
@@ -268,7 +280,7 @@ pub async fn export_history<R: Runtime>(
     joined(&state, written.await)
 }
 
-fn cannot_write(catalog: &crate::i18n::Catalog, folder: &Path, e: &ExportError) -> ApiError {
+fn cannot_write(catalog: &Catalog, folder: &Path, e: &ExportError) -> ApiError {
     match e {
         ExportError::Core(e) => ApiError::from_core(e, catalog),
         ExportError::Write(e) => {
@@ -310,6 +322,252 @@ pub async fn show_export<R: Runtime>(app: AppHandle<R>, state: State<'_, AppStat
     joined(&state, shown.await)
 }
 
+// ---------------------------------------------------------------------------------------------
+// Importing a JSON backup
+
+/// How many JSON backups of the exports' folder the settings list, the newest: older ones can
+/// still be named by their path.
+const IMPORTABLE_LISTED: usize = 20;
+
+/// A JSON backup in the exports' folder, as the settings offer it to import.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportableFile {
+    pub name: String,
+    /// The whole path: what the page gives back to import it.
+    pub path: String,
+    /// Bytes (see [`BackupEntry::size`]).
+    #[specta(type = u32)]
+    pub size: u64,
+    /// When the file was last written, where the system says.
+    pub modified: Option<Timestamp>,
+}
+
+/// How many of a kind the import added, and how many were already there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportCount {
+    pub added: u32,
+    pub present: u32,
+}
+
+impl From<worktogether_core::import::Counted> for ImportCount {
+    fn from(c: worktogether_core::import::Counted) -> Self {
+        let small = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+        Self { added: small(c.added), present: small(c.present) }
+    }
+}
+
+/// What an import did: the counts, and the same in the person's words.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportReport {
+    pub sessions: ImportCount,
+    pub commitments: ImportCount,
+    pub templates: ImportCount,
+    /// Settings the database did not have, taken from the file (`added`), and those it had
+    /// (`present`: kept as they are).
+    pub settings: ImportCount,
+    /// Of the settings kept, those the file has another value for.
+    pub settings_differing: u32,
+    /// Templates added under another name: the database has a different one of theirs.
+    pub templates_renamed: u32,
+    /// What was imported, a sentence a line: the counts first, then what was done differently
+    /// from the file.
+    pub lines: Vec<String>,
+}
+
+/// The JSON backups in `folder`, named as the app names its JSON exports (`worktogether-*.json`),
+/// the newest first.
+fn importable(folder: &Path) -> Vec<ImportableFile> {
+    let Ok(entries) = std::fs::read_dir(folder) else { return Vec::new() };
+    let mut found: Vec<ImportableFile> = entries
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().into_string().ok()?;
+            let meta = std::fs::metadata(entry.path()).ok()?; // a link: what it points to
+            (name.starts_with("worktogether-") && is_json_name(&name) && meta.is_file()).then(|| ImportableFile {
+                path: entry.path().display().to_string(),
+                size: meta.len(),
+                modified: meta.modified().ok().map(Timestamp::from),
+                name,
+            })
+        })
+        .collect();
+    found.sort_by(|a, b| b.modified.cmp(&a.modified).then_with(|| a.name.cmp(&b.name)));
+    found.truncate(IMPORTABLE_LISTED);
+    found
+}
+
+fn is_json_name(name: &str) -> bool {
+    Path::new(name).extension().is_some_and(|e| e.eq_ignore_ascii_case("json"))
+}
+
+/// The JSON backups of the exports' folder (where History's "Complete backup (JSON)" goes): the
+/// newest 20, newest first.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_importable<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<Vec<ImportableFile>> {
+    let folder = export_folder(&app, &state);
+    let listed = tauri::async_runtime::spawn_blocking(move || Ok(importable(&folder)));
+    joined(&state, listed.await)
+}
+
+/// The file a person named, opened: a full path, `~/…` (`home`), or a `file://` address as a
+/// file manager copies one; surrounding blanks and quotes are left out. Refused with a message
+/// in their words unless it is a regular file ending in `.json`.
+fn open_named(text: &str, home: Option<&Path>, catalog: &Catalog) -> Result<File> {
+    let text = text.trim();
+    let text = ['"', '\'']
+        .into_iter()
+        .find_map(|q| text.strip_prefix(q).and_then(|t| t.strip_suffix(q)))
+        .unwrap_or(text)
+        .trim();
+    if text.is_empty() {
+        return Err(ApiError::invalid(catalog, "importUi.error.empty", &[]));
+    }
+    let shown = || [("path", text.to_owned())];
+    let path = if text.starts_with("file:") {
+        url::Url::parse(text).ok().and_then(|u| u.to_file_path().ok())
+    } else if let Some(rest) = text.strip_prefix("~/").or_else(|| text.strip_prefix("~\\")) {
+        home.map(|h| h.join(rest))
+    } else {
+        Some(PathBuf::from(text))
+    };
+    let Some(path) = path.filter(|p| p.is_absolute()) else {
+        return Err(ApiError::invalid(catalog, "importUi.error.relative", &shown()));
+    };
+    let meta = match std::fs::metadata(&path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let message = catalog.t("importUi.error.missing", &shown());
+            return Err(ApiError { code: ErrorCode::NotFound, message });
+        }
+        Err(e) => return Err(cannot_open(catalog, text, &e)),
+    };
+    if meta.is_dir() {
+        return Err(ApiError::invalid(catalog, "importUi.error.folder", &shown()));
+    }
+    if !meta.is_file() {
+        return Err(ApiError::invalid(catalog, "importUi.error.notFile", &shown()));
+    }
+    if !path.file_name().and_then(|n| n.to_str()).is_some_and(is_json_name) {
+        return Err(ApiError::invalid(catalog, "importUi.error.notJson", &shown()));
+    }
+    File::open(&path).map_err(|e| cannot_open(catalog, text, &e))
+}
+
+fn cannot_open(catalog: &Catalog, path: &str, e: &std::io::Error) -> ApiError {
+    log::warn!("a backup to import could not be opened: {e}");
+    let args = [("path", path.to_owned()), ("detail", e.to_string())];
+    ApiError { code: ErrorCode::Storage, message: catalog.t("importUi.error.open", &args) }
+}
+
+/// Imports the JSON backup at `path` (a whole path, `~/…` or a `file://` address of a regular
+/// `.json` file; see `open_named`): everything in it the history lacks,
+/// or nothing when anything in it is wrong or conflicts with the history. Then the app follows
+/// what came in, as after a restore.
+#[tauri::command]
+#[specta::specta]
+pub async fn import_backup<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<ImportReport> {
+    let before = state.read(|s, _| s.settings())?;
+    let (store, catalog, home) = (state.shared_store(), state.catalog(), app.path().home_dir().ok());
+    let imported = tauri::async_runtime::spawn_blocking(move || {
+        let file = open_named(&path, home.as_deref(), &catalog)?;
+        // Read (buffered by `read_backup`) and checked with the store unlocked: ten years take
+        // seconds. Only the writing holds it.
+        let backup = read_backup(file).and_then(validate).map_err(|e| import_error(&catalog, &e))?;
+        let mut store = store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let summary = store.import_backup(&backup).map_err(|e| import_error(&catalog, &e))?;
+        drop(store);
+        log::info!("imported {path}: {summary:?}");
+        Ok(summary)
+    });
+    let summary = joined(&state, imported.await)?;
+    if summary.sessions.added + summary.templates.added + summary.settings.added > 0 {
+        follow_new_data(&app, &state, &before);
+    }
+    // In the language the import may have brought.
+    Ok(import_report(&state.catalog(), &summary))
+}
+
+/// An import's refusal in the person's words (the app's and the command line's).
+pub(crate) fn import_error(catalog: &Catalog, e: &ImportError) -> ApiError {
+    if let ImportError::Core(e) = e {
+        return ApiError::from_core(e, catalog); // logged there, as the database's errors are
+    }
+    if let ImportError::Read(detail) = e {
+        log::warn!("a backup could not be read: {detail}");
+    }
+    ApiError { code: e.code(), message: e.message(&|key: &str, args: &[(&str, String)]| catalog.t(key, args)) }
+}
+
+/// `cli.import.<key>.one|other` with the count.
+fn counted(catalog: &Catalog, key: &str, count: u64) -> String {
+    let form = if count == 1 { "one" } else { "other" };
+    catalog.t(&format!("{key}.{form}"), &[("count", count.to_string())])
+}
+
+/// "Imported 12 sessions, 40 commitments and 2 templates; 3 sessions were already there.",
+/// then what was done differently from the file: templates renamed, settings kept, links
+/// left out (the app's and the command line's).
+pub(crate) fn import_summary(catalog: &Catalog, s: &ImportSummary) -> Vec<String> {
+    let counted = |key: &str, count: u64| counted(catalog, &format!("cli.import.{key}"), count);
+    let mut args = vec![
+        ("sessions", counted("sessions", s.sessions.added)),
+        ("commitments", counted("commitments", s.commitments.added)),
+        ("templates", counted("templates", s.templates.added)),
+    ];
+    let done = if s.sessions.present == 0 {
+        "cli.import.done"
+    } else {
+        args.push(("present", counted("present", s.sessions.present)));
+        "cli.import.done_present"
+    };
+    let mut lines = vec![catalog.t(done, &args)];
+    for (from, to) in &s.renamed_templates {
+        lines.push(catalog.t("cli.import.renamed", &[("from", from.clone()), ("to", to.clone())]));
+    }
+    if s.settings_differing > 0 {
+        lines.push(counted("settings_kept", s.settings_differing));
+    }
+    if s.links_left_out > 0 {
+        lines.push(counted("links_left_out", s.links_left_out));
+    }
+    lines
+}
+
+/// The settings' report: the summary, said as "nothing was added" when nothing was, and the
+/// settings taken from the file (the app may look different after it).
+fn import_report(catalog: &Catalog, s: &ImportSummary) -> ImportReport {
+    let mut lines = import_summary(catalog, s);
+    if s.sessions.added + s.templates.added + s.settings.added == 0 {
+        lines[0] = if s.sessions.present == 0 {
+            catalog.t("importUi.nothingInside", &[])
+        } else {
+            let present = counted(catalog, "cli.import.present", s.sessions.present);
+            catalog.t("importUi.nothingNew", &[("present", present)])
+        };
+    }
+    if s.settings.added > 0 {
+        lines.push(counted(catalog, "importUi.settingsTaken", s.settings.added));
+    }
+    let small = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+    ImportReport {
+        sessions: s.sessions.into(),
+        commitments: s.commitments.into(),
+        templates: s.templates.into(),
+        settings: s.settings.into(),
+        settings_differing: small(s.settings_differing),
+        templates_renamed: small(s.renamed_templates.len() as u64),
+        lines,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -336,5 +594,83 @@ mod tests {
         ] {
             assert!(!is_export(&exports, &other), "{} is not an export to show", other.display());
         }
+    }
+
+    #[test]
+    fn the_json_backups_of_the_exports_folder_are_listed_newest_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let at = |name: &str, secs: u64| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, "{}").unwrap();
+            let when = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_800_000_000 + secs);
+            File::options().write(true).open(&path).unwrap().set_modified(when).unwrap();
+        };
+        at("worktogether-backup-2026-12-01.json", 1);
+        at("worktogether-backup-2026-12-03.JSON", 3);
+        at("worktogether-backup-2026-12-02 (2).json", 2);
+        at("worktogether-commitments-2026-12-03.csv", 4);
+        at("backup.json", 5);
+        std::fs::create_dir(dir.path().join("worktogether-folder.json")).unwrap();
+        let names: Vec<_> = importable(dir.path()).into_iter().map(|f| f.name).collect();
+        assert_eq!(
+            names,
+            [
+                "worktogether-backup-2026-12-03.JSON",
+                "worktogether-backup-2026-12-02 (2).json",
+                "worktogether-backup-2026-12-01.json"
+            ]
+        );
+        assert!(importable(&dir.path().join("missing")).is_empty());
+    }
+
+    #[test]
+    fn only_a_json_file_named_by_its_whole_path_is_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let backup = dir.path().join("my backup.json");
+        std::fs::write(&backup, "{}").unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "").unwrap();
+        std::fs::create_dir(dir.path().join("folder.json")).unwrap();
+        let catalog = Catalog::new(Language::En);
+        let open = |text: &str| open_named(text, Some(dir.path()), &catalog);
+        let shown = backup.display().to_string();
+        let address = url::Url::from_file_path(&backup).unwrap().to_string();
+        for good in [shown.clone(), format!("  \"{shown}\" "), format!("'{shown}'"), address, "~/my backup.json".into()]
+        {
+            assert!(open(&good).is_ok(), "{good}");
+        }
+        let refused = |text: &str| open(text).map(drop).unwrap_err();
+        assert_eq!(refused("  ").message, "Enter the path of a backup file first.");
+        assert!(refused("my backup.json").message.contains("not a whole path"));
+        let missing = refused(&dir.path().join("gone.json").display().to_string());
+        assert_eq!(missing.code, ErrorCode::NotFound);
+        assert!(missing.message.starts_with("There is no file at "), "{}", missing.message);
+        assert!(refused(&dir.path().join("folder.json").display().to_string()).message.contains("is a folder"));
+        assert!(refused(&dir.path().join("notes.txt").display().to_string()).message.contains("is not a JSON file"));
+        let catalog = Catalog::new(Language::De);
+        let refused = open_named(&dir.path().display().to_string(), None, &catalog).map(drop).unwrap_err();
+        assert!(refused.message.contains("ist ein Ordner"), "{}", refused.message);
+        assert_eq!(refused.code, ErrorCode::InvalidInput);
+    }
+
+    #[test]
+    fn an_import_that_added_nothing_says_so() {
+        use worktogether_core::import::Counted;
+        let catalog = Catalog::new(Language::En);
+        let present = ImportSummary { sessions: Counted { added: 0, present: 2 }, ..ImportSummary::default() };
+        assert_eq!(import_report(&catalog, &present).lines, ["Nothing was added: 2 sessions were already there."]);
+        let settings = ImportSummary {
+            sessions: Counted { added: 1, present: 0 },
+            settings: Counted { added: 3, present: 0 },
+            ..ImportSummary::default()
+        };
+        let report = import_report(&Catalog::new(Language::De), &settings);
+        assert_eq!(report.sessions, ImportCount { added: 1, present: 0 });
+        assert_eq!(
+            report.lines,
+            [
+                "Importiert: 1 Session, 0 Commitments und 0 Vorlagen.",
+                "3 Einstellungen, die du nie geändert hattest, kommen aus der Sicherung.",
+            ]
+        );
     }
 }

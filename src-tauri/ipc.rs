@@ -57,6 +57,8 @@ macro_rules! contract {
                         data_commands::restore_backup::<$runtime>,
                         data_commands::export_history::<$runtime>,
                         data_commands::show_export::<$runtime>,
+                        data_commands::list_importable::<$runtime>,
+                        data_commands::import_backup::<$runtime>,
                         settings::settings::<$runtime>,
                         settings::change_setting::<$runtime>,
                         commands::ui_ready::<$runtime>,

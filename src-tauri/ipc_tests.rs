@@ -509,3 +509,61 @@ fn an_export_goes_into_the_exports_folder_and_never_over_a_file() {
     let err = h.call("show_export", json!({ "path": "/etc/passwd" })).unwrap_err();
     assert_eq!(err["code"], "invalid_input", "only an export is shown: {err}");
 }
+
+#[test]
+fn a_json_backup_from_the_exports_folder_is_imported_once_and_a_bad_one_changes_nothing() {
+    use tauri::Manager;
+    let exports = tempfile::tempdir().expect("a temporary directory");
+    let other = harness(Language::En);
+    other.app.manage(crate::data_commands::ExportFolder(exports.path().to_path_buf()));
+    abandoned_session(&other, "On the other computer");
+    let backup =
+        other.ok("export_history", json!({ "request": { "format": "json", "from": null, "to": null, "tag": null } }));
+    let text = std::fs::read_to_string(backup["path"].as_str().unwrap()).unwrap();
+    std::fs::write(exports.path().join("worktogether-broken.json"), &text[..text.len() / 2]).unwrap();
+    std::fs::write(exports.path().join("notes.txt"), "").unwrap();
+    std::fs::create_dir(exports.path().join("worktogether-folder.json")).unwrap();
+
+    let h = harness(Language::En);
+    h.app.manage(crate::data_commands::ExportFolder(exports.path().to_path_buf()));
+    abandoned_session(&h, "Already here");
+    let listed = h.ok("list_importable", json!({}));
+    let mut names: Vec<_> = listed.as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
+    names.sort_unstable();
+    assert_eq!(names, [backup["fileName"].as_str().unwrap(), "worktogether-broken.json"], "{listed}");
+
+    // Refused with a message, and nothing changes.
+    let path = |name: &str| exports.path().join(name).display().to_string();
+    for (file, code, said) in [
+        (path("gone.json"), "not_found", "There is no file at"),
+        (path("worktogether-folder.json"), "invalid_input", "is a folder"),
+        (path("notes.txt"), "invalid_input", "is not a JSON file"),
+        (path("worktogether-broken.json"), "invalid_input", "ends too early"),
+        ("worktogether-broken.json".to_owned(), "invalid_input", "not a whole path"),
+    ] {
+        let err = h.call("import_backup", json!({ "path": file })).unwrap_err();
+        assert_eq!(err["code"], code, "{file}: {err}");
+        assert!(err["message"].as_str().unwrap().contains(said), "{file}: {err}");
+    }
+    assert_eq!(commitment_texts(&h), [json!("Already here")]);
+
+    h.settle();
+    h.events.lock().unwrap().clear();
+    let report = h.ok("import_backup", json!({ "path": backup["path"] }));
+    assert_eq!(report["sessions"], json!({ "added": 1, "present": 0 }), "{report}");
+    assert_eq!(report["commitments"], json!({ "added": 1, "present": 0 }), "{report}");
+    assert!(report["lines"][0].as_str().unwrap().starts_with("Imported 1 session, 1 commitment"), "{report}");
+    let mut texts = commitment_texts(&h);
+    texts.sort_by_key(ToString::to_string);
+    assert_eq!(texts, [json!("Already here"), json!("On the other computer")]);
+    h.settle();
+    assert!(h.events.lock().unwrap().contains(&"session".to_owned()), "the windows follow");
+
+    // Again, with a session in progress (allowed: the backup's sessions are over): nothing new.
+    let id = h.ok("list_templates", json!({}))[0]["id"].clone();
+    h.ok("start_session", json!({ "templateId": id }));
+    let again = h.ok("import_backup", json!({ "path": backup["path"] }));
+    assert_eq!(again["sessions"], json!({ "added": 0, "present": 1 }), "{again}");
+    assert_eq!(again["lines"][0], "Nothing was added: 1 session was already there.", "{again}");
+    assert!(h.ok("current_session", json!({})).is_object(), "the session goes on");
+}

@@ -6,10 +6,12 @@
 //! back (its history, templates and settings on screen, a session in progress), and its
 //! ticker's writes would wait on a long import. With the app closed, the store is made for
 //! another process (WAL, a busy timeout, an immediate transaction). The database is created
-//! when there is none (a new computer), but only once the file was found good.
+//! when there is none (a new computer), but only once the file was found good. The running app
+//! imports from its settings instead (`data_commands.rs`, which words both).
 
 use super::{Cli, REFUSED};
 use crate::control::{self, Request, SendError};
+use crate::data_commands::{import_error, import_summary};
 use std::fs::File;
 use std::path::Path;
 use worktogether_core::Store;
@@ -53,43 +55,13 @@ impl Cli<'_> {
         read_backup(file).map_err(|e| self.import_message(&e))
     }
 
+    /// Worded as the app words it (`data_commands.rs`).
     fn import_message(&self, e: &ImportError) -> String {
-        if let ImportError::Core(e) = e {
-            return self.core(e).message; // logged there, as the database's errors are
-        }
-        e.message(&|key: &str, args: &[(&str, String)]| self.catalog.t(key, args))
+        import_error(&self.catalog, e).message
     }
 
-    /// "Imported 12 sessions, 40 commitments and 2 templates; 3 sessions were already there.",
-    /// then what was done differently from the file: templates renamed, settings kept, links
-    /// left out.
     fn import_summary(&self, s: &ImportSummary) -> Vec<String> {
-        let counted = |key: &str, count: u64| {
-            let form = if count == 1 { "one" } else { "other" };
-            self.catalog.t(&format!("cli.import.{key}.{form}"), &[("count", count.to_string())])
-        };
-        let mut args = vec![
-            ("sessions", counted("sessions", s.sessions.added)),
-            ("commitments", counted("commitments", s.commitments.added)),
-            ("templates", counted("templates", s.templates.added)),
-        ];
-        let done = if s.sessions.present == 0 {
-            "cli.import.done"
-        } else {
-            args.push(("present", counted("present", s.sessions.present)));
-            "cli.import.done_present"
-        };
-        let mut lines = vec![self.catalog.t(done, &args)];
-        for (from, to) in &s.renamed_templates {
-            lines.push(self.catalog.t("cli.import.renamed", &[("from", from.clone()), ("to", to.clone())]));
-        }
-        if s.settings_differing > 0 {
-            lines.push(counted("settings_kept", s.settings_differing));
-        }
-        if s.links_left_out > 0 {
-            lines.push(counted("links_left_out", s.links_left_out));
-        }
-        lines
+        import_summary(&self.catalog, s)
     }
 }
 

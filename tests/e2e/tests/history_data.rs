@@ -1,8 +1,9 @@
 //! The person's data as files, in the real app: an export from the History screen lands in the
 //! exports' folder (`WORKTOGETHER_EXPORT_DIR`) with its header row, and a backup made from the
 //! settings is restored: a session added after it is gone from the history, and the data it
-//! replaced is one more backup in the list. Both new parts of the page pass axe-core's rules in
-//! both themes and are photographed.
+//! replaced is one more backup in the list. History's JSON backup is imported from the settings
+//! (a cut-off copy refused first) and adds nothing. The new parts of the page pass axe-core's
+//! rules in both themes and are photographed; the import fits a 420 px window.
 
 use std::path::Path;
 
@@ -125,5 +126,46 @@ fn run(ctx: &TestCtx, app: &App, data_dir: &Path, exports: &Path) -> Result<()> 
     ensure!(texts == ["Angebot für ACME"], "the database holds the backup's data: {texts:?}");
     let backups: Value = app.invoke("list_backups", json!({}))?;
     ensure!(backups.as_array().map(Vec::len) == Some(2), "two backups: {backups}");
+    import_from_the_settings(ctx, app, exports)
+}
+
+/// History's JSON backup and a cut-off copy of it in the exports' folder, both listed in the
+/// settings: the copy is refused with its reason, and the backup, imported by its path, adds
+/// nothing (its one session is here already).
+fn import_from_the_settings(ctx: &TestCtx, app: &App, exports: &Path) -> Result<()> {
+    history_text(app)?;
+    app.click("history-export-toggle")?;
+    app.select("export-format", "json")?;
+    app.click("export-start")?;
+    app.wait_testid("export-result", UI_TIMEOUT).context("the JSON backup is written")?;
+    let backup = app.text_of("export-path")?.unwrap_or_default();
+    let text = std::fs::read_to_string(&backup).with_context(|| format!("reading {backup}"))?;
+    std::fs::write(exports.join("worktogether-broken.json"), &text[..text.len() / 2])?;
+
+    app.click("nav-settings")?;
+    let names = wait_for(UI_TIMEOUT, "both JSON files listed", || {
+        let names = app.attrs_of("import-item", "data-name")?;
+        Ok((names.len() == 2).then_some(names))
+    })?;
+    ensure!(names[0] == "worktogether-broken.json" && backup.ends_with(&names[1]), "newest first: {names:?}");
+    app.click("import-item-start")?;
+    app.click("import-confirm")?;
+    let refused = wait_for(UI_TIMEOUT, "the refusal", || app.text_of("import-error"))?;
+    ensure!(refused.contains("ends too early"), "the refusal says why: {refused}");
+
+    app.type_into("import-path", &backup)?;
+    app.click("import-path-start")?;
+    let said = wait_for(UI_TIMEOUT, "the import's outcome", || {
+        let text = app.text_of("import-outcome")?.unwrap_or_default();
+        Ok((!text.trim().is_empty()).then_some(text))
+    })?;
+    ensure!(!app.has("import-error")?, "no refusal left: {:?}", app.text_of("import-error")?);
+    ensure!(said.contains("Nothing was added: 1 session was already there."), "nothing new: {said}");
+    check_page(ctx, app, "4-settings-imported")?;
+    a11y::resize(app, 420, 680)?;
+    let overflow = a11y::check_overflow(app);
+    a11y::resize(app, 900, 680)?;
+    let overflow = overflow?;
+    ensure!(overflow.is_empty(), "420 px wide: {overflow:?}");
     Ok(())
 }

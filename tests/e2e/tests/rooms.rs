@@ -386,7 +386,10 @@ fn a_room_survives_a_cut_network_a_killed_server_and_a_late_joiner() -> Result<(
         Ok((ahead.len() == 1 && ahead[0]["text"] == "Sort the receipts" && ahead[0]["memberId"] == member_id)
             .then_some(()))
     })?;
-    ensure!(member.texts_of("room-ahead-item")?.iter().any(|t| t.contains("Sort the receipts")), "shown to the member");
+    // The member's own view follows the room's event, which may come after the host's answer.
+    wait_for(ROOM_TIMEOUT, "the commitment ahead shown to the member", || {
+        Ok(member.texts_of("room-ahead-item")?.iter().any(|t| t.contains("Sort the receipts")).then_some(()))
+    })?;
     ctx.screenshot("member-ahead")?;
 
     // The host starts the session: what was posted ahead is part of it, marked so.

@@ -75,6 +75,18 @@ export const commands = {
 	 *  an export in the exports' folder: the page never opens any path it likes.
 	 */
 	showExport: (path: string) => __TAURI_INVOKE<null>("show_export", { path }),
+	/**
+	 *  The JSON backups of the exports' folder (where History's "Complete backup (JSON)" goes): the
+	 *  newest 20, newest first.
+	 */
+	listImportable: () => __TAURI_INVOKE<ImportableFile[]>("list_importable"),
+	/**
+	 *  Imports the JSON backup at `path` (a whole path, `~/…` or a `file://` address of a regular
+	 *  `.json` file; see `open_named`): everything in it the history lacks,
+	 *  or nothing when anything in it is wrong or conflicts with the history. Then the app follows
+	 *  what came in, as after a restore.
+	 */
+	importBackup: (path: string) => __TAURI_INVOKE<ImportReport>("import_backup", { path }),
 	settings: () => __TAURI_INVOKE<SettingsView>("settings"),
 	changeSetting: (change: SettingChange) => __TAURI_INVOKE<SettingsView>("change_setting", { change }),
 	/**
@@ -373,6 +385,44 @@ export type HistoryQuery = {
 	text?: string | null,
 	after?: HistoryCursor | null,
 	limit?: number,
+};
+
+/**  How many of a kind the import added, and how many were already there. */
+export type ImportCount = {
+	added: number,
+	present: number,
+};
+
+/**  What an import did: the counts, and the same in the person's words. */
+export type ImportReport = {
+	sessions: ImportCount,
+	commitments: ImportCount,
+	templates: ImportCount,
+	/**
+	 *  Settings the database did not have, taken from the file (`added`), and those it had
+	 *  (`present`: kept as they are).
+	 */
+	settings: ImportCount,
+	/**  Of the settings kept, those the file has another value for. */
+	settingsDiffering: number,
+	/**  Templates added under another name: the database has a different one of theirs. */
+	templatesRenamed: number,
+	/**
+	 *  What was imported, a sentence a line: the counts first, then what was done differently
+	 *  from the file.
+	 */
+	lines: string[],
+};
+
+/**  A JSON backup in the exports' folder, as the settings offer it to import. */
+export type ImportableFile = {
+	name: string,
+	/**  The whole path: what the page gives back to import it. */
+	path: string,
+	/**  Bytes (see [`BackupEntry::size`]). */
+	size: number,
+	/**  When the file was last written, where the system says. */
+	modified: string | null,
 };
 
 /**  An invite link was opened while the app runs: show the join form with it. */

@@ -95,6 +95,8 @@ export const {
   restoreBackup,
   exportHistory,
   showExport,
+  listImportable,
+  importBackup,
   uiReady,
   rooms,
   joinRoom,

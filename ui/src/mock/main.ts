@@ -27,7 +27,8 @@
 //        | commitment-room | focus-room | closing-room (the session's screens, following room 0;
 //          &left=1, &shared=1 as above)
 //        history: one of the sessions was a room's
-//        &backups=…, &export=…: the backups in the settings, the export in History (./data.ts)
+//        &backups=…, &export=…, &import=…: the backups and the import in the settings, the export in
+//          History (./data.ts)
 import { mockIPC } from "@tauri-apps/api/mocks";
 import type { Language } from "../bindings/ipc";
 import { MockData, stage } from "./data";
