@@ -8,16 +8,19 @@ SHELL := bash
 CARGO ?= cargo
 NPM ?= npm
 
-.PHONY: help deps ui run build fmt fmt-check clippy rust-test bindings-check ui-check ui-test e2e test bench
+.PHONY: help deps ui run build fmt fmt-check clippy rust-test bindings-check ui-check ui-test e2e test bench \
+  package package-test
 
 help:
 	@echo "make deps    install Debian packages and ui/node_modules (only what is missing)"
 	@echo "make ui      build the web UI into ui/dist (the Rust build needs it)"
 	@echo "make run     build and start the app"
-	@echo "make test    fmt, clippy, Rust tests, bindings check, UI check and tests, e2e"
+	@echo "make test    fmt, clippy, Rust tests, bindings check, UI check and tests, e2e, package test"
 	@echo "make e2e     the end-to-end tests only (real app under Xvfb, tauri-driver)"
 	@echo "make fmt     format the Rust code;  make clippy  lint it"
 	@echo "make bench   start-up, memory and idle CPU of a release build (docs/benchmarks.md)"
+	@echo "make package the release .deb → target/package/ (Tauri CLI, then xz)"
+	@echo "make package-test  install the debug .deb and use it; the room server's systemd unit"
 	@echo "make room-fuzz   schemathesis against the room server's OpenAPI document (in make test)"
 	@echo "make bench-room  room server load: event latency, memory and CPU (docs/benchmarks.md)"
 
@@ -72,9 +75,23 @@ ui-test:
 e2e: deps ui
 	scripts/e2e.sh
 
+# The Debian package, built by the Tauri CLI (ui/node_modules/.bin/tauri) from tauri.conf.json's
+# `bundle` section and packaging/, then packed again with xz: target/package/worktogether_<version>_<arch>.deb.
+# A release build: about 13 min from scratch here, under a minute when target/release is fresh.
+package: deps ui
+	packaging/build-deb.sh
+
+# The debug package (reusing target/debug) installed with apt-get and used as a person would:
+# the app under Xvfb, a session on the command line, the desktop database, apt-get remove; plus
+# the room server's systemd unit (systemd-analyze, its system calls under strace). Needs root
+# or sudo. About 25 s when target/debug is fresh (scripts/package-test.sh).
+package-test: deps ui
+	scripts/package-test.sh
+
 # Prerequisites run left to right (.NOTPARALLEL) and each once: cheap checks first, the
-# bindings check only after `cargo test` regenerated them, the slow e2e tests last.
-test: deps ui fmt-check clippy rust-test bindings-check ui-check ui-test e2e room-fuzz
+# bindings check only after `cargo test` regenerated them, the slow e2e tests last, then the
+# package test on the debug build e2e left fresh.
+test: deps ui fmt-check clippy rust-test bindings-check ui-check ui-test e2e package-test room-fuzz
 	@echo "make test: all checks passed"
 
 # Release builds of the app, the empty-window fixture (bench/empty-window, built into our
@@ -83,6 +100,7 @@ test: deps ui fmt-check clippy rust-test bindings-check ui-check ui-test e2e roo
 # a missed target. About 10 min from scratch here, 5 min when the builds are fresh.
 bench: deps ui
 	$(CARGO) build --release --locked -p worktogether
+	packaging/build-deb.sh
 	CARGO_TARGET_DIR="$(CURDIR)/target" $(CARGO) build --release --locked --manifest-path bench/empty-window/Cargo.toml
 	$(CARGO) build --release --locked -p worktogether-core --example seed_session --example history_bench
 	$(CARGO) build --release --locked -p worktogether-room-server --bin worktogether-room

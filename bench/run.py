@@ -55,6 +55,8 @@ TARGETS = {"start": 1.05, "memory": 1.15, "hidden_cpu": 1.5, "hidden_switches": 
 # The app with three rooms joined ÷ the app with none.
 ROOMS_TARGET = 1.1
 ROOMS_JOINED = 3
+# The release .deb `make package` builds (packaging/build-deb.sh), in bytes.
+DEB_TARGET_BYTES = 12_000_000
 # How often the tree's threads are read during a CPU window: a thread's counters are lost
 # when it ends, so each is kept as last seen.
 POLL_S = 1.0
@@ -785,6 +787,24 @@ def render_rooms(rooms):
     return "\n".join(lines) + "\n"
 
 
+def render_package(deb_dir):
+    debs = sorted(deb_dir.glob("*.deb")) if deb_dir else []
+    if not debs:
+        return ""
+    size = debs[0].stat().st_size
+    lines = ["", "### The Debian package", ""]
+    lines += [
+        "The release package `make package` builds (the Tauri CLI's .deb, packed again with xz by "
+        "`packaging/build-deb.sh`).",
+        "",
+        "| Package | Size (MB) | Size (MiB) | Target | |",
+        "| --- | ---: | ---: | --- | --- |",
+        f"| `{debs[0].name}` | {size / 1e6:.1f} | {size / 2**20:.1f} | ≤ {DEB_TARGET_BYTES / 1e6:g} MB | "
+        f"{verdict(size <= DEB_TARGET_BYTES)} |",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 # The core's history reads on ten years of data, in milliseconds (median of the example's runs).
 HISTORY_TARGETS = {
     "page_first_ms": ("A timeline page, the newest", 20),
@@ -913,6 +933,7 @@ def main():
     p.add_argument("--seed-rooms", default=ROOT / "target/release/examples/seed_rooms", type=Path)
     p.add_argument("--history-bench", default=ROOT / "target/release/examples/history_bench", type=Path)
     p.add_argument("--out", default=ROOT / "docs/benchmarks.md", type=Path)
+    p.add_argument("--deb-dir", default=ROOT / "target/package", type=Path, help="where `make package` put the .deb")
     p.add_argument("--runs", default=20, type=int, help="start-up runs of each (after one warm-up each)")
     p.add_argument("--mem-after", default=30, type=int)
     p.add_argument("--cpu-settle", default=10, type=int)
@@ -985,6 +1006,7 @@ def main():
             summarize(raw)
             return
         generated = render(machine(), args, startup, memory, hidden, shown) + render_rooms(rooms) + render_history(history)
+        generated += render_package(args.deb_dir)
         if args.out:
             write_report(args.out, generated)
         else:
