@@ -333,6 +333,9 @@ class Launch:
         self.session = None
         if subject.database:
             shutil.copyfile(subject.database, self.data_dir / "worktogether.sqlite3")
+            # On disk before the launch, as a person's database is: otherwise the app's first
+            # commit (its fsync) also writes out the 50 MB copy still in the page cache.
+            os.sync()
         if subject.seeds_session and seed_tool:
             self.session = seed_focus(subject.binary, seed_tool, self.data_dir)
             log(f"{subject.name}: seeded session: {self.session.get('class')}, {self.session.get('text')!r}")

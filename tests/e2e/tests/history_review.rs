@@ -97,7 +97,14 @@ fn screens(ctx: &TestCtx, app: &App, data_dir: &Path, exports: &Path) -> Result<
 /// narrowed by a search whose hits are marked.
 fn timeline(ctx: &TestCtx, app: &App, exports: &Path) -> Result<()> {
     app.click("nav-history")?;
-    wait_for(UI_TIMEOUT, "the first page of the timeline", || Ok((app.count("history-session")? >= 20).then_some(())))?;
+    wait_for(UI_TIMEOUT, "the first page of the timeline", || Ok((app.count("history-session")? >= 12).then_some(())))?;
+    // Scrolling to its end brings the next page (30 more).
+    let first = app.count("history-session")?;
+    app.session
+        .execute("document.querySelector('[data-testid=history-more]').scrollIntoView(); return null;", vec![])?;
+    wait_for(UI_TIMEOUT, "the next page as the end comes into view", || {
+        Ok((app.count("history-session")? >= first + 30).then_some(()))
+    })?;
     ctx.screenshot("timeline-en-light")?;
 
     // The tag filter offers "Kunde A" once, whichever way it was spelt, and finds it in any case.

@@ -16,8 +16,11 @@ export interface HistoryFilter {
 
 export const emptyFilter = (): HistoryFilter => ({ from: "", to: "", tag: "", outcome: "", room: "", text: "" });
 
-/** How many sessions a page of the timeline holds. */
+/** How many sessions a page of the timeline holds after the first. */
 export const PAGE_SIZE = 30;
+/** The first page: a screenful and some, so the screen comes up as fast with ten years of
+ * history as with none; scrolling brings the rest. */
+export const FIRST_PAGE_SIZE = 12;
 
 /** Local midnight of a `YYYY-MM-DD` day, `days` later, as an instant; null for no valid day. */
 function midnight(day: string, days = 0): string | null {
@@ -27,8 +30,8 @@ function midnight(day: string, days = 0): string | null {
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
-/** The query for the first page of `filter`: the last day counts whole. */
-export function queryFor(filter: HistoryFilter): HistoryQuery {
+/** The query for the first page of `filter` (the last day counts whole); later pages pass `PAGE_SIZE`. */
+export function queryFor(filter: HistoryFilter, limit = FIRST_PAGE_SIZE): HistoryQuery {
   const blank = (s: string) => (s.trim() === "" ? null : s.trim());
   return {
     from: midnight(filter.from),
@@ -38,7 +41,7 @@ export function queryFor(filter: HistoryFilter): HistoryQuery {
     room: blank(filter.room),
     text: blank(filter.text),
     after: null,
-    limit: PAGE_SIZE,
+    limit,
   };
 }
 
