@@ -104,6 +104,32 @@ export function formatTime(iso: string): string {
   return timeFormat(locale()).format(new Date(iso));
 }
 
+// The data files' lists (backups, importable backups): when a file was made and its size.
+const secondsFormat = memoize((locale) => new Intl.DateTimeFormat(locale, { timeStyle: "medium" }));
+const fileSizeFormat = memoize((key) => {
+  const [locale, unit] = key.split(" ");
+  return new Intl.NumberFormat(locale, {
+    style: "unit",
+    unit,
+    unitDisplay: "short",
+    maximumFractionDigits: unit === "megabyte" ? 1 : 0,
+  });
+});
+
+/** A weekday, date and time: "Thu, 3 Dec 2026, 18:07" (with seconds: "…, 18:07:42"). */
+export function formatWeekdayDateTime(iso: string, seconds = false): string {
+  const time = seconds ? secondsFormat(locale()).format(new Date(iso)) : formatTime(iso);
+  return `${formatWeekdayDate(iso)}, ${time}`;
+}
+
+/** A file's size in kB (at least 1) or, from a million bytes, in MB with one decimal. */
+export function formatFileSize(bytes: number): string {
+  const megabytes = bytes >= 1_000_000;
+  return fileSizeFormat(`${locale()} ${megabytes ? "megabyte" : "kilobyte"}`).format(
+    megabytes ? bytes / 1_000_000 : Math.max(1, Math.round(bytes / 1000)),
+  );
+}
+
 // The statistics' dates and numbers (the formatters are made on first use, never at start-up).
 const monthShortFormat = memoize((locale) => new Intl.DateTimeFormat(locale, { month: "short" }));
 const monthYearFormat = memoize((locale) => new Intl.DateTimeFormat(locale, { month: "long", year: "numeric" }));
