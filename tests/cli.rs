@@ -1152,8 +1152,8 @@ fn import_waits_for_the_app_to_be_closed() {
     assert_eq!(r.code, 1);
     assert_eq!(
         r.stderr,
-        "worktogether: Worktogether is open. Quit it first (Quit in the tray menu), then import again: the app shows \
-         the imported history when it starts.\n"
+        "worktogether: Worktogether is open: import the backup there (Settings → Import a backup), or quit the app \
+         (Quit in the tray menu) and import again here.\n"
     );
     assert_eq!(app.join().unwrap(), "{\"advanceClockMs\":0}\n", "asked with a request that changes nothing");
 }
