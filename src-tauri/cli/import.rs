@@ -34,6 +34,11 @@ impl Cli<'_> {
             return Err(self.catalog.t("cli.import.app_running", &[]));
         }
         let backup = validate(self.read_backup_file(file)?).map_err(|e| self.import_message(&e))?;
+        // Again: reading a large file (or standard input) takes a while, and the app may have
+        // been started meanwhile.
+        if app_running(self.data_dir) {
+            return Err(self.catalog.t("cli.import.app_running", &[]));
+        }
         let mut store = Store::open(&database).map_err(|e| self.core(&e).message)?;
         let summary = store.import_backup(&backup).map_err(|e| self.import_message(&e))?;
         Ok(self.import_summary(&summary))

@@ -36,6 +36,7 @@ use crate::model::{CommitmentDraft, LanguageChoice, Outcome, PhaseKind, PlannedP
 use crate::store::to_millis;
 use crate::templates::{validate_name, validate_phases};
 use crate::validate::{check_rating, clean_note, shows_nothing, validate_draft};
+use chrono::Datelike;
 use serde::de::{DeserializeOwned, DeserializeSeed, Error as _, MapAccess, Visitor};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -168,6 +169,12 @@ pub enum Rule {
     RoomMissing,
     #[error("{field} has no visible characters")]
     Invisible { field: &'static str },
+    #[error("{field} begins or ends with white space")]
+    Untrimmed { field: &'static str },
+    #[error("{field} lies outside the years 1 to 9999")]
+    OutOfCalendar { field: &'static str },
+    #[error("it begins before the one before it ends, or outside its session")]
+    OutOfOrder,
     #[error("{field} is longer than {max} characters")]
     TooLong { field: &'static str, max: usize },
     #[error("another template of the file has the same name, {other:?}")]
@@ -298,6 +305,9 @@ impl Rule {
             R::RoomPartial => ("import.rule.room_partial", none()),
             R::RoomMissing => ("import.rule.room_missing", none()),
             R::Invisible { field } => ("import.rule.invisible", vec![("field", (*field).to_owned())]),
+            R::Untrimmed { field } => ("import.rule.untrimmed", vec![("field", (*field).to_owned())]),
+            R::OutOfCalendar { field } => ("import.rule.out_of_calendar", vec![("field", (*field).to_owned())]),
+            R::OutOfOrder => ("import.rule.out_of_order", none()),
             R::TooLong { field, max } => {
                 ("import.rule.too_long", vec![("field", (*field).to_owned()), ("max", max.to_string())])
             }
@@ -650,6 +660,7 @@ pub struct Counted {
 /// The database is the store's to compare with.
 pub fn validate(mut backup: Backup) -> Result<ValidatedBackup, ImportError> {
     cut_to_millis(&mut backup);
+    check_calendar(&backup)?;
     check_templates(&backup.templates)?;
     for (key, value) in &backup.settings {
         check_setting(key, value).map_err(|rule| invalid(&Place::Setting { key: key.clone() }, rule))?;
@@ -661,6 +672,43 @@ pub fn validate(mut backup: Backup) -> Result<ValidatedBackup, ImportError> {
     check_in_progress(&backup.sessions)?;
     let outside = check_carries(&backup.sessions)?;
     Ok(ValidatedBackup { backup, outside })
+}
+
+/// Every time within the years 1 to 9999: the database writes and reads times as RFC 3339 with
+/// a four-digit year, and the exports' widest range is those years.
+fn check_calendar(backup: &Backup) -> Result<(), ImportError> {
+    let in_calendar = |t: Timestamp| (1..=9999).contains(&t.year());
+    let check = |place: &Place, times: &[(Option<Timestamp>, &'static str)]| {
+        times.iter().try_for_each(|&(t, field)| match t {
+            Some(t) if !in_calendar(t) => Err(invalid(place, Rule::OutOfCalendar { field })),
+            _ => Ok(()),
+        })
+    };
+    for t in &backup.templates {
+        check(&Place::Template { name: t.name.clone() }, &[(Some(t.created_at), "createdAt")])?;
+    }
+    for s in &backup.sessions {
+        // The session's own place names its start, which must be readable first.
+        let place = if in_calendar(s.started_at) {
+            Place::session(s)
+        } else {
+            Place::Session { id: s.id, started_at: Timestamp::UNIX_EPOCH }
+        };
+        check(&place, &[(Some(s.started_at), "startedAt"), (s.ended_at, "endedAt")])?;
+        for p in &s.phases {
+            check(
+                &place,
+                &[(Some(p.started_at), "startedAt"), (p.ended_at, "endedAt"), (p.room_deadline, "roomDeadline")],
+            )?;
+        }
+        for p in &s.pauses {
+            check(&place, &[(Some(p.started_at), "startedAt"), (p.ended_at, "endedAt")])?;
+        }
+        for c in &s.commitments {
+            check(&place, &[(Some(c.created_at), "createdAt"), (c.room_queued_at, "roomQueuedAt")])?;
+        }
+    }
+    Ok(())
 }
 
 fn cut_to_millis(backup: &mut Backup) {
@@ -686,8 +734,16 @@ fn cut_to_millis(backup: &mut Backup) {
     }
 }
 
+/// Something to see, and as a person's input is stored: trimmed (a tag " ACME" would be a tag
+/// of its own beside "ACME", which typed input can never make).
 fn visible(text: &str, field: &'static str) -> Result<(), Rule> {
-    if shows_nothing(text) { Err(Rule::Invisible { field }) } else { Ok(()) }
+    if shows_nothing(text) {
+        Err(Rule::Invisible { field })
+    } else if text.trim() != text {
+        Err(Rule::Untrimmed { field })
+    } else {
+        Ok(())
+    }
 }
 
 /// A note (on a commitment, a pause or a session) as `clean_note` takes it from a person, and
@@ -729,6 +785,8 @@ fn check_templates(templates: &[BackupTemplate]) -> Result<(), ImportError> {
         validate_name(&t.name).map_err(|e| fail(Rule::Core(e)))?;
         visible(&t.name, "name").map_err(fail)?;
         validate_phases(&t.phases).map_err(|e| fail(Rule::Core(e)))?;
+        // Places in the list: a new template goes after the largest, which must stay a number.
+        in_range::<u32>(t.position, "position").map_err(fail)?;
         if let Some(other) = names.insert(t.name.to_ascii_lowercase(), &t.name) {
             return Err(fail(Rule::NameTwice { other: other.to_owned() }));
         }
@@ -796,7 +854,7 @@ fn check_session(s: &BackupSession) -> Result<(), ImportError> {
     }
     for (i, pause) in s.pauses.iter().enumerate() {
         let place = Place::Pause { session: s.id, started_at: s.started_at, number: i + 1 };
-        check_pause(i, pause).map_err(|rule| invalid(&place, rule))?;
+        check_pause(s, i, pause).map_err(|rule| invalid(&place, rule))?;
     }
     for (i, c) in s.commitments.iter().enumerate() {
         check_commitment(i, c).map_err(|rule| invalid(&Place::commitment(s, c), rule))?;
@@ -856,8 +914,17 @@ fn check_phase(s: &BackupSession, i: usize, p: &BackupPhase) -> Result<(), Rule>
     if p.kind != planned.kind {
         return Err(Rule::KindNotPlanned { kind: p.kind, planned: planned.kind });
     }
-    in_range::<u32>(p.extended_secs, "extendedSecs")?;
+    let extended = in_range::<u32>(p.extended_secs, "extendedSecs")?;
+    // "+5 min" holds a phase to the longest a planned one may be, as typed input is held.
+    if u64::from(planned.duration_secs) + u64::from(extended) > u64::from(PHASE_MAX_SECS) {
+        return Err(Rule::Core(CoreError::PhaseTooLong { position: p.plan_index as u32 + 1 }));
+    }
     check_interval(p.started_at, p.ended_at)?;
+    // One after the other, as the engine runs them, within the session.
+    let previous_end = if i == 0 { Some(s.started_at) } else { s.phases[i - 1].ended_at };
+    if previous_end.is_none_or(|end| p.started_at < end) {
+        return Err(Rule::OutOfOrder);
+    }
     // Only the current phase of a session in progress is still running.
     let current = i + 1 == s.phases.len() && s.status.in_progress();
     if p.ended_at.is_none() && !current {
@@ -866,11 +933,16 @@ fn check_phase(s: &BackupSession, i: usize, p: &BackupPhase) -> Result<(), Rule>
     Ok(())
 }
 
-fn check_pause(i: usize, p: &BackupPause) -> Result<(), Rule> {
+fn check_pause(s: &BackupSession, i: usize, p: &BackupPause) -> Result<(), Rule> {
     if p.seq != i as i64 {
         return Err(Rule::Sequence { expected: i as i64, found: p.seq });
     }
     check_interval(p.started_at, p.ended_at)?;
+    // Never overlapping (a sleep is recorded only after the last pause ended), within the session.
+    let previous_end = if i == 0 { Some(s.started_at) } else { s.pauses[i - 1].ended_at };
+    if previous_end.is_none_or(|end| p.started_at < end) {
+        return Err(Rule::OutOfOrder);
+    }
     check_note(p.note.as_deref(), "note")
 }
 
@@ -1048,9 +1120,11 @@ mod tests {
         for text in ["", " ", "\u{200B}\u{2060}", "\u{FEFF}", "\u{2800}", "\u{00AD}\t"] {
             assert!(visible(text, "text").is_err(), "{text:?} shows nothing");
         }
-        for text in ["a", " x ", "👩\u{200D}💻", "ß"] {
+        for text in ["a", "x y", "👩\u{200D}💻", "ß"] {
             assert!(visible(text, "text").is_ok(), "{text:?} shows something");
         }
+        // Typed input is stored trimmed: a file's text with white space around it is not the app's.
+        assert!(matches!(visible(" x ", "text"), Err(Rule::Untrimmed { .. })));
     }
 
     const EMPTY: &str = r#"{"format":"worktogether-backup","version":1,"exportedAt":"2026-06-01T12:00:00Z",

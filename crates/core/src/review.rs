@@ -68,6 +68,8 @@ pub struct WeeklyReview {
     pub iso_week: u32,
     /// The Monday after: when the plan's commitments become due.
     pub next_monday: NaiveDate,
+    /// The Monday of the person's current week (the review may be of another).
+    pub this_monday: NaiveDate,
     /// The week's statistics: totals, completion, the seven days, time per tag, streaks.
     pub statistics: Statistics,
     /// Commitments of the ended sessions started in the week, in the order they were made.

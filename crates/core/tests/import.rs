@@ -551,6 +551,41 @@ fn cases(file: &str) -> Vec<Case> {
             key: "import.rule.ends_before_start",
         },
         Case {
+            name: "a template at the last place an integer has",
+            file: edited(set("/templates/0/position", json!(i64::MAX))),
+            key: "import.rule.out_of_range",
+        },
+        Case {
+            name: "a start beyond the year 9999",
+            file: edited(set("/sessions/0/startedAt", json!("+10000-01-01T00:00:00Z"))),
+            key: "import.rule.out_of_calendar",
+        },
+        Case {
+            name: "a commitment made in the year 0",
+            file: edited(set("/sessions/0/commitments/0/createdAt", json!("0000-06-01T00:00:00Z"))),
+            key: "import.rule.out_of_calendar",
+        },
+        Case {
+            name: "a phase before its session",
+            file: edited(set("/sessions/0/phases/0/startedAt", json!("2026-05-04T06:00:00Z"))),
+            key: "import.rule.out_of_order",
+        },
+        Case {
+            name: "a pause before its session",
+            file: edited(set("/sessions/0/pauses/0/startedAt", json!("2026-05-04T06:00:00Z"))),
+            key: "import.rule.out_of_order",
+        },
+        Case {
+            name: "a tag with a space before it",
+            file: edited(set("/sessions/0/commitments/0/tag", json!(" ACME"))),
+            key: "import.rule.untrimmed",
+        },
+        Case {
+            name: "a phase extended by 136 years",
+            file: edited(set("/sessions/0/phases/1/extendedSecs", json!(4_294_967_000u64))),
+            key: "error.phase_too_long",
+        },
+        Case {
             name: "a pause ending before it starts",
             file: edited(set("/sessions/0/pauses/0/endedAt", json!("2026-05-04T07:00:00Z"))),
             key: "import.rule.ends_before_start",

@@ -265,3 +265,34 @@ fn a_plan_that_cannot_be_kept_is_refused_whole() {
     // Nothing of a refused plan was kept.
     assert!(review(&s, date(2026, 12, 2)).partly.iter().chain(&r.not_done).all(|c| !c.planned));
 }
+
+#[test]
+fn a_rooms_session_takes_the_plan_only_when_joined_in_its_commitment_round() {
+    use worktogether_core::{PhaseKind, PlannedPhase, RoomLink, RoomPosition};
+    let (mut s, _dir) = store();
+    week_with_sessions(&mut s);
+    let ids: Vec<Uuid> = review(&s, date(2026, 12, 2)).carryable().map(|c| c.id).collect();
+    s.plan_carries(&ids, utc(2026, 12, 6, 23, 0), utc(2026, 12, 3, 9, 0)).unwrap();
+    let plan: Vec<PlannedPhase> = [(PhaseKind::Commitment, 60), (PhaseKind::Focus, 600), (PhaseKind::Closing, 60)]
+        .into_iter()
+        .map(|(kind, duration_secs)| PlannedPhase { kind, duration_secs })
+        .collect();
+    let link = || RoomLink { membership_id: Uuid::now_v7(), session_id: Uuid::now_v7(), room_name: "Office".into() };
+    let position = |index: u32, from: Timestamp| RoomPosition {
+        index,
+        started_at: from,
+        ends_at: Some(from + chrono::Duration::minutes(10)),
+        over: false,
+    };
+
+    // Joined late, in the room's focus: no round to take the plan into; it waits.
+    let late = utc(2026, 12, 7, 9, 5);
+    let view = s.join_room_session(link(), "Shared", plan.clone(), position(1, late), late).unwrap();
+    assert!(view.commitments.is_empty());
+    s.abandon_session(late + chrono::Duration::minutes(1)).unwrap();
+
+    // Joined in its commitment round: the plan comes along.
+    let early = utc(2026, 12, 7, 10, 0);
+    let view = s.join_room_session(link(), "Shared", plan, position(0, early), early).unwrap();
+    assert_eq!(view.commitments.len(), ids.len());
+}

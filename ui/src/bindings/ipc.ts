@@ -965,6 +965,8 @@ export type WeeklyReview = {
 	isoWeek: number,
 	/**  The Monday after: when the plan's commitments become due. */
 	nextMonday: string,
+	/**  The Monday of the person's current week (the review may be of another). */
+	thisMonday: string,
 	/**  The week's statistics: totals, completion, the seven days, time per tag, streaks. */
 	statistics: Statistics,
 	/**  Commitments of the ended sessions started in the week, in the order they were made. */

@@ -34,9 +34,13 @@ export const navigation = $state<{
   returnFocus: string | null;
   /** the tab History shows */
   historyTab: HistoryTab;
+  /** counts each time the review is brought up: it then reads its week afresh (the window may
+   * have stayed open in the tray for days) */
+  reviewVisits: number;
 }>({
   view: "home",
   historyTab: "timeline",
+  reviewVisits: 0,
   compact: compactFromUrl(),
   editing: null,
   returnFocus: null,
@@ -64,6 +68,7 @@ export function showSession(): void {
 /** To the weekly review (its notice was clicked): History's review tab, the keyboard at the top. */
 export function showReview(): void {
   navigation.historyTab = "review";
+  navigation.reviewVisits += 1;
   navigation.view = "history";
   navigation.editing = null;
   window.scrollTo(0, 0);

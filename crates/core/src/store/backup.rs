@@ -161,10 +161,12 @@ impl Store {
         }
         let copied = Backup::new(&copy, &mut self.conn)
             .and_then(|backup| backup.run_to_completion(std::ffi::c_int::MAX, PAUSE, None));
-        if other_pages {
-            self.conn.pragma_update(None, "journal_mode", "WAL")?;
-        }
         copied?;
+        // The data is replaced: a failure to go back to WAL (another connection open) is no
+        // failure of the restore, and the next start sets WAL again.
+        if other_pages {
+            let _ = self.conn.pragma_update(None, "journal_mode", "WAL");
+        }
         // Statements prepared for the old schema are prepared again on first use anyway.
         self.conn.flush_prepared_statement_cache();
         Ok(())

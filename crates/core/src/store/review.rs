@@ -178,6 +178,7 @@ impl Store {
             week,
             iso_week: week.first().iso_week().week(),
             next_monday: week.last() + Days::new(1),
+            this_monday: week_of(today).first(),
             done: Vec::new(),
             partly: Vec::new(),
             not_done: Vec::new(),

@@ -53,7 +53,11 @@ impl Store {
         let at = RoomPosition { started_at: to_millis(at.started_at), ends_at: at.ends_at.map(to_millis), ..at };
         let clock = SessionClock::join_room(id, plan, &at, now);
         save_clock(&tx, &clock)?;
-        super::review::take_planned(&tx, id, now)?;
+        // The plan waits for a session that begins with a commitment round: joined late, in the
+        // room's focus, there is no round to take it into.
+        if clock.current().kind == PhaseKind::Commitment {
+            super::review::take_planned(&tx, id, now)?;
+        }
         let commitments = super::commitments::of_session(&tx, id)?;
         tx.commit()?;
         let notes = SessionNotes { room: Some(room), ..SessionNotes::default() };
