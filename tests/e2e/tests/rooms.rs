@@ -366,6 +366,11 @@ fn a_room_survives_a_cut_network_a_killed_server_and_a_late_joiner() -> Result<(
     let (host_id, code) = (room["membershipId"].clone(), room["code"].clone());
     let joined = member.invoke("join_room", json!({ "server": proxy.url(), "code": code, "displayName": "Mia" }))?;
     let member_id = joined["membershipId"].clone();
+    // The host's app follows the room: it has seen the member join (the event stream is up).
+    wait_for(ROOM_TIMEOUT, "the member in the host's room", || {
+        let rooms = rooms_of(&host)?;
+        Ok(rooms.first().and_then(|r| r["members"].as_array()).is_some_and(|m| m.len() == 2).then_some(()))
+    })?;
 
     // Before any session: the member, who may not make it, posts what she will do ahead from
     // the room's view (a blank post is refused next to the field); the host sees it at once.
