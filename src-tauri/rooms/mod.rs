@@ -562,7 +562,7 @@ pub async fn join<R: Runtime>(
             return Ok(view);
         }
     }
-    let key = Uuid::now_v7().to_string();
+    let key = token_request_key();
     let (member, room) = server.join(code, &name, &key).await.map_err(|e| sync_error(state, &e))?;
     keep(app, state, rooms, member, room, name).await
 }
@@ -577,7 +577,7 @@ pub async fn create<R: Runtime>(
 ) -> Result<RoomView, ApiError> {
     let name = display_name(state, &request.host_name)?;
     let server = RoomServer::new(&link::server_address(server)).map_err(|e| sync_error(state, &e))?;
-    let key = Uuid::now_v7().to_string();
+    let key = token_request_key();
     let (member, room) = server.create_room(&request, &key).await.map_err(|e| sync_error(state, &e))?;
     keep(app, state, rooms, member, room, name).await
 }
@@ -652,4 +652,11 @@ async fn forget<R: Runtime>(app: &AppHandle<R>, state: &AppState, rooms: &Rooms,
     }
     rooms.publish(app);
     Ok(())
+}
+
+/// The `Idempotency-Key` of a request whose answer holds a token (creating or joining a room):
+/// the server seals the answer under it, so it must be secret: 122 random bits as 32 hex
+/// characters (the server refuses fewer than 32).
+fn token_request_key() -> String {
+    Uuid::new_v4().simple().to_string()
 }

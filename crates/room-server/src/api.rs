@@ -18,6 +18,10 @@ const PHASE_MAX_SECS: u32 = 8 * 60 * 60;
 /// Longest video-call link.
 const LINK_MAX_CHARS: usize = 500;
 
+/// The `Idempotency-Key` of creating and joining, whose answers hold a token (see
+/// [`IdempotencyKey::for_token_answer`]).
+const KEY_FOR_TOKEN: &str = "Makes the request safe to retry (per client address). The answer it keeps holds the new member's token, so the key must be secret: at least 32 characters (128 bits written in hex) from a good random source; a shorter key is refused with 400";
+
 fn now() -> chrono::DateTime<Utc> {
     to_millis(Utc::now())
 }
@@ -52,19 +56,21 @@ fn link(value: &str) -> Result<String> {
 }
 
 #[utoipa::path(post, path = "/v1/rooms", tag = "rooms", request_body = CreateRoom,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes the request safe to retry")),
+    params(("Idempotency-Key" = Option<String>, Header, min_length = 32, max_length = 100, description = KEY_FOR_TOKEN)),
     responses((status = 201, description = "The room, and the host's token", body = Membership)))]
 /// Create a room; its creator is its first member and host.
 ///
 /// Needs no token, so an `Idempotency-Key` counts per client address: a retry from the same
 /// address gets the first answer, token included; the same key and body from another address
-/// creates another room and never returns the first one's token.
+/// creates another room and never returns the first one's token. The answer holds a token, so
+/// a key must have at least 32 characters (400 otherwise).
 pub async fn create_room(
     State(app): State<AppState>,
     ClientAddr(addr): ClientAddr,
     key: IdempotencyKey,
     Body(req): Body<CreateRoom>,
 ) -> Result<(StatusCode, Json<Membership>)> {
+    let key = key.for_token_answer()?;
     let l = &app.limits;
     let req = CreateRoom {
         name: name("room name", &req.name, l.max_name_chars)?,
@@ -81,13 +87,14 @@ pub async fn create_room(
 }
 
 #[utoipa::path(post, path = "/v1/rooms/{code}/members", tag = "rooms", request_body = JoinRoom,
-    params(("code" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    params(("code" = String, Path), ("Idempotency-Key" = Option<String>, Header, min_length = 32, max_length = 100, description = KEY_FOR_TOKEN)),
     responses((status = 201, description = "Joined: the member's token and the room", body = Membership)))]
 /// Join a room with its current code.
 ///
 /// Needs no token, so an `Idempotency-Key` counts per client address: a retry from the same
 /// address gets the first answer, token included; the same key and body from another address
-/// is another join and never returns the first one's token.
+/// is another join and never returns the first one's token. The answer holds a token, so a key
+/// must have at least 32 characters (400 otherwise).
 pub async fn join(
     State(app): State<AppState>,
     ClientAddr(addr): ClientAddr,
@@ -95,6 +102,8 @@ pub async fn join(
     key: IdempotencyKey,
     Body(req): Body<JoinRoom>,
 ) -> Result<(StatusCode, Json<Membership>)> {
+    // Refused before anything is counted; says nothing about the code.
+    let key = key.for_token_answer()?;
     // Counted before the code is checked: guessing codes costs attempts.
     app.rate.join(addr)?;
     let code = room_code(&code)?;

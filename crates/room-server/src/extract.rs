@@ -99,7 +99,30 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
     }
 }
 
+/// The fewest characters of an `Idempotency-Key` under which the server stores an answer that
+/// holds a member's token (creating or joining a room): 128 bits when each character carries
+/// only 4, as in hex, the least dense way clients write keys (16 random bytes in hex are 32
+/// characters; in base64, 22 characters carry 128 bits but 24 random bytes are needed to reach
+/// 32). The header allows only visible ASCII, so characters and bytes are the same count. The
+/// server cannot see how random a key is, only how long: the app and `worktogether-sync` send
+/// `Uuid::now_v7().to_string()`, 36 characters, which pass, though a v7 UUID holds 74 random
+/// bits (the rest is its time, version and variant).
+pub const TOKEN_ANSWER_KEY_MIN_CHARS: usize = 32;
+
 impl IdempotencyKey {
+    /// For a write whose answer holds a member's token: the key is the only secret between
+    /// the stored answer and whoever retries with it (the key seals it and finds it), so a key
+    /// under [`TOKEN_ANSWER_KEY_MIN_CHARS`] is refused (400) before anything is counted or
+    /// changed. No key at all is fine: then nothing is stored.
+    pub fn for_token_answer(self) -> Result<Self, AppError> {
+        match &self.0 {
+            Some(key) if key.len() < TOKEN_ANSWER_KEY_MIN_CHARS => Err(AppError::BadRequest(format!(
+                "an Idempotency-Key for creating or joining a room needs at least {TOKEN_ANSWER_KEY_MIN_CHARS} characters: the answer holds a token"
+            ))),
+            _ => Ok(self),
+        }
+    }
+
     /// Binds the key to what the request asks for, so reusing it for another request is caught.
     pub fn bind(self, operation: &str, request: &impl Serialize) -> Option<Idempotency> {
         let body = serde_json::to_vec(request).expect("requests serialize");

@@ -167,6 +167,12 @@ impl Server {
     }
 }
 
+/// An idempotency key as the app and `worktogether-sync` make them: a UUID, 36 characters,
+/// long enough for creating and joining (whose answers hold a token).
+fn app_key() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
 fn assert_refused(r: &Reply, status: StatusCode, code: &str) {
     assert_eq!(r.status, status, "{}", r.body);
     assert_eq!(r.body["code"], code, "{}", r.body);
@@ -336,14 +342,15 @@ async fn a_retried_write_applies_once_and_a_reused_key_is_refused() {
     let (code, _, _, _) = s.room().await;
     let body = r#"{"displayName":"Cem"}"#;
     let path = format!("/v1/rooms/{code}/members");
-    let first = s.call("POST", &path, None, Some("join-cem-1"), Some(body)).await;
-    let retry = s.call("POST", &path, None, Some("join-cem-1"), Some(body)).await;
+    let key = app_key();
+    let first = s.call("POST", &path, None, Some(&key), Some(body)).await;
+    let retry = s.call("POST", &path, None, Some(&key), Some(body)).await;
     assert_eq!(first.status, StatusCode::CREATED);
     assert_eq!(first.body, retry.body, "the retry gets the first answer, token included");
     let token = first.body["token"].as_str().unwrap();
     let state = s.call("GET", &format!("/v1/rooms/{code}"), Some(token), None, None).await;
     assert_eq!(state.body["members"].as_array().unwrap().len(), 3, "Cem joined once: {}", state.body);
-    let other = s.call("POST", &path, None, Some("join-cem-1"), Some(r#"{"displayName":"Dora"}"#)).await;
+    let other = s.call("POST", &path, None, Some(&key), Some(r#"{"displayName":"Dora"}"#)).await;
     assert_refused(&other, StatusCode::CONFLICT, "idempotency_key_reused");
 }
 
@@ -894,21 +901,144 @@ async fn an_idempotency_key_for_create_or_join_counts_per_client_address() {
     let (code, _, _, _) = s.room().await;
     let join = json!({"displayName": "Cem"});
     let path = format!("/v1/rooms/{code}/members");
-    let first = send(s.router.clone(), from("10.0.0.1", "POST", &path, Some("k1"), &join)).await;
-    let retry = send(s.router.clone(), from("10.0.0.1", "POST", &path, Some("k1"), &join)).await;
-    let elsewhere = send(s.router.clone(), from("10.0.0.2", "POST", &path, Some("k1"), &join)).await;
+    let k1 = app_key();
+    let first = send(s.router.clone(), from("10.0.0.1", "POST", &path, Some(&k1), &join)).await;
+    let retry = send(s.router.clone(), from("10.0.0.1", "POST", &path, Some(&k1), &join)).await;
+    let elsewhere = send(s.router.clone(), from("10.0.0.2", "POST", &path, Some(&k1), &join)).await;
     assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
     assert_eq!(first.body["token"], retry.body["token"], "a retry from the same address gets the first answer");
     assert_eq!(elsewhere.status, StatusCode::CREATED, "{}", elsewhere.body);
     assert_ne!(first.body["token"], elsewhere.body["token"], "another address never gets the first token");
 
     let create = json!({"name": "R", "hostName": "Ada"});
-    let first = send(s.router.clone(), from("10.0.0.1", "POST", "/v1/rooms", Some("c1"), &create)).await;
-    let retry = send(s.router.clone(), from("10.0.0.1", "POST", "/v1/rooms", Some("c1"), &create)).await;
-    let elsewhere = send(s.router.clone(), from("10.0.0.3", "POST", "/v1/rooms", Some("c1"), &create)).await;
+    let c1 = app_key();
+    let first = send(s.router.clone(), from("10.0.0.1", "POST", "/v1/rooms", Some(&c1), &create)).await;
+    let retry = send(s.router.clone(), from("10.0.0.1", "POST", "/v1/rooms", Some(&c1), &create)).await;
+    let elsewhere = send(s.router.clone(), from("10.0.0.3", "POST", "/v1/rooms", Some(&c1), &create)).await;
     assert_eq!(first.body["token"], retry.body["token"], "{}", retry.body);
     assert_ne!(first.body["token"], elsewhere.body["token"], "another address never gets the host's token");
     assert_ne!(first.body["state"]["room"]["code"], elsewhere.body["state"]["room"]["code"]);
+}
+
+/// How many rows `table` has, read straight from the database.
+fn rows(s: &Server, table: &str) -> i64 {
+    let db = rusqlite::Connection::open(s.db()).unwrap();
+    db.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+}
+
+#[tokio::test]
+async fn an_idempotency_key_too_short_to_be_secret_is_refused_for_create_and_join_and_changes_nothing() {
+    // One join a minute more than the room's own: refused keys must not use it up.
+    let s = Server::with_limits(Limits { joins_per_minute: 2, trust_forwarded_for: true, ..Limits::default() });
+    let (code, host, _, _) = s.room().await;
+    let join = json!({"displayName": "Cem"});
+    let create = json!({"name": "R", "hostName": "Ada"});
+    let path = format!("/v1/rooms/{code}/members");
+    let before = (rows(&s, "rooms"), rows(&s, "members"), rows(&s, "idempotency"), rows(&s, "events"));
+    // One character; 31 (one short); 16 random bytes in base64 (128 bits, but 22 characters).
+    for short in ["k", &"x".repeat(31), "q83vEjRWeJq8Fw3x2u2Pqg"] {
+        for (what, r) in [
+            ("join", send(s.router.clone(), from("10.0.0.1", "POST", &path, Some(short), &join)).await),
+            ("create", send(s.router.clone(), from("10.0.0.1", "POST", "/v1/rooms", Some(short), &create)).await),
+        ] {
+            assert_refused(&r, StatusCode::BAD_REQUEST, "bad_request");
+            let message = r.body["message"].as_str().unwrap();
+            assert!(message.contains("Idempotency-Key") && message.contains("32"), "{what}: says why: {message}");
+        }
+    }
+    let after = (rows(&s, "rooms"), rows(&s, "members"), rows(&s, "idempotency"), rows(&s, "events"));
+    assert_eq!(before, after, "no room, no member, no stored answer, no event");
+
+    // 32 characters is enough; the retry gets the first answer, token included. The refused
+    // joins above were not counted: this is the address's second join of the minute.
+    let key = "x".repeat(32);
+    let first = send(s.router.clone(), from("10.0.0.1", "POST", &path, Some(&key), &join)).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    let retry = send(s.router.clone(), from("10.0.0.1", "POST", &path, Some(&key), &join)).await;
+    assert_eq!(retry.status, StatusCode::CREATED, "{}", retry.body);
+    assert_eq!(first.body, retry.body, "the retry gets the first answer");
+    assert!(first.body["token"].as_str().is_some_and(|t| !t.is_empty()), "{}", first.body);
+    let state = s.call("GET", &format!("/v1/rooms/{code}"), Some(&host), None, None).await;
+    assert_eq!(state.body["members"].as_array().unwrap().len(), 3, "Cem joined once: {}", state.body);
+
+    // The app's keys (UUIDs) pass for creating too.
+    let key = app_key();
+    let first = send(s.router.clone(), from("10.0.0.1", "POST", "/v1/rooms", Some(&key), &create)).await;
+    let retry = send(s.router.clone(), from("10.0.0.1", "POST", "/v1/rooms", Some(&key), &create)).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    assert_eq!(first.body, retry.body, "the retry gets the first answer, the host's token included");
+    assert_eq!(rows(&s, "rooms"), before.0 + 1, "one room more");
+
+    // A write whose answer holds no token takes any key the header allows.
+    let r = s.call("PATCH", &format!("/v1/rooms/{code}"), Some(&host), Some("k1"), Some(r#"{"name":"Renamed"}"#)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    // The OpenAPI document says so.
+    let doc = s.call("GET", "/v1/openapi.json", None, None, None).await.body;
+    for (path, method) in [("/v1/rooms", "post"), ("/v1/rooms/{code}/members", "post")] {
+        let params = doc["paths"][path][method]["parameters"].as_array().unwrap();
+        let key = params.iter().find(|p| p["name"] == "Idempotency-Key").unwrap();
+        assert_eq!(
+            key["schema"]["minLength"],
+            json!(worktogether_room_server::extract::TOKEN_ANSWER_KEY_MIN_CHARS),
+            "{path}: {key}"
+        );
+        assert_eq!(key["schema"]["maxLength"], json!(worktogether_room_protocol::IDEMPOTENCY_KEY_MAX_CHARS));
+    }
+}
+
+/// What the scheme before authenticated encryption stored: the answer XORed with a SHA-256
+/// key stream of the key as the store knows it (for joining, `<address> <key>`).
+fn old_seal(key: &str, plain: &[u8]) -> Vec<u8> {
+    use worktogether_room_server::secrets::sha256;
+    let stream = (0u64..).flat_map(|block| sha256(&[b"seal", key.as_bytes(), &block.to_le_bytes()]));
+    plain.iter().zip(stream).map(|(p, k)| p ^ k).collect()
+}
+
+#[tokio::test]
+async fn answers_sealed_by_the_old_scheme_are_forgotten_and_altered_answers_refused() {
+    let s = Server::with_limits(Limits { trust_forwarded_for: true, ..Limits::default() });
+    let (code, host, _, _) = s.room().await;
+    let join = json!({"displayName": "Cem"});
+    let path = format!("/v1/rooms/{code}/members");
+    let key = app_key();
+    let members = async || {
+        let state = s.call("GET", &format!("/v1/rooms/{code}"), Some(&host), None, None).await;
+        state.body["members"].as_array().unwrap().len()
+    };
+    let first = send(s.router.clone(), from("10.0.0.1", "POST", &path, Some(&key), &join)).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    assert_eq!(members().await, 3);
+
+    // The answer as a server before the upgrade stored it.
+    let db = rusqlite::Connection::open(s.db()).unwrap();
+    let old = old_seal(&format!("10.0.0.1 {key}"), first.body.to_string().as_bytes());
+    assert_eq!(db.execute("UPDATE idempotency SET response = ?1", [&old]).unwrap(), 1);
+
+    // Never read; forgotten as an expired answer is: the retry joins anew, with a new token.
+    let retry = send(s.router.clone(), from("10.0.0.1", "POST", &path, Some(&key), &join)).await;
+    assert_eq!(retry.status, StatusCode::CREATED, "{}", retry.body);
+    assert_ne!(retry.body["token"], first.body["token"], "the old answer is not read");
+    assert_ne!(retry.body["memberId"], first.body["memberId"]);
+    assert_eq!(members().await, 4, "applied again, as after the answer's expiry");
+    let response: Vec<u8> = db.query_row("SELECT response FROM idempotency", [], |r| r.get(0)).unwrap();
+    assert!(response.starts_with(b"wt-aead1"), "the new answer is sealed by the new scheme");
+    let again = send(s.router.clone(), from("10.0.0.1", "POST", &path, Some(&key), &join)).await;
+    assert_eq!(again.body, retry.body, "and the next retry gets it");
+
+    // An altered answer is refused, never read, and the retry changes nothing.
+    let mut altered = response.clone();
+    *altered.last_mut().unwrap() ^= 1;
+    assert_eq!(db.execute("UPDATE idempotency SET response = ?1", [&altered]).unwrap(), 1);
+    let refused = send(s.router.clone(), from("10.0.0.1", "POST", &path, Some(&key), &join)).await;
+    assert_refused(&refused, StatusCode::SERVICE_UNAVAILABLE, "unavailable");
+    assert_eq!(members().await, 4, "no member more");
+    assert_eq!(rows(&s, "idempotency"), 1);
+    // So is one cut short.
+    assert_eq!(db.execute("UPDATE idempotency SET response = ?1", [&response[..40]]).unwrap(), 1);
+    let refused = send(s.router.clone(), from("10.0.0.1", "POST", &path, Some(&key), &join)).await;
+    assert_refused(&refused, StatusCode::SERVICE_UNAVAILABLE, "unavailable");
+    assert_eq!(members().await, 4, "no member more");
 }
 
 #[tokio::test]

@@ -163,15 +163,29 @@ impl Store {
                 if fingerprint != i.fingerprint {
                     return Err(AppError::IdempotencyKeyReused);
                 }
-                let plain = secrets::unseal(&i.key, &response);
-                return serde_json::from_slice(&plain)
-                    .map_err(|e| AppError::StoreBroken(format!("stored response unreadable: {e}")));
+                match secrets::open(&i.key, &answer_context(hash, i), &response) {
+                    Ok(plain) => {
+                        return serde_json::from_slice(&plain)
+                            .map_err(|e| AppError::StoreBroken(format!("stored response unreadable: {e}")));
+                    }
+                    // Sealed by a version before answers were authenticated, so never read: it is
+                    // forgotten as an expired answer is (`expire` keeps answers a day), and this
+                    // retry runs as a new request. Only during the day after an upgrade, and only
+                    // for a retry whose first answer was lost: it applies again, as after expiry
+                    // (a second room or member for creating or joining, with a working token).
+                    Err(secrets::OpenError::OldScheme) => {
+                        tx.execute("DELETE FROM idempotency WHERE key_hash = ?1", [&hash[..]])?;
+                    }
+                    // Altered, cut short or not ours: refused (503, logged), never read.
+                    Err(e) => return Err(AppError::StoreBroken(e.to_string())),
+                }
             }
         }
         let mut w = Tx { tx, now, events: Vec::new(), deleted_rooms: Vec::new() };
         let value = op(&mut w, actor.as_ref())?;
         if let (Some(i), Some(hash)) = (idempotency, &key_hash) {
-            let sealed = secrets::seal(&i.key, &serde_json::to_vec(&value).expect("responses serialize"));
+            let plain = serde_json::to_vec(&value).expect("responses serialize");
+            let sealed = secrets::seal(&i.key, &answer_context(hash, i), &plain);
             w.tx.execute(
                 "INSERT INTO idempotency (key_hash, fingerprint, response, created_at) VALUES (?1, ?2, ?3, ?4)",
                 params![&hash[..], &i.fingerprint[..], sealed, ts(now)],
@@ -257,6 +271,14 @@ impl Store {
         }
         Ok(rooms.len())
     }
+}
+
+/// What a stored answer is bound to (its associated data): its row, whose key hash names the
+/// member (or, for creating and joining, the client address in the key) and the key; and the
+/// request, whose fingerprint names the operation and its body. An answer moved to another row
+/// or request does not open.
+fn answer_context<'a>(key_hash: &'a [u8; 32], idempotency: &'a Idempotency) -> [&'a [u8]; 2] {
+    [key_hash, &idempotency.fingerprint]
 }
 
 fn configure(conn: &Connection) -> Result<()> {
