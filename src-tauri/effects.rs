@@ -86,6 +86,10 @@ fn fan_out<R: Runtime>(app: &AppHandle<R>, changes: Vec<Change>) {
                 }
             }
             Change::Templates => state.tray_wake.notify_one(),
+            Change::Schedule => {
+                emit(app, UiEvent::ScheduleChanged);
+                state.tray_wake.notify_one();
+            }
             Change::RoomWrites(membership) => crate::rooms::send_now(app, membership),
             Change::Settings(settings) => {
                 let view = crate::settings::view(app, &state, *settings);

@@ -46,6 +46,12 @@ pub struct ShowSessionEvent;
 #[tauri_specta(event_name = "show-review")]
 pub struct ShowReviewEvent;
 
+/// A work block or routine changed, or what became of one of their days: the schedule's
+/// views read it again.
+#[derive(Debug, Clone, Serialize, specta::Type, Event)]
+#[tauri_specta(event_name = "schedule-changed")]
+pub struct ScheduleChangedEvent;
+
 pub enum UiEvent<'a> {
     /// The session in progress changed (or ended: `None`).
     Session(Option<&'a SessionView>),
@@ -56,6 +62,7 @@ pub enum UiEvent<'a> {
     JoinLink(&'a str),
     ShowSession,
     ShowReview,
+    ScheduleChanged,
 }
 
 pub fn emit<R: Runtime>(app: &impl Emitter<R>, event: UiEvent) {
@@ -68,6 +75,7 @@ pub fn emit<R: Runtime>(app: &impl Emitter<R>, event: UiEvent) {
         UiEvent::JoinLink(link) => app.emit(JoinLinkEvent::NAME, link),
         UiEvent::ShowSession => app.emit(ShowSessionEvent::NAME, ShowSessionEvent),
         UiEvent::ShowReview => app.emit(ShowReviewEvent::NAME, ShowReviewEvent),
+        UiEvent::ScheduleChanged => app.emit(ScheduleChangedEvent::NAME, ScheduleChangedEvent),
     };
     if let Err(e) = result {
         log::warn!("could not send an event to the window: {e}");

@@ -94,6 +94,7 @@ macro_rules! contract {
                         events::JoinLinkEvent,
                         events::ShowSessionEvent,
                         events::ShowReviewEvent,
+                        events::ScheduleChangedEvent,
                     ])
                     // One type per struct (not one to send and one to receive), and commands that reject
                     // with an `ApiError` rather than resolving to a result object.

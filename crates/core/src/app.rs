@@ -12,9 +12,11 @@ use crate::model::{
     ClosingReport, CommitmentDraft, LanguageChoice, OutcomeEntry, PlannedPhase, RoomLink, RoomPosition, SessionStatus,
     SettingChange, Settings, Template, TemplateDraft,
 };
+use crate::schedule::{Block, BlockDraft, Exception, Routine, RoutineDraft};
 use crate::store::Store;
 use crate::templates::Builtin;
 use crate::view::{SessionSummary, SessionUpdate, SessionView};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -122,6 +124,39 @@ pub enum Action {
     },
     /// Leave the room's shared session; the session goes on alone.
     LeaveRoomSession,
+    /// Create (`id` `None`) or change a work block.
+    SaveBlock {
+        id: Option<Uuid>,
+        draft: BlockDraft,
+    },
+    DeleteBlock {
+        id: Uuid,
+    },
+    /// Skip or move one occurrence of a block (the one on `day`), or put it back (`None`).
+    ChangeOccurrence {
+        block_id: Uuid,
+        day: NaiveDate,
+        exception: Option<Exception>,
+    },
+    /// Create (`id` `None`) or change a routine.
+    SaveRoutine {
+        id: Option<Uuid>,
+        draft: RoutineDraft,
+    },
+    DeleteRoutine {
+        id: Uuid,
+    },
+    /// Mark a routine's day as kept (done outside a session) or not.
+    MarkRoutineDay {
+        id: Uuid,
+        day: NaiveDate,
+        done: bool,
+    },
+    /// Commit the session in progress to a routine's day.
+    CommitToRoutine {
+        id: Uuid,
+        day: NaiveDate,
+    },
     /// Share this session's commitments (and later their outcomes) with its room, or stop.
     ShareWithRoom {
         share: bool,
@@ -143,6 +178,12 @@ impl Action {
                 | Self::ChangeSetting { .. }
                 | Self::PlanCarries { .. }
                 | Self::UnplanCarries { .. }
+                | Self::SaveBlock { .. }
+                | Self::DeleteBlock { .. }
+                | Self::ChangeOccurrence { .. }
+                | Self::SaveRoutine { .. }
+                | Self::DeleteRoutine { .. }
+                | Self::MarkRoutineDay { .. }
         )
     }
 }
@@ -174,6 +215,8 @@ pub enum Answer {
     Summary(Box<SessionSummary>),
     Template(Box<Template>),
     Settings(Box<Settings>),
+    Block(Box<Block>),
+    Routine(Box<Routine>),
     Done,
 }
 
@@ -193,6 +236,9 @@ pub enum Change {
     /// A template was created, changed, renamed or deleted.
     Templates,
     Settings(Box<Settings>),
+    /// A block or routine was created, changed or deleted, or an occurrence or a routine's
+    /// day changed: reminders and the week look again.
+    Schedule,
     /// Writes for this membership's room went into the outbox: time to send them.
     RoomWrites(Uuid),
 }
@@ -299,7 +345,8 @@ fn apply_action(store: &mut Store, action: Action, cx: &Context) -> Result<Appli
             let summary = store.close_session(report, now)?;
             Ok(Applied {
                 answer: Answer::Summary(Box::new(summary)),
-                changes: vec![Change::Session(None), Change::SessionOver],
+                // A commitment to a routine's day, done, keeps that day.
+                changes: vec![Change::Session(None), Change::SessionOver, Change::Schedule],
             })
         }
         Action::SaveTemplate { draft } => {
@@ -336,6 +383,31 @@ fn apply_action(store: &mut Store, action: Action, cx: &Context) -> Result<Appli
         Action::LeaveRoomSession => session(store.leave_room_session(now)),
         Action::ShareWithRoom { share } => session(store.share_with_room(share, now)),
         Action::ShareOwnSession { room } => session(store.share_own_session(room, now)),
+        Action::SaveBlock { id, draft } => {
+            let block = store.save_block(id, draft, now)?;
+            Ok(Applied { answer: Answer::Block(Box::new(block)), changes: vec![Change::Schedule] })
+        }
+        Action::DeleteBlock { id } => {
+            store.delete_block(id)?;
+            Ok(Applied { answer: Answer::Done, changes: vec![Change::Schedule] })
+        }
+        Action::ChangeOccurrence { block_id, day, exception } => {
+            store.change_occurrence(block_id, day, exception)?;
+            Ok(Applied { answer: Answer::Done, changes: vec![Change::Schedule] })
+        }
+        Action::SaveRoutine { id, draft } => {
+            let routine = store.save_routine(id, draft, now)?;
+            Ok(Applied { answer: Answer::Routine(Box::new(routine)), changes: vec![Change::Schedule] })
+        }
+        Action::DeleteRoutine { id } => {
+            store.delete_routine(id)?;
+            Ok(Applied { answer: Answer::Done, changes: vec![Change::Schedule] })
+        }
+        Action::MarkRoutineDay { id, day, done } => {
+            store.mark_routine_day(id, day, done, now)?;
+            Ok(Applied { answer: Answer::Done, changes: vec![Change::Schedule] })
+        }
+        Action::CommitToRoutine { id, day } => session(store.commit_to_routine(id, day, now)),
         Action::Tick { slept_from } => {
             let mode = store.sleep_mode().unwrap_or_default();
             Ok(match store.tick(now, slept_from, mode)? {

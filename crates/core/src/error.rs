@@ -25,6 +25,8 @@ pub enum Entity {
     Session,
     Commitment,
     Template,
+    Block,
+    Routine,
 }
 
 /// Operations refused because of the session's state.
@@ -44,6 +46,8 @@ pub enum WrongState {
     NotARoomSession,
     /// Sharing a session of one's own with a room, when it belongs to a room already.
     AlreadyARoomSession,
+    /// Committing again to the same routine day in one session.
+    AlreadyCommitted,
 }
 
 /// Why a file cannot be restored as the database (`Store::check_backup`).
@@ -111,6 +115,12 @@ pub enum CoreError {
     BackupsOutOfRange { max: u32 },
     #[error("the review reminder needs a day from Monday to Sunday and a time of day")]
     ReviewReminderInvalid,
+    #[error("impossible schedule rule: {0:?}")]
+    Rule(crate::schedule::RuleProblem),
+    #[error("the block cannot be saved: {0:?}")]
+    Block(crate::schedule::BlockProblem),
+    #[error("the routine cannot be saved: {0:?}")]
+    Routine(crate::schedule::RoutineProblem),
     #[error("the file cannot be restored: {0:?}")]
     Backup(BackupRefusal),
     #[error("no template is named {0:?}")]
@@ -188,6 +198,11 @@ impl CoreError {
             E::NotFound(Entity::Session) => ("error.not_found.session", none()),
             E::NotFound(Entity::Commitment) => ("error.not_found.commitment", none()),
             E::NotFound(Entity::Template) => ("error.not_found.template", none()),
+            E::NotFound(Entity::Block) => ("error.not_found.block", none()),
+            E::NotFound(Entity::Routine) => ("error.not_found.routine", none()),
+            E::Rule(p) => rule_message(*p),
+            E::Block(p) => block_message(*p),
+            E::Routine(p) => routine_message(*p),
             E::WrongState(w) => (
                 match w {
                     WrongState::NoSession => "error.state.no_session",
@@ -201,6 +216,7 @@ impl CoreError {
                     WrongState::FollowsRoom => "error.state.follows_room",
                     WrongState::NotARoomSession => "error.state.not_a_room_session",
                     WrongState::AlreadyARoomSession => "error.state.already_a_room_session",
+                    WrongState::AlreadyCommitted => "error.state.already_committed",
                 },
                 none(),
             ),
@@ -210,5 +226,52 @@ impl CoreError {
             E::Migration(e) => ("error.storage", vec![("detail", e.to_string())]),
             E::StatsRange(e) => e.message_key(),
         }
+    }
+}
+
+fn rule_message(p: crate::schedule::RuleProblem) -> (&'static str, Vec<(&'static str, String)>) {
+    use crate::schedule::rule::{COUNT_MAX, INTERVAL_MAX, RuleProblem as P, YEAR_MAX, YEAR_MIN};
+    match p {
+        P::YearOutOfRange => {
+            ("error.rule.year_out_of_range", vec![("min", YEAR_MIN.to_string()), ("max", YEAR_MAX.to_string())])
+        }
+        P::IntervalOutOfRange => ("error.rule.interval_out_of_range", vec![("max", INTERVAL_MAX.to_string())]),
+        P::NoDays => ("error.rule.no_days", Vec::new()),
+        P::DayOfMonthOutOfRange => ("error.rule.day_of_month_out_of_range", Vec::new()),
+        P::NthOutOfRange => ("error.rule.nth_out_of_range", Vec::new()),
+        P::ImpossibleDate { month, day } => {
+            ("error.rule.impossible_date", vec![("month", month.to_string()), ("day", day.to_string())])
+        }
+        P::EndBeforeFirst => ("error.rule.end_before_first", Vec::new()),
+        P::CountOutOfRange => ("error.rule.count_out_of_range", vec![("max", COUNT_MAX.to_string())]),
+        P::NeverHappens => ("error.rule.never_happens", Vec::new()),
+    }
+}
+
+fn block_message(p: crate::schedule::BlockProblem) -> (&'static str, Vec<(&'static str, String)>) {
+    use crate::schedule::blocks::{BLOCKS_MAX, BlockProblem as P, LENGTH_MAX_MINUTES, TITLE_MAX_CHARS};
+    match p {
+        P::TitleEmpty => ("error.block.title_empty", Vec::new()),
+        P::TitleTooLong => ("error.block.title_too_long", vec![("max", TITLE_MAX_CHARS.to_string())]),
+        P::StartOutOfRange => ("error.block.start_out_of_range", Vec::new()),
+        P::LengthOutOfRange => {
+            ("error.block.length_out_of_range", vec![("max", (LENGTH_MAX_MINUTES / 60).to_string())])
+        }
+        P::WindowShorterThanExpected => ("error.block.window_shorter_than_expected", Vec::new()),
+        P::ExpectedOutOfRange => ("error.block.expected_out_of_range", Vec::new()),
+        P::TooMany => ("error.block.too_many", vec![("max", BLOCKS_MAX.to_string())]),
+        P::NotAnOccurrence => ("error.block.not_an_occurrence", Vec::new()),
+    }
+}
+
+fn routine_message(p: crate::schedule::RoutineProblem) -> (&'static str, Vec<(&'static str, String)>) {
+    use crate::schedule::routines::{ROUTINES_MAX, RoutineProblem as P, STEP_MAX_CHARS, STEPS_MAX, TITLE_MAX_CHARS};
+    match p {
+        P::TitleEmpty => ("error.routine.title_empty", Vec::new()),
+        P::TitleTooLong => ("error.routine.title_too_long", vec![("max", TITLE_MAX_CHARS.to_string())]),
+        P::TooManySteps => ("error.routine.too_many_steps", vec![("max", STEPS_MAX.to_string())]),
+        P::StepTooLong => ("error.routine.step_too_long", vec![("max", STEP_MAX_CHARS.to_string())]),
+        P::TooMany => ("error.routine.too_many", vec![("max", ROUTINES_MAX.to_string())]),
+        P::NotADueDay => ("error.routine.not_a_due_day", Vec::new()),
     }
 }

@@ -15,6 +15,7 @@ pub mod model;
 pub mod review;
 pub mod room_write;
 pub mod sample;
+pub mod schedule;
 pub mod search;
 pub mod stats;
 pub mod store;

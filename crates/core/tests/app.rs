@@ -49,6 +49,7 @@ fn kinds(changes: &[Change]) -> Vec<String> {
             Change::Templates => "templates".to_owned(),
             Change::Settings(_) => "settings".to_owned(),
             Change::RoomWrites(_) => "room writes".to_owned(),
+            Change::Schedule => "schedule".to_owned(),
         })
         .collect()
 }
@@ -98,7 +99,7 @@ fn each_action_reports_what_changed_in_order() {
         focus_rating: Some(4),
     };
     let closed = run(&mut s, Action::Close { report }, at(403)).unwrap();
-    assert_eq!(kinds(&closed.changes), ["no session", "over"]);
+    assert_eq!(kinds(&closed.changes), ["no session", "over", "schedule"]);
     assert!(matches!(closed.answer, Answer::Summary(_)), "closing answers with the session as history shows it");
     let idle = run(&mut s, Action::Tick { slept_from: None }, at(404)).unwrap();
     assert_eq!(idle.answer, Answer::NoSession, "the ticker learns that nothing runs");

@@ -21,7 +21,7 @@ fn an_empty_database_migrates_and_gets_the_builtins_once() {
     let mut s = Store::open(&path).unwrap();
     assert_eq!(
         s.schema_version().unwrap(),
-        7,
+        8,
         "V1, V2 (rooms), V3 (intents, tokens out), V4 (room sessions), V5 (history totals), V6 (search), \
          V7 (the review's plan)"
     );

@@ -555,6 +555,7 @@ impl<'a> Story<'a> {
                         events.push("phase-changed");
                         step.insert("phaseChange".into(), to_json(change));
                     }
+                    Change::Schedule => events.push("schedule-changed"),
                     Change::SessionOver | Change::Templates | Change::Settings(_) | Change::RoomWrites(_) => {}
                 }
             }

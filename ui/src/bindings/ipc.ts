@@ -157,6 +157,7 @@ export const events = {
 	joinLink: makeEvent<JoinLinkEvent, JoinLinkEvent>("join-link"),
 	phaseChanged: makeEvent<PhaseChangedEvent, PhaseChangedEvent>("phase-changed"),
 	rooms: makeEvent<RoomsEvent, RoomsEvent>("rooms"),
+	scheduleChanged: makeEvent<ScheduleChangedEvent, ScheduleChangedEvent>("schedule-changed"),
 	session: makeEvent<SessionEvent, SessionEvent>("session"),
 	settings: makeEvent<SettingsEvent, SettingsEvent>("settings"),
 	showReview: makeEvent<ShowReviewEvent, ShowReviewEvent>("show-review"),
@@ -641,6 +642,12 @@ export type RoomView = {
  *  connection coming and going.
  */
 export type RoomsEvent = RoomView[];
+
+/**
+ *  A work block or routine changed, or what became of one of their days: the schedule's
+ *  views read it again.
+ */
+export type ScheduleChangedEvent = null;
 
 /**  Which text of the history a hit is in. */
 export type SearchField = 

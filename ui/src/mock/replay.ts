@@ -41,7 +41,7 @@ export interface Step {
   state?: string;
   at: string;
   session: SessionView | null;
-  events?: ("session" | "phase-changed")[];
+  events?: ("session" | "phase-changed" | "schedule-changed")[];
   phaseChange?: PhaseChange;
   /** close_session's answer */
   summary?: SessionSummary;
@@ -188,7 +188,8 @@ export class Replay implements MockSessions {
     this.#index = index;
     const step = this.#step;
     for (const event of step.events ?? []) {
-      void emit(event, event === "session" ? this.#dress(step.session) : step.phaseChange);
+      if (event === "schedule-changed") void emit(event, null);
+      else void emit(event, event === "session" ? this.#dress(step.session) : step.phaseChange);
     }
     this.#scheduleTime();
     return step;

@@ -68,6 +68,16 @@ struct NewCommitment<'a> {
 }
 
 fn insert(tx: &Transaction, session_id: Uuid, new: NewCommitment, now: Timestamp) -> Result<()> {
+    insert_returning(tx, session_id, new, now).map(|_| ())
+}
+
+/// Adds `draft` as the session's next commitment; its id.
+pub(super) fn insert_new(tx: &Transaction, session_id: Uuid, draft: &CommitmentDraft, now: Timestamp) -> Result<Uuid> {
+    insert_returning(tx, session_id, NewCommitment { draft, carried_from: None, carry_count: 0 }, now)
+}
+
+fn insert_returning(tx: &Transaction, session_id: Uuid, new: NewCommitment, now: Timestamp) -> Result<Uuid> {
+    let id = new_id(now);
     let position = count(tx, session_id)?;
     if position >= COMMITMENTS_PER_SESSION {
         return Err(CoreError::TooManyCommitments { max: COMMITMENTS_PER_SESSION });
@@ -76,7 +86,7 @@ fn insert(tx: &Transaction, session_id: Uuid, new: NewCommitment, now: Timestamp
         "INSERT INTO commitments (id, session_id, position, text, tag, estimate_minutes, carried_from, carry_count, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
-            new_id(now).to_string(),
+            id.to_string(),
             session_id.to_string(),
             position as i64,
             new.draft.text,
@@ -87,7 +97,7 @@ fn insert(tx: &Transaction, session_id: Uuid, new: NewCommitment, now: Timestamp
             ts(now)
         ],
     )?;
-    Ok(())
+    Ok(id)
 }
 
 /// Takes `original` into session `session_id` as its next commitment, linked to it and counted

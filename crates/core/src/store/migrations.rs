@@ -336,6 +336,57 @@ CREATE TABLE IF NOT EXISTS planned_carries (
 CREATE INDEX IF NOT EXISTS planned_carries_due ON planned_carries (due_at);
 ";
 
+/// The schedule: work blocks with their rule (JSON, `schedule::Recurrence`), what became of one
+/// occurrence (`block_days`: skipped, moved, reminded, snoozed, the session started for it),
+/// routines with their checklist, the days a routine was kept, and the link from a commitment (`commitment_routines`)
+/// to the routine day it is for. Occurrences themselves are never stored: they are computed
+/// from the rules when read.
+const V8_SCHEDULE: &str = "
+CREATE TABLE IF NOT EXISTS blocks (
+    id               TEXT PRIMARY KEY,
+    title            TEXT NOT NULL,
+    template_id      TEXT REFERENCES templates (id) ON DELETE SET NULL,
+    recurrence       TEXT NOT NULL,
+    start_minute     INTEGER NOT NULL CHECK (start_minute BETWEEN 0 AND 1439),
+    length_minutes   INTEGER NOT NULL CHECK (length_minutes > 0),
+    expected_minutes INTEGER,
+    remind_minutes   INTEGER,
+    created_at       TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS block_days (
+    block_id      TEXT NOT NULL REFERENCES blocks (id) ON DELETE CASCADE,
+    day           TEXT NOT NULL,            -- YYYY-MM-DD in the person's zone
+    skipped       INTEGER NOT NULL DEFAULT 0,
+    moved_to      TEXT,
+    moved_minutes INTEGER,
+    reminded_at   TEXT,
+    snoozed_until TEXT,
+    session_id    TEXT REFERENCES sessions (id) ON DELETE SET NULL,
+    PRIMARY KEY (block_id, day)
+);
+CREATE TABLE IF NOT EXISTS routines (
+    id               TEXT PRIMARY KEY,
+    title            TEXT NOT NULL,
+    tag              TEXT,
+    recurrence       TEXT NOT NULL,
+    steps            TEXT NOT NULL,         -- JSON array of texts
+    estimate_minutes INTEGER,
+    created_at       TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS routine_days (
+    routine_id    TEXT NOT NULL REFERENCES routines (id) ON DELETE CASCADE,
+    day           TEXT NOT NULL,
+    done_at       TEXT NOT NULL,
+    commitment_id TEXT REFERENCES commitments (id) ON DELETE SET NULL,
+    PRIMARY KEY (routine_id, day)
+);
+CREATE TABLE IF NOT EXISTS commitment_routines (
+    commitment_id TEXT PRIMARY KEY REFERENCES commitments (id) ON DELETE CASCADE,
+    routine_id    TEXT NOT NULL REFERENCES routines (id) ON DELETE CASCADE,
+    day           TEXT NOT NULL
+);
+";
+
 fn fill_search_index(tx: &rusqlite::Transaction) -> rusqlite_migration::HookResult {
     super::search::register_functions(tx)?;
     tx.execute_batch(V6_FILL)?;
@@ -351,6 +402,7 @@ pub fn migrations() -> Migrations<'static> {
         M::up_with_hook(V5_HISTORY_TOTALS, backfill_totals),
         M::up_with_hook(V6_HISTORY_SEARCH, fill_search_index),
         M::up(V7_REVIEW_PLAN),
+        M::up(V8_SCHEDULE),
     ])
 }
 

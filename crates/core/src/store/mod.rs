@@ -10,6 +10,7 @@ mod migrations;
 pub mod outbox;
 mod review;
 mod room_sessions;
+pub mod schedule;
 mod search;
 mod sessions;
 mod settings;

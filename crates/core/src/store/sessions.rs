@@ -308,6 +308,7 @@ impl Store {
                 return Err(CoreError::WrongState(WrongState::NotInClosingRound));
             }
             commitments::record_outcomes(tx, clock.session_id, &report.outcomes)?;
+            super::schedule::keep_routine_days(tx, clock.session_id, now)?;
             tx.execute(
                 "UPDATE sessions SET overall_note = ?2, focus_rating = ?3 WHERE id = ?1",
                 params![clock.session_id.to_string(), overall_note, report.focus_rating],
