@@ -142,6 +142,19 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Every block with its skipped and moved days (the calendar export).
+    pub fn blocks_with_exceptions(&self) -> Result<Vec<(Block, Vec<(NaiveDate, Exception)>)>> {
+        let mut exceptions = exceptions(&self.conn)?;
+        Ok(self
+            .blocks()?
+            .into_iter()
+            .map(|b| {
+                let mine = exceptions.remove(&b.id).unwrap_or_default();
+                (b, mine)
+            })
+            .collect())
+    }
+
     pub fn block(&self, id: Uuid) -> Result<Block> {
         block(&self.conn, id)
     }
