@@ -152,6 +152,7 @@ fn answer<R: Runtime>(app: &AppHandle<R>, line: &str) -> Reply {
                 return bad_request("this app runs on the system clock".to_owned());
             }
             crate::review::wake(app);
+            crate::schedule::reminders::wake(app);
             return Reply::Answer(Answer::Done);
         }
         Err(e) => return bad_request(e.to_string()),

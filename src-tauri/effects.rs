@@ -72,6 +72,8 @@ fn fan_out<R: Runtime>(app: &AppHandle<R>, changes: Vec<Change>) {
             Change::Session(view) => {
                 emit(app, UiEvent::Session(view.as_deref()));
                 state.tray_wake.notify_one();
+                // A session under way holds a block and counts towards the budget.
+                crate::schedule::reminders::wake(app);
                 // A session's change to none is its end (closed or abandoned).
                 crate::rooms::follow_session(app, view.as_deref(), view.is_none());
             }
@@ -89,6 +91,7 @@ fn fan_out<R: Runtime>(app: &AppHandle<R>, changes: Vec<Change>) {
             Change::Schedule => {
                 emit(app, UiEvent::ScheduleChanged);
                 state.tray_wake.notify_one();
+                crate::schedule::reminders::wake(app);
             }
             Change::RoomWrites(membership) => crate::rooms::send_now(app, membership),
             Change::Settings(settings) => {
@@ -97,6 +100,7 @@ fn fan_out<R: Runtime>(app: &AppHandle<R>, changes: Vec<Change>) {
                 state.tray_wake.notify_one();
                 crate::rooms::schedule::setting_changed(app);
                 crate::review::wake(app);
+                crate::schedule::reminders::wake(app);
             }
         }
     }

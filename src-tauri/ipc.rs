@@ -6,7 +6,7 @@
 //! collecting macro cannot name an outer generic: the app's (`Wry`) and the tests' mock.
 
 use crate::rooms::commands as rooms;
-use crate::{commands, data_commands, events, review, settings};
+use crate::{commands, data_commands, events, review, schedule, settings};
 use tauri::Runtime;
 
 pub trait IpcRuntime: Runtime {
@@ -48,6 +48,17 @@ macro_rules! contract {
                         commands::session_record,
                         commands::history_facets,
                         commands::statistics,
+                        schedule::commands::schedule,
+                        schedule::commands::preview_block,
+                        schedule::commands::save_block::<$runtime>,
+                        schedule::commands::delete_block::<$runtime>,
+                        schedule::commands::change_occurrence::<$runtime>,
+                        schedule::commands::start_block::<$runtime>,
+                        schedule::commands::snooze_block::<$runtime>,
+                        schedule::commands::save_routine::<$runtime>,
+                        schedule::commands::delete_routine::<$runtime>,
+                        schedule::commands::mark_routine_day::<$runtime>,
+                        schedule::commands::commit_to_routine::<$runtime>,
                         review::weekly_review,
                         review::plan_carries::<$runtime>,
                         review::unplan_carries::<$runtime>,

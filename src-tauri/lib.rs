@@ -22,6 +22,7 @@ mod ipc_tests;
 mod notifier;
 mod review;
 mod rooms;
+mod schedule;
 mod settings;
 mod shortcut;
 mod sleep;
@@ -105,6 +106,7 @@ pub fn builder<R: ipc::IpcRuntime>(base: tauri::Builder<R>, state: StateSource) 
             tauri::async_runtime::spawn(rooms::schedule::remind(app.handle().clone()));
             tauri::async_runtime::spawn(backups::run(app.handle().clone()));
             tauri::async_runtime::spawn(review::remind(app.handle().clone()));
+            tauri::async_runtime::spawn(schedule::reminders::run(app.handle().clone()));
             follow_invite_links(app.handle());
             Ok(())
         })

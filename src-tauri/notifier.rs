@@ -65,18 +65,20 @@ pub fn phase_notice(catalog: &Catalog, change: &PhaseChange, view: &SessionView)
 /// A button on a notification (where the notification server offers them) and what a
 /// click on it does.
 pub struct NoticeAction {
+    /// The action keys it answers to on the bus.
+    pub ids: &'static [&'static str],
     pub label: String,
     pub on_click: Box<dyn FnOnce() + Send>,
 }
 
-/// A notice's action is offered twice: as `default`, what a click on the notice itself does
-/// (GNOME, KDE, dunst), and as a button of its own where the server shows buttons.
-const ACTION_IDS: [&str; 2] = ["default", "button"];
+/// A notice's one action is offered twice: as `default`, what a click on the notice itself
+/// does (GNOME, KDE, dunst), and as a button of its own where the server shows buttons.
+const ONE_ACTION_IDS: &[&str] = &["default", "button"];
 
 /// Sends notices one after another, in the order of the phase changes, from one
 /// background task; `send` returns at once.
 pub struct Notifier {
-    queue: tokio::sync::mpsc::UnboundedSender<(Notice, Option<NoticeAction>)>,
+    queue: tokio::sync::mpsc::UnboundedSender<(Notice, Vec<NoticeAction>)>,
 }
 
 impl Notifier {
@@ -87,40 +89,41 @@ impl Notifier {
     }
 
     pub fn send(&self, notice: Notice) {
-        self.queue_notice(notice, None);
+        self.send_with_actions(notice, Vec::new());
     }
 
     /// A notice with a button; `on_click` runs (on a thread of its own) if the person clicks it.
     pub fn send_with_action(&self, notice: Notice, label: String, on_click: Box<dyn FnOnce() + Send>) {
-        self.queue_notice(notice, Some(NoticeAction { label, on_click }));
+        self.send_with_actions(notice, vec![NoticeAction { ids: ONE_ACTION_IDS, label, on_click }]);
     }
 
-    fn queue_notice(&self, notice: Notice, action: Option<NoticeAction>) {
-        if self.queue.send((notice, action)).is_err() {
+    /// A notice with several buttons; the one clicked runs (on a thread of its own), once.
+    pub fn send_with_actions(&self, notice: Notice, actions: Vec<NoticeAction>) {
+        if self.queue.send((notice, actions)).is_err() {
             log::warn!("the notification task has stopped; a notice was dropped");
         }
     }
 }
 
-async fn deliver(mut notices: tokio::sync::mpsc::UnboundedReceiver<(Notice, Option<NoticeAction>)>) {
+async fn deliver(mut notices: tokio::sync::mpsc::UnboundedReceiver<(Notice, Vec<NoticeAction>)>) {
     let mut bus = Bus::default();
-    while let Some((notice, action)) = notices.recv().await {
+    while let Some((notice, actions)) = notices.recv().await {
         if !bus.service_available().await {
             continue;
         }
         let shown = tauri::async_runtime::spawn_blocking(move || {
             let mut notification = notify_rust::Notification::new();
             notification.appname("Worktogether").summary(&notice.summary).body(&notice.body).icon("worktogether");
-            if let Some(action) = &action {
-                for id in ACTION_IDS {
+            for action in &actions {
+                for id in action.ids {
                     notification.action(id, &action.label);
                 }
             }
             let handle = notification.show()?;
-            if let Some(action) = action {
+            if !actions.is_empty() {
                 // Waits until the notice is clicked or closed, on a thread of its own, so the
                 // next notice is not held up.
-                wait_for_click(handle, action);
+                wait_for_click(handle, actions);
             }
             Ok::<(), notify_rust::error::Error>(())
         });
@@ -134,14 +137,13 @@ async fn deliver(mut notices: tokio::sync::mpsc::UnboundedReceiver<(Notice, Opti
 }
 
 #[cfg(all(unix, not(target_os = "macos")))]
-fn wait_for_click(handle: notify_rust::NotificationHandle, action: NoticeAction) {
+fn wait_for_click(handle: notify_rust::NotificationHandle, actions: Vec<NoticeAction>) {
     let spawned = std::thread::Builder::new().name("notice-action".into()).spawn(move || {
-        let mut on_click = Some(action.on_click);
+        let mut actions: Vec<_> = actions.into_iter().map(Some).collect();
         handle.wait_for_action(|id| {
-            if ACTION_IDS.contains(&id)
-                && let Some(f) = on_click.take()
-            {
-                f();
+            let clicked = actions.iter_mut().find(|a| a.as_ref().is_some_and(|a| a.ids.contains(&id)));
+            if let Some(action) = clicked.and_then(Option::take) {
+                (action.on_click)();
             }
         });
     });
@@ -153,7 +155,7 @@ fn wait_for_click(handle: notify_rust::NotificationHandle, action: NoticeAction)
 /// Elsewhere the notification servers offer no buttons through notify-rust: the tray and the
 /// app offer the same choice.
 #[cfg(not(all(unix, not(target_os = "macos"))))]
-fn wait_for_click(_handle: notify_rust::NotificationHandle, _action: NoticeAction) {}
+fn wait_for_click(_handle: notify_rust::NotificationHandle, _actions: Vec<NoticeAction>) {}
 
 /// Whether some program owns `name` on the session bus (e.g. a tray host); `false` when
 /// the bus cannot be asked.

@@ -152,7 +152,7 @@ impl AppState {
     pub fn apply<R: Runtime>(&self, app: &AppHandle<R>, mut action: Action) -> Result<Answer, ApiError> {
         let names = BuiltinCatalogs { system: self.system_language };
         let mut store = self.lock();
-        let cx = Context { now: self.now(), names: &names };
+        let cx = Context { now: self.now(), zone: crate::zone::person_zone(), names: &names };
         let mut changes = Vec::new();
         if action.touches_session()
             && let Some(slept_from) = self.check_sleep(cx.now)

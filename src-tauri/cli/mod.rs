@@ -371,7 +371,7 @@ impl Cli<'_> {
             self.ensure_builtin_templates(&mut store)?;
         }
         let names = crate::i18n::BuiltinCatalogs { system: Language::detect() };
-        let cx = Context { now: state::now(), names: &names };
+        let cx = Context { now: state::now(), zone: crate::zone::person_zone(), names: &names };
         app::apply(&mut store, action, &cx).map(|applied| applied.answer).map_err(|e| self.core(&e))
     }
 

@@ -12,7 +12,7 @@ use crate::model::{
     ClosingReport, CommitmentDraft, LanguageChoice, OutcomeEntry, PlannedPhase, RoomLink, RoomPosition, SessionStatus,
     SettingChange, Settings, Template, TemplateDraft,
 };
-use crate::schedule::{Block, BlockDraft, Exception, Routine, RoutineDraft};
+use crate::schedule::{Block, BlockDay, BlockDraft, Exception, Routine, RoutineDraft};
 use crate::store::Store;
 use crate::templates::Builtin;
 use crate::view::{SessionSummary, SessionUpdate, SessionView};
@@ -152,6 +152,23 @@ pub enum Action {
         day: NaiveDate,
         done: bool,
     },
+    /// Start the session of a block's occurrence (from its reminder, the tray or the week).
+    StartBlock {
+        at: BlockDay,
+    },
+    /// Remind of a block's occurrence again in `minutes`.
+    SnoozeBlock {
+        at: BlockDay,
+        minutes: u32,
+    },
+    /// These reminders were given (or passed unseen during a sleep): not again.
+    RemindersGiven {
+        items: Vec<BlockDay>,
+    },
+    /// "Time to stop" was said for `day`'s budget: not again that day.
+    BudgetNoticeGiven {
+        day: NaiveDate,
+    },
     /// Commit the session in progress to a routine's day.
     CommitToRoutine {
         id: Uuid,
@@ -184,6 +201,9 @@ impl Action {
                 | Self::SaveRoutine { .. }
                 | Self::DeleteRoutine { .. }
                 | Self::MarkRoutineDay { .. }
+                | Self::SnoozeBlock { .. }
+                | Self::RemindersGiven { .. }
+                | Self::BudgetNoticeGiven { .. }
         )
     }
 }
@@ -196,10 +216,11 @@ pub trait BuiltinNames {
     fn is_builtin_name(&self, builtin: Builtin, name: &str) -> bool;
 }
 
-/// What an action needs besides the store: the time it happens at, and the words the core
-/// does not own. Later also the person's time zone (schedules).
+/// What an action needs besides the store: the time it happens at, the person's time zone
+/// (their schedule's days and times), and the words the core does not own.
 pub struct Context<'a> {
     pub now: Timestamp,
+    pub zone: chrono_tz::Tz,
     pub names: &'a dyn BuiltinNames,
 }
 
@@ -408,6 +429,24 @@ fn apply_action(store: &mut Store, action: Action, cx: &Context) -> Result<Appli
             Ok(Applied { answer: Answer::Done, changes: vec![Change::Schedule] })
         }
         Action::CommitToRoutine { id, day } => session(store.commit_to_routine(id, day, now)),
+        Action::StartBlock { at } => {
+            let view = store.start_block(at, cx.zone, now)?;
+            let mut applied = Applied::session(SessionUpdate { view, change: None });
+            applied.changes.push(Change::Schedule);
+            Ok(applied)
+        }
+        Action::SnoozeBlock { at, minutes } => {
+            store.snooze(at, minutes, now)?;
+            Ok(Applied { answer: Answer::Done, changes: vec![Change::Schedule] })
+        }
+        Action::BudgetNoticeGiven { day } => {
+            store.set_budget_notice_day(day)?;
+            Ok(Applied::quiet(Answer::Done))
+        }
+        Action::RemindersGiven { items } => {
+            store.mark_reminded(&items, now)?;
+            Ok(Applied::quiet(Answer::Done))
+        }
         Action::Tick { slept_from } => {
             let mode = store.sleep_mode().unwrap_or_default();
             Ok(match store.tick(now, slept_from, mode)? {

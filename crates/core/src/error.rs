@@ -113,6 +113,8 @@ pub enum CoreError {
     ReminderOutOfRange { max: u32 },
     #[error("0 to {max} backups are kept")]
     BackupsOutOfRange { max: u32 },
+    #[error("a day's budget is 0 to {max} hours")]
+    BudgetOutOfRange { max: u32 },
     #[error("the review reminder needs a day from Monday to Sunday and a time of day")]
     ReviewReminderInvalid,
     #[error("impossible schedule rule: {0:?}")]
@@ -185,6 +187,7 @@ impl CoreError {
             E::ReminderOutOfRange { max } => ("error.reminder_out_of_range", vec![("max", max.to_string())]),
             E::BackupsOutOfRange { max } => ("error.backups_out_of_range", vec![("max", max.to_string())]),
             E::ReviewReminderInvalid => ("error.review_reminder_invalid", none()),
+            E::BudgetOutOfRange { max } => ("error.budget_out_of_range", vec![("max", max.to_string())]),
             E::Backup(refusal) => (
                 match refusal {
                     BackupRefusal::Unreadable => "backups.error.unreadable",

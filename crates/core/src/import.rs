@@ -826,6 +826,12 @@ fn check_setting(key: &str, value: &serde_json::Value) -> Result<(), Rule> {
             }
             _ => Ok(()),
         },
+        "daily_budget" => match read::<crate::model::DailyBudget>(value)? {
+            b if !b.is_valid() => {
+                Err(Rule::Core(CoreError::BudgetOutOfRange { max: crate::model::DailyBudget::MAX_MINUTES / 60 }))
+            }
+            _ => Ok(()),
+        },
         "backups_kept" => match read::<u32>(value)? {
             n if n > BACKUPS_MAX_KEPT => Err(Rule::Core(CoreError::BackupsOutOfRange { max: BACKUPS_MAX_KEPT })),
             _ => Ok(()),

@@ -300,6 +300,29 @@ pub struct Settings {
     pub backups_kept: u32,
     /// When a notice invites to the weekly review (`None`: never).
     pub review_reminder: Option<ReviewReminder>,
+    /// How many minutes of focus a day is for, Monday first (0: no budget that day). Once
+    /// today's is reached, a notice says it is time to stop.
+    pub daily_budget: DailyBudget,
+}
+
+/// Minutes of focus per weekday, Monday first; 0 is no budget.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(transparent)]
+pub struct DailyBudget(pub [u32; 7]);
+
+impl DailyBudget {
+    /// A day's budget is at most sixteen hours.
+    pub const MAX_MINUTES: u32 = 16 * 60;
+
+    pub fn is_valid(self) -> bool {
+        self.0.iter().all(|m| *m <= Self::MAX_MINUTES)
+    }
+
+    /// The budget of `day`, if it has one.
+    pub fn of(self, day: chrono::NaiveDate) -> Option<u32> {
+        use chrono::Datelike;
+        Some(self.0[day.weekday().num_days_from_monday() as usize]).filter(|m| *m > 0)
+    }
 }
 
 /// A weekly moment in the person's zone: the day (1 Monday … 7 Sunday, as ISO 8601 counts) and
@@ -338,6 +361,8 @@ pub enum SettingChange {
     BackupsKept(u32),
     /// A valid [`ReviewReminder`], or `None` for none.
     ReviewReminder(Option<ReviewReminder>),
+    /// Each day 0 to [`DailyBudget::MAX_MINUTES`].
+    DailyBudget(DailyBudget),
 }
 
 /// Where the next page of the timeline starts: after the session started at `startedAt`

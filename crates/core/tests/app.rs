@@ -32,7 +32,7 @@ fn run(
     action: Action,
     now: Timestamp,
 ) -> worktogether_core::Result<worktogether_core::app::Applied> {
-    apply(store, action, &Context { now, names: &Names })
+    apply(store, action, &Context { now, zone: chrono_tz::Europe::Berlin, names: &Names })
 }
 
 /// The changes by name, so a table of expectations reads like the ritual.

@@ -27,7 +27,7 @@ impl BuiltinNames for Names {
 }
 
 fn run(store: &mut Store, action: Action, now: Timestamp) -> worktogether_core::Result<Answer> {
-    apply(store, action, &Context { now, names: &Names }).map(|a| a.answer)
+    apply(store, action, &Context { now, zone: chrono_tz::UTC, names: &Names }).map(|a| a.answer)
 }
 
 fn view(answer: worktogether_core::Result<Answer>) -> SessionView {
@@ -206,7 +206,7 @@ fn shared_commitments_and_their_outcomes_are_queued_once_and_only_when_chosen() 
     assert_eq!(store.pending_room_writes(membership.id).unwrap(), 0, "nothing is shared until the person chooses");
 
     let shared =
-        apply(&mut store, Action::ShareWithRoom { share: true }, &Context { now: at(3), names: &Names }).unwrap();
+        apply(&mut store, Action::ShareWithRoom { share: true }, &Context { now: at(3), zone: chrono_tz::UTC, names: &Names }).unwrap();
     assert!(shared.session_view().unwrap().shares_with_room);
     assert!(shared.changes.contains(&worktogether_core::app::Change::RoomWrites(membership.id)), "the sender is woken");
     view(run(&mut store, commit("Newsletter"), at(4)));

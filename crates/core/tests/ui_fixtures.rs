@@ -483,7 +483,7 @@ impl<'a> Story<'a> {
 
     fn apply(&mut self, action: Action, now: Timestamp) -> Applied {
         let described = format!("{action:?} at {now}");
-        apply(&mut self.store, action, &Context { now, names: &self.names })
+        apply(&mut self.store, action, &Context { now, zone: chrono_tz::UTC, names: &self.names })
             .unwrap_or_else(|e| panic!("{described} was refused: {e}"))
     }
 

@@ -41,6 +41,26 @@ export const commands = {
 	historyFacets: () => __TAURI_INVOKE<HistoryFacets>("history_facets"),
 	/**  The statistics of the days `first` to `last` (inclusive), in the person's time zone. */
 	statistics: (first: string, last: string) => __TAURI_INVOKE<Statistics>("statistics", { first, last }),
+	schedule: (from: string, days: number) => __TAURI_INVOKE<ScheduleView>("schedule", { from, days }),
+	/**
+	 *  Checks a block as the form has it and tells its next occurrences (five at most), so the
+	 *  form can show the rule at work before it is saved.
+	 */
+	previewBlock: (draft: BlockDraft) => __TAURI_INVOKE<Occurrence[]>("preview_block", { draft }),
+	saveBlock: (id: string | null, draft: BlockDraft) => __TAURI_INVOKE<Block>("save_block", { id, draft }),
+	deleteBlock: (id: string) => __TAURI_INVOKE<null>("delete_block", { id }),
+	/**  Skips or moves one occurrence, or (`exception` null) puts it back. */
+	changeOccurrence: (at: BlockDay, exception: Exception | null) => __TAURI_INVOKE<null>("change_occurrence", { at, exception }),
+	/**  Starts the session of an occurrence. */
+	startBlock: (at: BlockDay) => __TAURI_INVOKE<SessionView>("start_block", { at }),
+	/**  The occurrence's reminder comes again in `minutes`. */
+	snoozeBlock: (at: BlockDay, minutes: number) => __TAURI_INVOKE<null>("snooze_block", { at, minutes }),
+	saveRoutine: (id: string | null, draft: RoutineDraft) => __TAURI_INVOKE<Routine>("save_routine", { id, draft }),
+	deleteRoutine: (id: string) => __TAURI_INVOKE<null>("delete_routine", { id }),
+	/**  Marks a routine's day as kept (done outside a session), or not. */
+	markRoutineDay: (id: string, day: string, done: boolean) => __TAURI_INVOKE<null>("mark_routine_day", { id, day, done }),
+	/**  Commits the session in progress to a routine's day. */
+	commitToRoutine: (id: string, day: string) => __TAURI_INVOKE<SessionView>("commit_to_routine", { id, day }),
 	/**  The review of the week that holds `day` (today when `None`), in the person's zone. */
 	weeklyReview: (day: string | null) => __TAURI_INVOKE<WeeklyReview>("weekly_review", { day }),
 	/**
@@ -197,6 +217,33 @@ export type BackupEntry = {
 	size: number,
 };
 
+/**  A stored block. */
+export type Block = {
+	id: string,
+} & BlockDraft;
+
+/**  One occurrence, by its block and the day the rule puts it on. */
+export type BlockDay = {
+	blockId: string,
+	day: string,
+};
+
+/**  What the block form sends. */
+export type BlockDraft = {
+	title: string,
+	/**  The template its session starts from; `None`: the default template at that time. */
+	templateId: string | null,
+	recurrence: Recurrence,
+	/**  The minute of the day it starts, in the person's zone. */
+	startMinute: number,
+	/**  How long it lasts; for a flexible window, how long the window stays open. */
+	lengthMinutes: number,
+	/**  Set for a flexible window: about how long the work inside it takes. */
+	expectedMinutes: number | null,
+	/**  How many minutes before the start the reminder comes (0: at the start; `None`: none). */
+	remindMinutes: number | null,
+};
+
 /**  An unfinished commitment of an earlier session, offered in the commitment round. */
 export type CarryOverSuggestion = {
 	commitment: Commitment,
@@ -269,6 +316,23 @@ export type CurrentPhase = {
 	remainingSecs: number,
 };
 
+/**  Minutes of focus per weekday, Monday first; 0 is no budget. */
+export type DailyBudget = [number, number, number, number, number, number, number];
+
+/**  A day of the week, Monday first (as ISO 8601 and German calendars count). */
+export type Day = "mo" | "tu" | "we" | "th" | "fr" | "sa" | "su";
+
+/**  What became of one day a routine fell on. */
+export type DayState = 
+/**  Done (a commitment to it closed as done, or ticked off by hand). */
+"kept" | 
+/**  Its next day came, and it was not done. */
+"missed" | 
+/**  Today, or since, and not done yet. */
+"due" | 
+/**  Due, from a day before today. */
+"overdue";
+
 /**
  *  One day of the range. A session counts on the day it started; its focus on the days it
  *  happened.
@@ -283,10 +347,22 @@ export type DayStats = {
 /**  Why a phase run ended. */
 export type EndReason = "elapsed" | "skipped" | "ended_early" | "abandoned" | "closed";
 
+/**  When it stops. */
+export type Ends = { ends: "never" } | 
+/**  After this date (the date itself included). */
+{ ends: "on"; date: string } | 
+/**  After this many times. */
+{ ends: "after"; count: number };
+
 /**  The class of an error, for the UI to react without matching on text. */
 export type ErrorCode = "invalid_input" | "not_found" | "wrong_state" | "storage" | "internal" | 
 /**  A room server could not be reached, or could not answer now (the shell's rooms). */
 "unreachable";
+
+/**  A change to one occurrence: left out, or held at another time. */
+export type Exception = { change: "skip" } | 
+/**  Held at `to` for `lengthMinutes` instead. */
+{ change: "move"; to: string; length_minutes: number };
 
 /**  Where an export went. */
 export type ExportDone = {
@@ -468,6 +544,33 @@ export type NewRoom = {
 	displayName: string,
 };
 
+/**  One occurrence of a block, with what became of it. */
+export type Occurrence = {
+	blockId: string,
+	/**  The day the rule puts it on, in the person's zone: with the block, its name. */
+	day: string,
+	title: string,
+	templateId: string | null,
+	startsAt: string,
+	endsAt: string,
+	/**  A flexible window: about this long, any time before `ends_at`. */
+	expectedMinutes: number | null,
+	remindMinutes: number | null,
+	/**  Moved from the time the rule gives. */
+	moved: boolean,
+	/**  Skipped: it shows, crossed out, and reminds of nothing. */
+	skipped: boolean,
+};
+
+/**  What an occurrence looks like on the week view. */
+export type OccurrenceState = 
+/**  Still ahead, or under way without a session yet. */
+"planned" | 
+/**  A session ran during it. */
+"held" | 
+/**  It passed without a session. */
+"missed" | "skipped";
+
 /**
  *  A screen the window opens on instead of home: `WORKTOGETHER_OPEN_VIEW=history`. The benchmark
  *  times history's first render this way (`bench/run.py`): the window reports ready once the
@@ -554,6 +657,33 @@ export type QuestionView = {
 	answered: boolean,
 	mine: boolean,
 };
+
+/**  A recurrence: from its first date, how often, until when. */
+export type Recurrence = {
+	first: string,
+	repeat: Repeat,
+	ends: Ends,
+};
+
+/**  How often it comes back. */
+export type Repeat = 
+/**  Only on the first date. */
+{ every: "once" } | 
+/**  Every `interval` days. */
+{ every: "days"; interval: number } | 
+/**  Every `interval` weeks, on these days. */
+{ every: "weeks"; interval: number; days: Day[] } | 
+/**
+ *  Every `interval` months on this day of the month (1 to 31; -1 is the last day). A month
+ *  without that day is left out, as calendars do.
+ */
+{ every: "monthDay"; interval: number; day: number } | 
+/**  Every `interval` months on the `nth` (1 to 4; -1 the last) `weekday`. */
+{ every: "monthWeekday"; interval: number; nth: number; weekday: Day } | 
+/**  Every `interval` months on the `nth` (1 to 5; -1 the last) working day, Monday to Friday. */
+{ every: "monthWorkday"; interval: number; nth: number } | 
+/**  Every `interval` years on this month (1 to 12) and day. */
+{ every: "years"; interval: number; month: number; day: number };
 
 /**  A restore's outcome: what was restored, and the backup that keeps the data it replaced. */
 export type RestoredBackup = {
@@ -643,11 +773,52 @@ export type RoomView = {
  */
 export type RoomsEvent = RoomView[];
 
+export type Routine = {
+	id: string,
+} & RoutineDraft;
+
+export type RoutineDraft = {
+	title: string,
+	tag: string | null,
+	recurrence: Recurrence,
+	steps: string[],
+	estimateMinutes: number | null,
+};
+
+/**  A routine with where it stands today. */
+export type RoutineStatus = {
+	routine: Routine,
+	/**  The day it fell on last (today or before), and what became of it. */
+	current: [string, DayState] | null,
+	/**  The next day it falls on, after today. */
+	next: string | null,
+	/**  The days of the last year, oldest first, with what became of each. */
+	history: ([string, DayState])[],
+	/**  How many of the latest days in a row were kept (a due day not yet done does not break it). */
+	streak: number,
+};
+
 /**
  *  A work block or routine changed, or what became of one of their days: the schedule's
  *  views read it again.
  */
 export type ScheduleChangedEvent = null;
+
+/**  The schedule from `from` for `days` days, in the person's zone. */
+export type ScheduleView = {
+	/**  The person's today. */
+	today: string,
+	blocks: Block[],
+	occurrences: ScheduledOccurrence[],
+	/**  The sessions started in the range, ended or in progress. */
+	sessions: SessionSummary[],
+	routines: RoutineStatus[],
+};
+
+/**  An occurrence with what became of it. */
+export type ScheduledOccurrence = {
+	state: OccurrenceState,
+} & Occurrence;
 
 /**  Which text of the history a hit is in. */
 export type SearchField = 
@@ -734,13 +905,15 @@ export type SessionView = {
 };
 
 /**  One change on the settings screen, e.g. `{ "theme": "dark" }`. */
-export type SettingChange = ({ language: LanguageChoice }) & { backupsKept?: never; defaultTemplate?: never; keepInTray?: never; reviewReminder?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | ({ theme: ThemeChoice }) & { backupsKept?: never; defaultTemplate?: never; keepInTray?: never; language?: never; reviewReminder?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never } | ({ defaultTemplate: string }) & { backupsKept?: never; keepInTray?: never; language?: never; reviewReminder?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | ({ sound: boolean }) & { backupsKept?: never; defaultTemplate?: never; keepInTray?: never; language?: never; reviewReminder?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; startAtLogin?: never; theme?: never } | ({ startAtLogin: boolean }) & { backupsKept?: never; defaultTemplate?: never; keepInTray?: never; language?: never; reviewReminder?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; theme?: never } | ({ keepInTray: boolean }) & { backupsKept?: never; defaultTemplate?: never; language?: never; reviewReminder?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | ({ shortcut: string | null }) & { backupsKept?: never; defaultTemplate?: never; keepInTray?: never; language?: never; reviewReminder?: never; roomReminderMinutes?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | ({ sleepMode: SleepMode }) & { backupsKept?: never; defaultTemplate?: never; keepInTray?: never; language?: never; reviewReminder?: never; roomReminderMinutes?: never; shortcut?: never; sound?: never; startAtLogin?: never; theme?: never } | 
+export type SettingChange = ({ language: LanguageChoice }) & { backupsKept?: never; dailyBudget?: never; defaultTemplate?: never; keepInTray?: never; reviewReminder?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | ({ theme: ThemeChoice }) & { backupsKept?: never; dailyBudget?: never; defaultTemplate?: never; keepInTray?: never; language?: never; reviewReminder?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never } | ({ defaultTemplate: string }) & { backupsKept?: never; dailyBudget?: never; keepInTray?: never; language?: never; reviewReminder?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | ({ sound: boolean }) & { backupsKept?: never; dailyBudget?: never; defaultTemplate?: never; keepInTray?: never; language?: never; reviewReminder?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; startAtLogin?: never; theme?: never } | ({ startAtLogin: boolean }) & { backupsKept?: never; dailyBudget?: never; defaultTemplate?: never; keepInTray?: never; language?: never; reviewReminder?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; theme?: never } | ({ keepInTray: boolean }) & { backupsKept?: never; dailyBudget?: never; defaultTemplate?: never; language?: never; reviewReminder?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | ({ shortcut: string | null }) & { backupsKept?: never; dailyBudget?: never; defaultTemplate?: never; keepInTray?: never; language?: never; reviewReminder?: never; roomReminderMinutes?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | ({ sleepMode: SleepMode }) & { backupsKept?: never; dailyBudget?: never; defaultTemplate?: never; keepInTray?: never; language?: never; reviewReminder?: never; roomReminderMinutes?: never; shortcut?: never; sound?: never; startAtLogin?: never; theme?: never } | 
 /**  0 to [`crate::limits::REMINDER_MAX_MINUTES`], or `None` for no reminders. */
-({ roomReminderMinutes: number | null }) & { backupsKept?: never; defaultTemplate?: never; keepInTray?: never; language?: never; reviewReminder?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | 
+({ roomReminderMinutes: number | null }) & { backupsKept?: never; dailyBudget?: never; defaultTemplate?: never; keepInTray?: never; language?: never; reviewReminder?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | 
 /**  0 to [`crate::limits::BACKUPS_MAX_KEPT`]. */
-({ backupsKept: number }) & { defaultTemplate?: never; keepInTray?: never; language?: never; reviewReminder?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | 
+({ backupsKept: number }) & { dailyBudget?: never; defaultTemplate?: never; keepInTray?: never; language?: never; reviewReminder?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | 
 /**  A valid [`ReviewReminder`], or `None` for none. */
-({ reviewReminder: ReviewReminder | null }) & { backupsKept?: never; defaultTemplate?: never; keepInTray?: never; language?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never };
+({ reviewReminder: ReviewReminder | null }) & { backupsKept?: never; dailyBudget?: never; defaultTemplate?: never; keepInTray?: never; language?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never } | 
+/**  Each day 0 to [`DailyBudget::MAX_MINUTES`]. */
+({ dailyBudget: DailyBudget }) & { backupsKept?: never; defaultTemplate?: never; keepInTray?: never; language?: never; reviewReminder?: never; roomReminderMinutes?: never; shortcut?: never; sleepMode?: never; sound?: never; startAtLogin?: never; theme?: never };
 
 /**  Every setting the person can change, as the settings screen shows them. */
 export type Settings = {
@@ -765,6 +938,11 @@ export type Settings = {
 	backupsKept: number,
 	/**  When a notice invites to the weekly review (`None`: never). */
 	reviewReminder: ReviewReminder | null,
+	/**
+	 *  How many minutes of focus a day is for, Monday first (0: no budget that day). Once
+	 *  today's is reached, a notice says it is time to stop.
+	 */
+	dailyBudget: DailyBudget,
 };
 
 /**  After every settings change, to every window (language and theme follow at once). */

@@ -5,6 +5,7 @@
 use super::rule::{Recurrence, Start};
 use crate::Timestamp;
 use crate::error::{CoreError, Result};
+use crate::model::{PhaseKind, PlannedPhase};
 use crate::validate::shows_nothing;
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -122,6 +123,9 @@ pub enum Exception {
     },
 }
 
+/// A block with its changed days: what the calendar export writes.
+pub type BlockWithExceptions = (Block, Vec<(NaiveDate, Exception)>);
+
 /// One occurrence of a block, with what became of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -216,4 +220,38 @@ pub fn check_exception(block: &Block, day: NaiveDate, exception: &Exception) -> 
         }
     }
     Ok(())
+}
+
+/// `phases` fitted to last `minutes` in all: the rounds and breaks keep their length, the
+/// focus blocks share what is left in the proportions they had. Unchanged when the rounds and
+/// breaks alone leave less than a minute per focus block.
+pub fn fit(phases: &[PlannedPhase], minutes: u32) -> Vec<PlannedPhase> {
+    let is_focus = |p: &&PlannedPhase| p.kind == PhaseKind::Focus;
+    let focus: u64 = phases.iter().filter(is_focus).map(|p| u64::from(p.duration_secs)).sum();
+    let others: u64 = phases.iter().filter(|p| !is_focus(p)).map(|p| u64::from(p.duration_secs)).sum();
+    let count = phases.iter().filter(is_focus).count() as u64;
+    let total = u64::from(minutes) * 60;
+    let Some(left) = total.checked_sub(others).filter(|left| count > 0 && focus > 0 && *left >= 60 * count) else {
+        return phases.to_vec();
+    };
+    let mut given = 0;
+    let mut seen = 0;
+    phases
+        .iter()
+        .map(|p| {
+            if p.kind != PhaseKind::Focus {
+                return *p;
+            }
+            seen += 1;
+            // Whole minutes, the last focus block taking the rest.
+            let secs = if seen == count {
+                left - given
+            } else {
+                (left * u64::from(p.duration_secs) / focus / 60 * 60).max(60)
+            };
+            given += secs;
+            let secs = u32::try_from(secs).unwrap_or(u32::MAX).min(crate::limits::PHASE_MAX_SECS);
+            PlannedPhase { kind: p.kind, duration_secs: secs }
+        })
+        .collect()
 }

@@ -3,9 +3,11 @@
 //! zone, which the shell passes in as it passes `now`.
 
 pub mod blocks;
+pub mod reminders;
 pub mod routines;
 pub mod rule;
 
 pub use blocks::{Block, BlockDraft, BlockProblem, Exception, Occurrence};
+pub use reminders::{BlockDay, Reminder};
 pub use routines::{DayState, Routine, RoutineDraft, RoutineProblem, RoutineStatus};
 pub use rule::{Day, Ends, Recurrence, Repeat, RuleProblem};

@@ -6,6 +6,7 @@ use crate::Timestamp;
 use crate::error::{CoreError, Entity, Result, WrongState};
 use crate::ids::new_id;
 use crate::schedule::blocks::{self, BLOCKS_MAX, Block, BlockDraft, BlockProblem, Exception, Occurrence};
+use crate::schedule::reminders::{self, BlockDay};
 use crate::schedule::routines::{self, ROUTINES_MAX, Routine, RoutineDraft, RoutineProblem, RoutineStatus};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
@@ -143,7 +144,7 @@ impl Store {
     }
 
     /// Every block with its skipped and moved days (the calendar export).
-    pub fn blocks_with_exceptions(&self) -> Result<Vec<(Block, Vec<(NaiveDate, Exception)>)>> {
+    pub fn blocks_with_exceptions(&self) -> Result<Vec<blocks::BlockWithExceptions>> {
         let mut exceptions = exceptions(&self.conn)?;
         Ok(self
             .blocks()?
@@ -424,6 +425,122 @@ impl Store {
             )?;
             Ok(())
         })
+    }
+}
+
+/// How far back and ahead the reminders look: a block reminds at most two hours before it
+/// starts, and lasts at most twelve.
+const REMIND_BEHIND: chrono::Duration = chrono::Duration::hours(13);
+const REMIND_AHEAD: chrono::Duration = chrono::Duration::hours(26);
+
+impl Store {
+    /// What the reminders do at `now`, in `zone` (see [`reminders::look`]).
+    pub fn reminders(&self, zone: Tz, now: Timestamp) -> Result<reminders::Look> {
+        let occurrences = self.occurrences(zone, now - REMIND_BEHIND, now + REMIND_AHEAD)?;
+        let sessions = sessions_between(&self.conn, now - REMIND_BEHIND - REMIND_BEHIND, now + REMIND_AHEAD, now)?;
+        let mut states = self.conn.prepare_cached(
+            "SELECT reminded_at, snoozed_until, session_id IS NOT NULL FROM block_days WHERE block_id = ?1 AND day = ?2",
+        )?;
+        let mut candidates = Vec::new();
+        for occurrence in occurrences {
+            let stored = states
+                .query_row(params![occurrence.block_id.to_string(), day_text(occurrence.day)], |r| {
+                    Ok((
+                        reminders::ReminderState {
+                            reminded_at: parse_opt_ts(r.get(0)?)?,
+                            snoozed_until: parse_opt_ts(r.get(1)?)?,
+                        },
+                        r.get::<_, bool>(2)?,
+                    ))
+                })
+                .optional()?;
+            let (state, started) = stored.unwrap_or_default();
+            // A session that ran from the reminder on counts: it was started for the block.
+            let from =
+                occurrence.starts_at - chrono::Duration::minutes(i64::from(occurrence.remind_minutes.unwrap_or(0)));
+            let held = started || sessions.iter().any(|(s, e)| *s < occurrence.ends_at && *e > from);
+            candidates.push(reminders::Candidate { occurrence, state, held });
+        }
+        Ok(reminders::look(&candidates, now))
+    }
+
+    /// The reminders of `given` were given (with a notice or, for passed ones, without).
+    pub fn mark_reminded(&mut self, given: &[BlockDay], now: Timestamp) -> Result<()> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for g in given {
+            tx.execute(
+                "INSERT INTO block_days (block_id, day, reminded_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (block_id, day) DO UPDATE SET reminded_at = excluded.reminded_at",
+                params![g.block_id.to_string(), day_text(g.day), ts(to_millis(now))],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The reminder of `block_id` on `day` comes again `minutes` from `now`.
+    pub fn snooze(&mut self, at: BlockDay, minutes: u32, now: Timestamp) -> Result<()> {
+        if minutes == 0 || minutes > crate::limits::REMINDER_MAX_MINUTES {
+            return Err(CoreError::ReminderOutOfRange { max: crate::limits::REMINDER_MAX_MINUTES });
+        }
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if !block(&tx, at.block_id)?.draft.recurrence.falls_on(at.day) {
+            return Err(CoreError::Block(BlockProblem::NotAnOccurrence));
+        }
+        let until = to_millis(now) + chrono::Duration::minutes(i64::from(minutes));
+        tx.execute(
+            "INSERT INTO block_days (block_id, day, snoozed_until) VALUES (?1, ?2, ?3)
+             ON CONFLICT (block_id, day) DO UPDATE SET snoozed_until = excluded.snoozed_until",
+            params![at.block_id.to_string(), day_text(at.day), ts(until)],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Starts the session of `block_id`'s occurrence on `day`, from its template (the default
+    /// one when it has none), linked to it. A flexible window's session lasts its expected
+    /// length.
+    pub fn start_block(&mut self, at: BlockDay, zone: Tz, now: Timestamp) -> Result<crate::view::SessionView> {
+        let block = self.block(at.block_id)?;
+        let from = crate::stats::day_start(zone, at.day) - chrono::Duration::days(1);
+        let occurrence = self
+            .occurrences(zone, from, from + chrono::Duration::days(3))?
+            .into_iter()
+            .find(|o| o.block_id == at.block_id && o.day == at.day && !o.skipped)
+            .ok_or(CoreError::Block(BlockProblem::NotAnOccurrence))?;
+        let template = match block.draft.template_id {
+            Some(id) => id,
+            None => self.default_template()?.id,
+        };
+        let minutes = occurrence.expected_minutes;
+        self.start_planned(template, minutes, now, |tx, session| {
+            tx.execute(
+                "INSERT INTO block_days (block_id, day, session_id) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (block_id, day) DO UPDATE SET session_id = excluded.session_id",
+                params![at.block_id.to_string(), day_text(at.day), session.to_string()],
+            )?;
+            Ok(())
+        })
+    }
+}
+
+impl Store {
+    /// The focus on `day` in `zone` as of `now`, in seconds: the ended sessions' share of that
+    /// day, and the session in progress if it began that day.
+    pub fn focus_on(&self, zone: Tz, day: NaiveDate, now: Timestamp) -> Result<u64> {
+        let (from, to) =
+            (crate::stats::day_start(zone, day), crate::stats::day_start(zone, day + chrono::Days::new(1)));
+        let ended: u64 = super::stats::sessions_overlapping(&self.conn, from, to)?
+            .iter()
+            .flat_map(|s| crate::stats::focus_per_day(zone, s))
+            .filter(|(d, _)| *d == day)
+            .map(|(_, secs)| u64::from(secs))
+            .sum();
+        let current = self
+            .current_session(now)?
+            .filter(|v| crate::stats::local_day(zone, v.started_at) == day)
+            .map_or(0, |v| v.focus_secs);
+        Ok(ended + u64::from(current))
     }
 }
 

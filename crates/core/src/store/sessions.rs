@@ -158,25 +158,42 @@ pub(crate) fn in_progress_id(conn: &Connection) -> Result<Option<Uuid>> {
 impl Store {
     /// Starts a session from a template, in its commitment round.
     pub fn start_session(&mut self, template_id: Uuid, now: Timestamp) -> Result<SessionView> {
+        self.start_planned(template_id, None, now, |_, _| Ok(()))
+    }
+
+    /// Starts a session from template `template_id` (its phases fitted to `minutes` when
+    /// given), and runs `then` on the new session in the same transaction.
+    pub(super) fn start_planned(
+        &mut self,
+        template_id: Uuid,
+        minutes: Option<u32>,
+        now: Timestamp,
+        then: impl FnOnce(&Transaction, Uuid) -> Result<()>,
+    ) -> Result<SessionView> {
         let now = to_millis(now);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         if in_progress_id(&tx)?.is_some() {
             return Err(CoreError::WrongState(WrongState::SessionInProgress));
         }
         let template = templates::get(&tx, template_id)?;
+        let phases = match minutes {
+            Some(minutes) => crate::schedule::blocks::fit(&template.phases, minutes),
+            None => template.phases,
+        };
         let id = new_id(now);
         tx.execute(
             "INSERT INTO sessions (id, template_name, plan, status, started_at) VALUES (?1, ?2, ?3, 'running', ?4)",
             params![
                 id.to_string(),
                 template.name,
-                serde_json::to_string(&template.phases).expect("phases always serialize"),
+                serde_json::to_string(&phases).expect("phases always serialize"),
                 ts(now)
             ],
         )?;
-        let clock = SessionClock::start(id, template.phases, now);
+        let clock = SessionClock::start(id, phases, now);
         save_clock(&tx, &clock)?;
         review::take_planned(&tx, id, now)?;
+        then(&tx, id)?;
         let commitments = commitments::of_session(&tx, id)?;
         tx.commit()?;
         Ok(session_view(&clock, template.name, commitments, SessionNotes::default(), now))

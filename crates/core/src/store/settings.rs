@@ -5,7 +5,9 @@
 use super::Store;
 use crate::error::{CoreError, Entity, Result};
 use crate::limits::{BACKUPS_MAX_KEPT, REMINDER_MAX_MINUTES, SHORTCUT_MAX_CHARS};
-use crate::model::{LanguageChoice, ReviewReminder, SettingChange, Settings, SleepMode, Template, ThemeChoice};
+use crate::model::{
+    DailyBudget, LanguageChoice, ReviewReminder, SettingChange, Settings, SleepMode, Template, ThemeChoice,
+};
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -27,6 +29,10 @@ const BACKUPS_KEPT: &str = "backups_kept";
 const BACKUPS_KEPT_DEFAULT: u32 = 14;
 /// Off until the person asks for it (the review screen offers it).
 const REVIEW_REMINDER: &str = "review_reminder";
+/// Off until the person sets one.
+const DAILY_BUDGET: &str = "daily_budget";
+/// Not a setting: the day "time to stop" was last said (so it is said once a day).
+const BUDGET_NOTICE_DAY: &str = "budget_notice_day";
 
 fn get<T: DeserializeOwned>(conn: &Connection, key: &str) -> Result<Option<T>> {
     let raw: Option<String> =
@@ -66,6 +72,7 @@ impl Store {
             backups_kept: get(c, BACKUPS_KEPT)?.unwrap_or(BACKUPS_KEPT_DEFAULT),
             // A stored value that is no longer valid reads as off, like an unreadable one.
             review_reminder: get::<Option<ReviewReminder>>(c, REVIEW_REMINDER)?.flatten().filter(|r| r.is_valid()),
+            daily_budget: get::<DailyBudget>(c, DAILY_BUDGET)?.filter(|b| b.is_valid()).unwrap_or_default(),
         })
     }
 
@@ -110,6 +117,12 @@ impl Store {
                 }
                 set(c, REVIEW_REMINDER, &v)?;
             }
+            SettingChange::DailyBudget(v) => {
+                if !v.is_valid() {
+                    return Err(CoreError::BudgetOutOfRange { max: DailyBudget::MAX_MINUTES / 60 });
+                }
+                set(c, DAILY_BUDGET, &v)?;
+            }
         }
         self.settings()
     }
@@ -128,6 +141,15 @@ impl Store {
     /// What a sleep of the computer does to a running session.
     pub fn sleep_mode(&self) -> Result<SleepMode> {
         Ok(get(&self.conn, SLEEP_MODE)?.unwrap_or_default())
+    }
+
+    /// The day "time to stop" was last said.
+    pub fn budget_notice_day(&self) -> Result<Option<chrono::NaiveDate>> {
+        get(&self.conn, BUDGET_NOTICE_DAY)
+    }
+
+    pub fn set_budget_notice_day(&mut self, day: chrono::NaiveDate) -> Result<()> {
+        set(&self.conn, BUDGET_NOTICE_DAY, &day)
     }
 
     pub fn language_choice(&self) -> Result<LanguageChoice> {
