@@ -8,19 +8,20 @@ SHELL := bash
 CARGO ?= cargo
 NPM ?= npm
 
-.PHONY: help deps ui run build fmt fmt-check clippy rust-test bindings-check ui-check ui-test e2e test bench \
-  package package-test
+.PHONY: help deps ui run build fmt fmt-check clippy rust-test schedule-reference bindings-check ui-check ui-test \
+  e2e test bench package package-test
 
 help:
 	@echo "make deps    install Debian packages and ui/node_modules (only what is missing)"
 	@echo "make ui      build the web UI into ui/dist (the Rust build needs it)"
 	@echo "make run     build and start the app"
-	@echo "make test    fmt, clippy, Rust tests, bindings check, UI check and tests, e2e, package test"
+	@echo "make test    fmt, clippy, Rust tests, schedule reference, bindings check, UI check and tests, e2e, package test"
 	@echo "make e2e     the end-to-end tests only (real app under Xvfb, tauri-driver)"
 	@echo "make fmt     format the Rust code;  make clippy  lint it"
 	@echo "make bench   start-up, memory and idle CPU of a release build (docs/benchmarks.md)"
 	@echo "make package the release .deb → target/package/ (Tauri CLI, then xz)"
 	@echo "make package-test  install the debug .deb and use it; the room server's systemd unit"
+	@echo "make schedule-reference  rules and calendar export against python-dateutil, recurring-ical-events (in make test)"
 	@echo "make room-fuzz   schemathesis against the room server's OpenAPI document (in make test)"
 	@echo "make bench-room  room server load: event latency, memory and CPU (docs/benchmarks.md)"
 
@@ -53,6 +54,13 @@ clippy: ui
 
 rust-test: ui
 	$(CARGO) test --workspace --exclude worktogether-e2e --locked
+
+# The starts of a few hundred generated RFC 5545 rules (clock changes in Berlin and New York,
+# month ends, leap days, n-th weekdays and working days, COUNT and UNTIL) against
+# python-dateutil, and the calendar export (.ics) against icalendar and recurring-ical-events,
+# installed from PyPI into target/schedule-venv. A few seconds when the venv exists.
+schedule-reference:
+	scripts/schedule-reference.sh
 
 # `cargo test` regenerates ui/src/bindings (the IPC contract, types, limits) and
 # ui/src/fixtures (the rules and sessions the UI's tests and mock replay); the checked-in
@@ -91,7 +99,7 @@ package-test: deps ui
 # Prerequisites run left to right (.NOTPARALLEL) and each once: cheap checks first, the
 # bindings check only after `cargo test` regenerated them, the slow e2e tests last, then the
 # package test on the debug build e2e left fresh.
-test: deps ui fmt-check clippy rust-test bindings-check ui-check ui-test e2e package-test room-fuzz
+test: deps ui fmt-check clippy rust-test schedule-reference bindings-check ui-check ui-test e2e package-test room-fuzz
 	@echo "make test: all checks passed"
 
 # Release builds of the app, the empty-window fixture (bench/empty-window, built into our

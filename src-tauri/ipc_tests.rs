@@ -567,3 +567,112 @@ fn a_json_backup_from_the_exports_folder_is_imported_once_and_a_bad_one_changes_
     assert_eq!(again["lines"][0], "Nothing was added: 1 session was already there.", "{again}");
     assert!(h.ok("current_session", json!({})).is_object(), "the session goes on");
 }
+
+/// Polls `read` until it is `Some`, for up to ten seconds.
+fn eventually<T>(what: &str, mut read: impl FnMut() -> Option<T>) -> T {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        if let Some(found) = read() {
+            return found;
+        }
+        assert!(std::time::Instant::now() < deadline, "{what} did not happen within 10 s");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_work_block_reminds_once_on_the_moved_clock_again_after_a_snooze_and_its_start_holds_it() {
+    use tauri::Manager;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let clock = Box::new(crate::clock::MovedClock::default());
+    let state = AppState::open_with_clock(dir.path(), Language::En, clock).expect("a fresh database opens");
+    let h = harness_on(dir, StateSource::Ready(Box::new(state)));
+    tauri::async_runtime::spawn(crate::schedule::reminders::run(h.app.handle().clone()));
+    let state = h.app.state::<AppState>();
+    // A one-off block 30 minutes from now, in the person's zone, reminding 10 minutes before.
+    let zone = crate::zone::person_zone();
+    let start = (state.now() + chrono::TimeDelta::minutes(30)).with_timezone(&zone);
+    let minute = chrono::Timelike::hour(&start) * 60 + chrono::Timelike::minute(&start);
+    let day = start.date_naive();
+    let draft = json!({
+        "title": "Angebot schreiben", "templateId": null,
+        "recurrence": { "first": day, "repeat": { "every": "once" }, "ends": { "ends": "never" } },
+        "startMinute": minute, "lengthMinutes": 60, "expectedMinutes": null, "remindMinutes": 10
+    });
+    let preview = h.ok("preview_block", json!({ "draft": draft }));
+    assert_eq!(preview.as_array().unwrap().len(), 1, "a one-off happens once: {preview}");
+    let block = h.ok("save_block", json!({ "id": null, "draft": draft }));
+    let at = json!({ "blockId": block["id"], "day": day });
+    let db = rusqlite::Connection::open(&state.database_path).expect("the app's database");
+    let reminded = || -> Option<String> {
+        db.query_row("SELECT reminded_at FROM block_days WHERE block_id = ?1", [block["id"].as_str().unwrap()], |r| {
+            r.get(0)
+        })
+        .ok()
+        .flatten()
+    };
+    assert_eq!(reminded(), None);
+
+    // Twenty-one minutes later the reminder is due; the task wakes for the moved clock.
+    assert!(state.advance_clock(chrono::TimeDelta::minutes(21)));
+    crate::schedule::reminders::wake(h.app.handle());
+    let first = eventually("the reminder", reminded);
+    state.advance_clock(chrono::TimeDelta::minutes(1));
+    crate::schedule::reminders::wake(h.app.handle());
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(reminded(), Some(first.clone()), "once");
+
+    // Snoozed for 15 minutes: again after them.
+    h.ok("snooze_block", json!({ "at": at, "minutes": 15 }));
+    state.advance_clock(chrono::TimeDelta::minutes(16));
+    crate::schedule::reminders::wake(h.app.handle());
+    eventually("the reminder after the snooze", || reminded().filter(|r| *r != first));
+
+    // Its start holds it: the session runs from the default template, and the week says so.
+    let view = h.ok("start_block", json!({ "at": at }));
+    assert_eq!(view["phase"]["kind"], "commitment");
+    let week = h.ok("schedule", json!({ "from": day, "days": 7 }));
+    assert_eq!(week["occurrences"][0]["state"], "held", "{week}");
+    assert_eq!(week["blocks"].as_array().unwrap().len(), 1);
+
+    // Bad input is refused with a message, and nothing changes.
+    let mut impossible = draft.clone();
+    impossible["recurrence"]["repeat"] = json!({ "every": "years", "interval": 1, "month": 2, "day": 30 });
+    let refused = h.call("save_block", json!({ "id": null, "draft": impossible })).unwrap_err();
+    assert_eq!(refused["message"], "Month 2 never has a day 30: choose a day the month has.");
+    let mut short_window = draft.clone();
+    short_window["expectedMinutes"] = json!(90);
+    let refused = h.call("preview_block", json!({ "draft": short_window })).unwrap_err();
+    assert_eq!(refused["code"], "invalid_input");
+    let unknown = h.call("save_block", json!({ "id": null, "draft": { "title": "x" } })).unwrap_err();
+    assert!(unknown.to_string().contains("recurrence"), "{unknown}");
+    assert_eq!(h.ok("schedule", json!({ "from": day, "days": 7 }))["blocks"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn the_budget_says_time_to_stop_once_when_today_s_focus_reaches_it() {
+    use tauri::Manager;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let clock = Box::new(crate::clock::MovedClock::default());
+    let state = AppState::open_with_clock(dir.path(), Language::De, clock).expect("a fresh database opens");
+    let h = harness_on(dir, StateSource::Ready(Box::new(state)));
+    tauri::async_runtime::spawn(crate::schedule::reminders::run(h.app.handle().clone()));
+    let state = h.app.state::<AppState>();
+    let refused =
+        h.call("change_setting", json!({ "change": { "dailyBudget": [1000, 0, 0, 0, 0, 0, 0] } })).unwrap_err();
+    assert_eq!(refused["message"], "Ein Tagesbudget hat 0 bis 16 Stunden.");
+    h.ok("change_setting", json!({ "change": { "dailyBudget": [2, 2, 2, 2, 2, 2, 2] } }));
+    let worktogether = h.ok("list_templates", json!({}))[0]["id"].clone();
+    h.ok("start_session", json!({ "templateId": worktogether }));
+    h.ok("skip_phase", json!({}));
+    let db = rusqlite::Connection::open(&state.database_path).expect("the app's database");
+    let noticed = || -> Option<String> {
+        db.query_row("SELECT value FROM settings WHERE key = 'budget_notice_day'", [], |r| r.get(0)).ok()
+    };
+    assert_eq!(noticed(), None, "not before the budget is reached");
+    state.advance_clock(chrono::TimeDelta::minutes(3));
+    crate::schedule::reminders::wake(h.app.handle());
+    let today = crate::zone::person_zone();
+    let expected = format!("\"{}\"", worktogether_core::stats::local_day(today, state.now()));
+    assert_eq!(eventually("the budget's notice", noticed), expected);
+}

@@ -1167,3 +1167,77 @@ fn the_help_documents_import() {
     let r = run_in(dir.path(), "de_DE.UTF-8", &["--help"]);
     assert!(r.stdout.contains("import DATEI"), "{}", r.stdout);
 }
+
+/// A block every day at the current UTC hour's next full hour, in UTC (`TZ=UTC` below), an
+/// hour long; and a routine due every day.
+fn seed_schedule(data_dir: &Path) -> chrono::NaiveDate {
+    use worktogether_core::schedule::{BlockDraft, Ends, Recurrence, Repeat, RoutineDraft};
+    let mut store = open(data_dir);
+    let today = now().date_naive();
+    let daily = Recurrence { first: today, repeat: Repeat::Days { interval: 1 }, ends: Ends::Never };
+    let block = BlockDraft {
+        title: "Angebote, Rechnungen; Mails".into(),
+        template_id: None,
+        recurrence: daily.clone(),
+        start_minute: 0,
+        length_minutes: 60,
+        expected_minutes: None,
+        remind_minutes: Some(10),
+    };
+    store.save_block(None, block, now()).unwrap();
+    let routine = RoutineDraft {
+        title: "Belege ablegen".into(),
+        tag: None,
+        recurrence: daily,
+        steps: vec![],
+        estimate_minutes: None,
+    };
+    store.save_routine(None, routine, now()).unwrap();
+    today
+}
+
+#[test]
+fn schedule_lists_today_and_next_and_exports_a_calendar_file() {
+    let dir = tempfile::tempdir().unwrap();
+    // Nothing saved yet: an empty schedule, and no database made for asking.
+    let empty = run(dir.path(), &["schedule"]);
+    assert_eq!((empty.code, empty.stdout.contains("No work blocks today.")), (0, true), "{}", empty.stderr);
+    assert!(!dir.path().join(DATABASE_FILE).exists());
+
+    let today = seed_schedule(dir.path());
+    let mut cmd = command(dir.path(), "en_US.UTF-8");
+    let out = cmd.env("TZ", "UTC").args(["schedule", "--json"]).output().unwrap();
+    assert!(out.status.success());
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["today"], today.to_string());
+    assert_eq!(json["blocksToday"].as_array().unwrap().len(), 1, "{json}");
+    assert_eq!(json["blocksToday"][0]["title"], "Angebote, Rechnungen; Mails");
+    assert_eq!(json["next"].as_array().unwrap().len(), 5);
+    assert_eq!(json["routines"][0]["state"], "due");
+
+    let german = run_in(dir.path(), "de_DE.UTF-8", &["schedule"]);
+    assert!(german.stdout.contains(&format!("Heute, {today}")), "{}", german.stdout);
+    assert!(german.stdout.contains("Belege ablegen · heute fällig"), "{}", german.stdout);
+
+    // The calendar file: written whole, never over a file without --force.
+    let ics = dir.path().join("family.ics");
+    let wrote = run(dir.path(), &["schedule", "export", ics.to_str().unwrap()]);
+    assert_eq!(wrote.code, 0, "{}", wrote.stderr);
+    assert!(wrote.stdout.contains("Wrote 1 work block to"), "{}", wrote.stdout);
+    let text = std::fs::read_to_string(&ics).unwrap();
+    assert!(text.starts_with("BEGIN:VCALENDAR\r\n"), "{text}");
+    assert!(text.contains("RRULE:FREQ=DAILY"));
+    assert!(text.contains("SUMMARY:Angebote\\, Rechnungen\\; Mails"), "{text}");
+    std::fs::write(&ics, "mine").unwrap();
+    let refused = run(dir.path(), &["schedule", "export", ics.to_str().unwrap()]);
+    assert_eq!(refused.code, 1);
+    assert_eq!(std::fs::read_to_string(&ics).unwrap(), "mine", "an existing file is kept");
+    assert_eq!(run(dir.path(), &["schedule", "export", "--force", ics.to_str().unwrap()]).code, 0);
+    // To standard output.
+    let out = run(dir.path(), &["schedule", "export"]);
+    assert!(out.stdout.contains("BEGIN:VEVENT"));
+    // Wrong arguments.
+    let wrong = run(dir.path(), &["schedule", "export", "--json"]);
+    assert_eq!(wrong.code, 2);
+    assert!(wrong.stderr.contains("Usage: worktogether schedule"), "{}", wrong.stderr);
+}

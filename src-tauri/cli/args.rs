@@ -35,6 +35,16 @@ pub enum Invocation {
     },
     /// Write the history as CSV, the JSON backup or the Markdown report (read from the database).
     Export(Export),
+    /// Today's and the next work blocks, the day's budget and the routines due (read from the
+    /// database).
+    Schedule {
+        json: bool,
+    },
+    /// The work blocks as an iCalendar file: to `file`, or to standard output without one.
+    ScheduleExport {
+        file: Option<String>,
+        force: bool,
+    },
     /// Read a JSON backup into the database: from `file`, or from standard input without one.
     Import {
         file: Option<String>,
@@ -91,6 +101,11 @@ impl UsageError {
     /// Shown with `export`'s own usage line (the general one would be too long with it).
     fn of_export(self) -> Self {
         Self { synopsis: "cli.export.synopsis", ..self }
+    }
+
+    /// Shown with `schedule`'s own usage line.
+    fn of_schedule(self) -> Self {
+        Self { synopsis: "cli.schedule.synopsis", ..self }
     }
 
     /// Shown with `import`'s own usage line.
@@ -156,6 +171,7 @@ pub fn parse(args: &[String]) -> Result<Invocation, UsageError> {
         }
         "export" => Invocation::Export(export(&mut rest).map_err(UsageError::of_export)?),
         "import" => Invocation::Import { file: import(&mut rest).map_err(UsageError::of_import)? },
+        "schedule" => schedule(&mut rest).map_err(UsageError::of_schedule)?,
         other if other.starts_with('-') => {
             return Err(UsageError::new("cli.usage.unknown_option", &[("option", other)]));
         }
@@ -255,6 +271,25 @@ fn export(rest: &mut Options) -> Result<Export, UsageError> {
         return Err(UsageError::new("cli.export.reversed", &[("from", &from), ("to", &to)]));
     }
     Ok(Export { format, from, to, tag: given.value("--tag"), german_numbers, force: given.flag("--force"), file })
+}
+
+/// `schedule [--json]`, or `schedule export [--force] [FILE]`.
+fn schedule(rest: &mut Options) -> Result<Invocation, UsageError> {
+    let given = rest.read_with_flags(&[], &[], &["--json", "--force"], true)?;
+    let (json, force) = (given.flag("--json"), given.flag("--force"));
+    match given.plain.as_slice() {
+        [] if force => Err(UsageError::new("cli.schedule.export_only", &[("option", "--force")])),
+        [] => Ok(Invocation::Schedule { json }),
+        [what, ..] if what != "export" => {
+            Err(UsageError::new("cli.usage.extra", &[("argument", what), ("command", "schedule")]))
+        }
+        [_, _, extra, ..] => {
+            Err(UsageError::new("cli.usage.extra", &[("argument", extra), ("command", "schedule export")]))
+        }
+        _ if json => Err(UsageError::new("cli.schedule.list_only", &[("option", "--json")])),
+        [_] => Ok(Invocation::ScheduleExport { file: None, force }),
+        [_, file] => Ok(Invocation::ScheduleExport { file: Some(file.clone()), force }),
+    }
 }
 
 /// `import FILE`, or `import -` for standard input (`--` before a file whose name starts with a
@@ -745,6 +780,40 @@ mod tests {
         for (line, key) in wrong {
             let e = parse_str(line).expect_err(line);
             assert_eq!((e.key, e.synopsis), (key, "cli.import.synopsis"), "`worktogether {line}`");
+            for catalog in &catalogs {
+                let text = catalog.t(e.key, &e.args);
+                assert!(text != e.key && !text.contains('{'), "{:?}: {text}", catalog.language());
+            }
+        }
+    }
+
+    #[test]
+    fn schedule_lists_or_exports_and_says_what_does_not_fit() {
+        let export =
+            |file: Option<&str>, force| Ok(Invocation::ScheduleExport { file: file.map(str::to_owned), force });
+        let cases = [
+            ("schedule", Ok(Invocation::Schedule { json: false })),
+            ("schedule --json", Ok(Invocation::Schedule { json: true })),
+            ("schedule export", export(None, false)),
+            ("schedule export family.ics", export(Some("family.ics"), false)),
+            ("schedule export --force family.ics", export(Some("family.ics"), true)),
+            ("schedule export family.ics --force", export(Some("family.ics"), true)),
+        ];
+        for (line, want) in cases {
+            assert_eq!(parse_str(line), want, "`worktogether {line}`");
+        }
+        let wrong = [
+            ("schedule --force", "cli.schedule.export_only"),
+            ("schedule export --json", "cli.schedule.list_only"),
+            ("schedule week", "cli.usage.extra"),
+            ("schedule export a.ics b.ics", "cli.usage.extra"),
+            ("schedule --json --json", "cli.usage.repeated"),
+            ("schedule --days 3", "cli.usage.option_of"),
+        ];
+        let catalogs = [Catalog::new(Language::En), Catalog::new(Language::De)];
+        for (line, key) in wrong {
+            let e = parse_str(line).expect_err(line);
+            assert_eq!((e.key, e.synopsis), (key, "cli.schedule.synopsis"), "`worktogether {line}`");
             for catalog in &catalogs {
                 let text = catalog.t(e.key, &e.args);
                 assert!(text != e.key && !text.contains('{'), "{:?}: {text}", catalog.language());

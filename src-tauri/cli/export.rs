@@ -82,7 +82,7 @@ impl Cli<'_> {
 
     /// Where `file` is written, or why not there: a folder, the database itself, or a file
     /// that exists without `--force`.
-    fn target(&self, file: &Path, database: &Path, force: bool) -> Result<PathBuf, String> {
+    pub(super) fn target(&self, file: &Path, database: &Path, force: bool) -> Result<PathBuf, String> {
         let args = [("path", file.display().to_string())];
         match std::fs::metadata(file) {
             Ok(meta) if meta.is_dir() => Err(self.catalog.t("cli.export.is_folder", &args)),

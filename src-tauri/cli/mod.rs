@@ -14,6 +14,7 @@ mod export;
 mod import;
 mod ritual;
 mod rooms;
+mod schedule;
 mod status;
 
 use crate::control::{self, Reply, Request, SendError};
@@ -57,7 +58,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Option<i32> {
         Ok(Invocation::Open) => unreachable!("handled above"),
         Err(e) => cli.usage(&e),
         Ok(Invocation::Help) => {
-            let help = ["cli.help", "cli.export.help", "cli.import.help"].map(|key| cli.catalog.t(key, &[]));
+            let help = ["cli.help", "cli.export.help", "cli.import.help", "cli.schedule.help"]
+                .map(|key| cli.catalog.t(key, &[]));
             cli.print(&help.join("\n\n"))
         }
         Ok(Invocation::Version) => cli.print(&format!("worktogether {}", env!("CARGO_PKG_VERSION"))),
@@ -69,6 +71,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> Option<i32> {
         Ok(Invocation::Join { link }) => cli.join(&link),
         Ok(Invocation::Export(export)) => cli.export(&export),
         Ok(Invocation::Import { file }) => cli.import(file.as_deref()),
+        Ok(Invocation::Schedule { json }) => cli.schedule(json),
+        Ok(Invocation::ScheduleExport { file, force }) => cli.schedule_export(file.as_deref(), force),
         Ok(Invocation::Session(action)) => cli.session(action),
     })
 }

@@ -69,6 +69,10 @@ fn remind<R: Runtime>(app: &AppHandle<R>, state: &AppState, now: Timestamp) -> O
     for reminder in &look.give {
         notify(app, state, reminder);
     }
+    if !look.give.is_empty() {
+        // The tray offers the same choices.
+        state.tray_wake.notify_one();
+    }
     look.next
 }
 
@@ -128,7 +132,7 @@ fn budget<R: Runtime>(app: &AppHandle<R>, state: &AppState, now: Timestamp) -> O
     let zone = crate::zone::person_zone();
     let today = local_day(zone, now);
     let read = state.with_store(|s| {
-        let budget = s.settings()?.daily_budget.of(today);
+        let budget = s.daily_budget()?.of(today);
         let given = s.budget_notice_day()? == Some(today);
         let focus = s.focus_on(zone, today, now)?;
         let focusing = s.current_session(now)?.is_some_and(|v| {

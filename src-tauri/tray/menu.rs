@@ -4,6 +4,8 @@
 
 use crate::i18n::Catalog;
 use uuid::Uuid;
+use worktogether_core::schedule::BlockDay;
+use worktogether_core::schedule::reminders::SNOOZE_MINUTES;
 use worktogether_core::{PhaseKind, SessionStatus, SessionView, Template};
 
 /// What a menu item does when chosen; its string form is the native item's ID.
@@ -20,12 +22,39 @@ pub enum TrayCommand {
     Quit,
     /// Join the running session of the room of this membership.
     JoinRoom(Uuid),
+    /// A work block's occurrence whose time has come: start its session, remind again later,
+    /// or skip it today.
+    StartBlock(BlockDay),
+    SnoozeBlock(BlockDay),
+    SkipBlock(BlockDay),
+}
+
+/// What the tray shows of the schedule: the block whose time has come, today's focus against
+/// its budget (minutes), and how many routines are overdue.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TraySchedule {
+    pub pending: Option<(BlockDay, String, String)>,
+    pub budget: Option<(u64, u32)>,
+    pub overdue_routines: usize,
 }
 
 /// Minutes one "+5 min" adds.
 pub const EXTEND_MINUTES: u32 = 5;
 const START_FROM: &str = "start-from:";
 const JOIN_ROOM: &str = "join-room:";
+const BLOCK_START: &str = "block-start:";
+const BLOCK_SNOOZE: &str = "block-snooze:";
+const BLOCK_SKIP: &str = "block-skip:";
+
+/// `block:day` as an item ID's tail.
+fn block_day_id(at: BlockDay) -> String {
+    format!("{}:{}", at.block_id, at.day)
+}
+
+fn parse_block_day(tail: &str) -> Option<BlockDay> {
+    let (block, day) = tail.split_once(':')?;
+    Some(BlockDay { block_id: block.parse().ok()?, day: day.parse().ok()? })
+}
 
 impl TrayCommand {
     pub fn id(self) -> String {
@@ -40,6 +69,9 @@ impl TrayCommand {
             Self::Open => "open".into(),
             Self::Quit => "quit".into(),
             Self::JoinRoom(id) => format!("{JOIN_ROOM}{id}"),
+            Self::StartBlock(at) => format!("{BLOCK_START}{}", block_day_id(at)),
+            Self::SnoozeBlock(at) => format!("{BLOCK_SNOOZE}{}", block_day_id(at)),
+            Self::SkipBlock(at) => format!("{BLOCK_SKIP}{}", block_day_id(at)),
         }
     }
 
@@ -49,6 +81,15 @@ impl TrayCommand {
         }
         if let Some(membership) = id.strip_prefix(JOIN_ROOM) {
             return membership.parse().ok().map(Self::JoinRoom);
+        }
+        if let Some(tail) = id.strip_prefix(BLOCK_START) {
+            return parse_block_day(tail).map(Self::StartBlock);
+        }
+        if let Some(tail) = id.strip_prefix(BLOCK_SNOOZE) {
+            return parse_block_day(tail).map(Self::SnoozeBlock);
+        }
+        if let Some(tail) = id.strip_prefix(BLOCK_SKIP) {
+            return parse_block_day(tail).map(Self::SkipBlock);
         }
         [Self::Start, Self::Pause, Self::Resume, Self::Skip, Self::Extend, Self::End, Self::Open, Self::Quit]
             .into_iter()
@@ -95,12 +136,31 @@ pub fn tray_model(
     templates: &[Template],
     default_template: Option<&Template>,
     joinable: &[(Uuid, String)],
+    schedule: &TraySchedule,
 ) -> TrayModel {
     let t = |key: &str| catalog.t(key, &[]);
     let mut entries = Vec::new();
     let mut title = None;
+    let info = |label: String| TrayEntry::Item { command: None, label, enabled: false };
+    if let Some((focus, budget)) = schedule.budget {
+        let args = [("focus", focus.to_string()), ("budget", budget.to_string())];
+        entries.push(info(
+            catalog.t(if focus >= u64::from(budget) { "tray.budget_reached" } else { "tray.budget" }, &args),
+        ));
+    }
+    if schedule.overdue_routines > 0 {
+        entries.push(info(catalog.t("tray.routines_overdue", &[("count", schedule.overdue_routines.to_string())])));
+    }
     match session.filter(|s| s.status.in_progress()).and_then(|s| s.phase.as_ref().map(|p| (s, p))) {
         None => {
+            if let Some((at, block, time)) = &schedule.pending {
+                entries.push(info(catalog.t("tray.block", &[("title", block.clone()), ("time", time.clone())])));
+                entries.push(item(TrayCommand::StartBlock(*at), t("tray.block_start"), true));
+                let snooze = catalog.t("notify.block.snooze", &[("minutes", SNOOZE_MINUTES.to_string())]);
+                entries.push(item(TrayCommand::SnoozeBlock(*at), snooze, true));
+                entries.push(item(TrayCommand::SkipBlock(*at), t("notify.block.skip"), true));
+                entries.push(TrayEntry::Separator);
+            }
             for (membership, room) in joinable {
                 let label = catalog.t("tray.join_room", &[("room", room.clone())]);
                 entries.push(item(TrayCommand::JoinRoom(*membership), label, true));
@@ -179,7 +239,40 @@ mod tests {
     fn model(store: &Store, language: Language, now: Timestamp) -> TrayModel {
         let templates = store.list_templates().unwrap();
         let session = store.current_session(now).unwrap();
-        tray_model(&Catalog::new(language), session.as_ref(), &templates, Some(&store.default_template().unwrap()), &[])
+        let default = store.default_template().unwrap();
+        tray_model(&Catalog::new(language), session.as_ref(), &templates, Some(&default), &[], &TraySchedule::default())
+    }
+
+    #[test]
+    fn a_block_whose_time_has_come_and_the_budget_show_in_the_menu() {
+        let s = store();
+        let templates = s.list_templates().unwrap();
+        let at = BlockDay { block_id: Uuid::nil(), day: chrono::NaiveDate::from_ymd_opt(2026, 12, 7).unwrap() };
+        let schedule = TraySchedule {
+            pending: Some((at, "Mittagsschlaf".into(), "13:00".into())),
+            budget: Some((130, 240)),
+            overdue_routines: 1,
+        };
+        let de = tray_model(&Catalog::new(Language::De), None, &templates, None, &[], &schedule);
+        assert_eq!(
+            render(&de.entries)[..7],
+            [
+                "(Fokus heute: 130 von 240 Min.)",
+                "(Überfällige Routinen: 1)",
+                "(„Mittagsschlaf“ um 13:00)",
+                "Session dafür starten",
+                "15 Min. später",
+                "Heute auslassen",
+                "—"
+            ]
+        );
+        for command in [TrayCommand::StartBlock(at), TrayCommand::SnoozeBlock(at), TrayCommand::SkipBlock(at)] {
+            assert_eq!(TrayCommand::parse(&command.id()), Some(command));
+        }
+        assert_eq!(TrayCommand::parse("block-start:nonsense:2026-12-07"), None);
+        let reached = TraySchedule { budget: Some((240, 240)), ..TraySchedule::default() };
+        let en = tray_model(&Catalog::new(Language::En), None, &templates, None, &[], &reached);
+        assert_eq!(render(&en.entries)[0], "(Today’s 240 min of focus are done: time to stop)");
     }
 
     #[test]
@@ -187,13 +280,14 @@ mod tests {
         let s = store();
         let templates = s.list_templates().unwrap();
         let room = (Uuid::nil(), "Morning office".to_owned());
-        let idle = tray_model(&Catalog::new(Language::En), None, &templates, None, std::slice::from_ref(&room));
+        let none = TraySchedule::default();
+        let idle = tray_model(&Catalog::new(Language::En), None, &templates, None, std::slice::from_ref(&room), &none);
         assert_eq!(render(&idle.entries)[0], "Join the session in Morning office");
         assert_eq!(
             TrayCommand::parse(&TrayCommand::JoinRoom(Uuid::nil()).id()),
             Some(TrayCommand::JoinRoom(Uuid::nil()))
         );
-        let de = tray_model(&Catalog::new(Language::De), None, &templates, None, &[room]);
+        let de = tray_model(&Catalog::new(Language::De), None, &templates, None, &[room], &none);
         assert_eq!(render(&de.entries)[0], "Bei der Session in Morning office mitmachen");
     }
 

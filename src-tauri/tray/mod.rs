@@ -8,14 +8,16 @@ mod menu;
 
 use crate::state::AppState;
 use icon::{TrayLook, draw};
-pub use menu::{TrayCommand, TrayEntry, TrayModel, tray_model};
+pub use menu::{TrayCommand, TrayEntry, TrayModel, TraySchedule, tray_model};
 use std::time::Duration;
 use tauri::image::Image;
 use tauri::menu::{IsMenuItem, Menu, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::tray::{TrayIcon, TrayIconBuilder};
 use tauri::{AppHandle, Manager, Runtime};
 use worktogether_core::app::{Action, TemplateChoice};
-use worktogether_core::{PhaseKind, SessionStatus, SessionView};
+use worktogether_core::schedule::reminders::SNOOZE_MINUTES;
+use worktogether_core::schedule::{BlockDay, Exception};
+use worktogether_core::{PhaseKind, SessionStatus, SessionView, Timestamp};
 
 const TRAY_ID: &str = "worktogether";
 /// Drawn at twice the usual panel size, so it stays sharp on HiDPI panels too.
@@ -75,8 +77,13 @@ pub fn handle<R: Runtime>(app: &AppHandle<R>, id: &str) {
         TrayCommand::Skip => Action::Skip,
         TrayCommand::Extend => Action::Extend { minutes: menu::EXTEND_MINUTES },
         TrayCommand::End => Action::Stop,
+        TrayCommand::StartBlock(at) => Action::StartBlock { at },
+        TrayCommand::SnoozeBlock(at) => Action::SnoozeBlock { at, minutes: SNOOZE_MINUTES },
+        TrayCommand::SkipBlock(at) => {
+            Action::ChangeOccurrence { block_id: at.block_id, day: at.day, exception: Some(Exception::Skip) }
+        }
     };
-    let starts = matches!(action, Action::Start { .. });
+    let starts = matches!(action, Action::Start { .. } | Action::StartBlock { .. });
     match app.state::<AppState>().apply(app, action) {
         Ok(_) if starts => crate::windows::show_commitment_round(app),
         Ok(_) => {}
@@ -113,12 +120,14 @@ async fn keep_current<R: Runtime>(app: AppHandle<R>) {
     let Some(tray) = app.tray_by_id(TRAY_ID) else { return };
     let mut shown: Option<(TrayModel, TrayLook)> = None;
     loop {
-        let snapshot =
-            state.read(|s, now| Ok((s.current_session(now)?, s.list_templates()?, s.default_template().ok())));
+        let snapshot = state.read(|s, now| {
+            Ok((s.current_session(now)?, s.list_templates()?, s.default_template().ok(), schedule(s, now)?))
+        });
         let next = match snapshot {
-            Ok((session, templates, default)) => {
+            Ok((session, templates, default, schedule)) => {
                 let joinable = app.try_state::<crate::rooms::Rooms>().map(|r| r.joinable()).unwrap_or_default();
-                let model = tray_model(&state.catalog(), session.as_ref(), &templates, default.as_ref(), &joinable);
+                let model =
+                    tray_model(&state.catalog(), session.as_ref(), &templates, default.as_ref(), &joinable, &schedule);
                 let look = look(session.as_ref());
                 if shown.as_ref() != Some(&(model.clone(), look)) {
                     log::debug!("tray: showing {look:?}, title {:?}", model.title);
@@ -143,6 +152,26 @@ async fn keep_current<R: Runtime>(app: AppHandle<R>) {
             None => state.tray_wake.notified().await,
         }
     }
+}
+
+/// What the tray shows of the schedule as of `now`, in the person's zone.
+fn schedule(store: &worktogether_core::Store, now: Timestamp) -> Result<TraySchedule, worktogether_core::CoreError> {
+    let zone = crate::zone::person_zone();
+    let today = worktogether_core::stats::local_day(zone, now);
+    let pending = store.pending_block(zone, now)?.map(|o| {
+        let time = o.starts_at.with_timezone(&chrono::Local).format("%H:%M").to_string();
+        (BlockDay::from(&o), o.title, time)
+    });
+    let budget = match store.daily_budget()?.of(today) {
+        Some(budget) => Some((store.focus_on(zone, today, now)? / 60, budget)),
+        None => None,
+    };
+    let overdue_routines = store
+        .routine_statuses(today)?
+        .iter()
+        .filter(|r| matches!(r.current, Some((_, worktogether_core::schedule::DayState::Overdue))))
+        .count();
+    Ok(TraySchedule { pending, budget, overdue_routines })
 }
 
 fn show<R: Runtime>(app: &AppHandle<R>, tray: &TrayIcon<R>, model: &TrayModel, look: TrayLook) -> tauri::Result<()> {

@@ -205,8 +205,12 @@ fn shared_commitments_and_their_outcomes_are_queued_once_and_only_when_chosen() 
     assert!(!first.shares_with_room);
     assert_eq!(store.pending_room_writes(membership.id).unwrap(), 0, "nothing is shared until the person chooses");
 
-    let shared =
-        apply(&mut store, Action::ShareWithRoom { share: true }, &Context { now: at(3), zone: chrono_tz::UTC, names: &Names }).unwrap();
+    let shared = apply(
+        &mut store,
+        Action::ShareWithRoom { share: true },
+        &Context { now: at(3), zone: chrono_tz::UTC, names: &Names },
+    )
+    .unwrap();
     assert!(shared.session_view().unwrap().shares_with_room);
     assert!(shared.changes.contains(&worktogether_core::app::Change::RoomWrites(membership.id)), "the sender is woken");
     view(run(&mut store, commit("Newsletter"), at(4)));

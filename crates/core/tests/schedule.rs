@@ -512,3 +512,139 @@ proptest! {
         }
     }
 }
+
+mod reminders {
+    use super::*;
+    use worktogether_core::schedule::BlockDay;
+
+    fn at_day(s: &Store, now: worktogether_core::Timestamp) -> Vec<(NaiveDate, bool)> {
+        s.reminders(BERLIN, now).unwrap().give.iter().map(|r| (r.occurrence.day, r.late)).collect()
+    }
+
+    #[test]
+    fn a_reminder_comes_once_on_time_before_its_block() {
+        let (mut s, _dir) = store();
+        let block = s.save_block(None, morning(day(2026, 12, 7)), common::t0()).unwrap();
+        // Nine on Monday; the reminder at 8:50.
+        let look = s.reminders(BERLIN, berlin(2026, 12, 7, 8, 0)).unwrap();
+        assert!(look.give.is_empty());
+        assert_eq!(look.next, Some(berlin(2026, 12, 7, 8, 50)));
+        let at = berlin(2026, 12, 7, 8, 50);
+        assert_eq!(at_day(&s, at), [(day(2026, 12, 7), false)]);
+        s.mark_reminded(&[BlockDay { block_id: block.id, day: day(2026, 12, 7) }], at).unwrap();
+        assert!(at_day(&s, at + Duration::minutes(1)).is_empty(), "once");
+        assert_eq!(s.reminders(BERLIN, at).unwrap().next, Some(berlin(2026, 12, 8, 8, 50)), "then the next day's");
+    }
+
+    #[test]
+    fn a_reminder_before_midnight_is_for_the_next_days_block() {
+        let (s_, _dir) = (store(), ());
+        let (mut s, _d) = s_;
+        let draft = BlockDraft { start_minute: 5, ..morning(day(2026, 12, 7)) };
+        s.save_block(None, draft, common::t0()).unwrap();
+        // 00:05 on Tuesday reminds at 23:55 on Monday.
+        assert_eq!(at_day(&s, berlin(2026, 12, 7, 23, 55)), [(day(2026, 12, 8), false)]);
+        assert!(at_day(&s, berlin(2026, 12, 7, 23, 50)).is_empty());
+    }
+
+    #[test]
+    fn across_the_dst_change_it_reminds_at_the_local_time() {
+        let (mut s, _dir) = store();
+        s.save_block(None, morning(day(2026, 3, 23)), common::t0()).unwrap();
+        // Monday 30 March, after the change: 8:50 CEST is 06:50 UTC.
+        let look = s.reminders(BERLIN, berlin(2026, 3, 30, 6, 0)).unwrap();
+        assert_eq!(look.next, Some(Utc.with_ymd_and_hms(2026, 3, 30, 6, 50, 0).unwrap()));
+        // Friday 27 March, before it: 8:50 CET is 07:50 UTC.
+        let look = s.reminders(BERLIN, berlin(2026, 3, 27, 6, 0)).unwrap();
+        assert_eq!(look.next, Some(Utc.with_ymd_and_hms(2026, 3, 27, 7, 50, 0).unwrap()));
+    }
+
+    #[test]
+    fn after_a_sleep_across_reminders_one_late_catch_up_not_a_burst() {
+        let (mut s, _dir) = store();
+        s.save_block(None, morning(day(2026, 12, 7)), common::t0()).unwrap();
+        let nap = s
+            .save_block(
+                None,
+                BlockDraft {
+                    start_minute: 9 * 60 + 30,
+                    length_minutes: 120,
+                    expected_minutes: Some(60),
+                    ..nap(day(2026, 12, 7))
+                },
+                common::t0(),
+            )
+            .unwrap();
+        // Asleep from 8:00 to 9:40: both reminders (8:50, 9:20) passed unseen.
+        let look = s.reminders(BERLIN, berlin(2026, 12, 7, 9, 40)).unwrap();
+        assert_eq!(look.give.len(), 1, "one catch-up: {look:?}");
+        assert!(look.give[0].late);
+        assert_eq!(look.give[0].occurrence.block_id, nap.id, "the latest");
+        assert_eq!(look.quietly.len(), 1, "the other is marked without a notice");
+        let mut given = look.quietly.clone();
+        given.push(BlockDay::from(&look.give[0].occurrence));
+        s.mark_reminded(&given, berlin(2026, 12, 7, 9, 40)).unwrap();
+        assert!(s.reminders(BERLIN, berlin(2026, 12, 7, 9, 41)).unwrap().give.is_empty());
+    }
+
+    #[test]
+    fn snooze_and_skip_change_only_that_occurrence_and_a_session_silences_it() {
+        let (mut s, _dir) = store();
+        let block = s.save_block(None, morning(day(2026, 12, 7)), common::t0()).unwrap();
+        let monday = BlockDay { block_id: block.id, day: day(2026, 12, 7) };
+        let at = berlin(2026, 12, 7, 8, 50);
+        s.mark_reminded(&[monday], at).unwrap();
+        s.snooze(monday, 15, at).unwrap();
+        assert!(at_day(&s, berlin(2026, 12, 7, 9, 4)).is_empty());
+        assert_eq!(at_day(&s, berlin(2026, 12, 7, 9, 5)), [(day(2026, 12, 7), false)], "again after the snooze");
+        // Tuesday's is as it was.
+        assert_eq!(s.reminders(BERLIN, berlin(2026, 12, 7, 23, 0)).unwrap().next, Some(berlin(2026, 12, 8, 8, 50)));
+        // Skip Tuesday: Wednesday's is next.
+        s.change_occurrence(block.id, day(2026, 12, 8), Some(Exception::Skip)).unwrap();
+        assert_eq!(s.reminders(BERLIN, berlin(2026, 12, 8, 8, 0)).unwrap().next, Some(berlin(2026, 12, 9, 8, 50)));
+        // A session started for Wednesday's block silences its reminder.
+        let wednesday = BlockDay { block_id: block.id, day: day(2026, 12, 9) };
+        let view = s.start_block(wednesday, BERLIN, berlin(2026, 12, 9, 8, 45)).unwrap();
+        assert_eq!(view.template_name, "worktogether", "the default template");
+        assert!(at_day(&s, berlin(2026, 12, 9, 8, 50)).is_empty());
+        assert!(matches!(s.snooze(monday, 0, at), Err(CoreError::ReminderOutOfRange { .. })));
+        let sunday = BlockDay { block_id: block.id, day: day(2026, 12, 13) };
+        assert!(matches!(s.snooze(sunday, 15, at), Err(CoreError::Block(BlockProblem::NotAnOccurrence))));
+    }
+
+    #[test]
+    fn a_window_started_inside_it_works_its_expected_length() {
+        let (mut s, _dir) = store();
+        let short = s.list_templates().unwrap().into_iter().find(|t| t.name == "short_block").unwrap();
+        let draft = BlockDraft { template_id: Some(short.id), ..nap(day(2026, 12, 7)) };
+        let block = s.save_block(None, draft, common::t0()).unwrap();
+        let view = s
+            .start_block(BlockDay { block_id: block.id, day: day(2026, 12, 7) }, BERLIN, berlin(2026, 12, 7, 13, 20))
+            .unwrap();
+        let total: u32 = view.plan.iter().map(|p| p.duration_secs).sum();
+        assert_eq!(total, 60 * 60, "commitment 3 + focus 55 + closing 2: {:?}", view.plan);
+    }
+}
+
+#[test]
+fn the_budget_counts_today_s_focus_from_ended_sessions_and_the_one_running() {
+    let (mut s, _dir) = store();
+    let template = quick_template(&mut s);
+    let nine = berlin(2026, 12, 7, 9, 0);
+    s.start_session(template.id, nine).unwrap();
+    close_with(&mut s, nine + Duration::seconds(200), [], None);
+    assert_eq!(s.focus_on(BERLIN, day(2026, 12, 7), nine + Duration::seconds(300)).unwrap(), 100);
+    let ten = berlin(2026, 12, 7, 10, 0);
+    s.start_session(template.id, ten).unwrap();
+    assert_eq!(s.focus_on(BERLIN, day(2026, 12, 7), ten + Duration::seconds(30)).unwrap(), 100 + 20);
+    assert_eq!(s.focus_on(BERLIN, day(2026, 12, 8), ten + Duration::seconds(30)).unwrap(), 0);
+    // The setting.
+    use worktogether_core::{DailyBudget, SettingChange};
+    let budget = DailyBudget([240, 240, 240, 240, 240, 0, 0]);
+    assert_eq!(s.change_setting(SettingChange::DailyBudget(budget)).unwrap().daily_budget, budget);
+    assert_eq!(budget.of(day(2026, 12, 7)), Some(240));
+    assert_eq!(budget.of(day(2026, 12, 12)), None, "no budget on Saturday");
+    let refused = s.change_setting(SettingChange::DailyBudget(DailyBudget([961, 0, 0, 0, 0, 0, 0])));
+    assert!(matches!(refused, Err(CoreError::BudgetOutOfRange { max: 16 })));
+    assert_eq!(s.settings().unwrap().daily_budget, budget, "nothing changed");
+}

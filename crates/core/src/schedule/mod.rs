@@ -3,6 +3,7 @@
 //! zone, which the shell passes in as it passes `now`.
 
 pub mod blocks;
+pub mod ics;
 pub mod reminders;
 pub mod routines;
 pub mod rule;

@@ -464,6 +464,30 @@ impl Store {
         Ok(reminders::look(&candidates, now))
     }
 
+    /// The occurrence whose reminder time has come and that is not over, skipped or held: what
+    /// the tray offers to start, snooze or skip (the earliest, if several).
+    pub fn pending_block(&self, zone: Tz, now: Timestamp) -> Result<Option<Occurrence>> {
+        let occurrences = self.occurrences(zone, now - REMIND_BEHIND, now + REMIND_AHEAD)?;
+        let sessions = sessions_between(&self.conn, now - REMIND_BEHIND - REMIND_BEHIND, now + REMIND_AHEAD, now)?;
+        let mut states = self.conn.prepare_cached(
+            "SELECT snoozed_until, session_id IS NOT NULL FROM block_days WHERE block_id = ?1 AND day = ?2",
+        )?;
+        for o in occurrences {
+            let (snoozed, started) = states
+                .query_row(params![o.block_id.to_string(), day_text(o.day)], |r| {
+                    Ok((parse_opt_ts(r.get(0)?)?, r.get::<_, bool>(1)?))
+                })
+                .optional()?
+                .unwrap_or_default();
+            let from = o.starts_at - chrono::Duration::minutes(i64::from(o.remind_minutes.unwrap_or(0)));
+            let held = started || sessions.iter().any(|(s, e)| *s < o.ends_at && *e > from);
+            if !o.skipped && !held && now >= snoozed.unwrap_or(from) && now < o.ends_at {
+                return Ok(Some(o));
+            }
+        }
+        Ok(None)
+    }
+
     /// The reminders of `given` were given (with a notice or, for passed ones, without).
     pub fn mark_reminded(&mut self, given: &[BlockDay], now: Timestamp) -> Result<()> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;

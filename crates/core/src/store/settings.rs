@@ -72,7 +72,7 @@ impl Store {
             backups_kept: get(c, BACKUPS_KEPT)?.unwrap_or(BACKUPS_KEPT_DEFAULT),
             // A stored value that is no longer valid reads as off, like an unreadable one.
             review_reminder: get::<Option<ReviewReminder>>(c, REVIEW_REMINDER)?.flatten().filter(|r| r.is_valid()),
-            daily_budget: get::<DailyBudget>(c, DAILY_BUDGET)?.filter(|b| b.is_valid()).unwrap_or_default(),
+            daily_budget: self.daily_budget()?,
         })
     }
 
@@ -141,6 +141,11 @@ impl Store {
     /// What a sleep of the computer does to a running session.
     pub fn sleep_mode(&self) -> Result<SleepMode> {
         Ok(get(&self.conn, SLEEP_MODE)?.unwrap_or_default())
+    }
+
+    /// The daily budget (none when unset or no longer valid).
+    pub fn daily_budget(&self) -> Result<DailyBudget> {
+        Ok(get::<DailyBudget>(&self.conn, DAILY_BUDGET)?.filter(|b| b.is_valid()).unwrap_or_default())
     }
 
     /// The day "time to stop" was last said.
