@@ -48,7 +48,7 @@ macro_rules! contract {
                         commands::session_record,
                         commands::history_facets,
                         commands::statistics,
-                        schedule::commands::schedule,
+                        schedule::commands::schedule::<$runtime>,
                         schedule::commands::preview_block,
                         schedule::commands::save_block::<$runtime>,
                         schedule::commands::delete_block::<$runtime>,

@@ -7,14 +7,14 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
-use tauri::{AppHandle, Runtime, State};
+use tauri::{AppHandle, Manager, Runtime, State};
 use uuid::Uuid;
 use worktogether_core::app::{Action, Answer};
 use worktogether_core::schedule::blocks::{Occurrence, occurrences};
 use worktogether_core::schedule::{Block, BlockDay, BlockDraft, Exception, Routine, RoutineDraft, RoutineStatus};
 use worktogether_core::stats::{day_start, local_day};
 use worktogether_core::store::schedule::ScheduledOccurrence;
-use worktogether_core::{HistoryQuery, SessionSummary, SessionView};
+use worktogether_core::{HistoryQuery, SessionSummary, SessionView, Timestamp};
 
 type Result<T> = std::result::Result<T, ApiError>;
 
@@ -32,15 +32,48 @@ pub struct ScheduleView {
     /// The sessions started in the range, ended or in progress.
     pub sessions: Vec<SessionSummary>,
     pub routines: Vec<RoutineStatus>,
+    /// The rooms' planned sessions in the range (they remind as the room reminder setting says).
+    pub room_sessions: Vec<RoomOccurrence>,
+}
+
+/// A room's planned session.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RoomOccurrence {
+    pub membership_id: Uuid,
+    pub room: String,
+    pub title: String,
+    pub starts_at: Timestamp,
+    pub ends_at: Timestamp,
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn schedule(state: State<'_, AppState>, from: NaiveDate, days: u32) -> Result<ScheduleView> {
+pub async fn schedule<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    from: NaiveDate,
+    days: u32,
+) -> Result<ScheduleView> {
     let zone = crate::zone::person_zone();
     let days = days.clamp(1, DAYS_MAX);
+    let (start, end) = (day_start(zone, from), day_start(zone, from + Days::new(u64::from(days))));
+    let mut room_sessions: Vec<_> = app
+        .try_state::<crate::rooms::Rooms>()
+        .map(|rooms| rooms.upcoming())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(_, _, o)| o.ends_at > start && o.starts_at < end)
+        .map(|(membership_id, room, o)| RoomOccurrence {
+            membership_id,
+            room,
+            title: o.title,
+            starts_at: o.starts_at,
+            ends_at: o.ends_at,
+        })
+        .collect();
+    room_sessions.sort_by_key(|o| o.starts_at);
     state.read(|s, now| {
-        let (start, end) = (day_start(zone, from), day_start(zone, from + Days::new(u64::from(days))));
         let query = HistoryQuery {
             from: Some(start),
             to: Some(end),
@@ -56,6 +89,7 @@ pub async fn schedule(state: State<'_, AppState>, from: NaiveDate, days: u32) ->
             occurrences: s.schedule(zone, start, end, now)?,
             sessions,
             routines: s.routine_statuses(today)?,
+            room_sessions,
         })
     })
 }

@@ -15,6 +15,45 @@ pub struct Notification {
     pub body: String,
 }
 
+/// Runs `dunstctl` (the notification server's own control) and returns what it printed.
+pub fn dunstctl(args: &[&str]) -> Result<String> {
+    let out = std::process::Command::new("dunstctl").args(args).output().context("running dunstctl")?;
+    anyhow::ensure!(out.status.success(), "dunstctl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The ID the notification server gives the next notice: a probe notice is sent (and closed)
+/// to learn it. The server numbers notices one after another, so the notice shown just before
+/// has the ID before it.
+pub fn next_id() -> Result<u32> {
+    let out = std::process::Command::new("gdbus")
+        .args(["call", "--session", "--dest", "org.freedesktop.Notifications"])
+        .args(["--object-path", "/org/freedesktop/Notifications", "--method"])
+        .args(["org.freedesktop.Notifications.Notify", "e2e", "0", "", "probe", "", "[]", "{}", "1"])
+        .output()
+        .context("running gdbus")?;
+    anyhow::ensure!(out.status.success(), "gdbus Notify: {}", String::from_utf8_lossy(&out.stderr));
+    // `(uint32 7,)`
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.trim()
+        .trim_start_matches("(uint32 ")
+        .trim_end_matches(",)")
+        .parse()
+        .with_context(|| format!("gdbus said {text:?}"))
+}
+
+/// Sends `ActionInvoked(id, action)` on the session bus, as the notification server does when
+/// a person clicks the notice's button `action`.
+pub fn invoke_action(id: u32, action: &str) -> Result<()> {
+    let out = std::process::Command::new("gdbus")
+        .args(["emit", "--session", "--object-path", "/org/freedesktop/Notifications"])
+        .args(["--signal", "org.freedesktop.Notifications.ActionInvoked", &id.to_string(), action])
+        .output()
+        .context("running gdbus")?;
+    anyhow::ensure!(out.status.success(), "gdbus emit: {}", String::from_utf8_lossy(&out.stderr));
+    Ok(())
+}
+
 /// The log's current length: notifications after this offset are the ones that follow.
 pub fn log_len(log: &Path) -> Result<u64> {
     Ok(std::fs::metadata(log).with_context(|| format!("reading {}", log.display()))?.len())

@@ -11,7 +11,6 @@ use anyhow::{Context, Result, ensure};
 use chrono::{Datelike, Timelike, Utc};
 use chrono_tz::Europe::Berlin;
 use serde_json::{Value, json};
-use std::process::Command;
 use worktogether_core::{Store, sample};
 use worktogether_e2e::app::{STARTUP_TIMEOUT, UI_TIMEOUT};
 use worktogether_e2e::{App, TestCtx, control, notify, open_db, wait_for, wait_for_control};
@@ -32,13 +31,6 @@ fn generate(data_dir: &Path) -> Result<()> {
 
 fn js(app: &App, script: &str) -> Result<Value> {
     app.session.execute(script, vec![])
-}
-
-/// Asks dunst, the test's notification server, over the test bus.
-fn dunstctl(args: &[&str]) -> Result<String> {
-    let out = Command::new("dunstctl").args(args).output().context("running dunstctl")?;
-    ensure!(out.status.success(), "dunstctl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 #[test]
@@ -241,7 +233,7 @@ fn reminder(ctx: &TestCtx, app: &App, data_dir: &Path) -> Result<()> {
     let reminder = json!({ "weekday": at.weekday().number_from_monday(), "minute": at.hour() * 60 + at.minute() });
     app.invoke("change_setting", json!({ "change": { "reviewReminder": reminder } }))?;
     app.click("nav-home")?;
-    dunstctl(&["close-all"])?;
+    notify::dunstctl(&["close-all"])?;
     let notices_from = notify::log_len(&ctx.env.notify_log)?;
     control(data_dir, &json!({ "advanceClockMs": 150_000 }))?;
     wait_for(UI_TIMEOUT, "the review's notice", || {
@@ -249,10 +241,10 @@ fn reminder(ctx: &TestCtx, app: &App, data_dir: &Path) -> Result<()> {
         Ok(notices.iter().any(|n| n.summary.contains("weekly review")).then_some(()))
     })?;
     wait_for(UI_TIMEOUT, "dunst to show the notice", || {
-        Ok((dunstctl(&["count", "displayed"])?.trim() == "1").then_some(()))
+        Ok((notify::dunstctl(&["count", "displayed"])?.trim() == "1").then_some(()))
     })?;
     ctx.screenshot("review-notice")?;
-    dunstctl(&["action", "0"])?;
+    notify::dunstctl(&["action", "0"])?;
     wait_for(UI_TIMEOUT, "the review, opened by the notice", || {
         Ok((app.attr_of("history-tab-review", "aria-selected")?.as_deref() == Some("true")).then_some(()))
     })?;

@@ -194,7 +194,7 @@ const PLAN: [(&str, u64); 5] = [("commitment", 20), ("focus", 5), ("break", 4), 
 fn shared_session(ctx: &TestCtx, host: &App, member: &App, host_dir: &Path, member_dir: &Path) -> Result<()> {
     let template = host.save_template("E2E room", &PLAN)?;
     // Earlier notices off the screen, so the room's is the one dunst shows first.
-    dunstctl(&["close-all"])?;
+    notify::dunstctl(&["close-all"])?;
     let notices_from = notify::log_len(&ctx.env.notify_log)?;
     // The room's view lists the templates when it opens: open it again to see the new one.
     host.click("nav-rooms")?;
@@ -213,10 +213,10 @@ fn shared_session(ctx: &TestCtx, host: &App, member: &App, host_dir: &Path, memb
         Ok(notices.iter().any(|n| n.summary.contains("Hanna started") && n.summary.contains("E2E room")).then_some(()))
     })?;
     wait_for(ROOM_TIMEOUT, "dunst to show the notice", || {
-        Ok((dunstctl(&["count", "displayed"])?.trim() == "1").then_some(()))
+        Ok((notify::dunstctl(&["count", "displayed"])?.trim() == "1").then_some(()))
     })?;
     member.wait_testid("room-view", ROOM_TIMEOUT)?;
-    dunstctl(&["action", "0"])?;
+    notify::dunstctl(&["action", "0"])?;
     wait_for(ROOM_TIMEOUT, "the member's session to follow the room", || {
         let session = member.invoke("current_session", json!({}))?;
         Ok((session["followsRoom"] == true).then_some(()))
@@ -317,13 +317,6 @@ fn shared_session(ctx: &TestCtx, host: &App, member: &App, host_dir: &Path, memb
     ctx.screenshot("host-outcomes")?;
     control(host_dir, &json!({ "action": "abandon" }))?;
     Ok(())
-}
-
-/// Asks dunst, the test's notification server, over the test bus.
-fn dunstctl(args: &[&str]) -> Result<String> {
-    let out = Command::new("dunstctl").args(args).output().context("running dunstctl")?;
-    ensure!(out.status.success(), "dunstctl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// The room's code as the host's app shows it.

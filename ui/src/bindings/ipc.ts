@@ -737,6 +737,15 @@ export type RoomLink = {
 	roomName: string,
 };
 
+/**  A room's planned session. */
+export type RoomOccurrence = {
+	membershipId: string,
+	room: string,
+	title: string,
+	startsAt: string,
+	endsAt: string,
+};
+
 export type RoomView = {
 	/**  This person's member id in the room: what the app calls the room by. */
 	membershipId: string,
@@ -813,6 +822,8 @@ export type ScheduleView = {
 	/**  The sessions started in the range, ended or in progress. */
 	sessions: SessionSummary[],
 	routines: RoutineStatus[],
+	/**  The rooms' planned sessions in the range (they remind as the room reminder setting says). */
+	roomSessions: RoomOccurrence[],
 };
 
 /**  An occurrence with what became of it. */
