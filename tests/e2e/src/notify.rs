@@ -47,7 +47,7 @@ pub fn next_id() -> Result<u32> {
 pub fn invoke_action(id: u32, action: &str) -> Result<()> {
     let out = std::process::Command::new("gdbus")
         .args(["emit", "--session", "--object-path", "/org/freedesktop/Notifications"])
-        .args(["--signal", "org.freedesktop.Notifications.ActionInvoked", &id.to_string(), action])
+        .args(["--signal", "org.freedesktop.Notifications.ActionInvoked", &format!("uint32 {id}"), action])
         .output()
         .context("running gdbus")?;
     anyhow::ensure!(out.status.success(), "gdbus emit: {}", String::from_utf8_lossy(&out.stderr));

@@ -108,8 +108,8 @@ fn run(ctx: &TestCtx, app: &App, data_dir: &Path) -> Result<()> {
     let from = notify::log_len(&ctx.env.notify_log)?;
     control(data_dir, &json!({ "advanceClockMs": 180_000 }))?;
     wait_notice(ctx, from, "Mittagsschlaf-Fenster")?;
+    // Clicked before it closes: a closed notice's listener has stopped listening.
     let reminder = notify::next_id()? - 1;
-    dunstctl(&["close-all"])?;
     notify::invoke_action(reminder, "start")?;
     wait_for(UI_TIMEOUT, "the block's session, started from its notice", || {
         Ok(running_template(data_dir)?.filter(|t| t == "Mittagsschlaf"))
