@@ -110,7 +110,8 @@ bench: deps ui
 	$(CARGO) build --release --locked -p worktogether
 	packaging/build-deb.sh
 	CARGO_TARGET_DIR="$(CURDIR)/target" $(CARGO) build --release --locked --manifest-path bench/empty-window/Cargo.toml
-	$(CARGO) build --release --locked -p worktogether-core --example seed_session --example history_bench
+	$(CARGO) build --release --locked -p worktogether-core --example seed_session --example history_bench \
+	  --example seed_schedule
 	$(CARGO) build --release --locked -p worktogether-room-server --bin worktogether-room
 	$(CARGO) build --release --locked -p worktogether-sync --example seed_rooms
 	python3 bench/run.py

@@ -55,6 +55,8 @@ TARGETS = {"start": 1.05, "memory": 1.15, "hidden_cpu": 1.5, "hidden_switches": 
 # The app with three rooms joined ÷ the app with none.
 ROOMS_TARGET = 1.1
 ROOMS_JOINED = 3
+# Issue 14: with 20 blocks and 10 routines and no session, the hidden app within 1.5× of the floor.
+SCHEDULE_TARGET = 1.5
 # The release .deb `make package` builds (packaging/build-deb.sh), in bytes.
 DEB_TARGET_BYTES = 12_000_000
 # How often the tree's threads are read during a CPU window: a thread's counters are lost
@@ -269,8 +271,10 @@ class TreeCounters:
 
 
 class Subject:
-    def __init__(self, name, binary, seeds_session, rooms=None, database=None, env=None):
+    def __init__(self, name, binary, seeds_session, rooms=None, database=None, env=None, schedule=None):
         self.name, self.binary, self.seeds_session = name, binary, seeds_session
+        # The seed_schedule tool: the data folder gets 20 blocks and 10 routines, no session.
+        self.schedule = schedule
         # (seed_rooms tool, room server address): the app joins ROOMS_JOINED rooms there.
         self.rooms = rooms
         # A database copied into the data folder before the launch (ten years of history).
@@ -336,6 +340,8 @@ class Launch:
             # On disk before the launch, as a person's database is: otherwise the app's first
             # commit (its fsync) also writes out the 50 MB copy still in the page cache.
             os.sync()
+        if subject.schedule:
+            subprocess.run([str(subject.schedule), str(self.data_dir)], check=True, stdout=subprocess.DEVNULL)
         if subject.seeds_session and seed_tool:
             self.session = seed_focus(subject.binary, seed_tool, self.data_dir)
             log(f"{subject.name}: seeded session: {self.session.get('class')}, {self.session.get('text')!r}")
@@ -761,6 +767,43 @@ def measure_rooms(args, workdir, app):
         server.stop()
 
 
+def measure_schedule(args, workdir, floor):
+    """The hidden app with a busy schedule and no session, against the empty window."""
+    busy = Subject("app, 20 blocks and 10 routines", args.app, False, schedule=args.seed_schedule)
+    out = {}
+    for s in (busy, floor):
+        log(f"schedule, cpu hidden: {s.name}, {args.cpu_settle} s settle + {args.cpu_window} s")
+        out[s.name] = measure_cpu(s, workdir, args.seed, args.cpu_settle, args.cpu_window, True)
+    return out
+
+
+def schedule_figures(schedule):
+    """(label, app with the schedule, empty window) for the schedule measurement."""
+    busy, floor = list(schedule)
+    return [
+        ("CPU, window hidden (s per min)", schedule[busy]["s_per_min"], schedule[floor]["s_per_min"]),
+        ("Context switches, window hidden (per s)", schedule[busy]["switches_per_s"], schedule[floor]["switches_per_s"]),
+    ]
+
+
+def render_schedule(schedule):
+    if not schedule:
+        return ""
+    lines = ["", "### Schedule: 20 work blocks and 10 routines, no session", ""]
+    lines += [
+        "The app hidden with `seed_schedule`'s blocks (weekly, every other week, daily, monthly, one-off, "
+        "a third of them flexible windows, each reminding 10 minutes before) and routines, against the empty "
+        "window: it sleeps until the next reminder, a minute at most.",
+        "",
+        "| Figure | App | Empty window | Ratio | Target | |",
+        "| --- | ---: | ---: | ---: | --- | --- |",
+    ]
+    for label, a, b in schedule_figures(schedule):
+        r = ratio(a, b)
+        lines.append(f"| {label} | {a:.3f} | {b:.3f} | {r:.2f} | ≤ {SCHEDULE_TARGET:.2f}× | {verdict(r <= SCHEDULE_TARGET)} |")
+    return "\n".join(lines) + "\n"
+
+
 def rooms_figures(rooms):
     """(label, without rooms, with rooms, ratio) for each figure of the rooms measurement."""
     mem, hid = rooms["memory"], rooms["hidden"]
@@ -901,6 +944,9 @@ def summarize(raw):
     if raw.get("history", {}).get("app"):
         for label, a, b, target in app_history_figures(raw["history"]["app"]):
             log(f"history in the app: {label}: empty {a:.0f} ms, ten years {b:.0f} ms, {ratio(b, a):.2f} (target {target})")
+    if raw.get("schedule"):
+        for label, a, b in schedule_figures(raw["schedule"]):
+            log(f"schedule: {label}: app {a:.3f}, empty {b:.3f}, {ratio(a, b):.2f} (target {SCHEDULE_TARGET})")
     if raw.get("rooms"):
         for label, a, b in rooms_figures(raw["rooms"]):
             log(f"rooms: {label}: none {a:.3f}, {ROOMS_JOINED} rooms {b:.3f}, {ratio(b, a):.2f}")
@@ -935,6 +981,7 @@ def main():
     p.add_argument("--room-server", default=ROOT / "target/release/worktogether-room", type=Path)
     p.add_argument("--seed-rooms", default=ROOT / "target/release/examples/seed_rooms", type=Path)
     p.add_argument("--history-bench", default=ROOT / "target/release/examples/history_bench", type=Path)
+    p.add_argument("--seed-schedule", default=ROOT / "target/release/examples/seed_schedule", type=Path)
     p.add_argument("--out", default=ROOT / "docs/benchmarks.md", type=Path)
     p.add_argument("--deb-dir", default=ROOT / "target/package", type=Path, help="where `make package` put the .deb")
     p.add_argument("--runs", default=20, type=int, help="start-up runs of each (after one warm-up each)")
@@ -945,7 +992,7 @@ def main():
     p.add_argument("--startup-only", action="store_true", help="measure start-up only and print it; writes nothing")
     p.add_argument(
         "--only",
-        help="comma-separated subset of memory,hidden,shown,rooms,history (no start-up): log the figures and write "
+        help="comma-separated subset of memory,hidden,shown,rooms,history,schedule (no start-up): log the figures and write "
         "artifacts/bench/results.json only",
     )
     args = p.parse_args()
@@ -959,7 +1006,7 @@ def main():
         args.runs, args.mem_after, args.cpu_settle, args.cpu_window = 2, 5, 2, 5
         if "--out" not in sys.argv:
             args.out = None
-    for b in (args.app, args.fixture, args.seed, args.room_server, args.seed_rooms, args.history_bench):
+    for b in (args.app, args.fixture, args.seed, args.room_server, args.seed_rooms, args.history_bench, args.seed_schedule):
         if not b.is_file():
             raise SystemExit(f"bench: {b} is missing; `make bench` builds it")
 
@@ -996,6 +1043,9 @@ def main():
         rooms = {}
         if not only or "rooms" in only:
             rooms = measure_rooms(args, workdir, subjects[0])
+        schedule = {}
+        if not only or "schedule" in only:
+            schedule = measure_schedule(args, workdir, subjects[1])
         history = {}
         if not only or "history" in only:
             log("history: ten years of data")
@@ -1003,12 +1053,13 @@ def main():
             log("history in the app: start-up and history's first page, empty and ten years")
             history["app"] = measure_app_history(args, workdir, Path(history["database"]))
         raw = {"startup": startup, "memory": memory, "hidden": hidden, "shown": shown, "rooms": rooms,
-               "history": history}
+               "history": history, "schedule": schedule}
         (art / "results.json").write_text(json.dumps(raw, indent=1))
         if only:
             summarize(raw)
             return
-        generated = render(machine(), args, startup, memory, hidden, shown) + render_rooms(rooms) + render_history(history)
+        generated = render(machine(), args, startup, memory, hidden, shown) + render_rooms(rooms) + render_schedule(schedule)
+        generated += render_history(history)
         generated += render_package(args.deb_dir)
         if args.out:
             write_report(args.out, generated)
