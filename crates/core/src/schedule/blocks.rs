@@ -147,6 +147,11 @@ pub struct Occurrence {
 }
 
 impl Occurrence {
+    /// When its reminder comes (its start, without one).
+    pub fn remind_from(&self) -> Timestamp {
+        self.starts_at - Duration::minutes(i64::from(self.remind_minutes.unwrap_or(0)))
+    }
+
     /// How long a session started for it should focus: the window's expected length, or the
     /// block's.
     pub fn work_minutes(&self) -> u32 {

@@ -30,6 +30,15 @@ pub struct Candidate {
     pub held: bool,
 }
 
+impl Candidate {
+    /// Whether its time has come (its reminder, or the snooze's end) and it is not over,
+    /// skipped or held: what the tray offers to start, snooze or skip.
+    pub fn pending(&self, now: Timestamp) -> bool {
+        let o = &self.occurrence;
+        !o.skipped && !self.held && now >= self.state.snoozed_until.unwrap_or(o.remind_from()) && now < o.ends_at
+    }
+}
+
 /// A reminder to give.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -68,11 +77,10 @@ pub struct Look {
 /// The moment `c` reminds at, if it reminds at all.
 fn moment(c: &Candidate) -> Option<Timestamp> {
     let o = &c.occurrence;
-    let minutes = o.remind_minutes?;
-    if o.skipped || c.held {
+    if o.remind_minutes.is_none() || o.skipped || c.held {
         return None;
     }
-    let at = c.state.snoozed_until.unwrap_or(o.starts_at - Duration::minutes(i64::from(minutes)));
+    let at = c.state.snoozed_until.unwrap_or(o.remind_from());
     // Given already since that moment.
     if c.state.reminded_at.is_some_and(|r| r >= at) {
         return None;

@@ -434,8 +434,8 @@ const REMIND_BEHIND: chrono::Duration = chrono::Duration::hours(13);
 const REMIND_AHEAD: chrono::Duration = chrono::Duration::hours(26);
 
 impl Store {
-    /// What the reminders do at `now`, in `zone` (see [`reminders::look`]).
-    pub fn reminders(&self, zone: Tz, now: Timestamp) -> Result<reminders::Look> {
+    /// The occurrences the reminders look at around `now`, with what is stored of each.
+    fn reminder_candidates(&self, zone: Tz, now: Timestamp) -> Result<Vec<reminders::Candidate>> {
         let occurrences = self.occurrences(zone, now - REMIND_BEHIND, now + REMIND_AHEAD)?;
         let sessions = sessions_between(&self.conn, now - REMIND_BEHIND - REMIND_BEHIND, now + REMIND_AHEAD, now)?;
         let mut states = self.conn.prepare_cached(
@@ -445,47 +445,31 @@ impl Store {
         for occurrence in occurrences {
             let stored = states
                 .query_row(params![occurrence.block_id.to_string(), day_text(occurrence.day)], |r| {
-                    Ok((
-                        reminders::ReminderState {
-                            reminded_at: parse_opt_ts(r.get(0)?)?,
-                            snoozed_until: parse_opt_ts(r.get(1)?)?,
-                        },
-                        r.get::<_, bool>(2)?,
-                    ))
+                    let state = reminders::ReminderState {
+                        reminded_at: parse_opt_ts(r.get(0)?)?,
+                        snoozed_until: parse_opt_ts(r.get(1)?)?,
+                    };
+                    Ok((state, r.get::<_, bool>(2)?))
                 })
                 .optional()?;
             let (state, started) = stored.unwrap_or_default();
             // A session that ran from the reminder on counts: it was started for the block.
-            let from =
-                occurrence.starts_at - chrono::Duration::minutes(i64::from(occurrence.remind_minutes.unwrap_or(0)));
+            let from = occurrence.remind_from();
             let held = started || sessions.iter().any(|(s, e)| *s < occurrence.ends_at && *e > from);
             candidates.push(reminders::Candidate { occurrence, state, held });
         }
-        Ok(reminders::look(&candidates, now))
+        Ok(candidates)
+    }
+
+    /// What the reminders do at `now`, in `zone` (see [`reminders::look`]).
+    pub fn reminders(&self, zone: Tz, now: Timestamp) -> Result<reminders::Look> {
+        Ok(reminders::look(&self.reminder_candidates(zone, now)?, now))
     }
 
     /// The occurrence whose reminder time has come and that is not over, skipped or held: what
     /// the tray offers to start, snooze or skip (the earliest, if several).
     pub fn pending_block(&self, zone: Tz, now: Timestamp) -> Result<Option<Occurrence>> {
-        let occurrences = self.occurrences(zone, now - REMIND_BEHIND, now + REMIND_AHEAD)?;
-        let sessions = sessions_between(&self.conn, now - REMIND_BEHIND - REMIND_BEHIND, now + REMIND_AHEAD, now)?;
-        let mut states = self.conn.prepare_cached(
-            "SELECT snoozed_until, session_id IS NOT NULL FROM block_days WHERE block_id = ?1 AND day = ?2",
-        )?;
-        for o in occurrences {
-            let (snoozed, started) = states
-                .query_row(params![o.block_id.to_string(), day_text(o.day)], |r| {
-                    Ok((parse_opt_ts(r.get(0)?)?, r.get::<_, bool>(1)?))
-                })
-                .optional()?
-                .unwrap_or_default();
-            let from = o.starts_at - chrono::Duration::minutes(i64::from(o.remind_minutes.unwrap_or(0)));
-            let held = started || sessions.iter().any(|(s, e)| *s < o.ends_at && *e > from);
-            if !o.skipped && !held && now >= snoozed.unwrap_or(from) && now < o.ends_at {
-                return Ok(Some(o));
-            }
-        }
-        Ok(None)
+        Ok(self.reminder_candidates(zone, now)?.into_iter().find(|c| c.pending(now)).map(|c| c.occurrence))
     }
 
     /// The reminders of `given` were given (with a notice or, for passed ones, without).
