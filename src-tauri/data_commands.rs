@@ -538,6 +538,21 @@ pub(crate) fn import_summary(catalog: &Catalog, s: &ImportSummary) -> Vec<String
     if s.links_left_out > 0 {
         lines.push(counted("links_left_out", s.links_left_out));
     }
+    let schedule = |blocks: u64, routines: u64| {
+        [
+            ("blocks", self::counted(catalog, "import.schedule.blocks", blocks)),
+            ("routines", self::counted(catalog, "import.schedule.routines", routines)),
+        ]
+    };
+    if s.blocks.added + s.routines.added > 0 {
+        lines.push(catalog.t("import.schedule.added", &schedule(s.blocks.added, s.routines.added)));
+    }
+    if s.blocks.present + s.routines.present > 0 {
+        lines.push(catalog.t("import.schedule.present", &schedule(s.blocks.present, s.routines.present)));
+    }
+    if s.routine_links_left_out > 0 {
+        lines.push(self::counted(catalog, "import.schedule.routine_links_left_out", s.routine_links_left_out));
+    }
     lines
 }
 
@@ -545,7 +560,7 @@ pub(crate) fn import_summary(catalog: &Catalog, s: &ImportSummary) -> Vec<String
 /// settings taken from the file (the app may look different after it).
 fn import_report(catalog: &Catalog, s: &ImportSummary) -> ImportReport {
     let mut lines = import_summary(catalog, s);
-    if s.sessions.added + s.templates.added + s.settings.added == 0 {
+    if s.sessions.added + s.templates.added + s.settings.added + s.blocks.added + s.routines.added == 0 {
         lines[0] = if s.sessions.present == 0 {
             catalog.t("importUi.nothingInside", &[])
         } else {

@@ -1083,7 +1083,7 @@ fn import_refuses_a_broken_file_and_changes_nothing() {
     let cut = dir.path().join("cut.json");
     std::fs::write(&cut, &text[..text.len() / 2]).unwrap();
     let newer = dir.path().join("newer.json");
-    std::fs::write(&newer, text.replacen("\"version\":1,", "\"version\":2,", 1)).unwrap();
+    std::fs::write(&newer, text.replacen("\"version\":2,", "\"version\":3,", 1)).unwrap();
     let folder = dir.path().join("a-folder");
     std::fs::create_dir(&folder).unwrap();
     let missing = dir.path().join("missing.json");
@@ -1093,7 +1093,7 @@ fn import_refuses_a_broken_file_and_changes_nothing() {
         (path(&cut), "The backup ends too early, at line 2, column "),
         (
             path(&newer),
-            "This backup was made by a newer Worktogether (backup version 2; this one reads version 1). Update \
+            "This backup was made by a newer Worktogether (backup version 3; this one reads version 2). Update \
              Worktogether first, then import it again. Nothing was imported.",
         ),
         (path(&folder), "a-folder is a folder. Name the backup file to import."),

@@ -11,11 +11,12 @@
 //! sessions and the report list *ended* sessions (finished or abandoned) on the day they
 //! started; the invoices count focus on the days it happened, split at the local midnights,
 //! each session's focus of a day shared equally among its commitments. The backup holds every
-//! session, the one in progress too.
+//! session, the one in progress too, and a whole one the schedule (work blocks and routines).
 
 use crate::Timestamp;
 use crate::error::CoreError;
 use crate::model::{EndReason, Outcome, PauseKind, PhaseKind, PlannedPhase, SessionStatus};
+use crate::schedule::{BlockDraft, Recurrence, RoutineDraft};
 use crate::stats::{
     RangeError, SLIPPING_MIN_CARRIES, SessionFacts, SlippingCommitment, focus_per_day, local_day, share,
 };
@@ -465,13 +466,33 @@ pub fn write_invoices_csv<W: Write>(
 /// What [`Backup::format`] says: this file is a Worktogether backup.
 pub const BACKUP_FORMAT: &str = "worktogether-backup";
 /// The version of the format written. Any change to the fields (a new one too) is a new
-/// version: an importer of version 1 refuses unknown fields, so nothing is dropped unseen.
-pub const BACKUP_VERSION: u32 = 1;
+/// version: an importer refuses unknown fields, and a version newer than its own, so nothing
+/// is dropped unseen. Version 2 added the schedule ([`Backup::schedule`] and
+/// [`BackupCommitment::routine`]); a version-1 file, which has neither, is still read.
+pub const BACKUP_VERSION: u32 = 2;
 
-/// The complete backup, version 1: everything needed to rebuild the history and the settings
-/// without loss. Written by [`BackupWriter`], one session per line; read back with serde
-/// (`serde_json::from_reader::<Backup>`), which checks every field's type and refuses fields it
-/// does not know.
+/// The complete backup, version 2: everything needed to rebuild the history, the schedule and
+/// the settings without loss. Written by [`BackupWriter`], one session per line; read back with
+/// serde (`serde_json::from_reader::<Backup>`), which checks every field's type and refuses
+/// fields it does not know.
+///
+/// ```json
+/// {"format":"worktogether-backup","version":2,"exportedAt":"2026-06-01T12:00:00Z","schemaVersion":8,
+///  "selection":null,"templates":[…],"settings":{…},
+///  "schedule":{"blocks":[{"id":"…","title":"Morning","templateId":"…",
+///    "recurrence":{"first":"2026-05-04","repeat":{"every":"weeks","interval":1,"days":["mo","tu"]},
+///                  "ends":{"ends":"never"}},
+///    "startMinute":420,"lengthMinutes":240,"expectedMinutes":null,"remindMinutes":10,
+///    "createdAt":"2026-05-01T08:00:00Z",
+///    "days":[{"day":"2026-05-05","skipped":true,"movedTo":null,"movedMinutes":null,
+///             "remindedAt":null,"snoozedUntil":null,"sessionId":null}]}],
+///   "routines":[{"id":"…","title":"Weekly review","tag":null,"recurrence":{…},"steps":["Inbox"],
+///    "estimateMinutes":30,"createdAt":"2026-05-01T08:00:00Z",
+///    "keptDays":[{"day":"2026-05-11","doneAt":"2026-05-11T07:40:00Z","commitmentId":"…"}]}]},
+///  "sessions":[
+/// {…,"commitments":[{…,"routine":{"routineId":"…","day":"2026-05-11"}}]}
+/// ]}
+/// ```
 ///
 /// Not in it, on purpose: room memberships (their tokens are secrets, kept in the system's
 /// secret store and never in the database; joining again is how one gets back into a room),
@@ -503,8 +524,133 @@ pub struct Backup {
     /// Every stored setting as key and JSON value, keys the app does not know too (an older or
     /// newer app wrote them). A value stored as bare text by an old version is a JSON string.
     pub settings: BTreeMap<String, serde_json::Value>,
+    /// The work blocks and routines (version 2 on). Written in a whole backup only: a partial
+    /// one (`selection` set) has `null`, as does a version-1 file (which has no such field), and
+    /// its commitments' `routine` links may then name routines not in the file.
+    #[serde(default)]
+    pub schedule: Option<BackupSchedule>,
     /// Oldest first (by start, then id).
     pub sessions: Vec<BackupSession>,
+}
+
+/// The schedule: every work block and routine, in the order they were made (by `createdAt`,
+/// then id), each with the days that have a story. Occurrences are never stored: they follow
+/// from the rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BackupSchedule {
+    pub blocks: Vec<BackupBlock>,
+    pub routines: Vec<BackupRoutine>,
+}
+
+/// A work block: its fields as the block form stores them (`schedule::BlockDraft`, exactly as
+/// `BlockDraft::checked` returns it: the title trimmed, a weekly rule's days in order, each
+/// once), and what became of its occurrences.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BackupBlock {
+    pub id: Uuid,
+    pub title: String,
+    /// The template its session starts from; `null`: the default template at that time.
+    pub template_id: Option<Uuid>,
+    /// When it recurs, as the app stores it (`schedule::Recurrence`: `first`, `repeat` with
+    /// `every` one of `once|days|weeks|monthDay|monthWeekday|monthWorkday|years`, `ends` with
+    /// `ends` one of `never|on|after`).
+    pub recurrence: Recurrence,
+    /// The minute of the day it starts (0 to 1439), in the person's zone.
+    pub start_minute: u16,
+    pub length_minutes: u32,
+    /// Set for a flexible window: about how long the work inside it takes.
+    pub expected_minutes: Option<u32>,
+    /// How many minutes before the start the reminder comes (`null`: none).
+    pub remind_minutes: Option<u32>,
+    pub created_at: Timestamp,
+    /// The days of its occurrences something happened to, in order, each a day its rule falls
+    /// on. (A row kept from before the rule was changed, on a day the rule no longer falls on,
+    /// is never read by the app and is left out.)
+    pub days: Vec<BackupBlockDay>,
+}
+
+impl BackupBlock {
+    /// Its fields as the block form sends them.
+    pub fn draft(&self) -> BlockDraft {
+        BlockDraft {
+            title: self.title.clone(),
+            template_id: self.template_id,
+            recurrence: self.recurrence.clone(),
+            start_minute: self.start_minute,
+            length_minutes: self.length_minutes,
+            expected_minutes: self.expected_minutes,
+            remind_minutes: self.remind_minutes,
+        }
+    }
+}
+
+/// What became of one occurrence of a block, named by the day its rule puts it on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BackupBlockDay {
+    pub day: NaiveDate,
+    /// Skipped: it shows crossed out and reminds of nothing.
+    pub skipped: bool,
+    /// Moved: held at `movedTo` for `movedMinutes` instead (both or neither).
+    pub moved_to: Option<Timestamp>,
+    pub moved_minutes: Option<u32>,
+    /// When its reminder was given.
+    pub reminded_at: Option<Timestamp>,
+    /// Its reminder was snoozed until then.
+    pub snoozed_until: Option<Timestamp>,
+    /// The session started for it (in the file, or in the history it is imported into).
+    pub session_id: Option<Uuid>,
+}
+
+/// A routine: its fields as the routine form stores them (`schedule::RoutineDraft`, exactly as
+/// `RoutineDraft::checked` returns it), and the days it was kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BackupRoutine {
+    pub id: Uuid,
+    pub title: String,
+    pub tag: Option<String>,
+    pub recurrence: Recurrence,
+    /// The checklist.
+    pub steps: Vec<String>,
+    pub estimate_minutes: Option<u32>,
+    pub created_at: Timestamp,
+    /// In order, each a day its rule falls on (as for a block's `days`, one its rule no longer
+    /// falls on is left out).
+    pub kept_days: Vec<BackupRoutineDay>,
+}
+
+impl BackupRoutine {
+    /// Its fields as the routine form sends them.
+    pub fn draft(&self) -> RoutineDraft {
+        RoutineDraft {
+            title: self.title.clone(),
+            tag: self.tag.clone(),
+            recurrence: self.recurrence.clone(),
+            steps: self.steps.clone(),
+            estimate_minutes: self.estimate_minutes,
+        }
+    }
+}
+
+/// A day a routine was kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BackupRoutineDay {
+    pub day: NaiveDate,
+    pub done_at: Timestamp,
+    /// The commitment closed as done that kept it; `null`: ticked off by hand.
+    pub commitment_id: Option<Uuid>,
+}
+
+/// The routine day a commitment is for (it keeps that day when closed as done).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BackupRoutineLink {
+    pub routine_id: Uuid,
+    pub day: NaiveDate,
 }
 
 /// The selection a partial backup was made with.
@@ -647,6 +793,9 @@ pub struct BackupCommitment {
     pub room_commitment_id: Option<Uuid>,
     /// Whether its outcome was queued for the room.
     pub room_outcome_queued: bool,
+    /// The routine day it is for (version 2 on; `null` in a version-1 file).
+    #[serde(default)]
+    pub routine: Option<BackupRoutineLink>,
 }
 
 /// Everything of a backup but its sessions: what [`BackupWriter::begin`] writes first.
@@ -660,12 +809,16 @@ pub struct BackupHead {
     pub selection: Option<BackupSelection>,
     pub templates: Vec<BackupTemplate>,
     pub settings: BTreeMap<String, serde_json::Value>,
+    /// `None` in a partial backup.
+    pub schedule: Option<BackupSchedule>,
 }
 
 /// How much a backup holds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct BackupCounts {
     pub templates: u64,
+    pub blocks: u64,
+    pub routines: u64,
     pub sessions: u64,
     pub phases: u64,
     pub pauses: u64,
@@ -687,7 +840,10 @@ impl<W: Write> BackupWriter<W> {
         debug_assert_eq!(closing, Some(b'}'));
         bytes.extend_from_slice(b",\"sessions\":[");
         out.write_all(&bytes)?;
-        let counts = BackupCounts { templates: head.templates.len() as u64, ..BackupCounts::default() };
+        let (blocks, routines) =
+            head.schedule.as_ref().map_or((0, 0), |s| (s.blocks.len() as u64, s.routines.len() as u64));
+        let counts =
+            BackupCounts { templates: head.templates.len() as u64, blocks, routines, ..BackupCounts::default() };
         Ok(Self { out, counts })
     }
 

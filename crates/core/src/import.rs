@@ -20,23 +20,38 @@
 //! the file must be in the database; only a partial backup (`selection` set, made for some days
 //! or a tag) may name one that is in neither: the link is then left out and the count kept,
 //! since the earlier commitment is simply not part of this history.
+//!
+//! The schedule (version 2 on) goes through the same rules as the block and routine forms
+//! (`BlockDraft::checked`, `RoutineDraft::checked`), and must be stored as they store it: a
+//! title or step with white space around it, a blank tag or step, a weekly rule's days out of
+//! order or twice are refused, not cleaned. A block's days and a routine's kept days must be days
+//! its rule falls on, each once; a moved day is checked as a move in the app is; ids are unique;
+//! at most `BLOCKS_MAX` blocks and `ROUTINES_MAX` routines (with the database's: the store's
+//! check). A commitment's `routine` link names a routine of the file or of the database (as for
+//! `carriedFrom`, only a partial backup may name one in neither: the link is left out), on a day
+//! within the rules' years; not necessarily one its rule falls on now, since a changed rule keeps
+//! the links made before. Errors name the item and the path to the value
+//! (`schedule.blocks[2].recurrence.repeat.day`).
 
 use crate::Timestamp;
 use crate::engine::{Pause, PhaseRun, SessionClock};
 use crate::error::{CoreError, ErrorCode};
 use crate::export::{
-    BACKUP_FORMAT, BACKUP_VERSION, Backup, BackupCommitment, BackupPause, BackupPhase, BackupSelection, BackupSession,
-    BackupTemplate, BackupTotals, Translate,
+    BACKUP_FORMAT, BACKUP_VERSION, Backup, BackupBlock, BackupCommitment, BackupPause, BackupPhase, BackupRoutine,
+    BackupSchedule, BackupSelection, BackupSession, BackupTemplate, BackupTotals, Translate,
 };
 use crate::limits::{
     BACKUPS_MAX_KEPT, COMMITMENTS_PER_SESSION, ESTIMATE_MAX_MINUTES, NOTE_MAX_CHARS, PHASE_MAX_SECS, PHASE_MIN_SECS,
     REMINDER_MAX_MINUTES, SHORTCUT_MAX_CHARS, TEMPLATE_MAX_PHASES,
 };
 use crate::model::{CommitmentDraft, LanguageChoice, Outcome, PhaseKind, PlannedPhase, SleepMode, ThemeChoice};
+use crate::schedule::blocks::{BLOCKS_MAX, Block, BlockDraft, BlockProblem, Exception, check_exception};
+use crate::schedule::routines::{ROUTINES_MAX, RoutineDraft, RoutineProblem};
+use crate::schedule::rule::{Recurrence, RuleProblem, YEAR_MAX, YEAR_MIN};
 use crate::store::to_millis;
 use crate::templates::{validate_name, validate_phases};
 use crate::validate::{check_rating, clean_note, shows_nothing, validate_draft};
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
 use serde::de::{DeserializeOwned, DeserializeSeed, Error as _, MapAccess, Visitor};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -120,6 +135,17 @@ pub enum Place {
         text: String,
         session_started_at: Timestamp,
     },
+    /// A work block of the schedule, by (an excerpt of) its title, and the path to the value
+    /// (`schedule.blocks[2].recurrence.repeat.day`).
+    Block {
+        title: String,
+        path: String,
+    },
+    /// A routine of the schedule, as a block.
+    Routine {
+        title: String,
+        path: String,
+    },
 }
 
 /// The rule an item breaks. `Core` is a rule typed input is held to as well, in its words.
@@ -187,6 +213,20 @@ pub enum Rule {
     CarriedFromLater { id: Uuid },
     #[error("{value} is not a value Worktogether accepts ({detail})")]
     SettingValue { value: String, detail: String },
+    #[error("the day {day} appears more than once")]
+    DayTwice { day: NaiveDate },
+    #[error("its {field} are not in order, or one is there twice")]
+    Unsorted { field: &'static str },
+    #[error("movedTo and movedMinutes go together")]
+    MovePartial,
+    #[error("it is both skipped and moved")]
+    SkippedAndMoved,
+    #[error("it is for routine {id}, which is neither in the file nor in the schedule")]
+    RoutineUnknown { id: Uuid },
+    #[error("it names session {id}, which is neither in the file nor in the history")]
+    SessionUnknown { id: Uuid },
+    #[error("it names commitment {id}, which is neither in the file nor in the history")]
+    CommitmentUnknown { id: Uuid },
 }
 
 pub(crate) fn invalid(place: &Place, rule: Rule) -> ImportError {
@@ -216,6 +256,8 @@ impl std::fmt::Display for Place {
             Self::Phase { session, number, .. } => write!(f, "phase run {number} of session {session}"),
             Self::Pause { session, number, .. } => write!(f, "pause {number} of session {session}"),
             Self::Commitment { id, text, .. } => write!(f, "commitment {id} ({text:?})"),
+            Self::Block { title, path } => write!(f, "work block {title:?} ({path})"),
+            Self::Routine { title, path } => write!(f, "routine {title:?} ({path})"),
         }
     }
 }
@@ -229,6 +271,16 @@ impl Place {
 
     pub(crate) fn commitment(s: &BackupSession, c: &BackupCommitment) -> Self {
         Self::Commitment { id: c.id, text: excerpt(&c.text), session_started_at: s.started_at }
+    }
+
+    /// The `index`th (from 0) block of the schedule, at `field` below it (`""`: the block).
+    pub(crate) fn block(index: usize, title: &str, field: &str) -> Self {
+        Self::Block { title: excerpt(title), path: schedule_path("blocks", index, field) }
+    }
+
+    /// The `index`th (from 0) routine of the schedule, at `field` below it (`""`: the routine).
+    pub(crate) fn routine(index: usize, title: &str, field: &str) -> Self {
+        Self::Routine { title: excerpt(title), path: schedule_path("routines", index, field) }
     }
 
     /// The catalog key of where, and its placeholders' values.
@@ -252,6 +304,12 @@ impl Place {
                 "import.place.commitment",
                 vec![("id", id.to_string()), ("text", text.clone()), ("start", when(*session_started_at))],
             ),
+            Self::Block { title, path } => {
+                ("import.schedule.place.block", vec![("title", title.clone()), ("path", path.clone())])
+            }
+            Self::Routine { title, path } => {
+                ("import.schedule.place.routine", vec![("title", title.clone()), ("path", path.clone())])
+            }
         }
     }
 }
@@ -318,6 +376,13 @@ impl Rule {
             R::SettingValue { value, detail } => {
                 ("import.rule.setting_value", vec![("value", excerpt(value)), ("detail", detail.clone())])
             }
+            R::DayTwice { day } => ("import.schedule.rule.day_twice", vec![("day", day.to_string())]),
+            R::Unsorted { field } => ("import.schedule.rule.unsorted", vec![("field", (*field).to_owned())]),
+            R::MovePartial => ("import.schedule.rule.move_partial", none()),
+            R::SkippedAndMoved => ("import.schedule.rule.skipped_and_moved", none()),
+            R::RoutineUnknown { id } => ("import.schedule.rule.routine_unknown", vec![("id", id.to_string())]),
+            R::SessionUnknown { id } => ("import.schedule.rule.session_unknown", vec![("id", id.to_string())]),
+            R::CommitmentUnknown { id } => ("import.schedule.rule.commitment_unknown", vec![("id", id.to_string())]),
         }
     }
 }
@@ -407,7 +472,7 @@ struct BackupReader<'a> {
 }
 
 const FIELDS: &[&str] =
-    &["format", "version", "exportedAt", "schemaVersion", "selection", "templates", "settings", "sessions"];
+    &["format", "version", "exportedAt", "schemaVersion", "selection", "templates", "settings", "schedule", "sessions"];
 
 #[derive(Default)]
 struct Fields {
@@ -418,6 +483,7 @@ struct Fields {
     selection: Option<Option<BackupSelection>>,
     templates: Option<Vec<BackupTemplate>>,
     settings: Option<BTreeMap<String, serde_json::Value>>,
+    schedule: Option<Option<BackupSchedule>>,
     sessions: Option<Vec<BackupSession>>,
 }
 
@@ -484,6 +550,7 @@ impl<'de> Visitor<'de> for BackupReader<'_> {
                 "selection" => take(&mut map, &mut got.selection, "selection")?,
                 "templates" => take(&mut map, &mut got.templates, "templates")?,
                 "settings" => take(&mut map, &mut got.settings, "settings")?,
+                "schedule" => take(&mut map, &mut got.schedule, "schedule")?,
                 "sessions" => take(&mut map, &mut got.sessions, "sessions")?,
                 // Ours and of this version: a field it does not know is damage.
                 other if self.ours() && got.version.is_some() => {
@@ -515,6 +582,8 @@ impl<'de> Visitor<'de> for BackupReader<'_> {
             selection: got.selection.flatten(),
             templates: got.templates.ok_or_else(|| missing("templates"))?,
             settings: got.settings.ok_or_else(|| missing("settings"))?,
+            // Version 1 had none.
+            schedule: got.schedule.flatten(),
             sessions: got.sessions.ok_or_else(|| missing("sessions"))?,
         })
     }
@@ -647,6 +716,13 @@ pub struct ImportSummary {
     pub renamed_templates: Vec<(String, String)>,
     /// Links to earlier commitments in neither a partial backup nor the database, left out.
     pub links_left_out: u64,
+    /// Work blocks and routines of the schedule; `present`: the database has one of that id,
+    /// kept as it is (the person's own wins).
+    pub blocks: Counted,
+    pub routines: Counted,
+    /// Links from commitments to routines in neither a partial backup nor the database, left
+    /// out (the commitments are imported).
+    pub routine_links_left_out: u64,
 }
 
 /// How many items were added, and how many were there already.
@@ -671,6 +747,10 @@ pub fn validate(mut backup: Backup) -> Result<ValidatedBackup, ImportError> {
     check_ids(&backup.sessions)?;
     check_in_progress(&backup.sessions)?;
     let outside = check_carries(&backup.sessions)?;
+    if let Some(schedule) = &backup.schedule {
+        check_schedule(schedule)?;
+    }
+    check_routine_links(&backup.sessions)?;
     Ok(ValidatedBackup { backup, outside })
 }
 
@@ -708,6 +788,22 @@ fn check_calendar(backup: &Backup) -> Result<(), ImportError> {
             check(&place, &[(Some(c.created_at), "createdAt"), (c.room_queued_at, "roomQueuedAt")])?;
         }
     }
+    let Some(schedule) = &backup.schedule else { return Ok(()) };
+    for (i, b) in schedule.blocks.iter().enumerate() {
+        check(&Place::block(i, &b.title, "createdAt"), &[(Some(b.created_at), "createdAt")])?;
+        for (j, d) in b.days.iter().enumerate() {
+            check(
+                &Place::block(i, &b.title, &format!("days[{j}]")),
+                &[(d.moved_to, "movedTo"), (d.reminded_at, "remindedAt"), (d.snoozed_until, "snoozedUntil")],
+            )?;
+        }
+    }
+    for (i, r) in schedule.routines.iter().enumerate() {
+        check(&Place::routine(i, &r.title, "createdAt"), &[(Some(r.created_at), "createdAt")])?;
+        for (j, d) in r.kept_days.iter().enumerate() {
+            check(&Place::routine(i, &r.title, &format!("keptDays[{j}].doneAt")), &[(Some(d.done_at), "doneAt")])?;
+        }
+    }
     Ok(())
 }
 
@@ -730,6 +826,21 @@ fn cut_to_millis(backup: &mut Backup) {
         for c in &mut s.commitments {
             cut(&mut c.created_at);
             cut_opt(&mut c.room_queued_at);
+        }
+    }
+    let Some(schedule) = &mut backup.schedule else { return };
+    for b in &mut schedule.blocks {
+        cut(&mut b.created_at);
+        for d in &mut b.days {
+            cut_opt(&mut d.moved_to);
+            cut_opt(&mut d.reminded_at);
+            cut_opt(&mut d.snoozed_until);
+        }
+    }
+    for r in &mut schedule.routines {
+        cut(&mut r.created_at);
+        for d in &mut r.kept_days {
+            cut(&mut d.done_at);
         }
     }
 }
@@ -1115,6 +1226,194 @@ fn check_carries(sessions: &[BackupSession]) -> Result<HashSet<Uuid>, ImportErro
         }
     }
     Ok(outside)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The schedule
+
+/// `schedule.<list>[<index>]`, and `.<field>` below it unless `field` is empty.
+fn schedule_path(list: &str, index: usize, field: &str) -> String {
+    if field.is_empty() { format!("schedule.{list}[{index}]") } else { format!("schedule.{list}[{index}].{field}") }
+}
+
+/// Where in a rule the value `problem` is about lies.
+fn rule_field(problem: RuleProblem, rule: &Recurrence) -> &'static str {
+    use RuleProblem as P;
+    match problem {
+        P::YearOutOfRange if !(YEAR_MIN..=YEAR_MAX).contains(&rule.first.year()) => "recurrence.first",
+        P::YearOutOfRange | P::EndBeforeFirst => "recurrence.ends.date",
+        P::IntervalOutOfRange => "recurrence.repeat.interval",
+        P::NoDays => "recurrence.repeat.days",
+        P::ImpossibleDate { month, .. } if !(1..=12).contains(&month) => "recurrence.repeat.month",
+        P::DayOfMonthOutOfRange | P::ImpossibleDate { .. } => "recurrence.repeat.day",
+        P::NthOutOfRange => "recurrence.repeat.nth",
+        P::CountOutOfRange => "recurrence.ends.count",
+        P::NeverHappens => "recurrence",
+    }
+}
+
+/// Where in a block the value a refusal of `BlockDraft::checked` is about lies.
+fn block_field(e: &CoreError, draft: &BlockDraft) -> &'static str {
+    use BlockProblem as P;
+    match e {
+        CoreError::Block(P::TitleEmpty | P::TitleTooLong) => "title",
+        CoreError::Block(P::StartOutOfRange) => "startMinute",
+        CoreError::Block(P::LengthOutOfRange) => "lengthMinutes",
+        CoreError::Block(P::WindowShorterThanExpected | P::ExpectedOutOfRange) => "expectedMinutes",
+        CoreError::ReminderOutOfRange { .. } => "remindMinutes",
+        CoreError::Rule(p) => rule_field(*p, &draft.recurrence),
+        _ => "",
+    }
+}
+
+/// Where in a routine the value a refusal of `RoutineDraft::checked` is about lies.
+fn routine_field(e: &CoreError, draft: &RoutineDraft) -> String {
+    use crate::schedule::routines::STEP_MAX_CHARS;
+    match e {
+        CoreError::Routine(RoutineProblem::TitleEmpty | RoutineProblem::TitleTooLong) => "title".to_owned(),
+        CoreError::TagTooLong { .. } => "tag".to_owned(),
+        CoreError::Routine(RoutineProblem::TooManySteps) => "steps".to_owned(),
+        CoreError::Routine(RoutineProblem::StepTooLong) => {
+            match draft.steps.iter().position(|s| s.trim().chars().count() > STEP_MAX_CHARS) {
+                Some(j) => format!("steps[{j}]"),
+                None => "steps".to_owned(),
+            }
+        }
+        CoreError::EstimateOutOfRange { .. } => "estimateMinutes".to_owned(),
+        CoreError::Rule(p) => rule_field(*p, &draft.recurrence).to_owned(),
+        _ => String::new(),
+    }
+}
+
+/// The days of `days` that `rule` falls on (one pass over the rule, not one per day).
+fn falling(rule: &Recurrence, days: impl Iterator<Item = NaiveDate> + Clone) -> HashSet<NaiveDate> {
+    let (Some(first), Some(last)) = (days.clone().min(), days.max()) else { return HashSet::new() };
+    rule.days(first, last).unwrap_or_default().into_iter().collect()
+}
+
+/// At most as many blocks and routines as a person keeps, each id once, each item as the forms
+/// store it.
+fn check_schedule(schedule: &BackupSchedule) -> Result<(), ImportError> {
+    if let Some(b) = schedule.blocks.get(BLOCKS_MAX) {
+        return Err(invalid(
+            &Place::block(BLOCKS_MAX, &b.title, ""),
+            Rule::Core(CoreError::Block(BlockProblem::TooMany)),
+        ));
+    }
+    if let Some(r) = schedule.routines.get(ROUTINES_MAX) {
+        let too_many = Rule::Core(CoreError::Routine(RoutineProblem::TooMany));
+        return Err(invalid(&Place::routine(ROUTINES_MAX, &r.title, ""), too_many));
+    }
+    let mut ids = HashSet::new();
+    for (i, b) in schedule.blocks.iter().enumerate() {
+        if !ids.insert(b.id) {
+            return Err(invalid(&Place::block(i, &b.title, "id"), Rule::Duplicate));
+        }
+    }
+    let mut ids = HashSet::new();
+    for (i, r) in schedule.routines.iter().enumerate() {
+        if !ids.insert(r.id) {
+            return Err(invalid(&Place::routine(i, &r.title, "id"), Rule::Duplicate));
+        }
+    }
+    for (i, b) in schedule.blocks.iter().enumerate() {
+        check_block(i, b)?;
+    }
+    for (i, r) in schedule.routines.iter().enumerate() {
+        check_routine(i, r)?;
+    }
+    Ok(())
+}
+
+fn check_block(i: usize, b: &BackupBlock) -> Result<(), ImportError> {
+    let fail = |field: &str, rule| invalid(&Place::block(i, &b.title, field), rule);
+    let draft = b.draft();
+    let checked = draft.clone().checked().map_err(|e| fail(block_field(&e, &draft), Rule::Core(e)))?;
+    if checked.title != draft.title {
+        return Err(fail("title", Rule::Untrimmed { field: "title" }));
+    }
+    if checked != draft {
+        // All that is left: a weekly rule's days, which the form sorts.
+        return Err(fail("recurrence.repeat.days", Rule::Unsorted { field: "days" }));
+    }
+    let block = Block { id: b.id, draft: checked };
+    let falls = falling(&block.draft.recurrence, b.days.iter().map(|d| d.day));
+    let mut seen = HashSet::new();
+    for (j, d) in b.days.iter().enumerate() {
+        let field = |name: &str| if name.is_empty() { format!("days[{j}]") } else { format!("days[{j}].{name}") };
+        if !seen.insert(d.day) {
+            return Err(fail(&field("day"), Rule::DayTwice { day: d.day }));
+        }
+        if !falls.contains(&d.day) {
+            return Err(fail(&field("day"), Rule::Core(CoreError::Block(BlockProblem::NotAnOccurrence))));
+        }
+        match (d.moved_to, d.moved_minutes) {
+            (None, None) => {}
+            (Some(_), None) => return Err(fail(&field("movedMinutes"), Rule::MovePartial)),
+            (None, Some(_)) => return Err(fail(&field("movedTo"), Rule::MovePartial)),
+            (Some(_), Some(_)) if d.skipped => return Err(fail(&field(""), Rule::SkippedAndMoved)),
+            (Some(to), Some(length_minutes)) => {
+                check_exception(&block, d.day, &Exception::Move { to, length_minutes }).map_err(|e| {
+                    let name = match e {
+                        CoreError::Rule(_) => "movedTo",
+                        CoreError::Block(BlockProblem::NotAnOccurrence) => "day",
+                        _ => "movedMinutes",
+                    };
+                    fail(&field(name), Rule::Core(e))
+                })?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_routine(i: usize, r: &BackupRoutine) -> Result<(), ImportError> {
+    let fail = |field: &str, rule| invalid(&Place::routine(i, &r.title, field), rule);
+    let draft = r.draft();
+    let checked = draft.clone().checked().map_err(|e| fail(&routine_field(&e, &draft), Rule::Core(e)))?;
+    if checked.title != draft.title {
+        return Err(fail("title", Rule::Untrimmed { field: "title" }));
+    }
+    if let Some(tag) = draft.tag.as_deref().filter(|_| checked.tag != draft.tag) {
+        return Err(fail("tag", visible(tag, "tag").err().unwrap_or(Rule::Untrimmed { field: "tag" })));
+    }
+    if let Some((j, step)) = draft.steps.iter().enumerate().find(|(_, s)| visible(s, "step").is_err()) {
+        return Err(fail(
+            &format!("steps[{j}]"),
+            visible(step, "step").err().unwrap_or(Rule::Untrimmed { field: "step" }),
+        ));
+    }
+    debug_assert_eq!(checked, draft, "what is left is stored as given");
+    let falls = falling(&r.recurrence, r.kept_days.iter().map(|d| d.day));
+    let mut seen = HashSet::new();
+    for (j, d) in r.kept_days.iter().enumerate() {
+        let field = format!("keptDays[{j}].day");
+        if !seen.insert(d.day) {
+            return Err(fail(&field, Rule::DayTwice { day: d.day }));
+        }
+        if !falls.contains(&d.day) {
+            return Err(fail(&field, Rule::Core(CoreError::Routine(RoutineProblem::NotADueDay))));
+        }
+    }
+    Ok(())
+}
+
+/// A commitment's routine day lies within the years a rule may touch (whether its routine is
+/// in the file or the database is the store's to check).
+fn check_routine_links(sessions: &[BackupSession]) -> Result<(), ImportError> {
+    for s in sessions {
+        for c in &s.commitments {
+            if let Some(link) = &c.routine
+                && !(YEAR_MIN..=YEAR_MAX).contains(&link.day.year())
+            {
+                return Err(invalid(
+                    &Place::commitment(s, c),
+                    Rule::Core(CoreError::Rule(RuleProblem::YearOutOfRange)),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -2,8 +2,9 @@
 //! UTC+2 in May): the CSV tables read back with the `csv` crate (header, rows, quoting of
 //! commas, quotes and line breaks), German numbers, the invoices adding up to the sessions'
 //! stored focus, the JSON backup read back into the same values with every session, phase,
-//! pause and commitment, the Markdown report in both languages, an empty database, and
-//! selections by days and by tag. Headers and the report's words come from the real catalogs.
+//! pause and commitment, the schedule in a whole backup and not in a partial one, the Markdown
+//! report in both languages, an empty database, and selections by days and by tag. Headers and
+//! the report's words come from the real catalogs.
 
 mod common;
 
@@ -13,8 +14,10 @@ use common::store;
 use std::collections::HashMap;
 use uuid::Uuid;
 use worktogether_core::export::{
-    BACKUP_FORMAT, BACKUP_VERSION, Backup, BackupCounts, CsvKind, CsvStyle, Selection, week_of,
+    BACKUP_FORMAT, BACKUP_VERSION, Backup, BackupBlockDay, BackupCounts, BackupRoutineDay, BackupRoutineLink, CsvKind,
+    CsvStyle, Selection, week_of,
 };
+use worktogether_core::schedule::{BlockDay, BlockDraft, Day, Ends, Exception, Recurrence, Repeat, RoutineDraft};
 use worktogether_core::{
     ClosingReport, CommitmentDraft, LanguageChoice, Outcome, OutcomeEntry, PhaseKind, PlannedPhase, RoomLink,
     SessionStatus, SettingChange, Store, Template, TemplateDraft, Timestamp,
@@ -474,6 +477,99 @@ fn the_backup_reads_back_into_the_same_values_with_every_row() {
     let mut changed = raw;
     changed["sessions"][0]["commitments"][0]["outcome"] = serde_json::json!("maybe");
     assert!(serde_json::from_value::<Backup>(changed).is_err(), "codes are checked");
+}
+
+fn weekly(first: NaiveDate, days: &[Day]) -> Recurrence {
+    Recurrence { first, repeat: Repeat::Weeks { interval: 1, days: days.to_vec() }, ends: Ends::Never }
+}
+
+#[test]
+fn the_backup_holds_the_schedule_when_whole_and_not_when_partial() {
+    let (mut s, _dir) = store();
+    let w = week(&mut s);
+    let berlin = |d, h, mi| Berlin.with_ymd_and_hms(2026, 5, d, h, mi, 0).unwrap().with_timezone(&Utc);
+    let template = s.list_templates().unwrap()[0].id;
+    let morning = BlockDraft {
+        title: "Morgens".into(),
+        template_id: Some(template),
+        recurrence: weekly(date(5, 4), &Day::WORKDAYS),
+        start_minute: 9 * 60,
+        length_minutes: 240,
+        expected_minutes: None,
+        remind_minutes: Some(10),
+    };
+    let morning = s.save_block(None, morning, utc(5, 1, 8, 0)).unwrap();
+    let evening =
+        BlockDraft { title: "Abends".into(), template_id: None, start_minute: 19 * 60, ..morning.draft.clone() };
+    let evening = s.save_block(None, evening, utc(5, 1, 8, 1)).unwrap();
+    let on = |block, d| BlockDay { block_id: block, day: date(5, d) };
+    s.change_occurrence(morning.id, date(5, 5), Some(Exception::Skip)).unwrap();
+    let moved = Exception::Move { to: berlin(6, 15, 0), length_minutes: 120 };
+    s.change_occurrence(morning.id, date(5, 6), Some(moved)).unwrap();
+    s.mark_reminded(&[on(morning.id, 7)], berlin(7, 8, 50)).unwrap();
+    s.snooze(on(morning.id, 8), 15, berlin(8, 8, 50)).unwrap();
+    // Reminded on a Monday, then moved to Tuesdays: the Monday is never read again.
+    s.mark_reminded(&[on(evening.id, 11)], berlin(11, 18, 50)).unwrap();
+    let tuesdays = BlockDraft { recurrence: weekly(date(5, 4), &[Day::Tu]), ..evening.draft.clone() };
+    s.save_block(Some(evening.id), tuesdays, utc(5, 11, 20, 0)).unwrap();
+    let routine = RoutineDraft {
+        title: "Rechnungen".into(),
+        tag: Some("Buchhaltung".into()),
+        recurrence: weekly(date(5, 5), &[Day::Tu]),
+        steps: vec!["Belege".into()],
+        estimate_minutes: Some(45),
+    };
+    let routine = s.save_routine(None, routine, utc(5, 1, 8, 2)).unwrap();
+    s.mark_routine_day(routine.id, date(5, 5), true, berlin(5, 17, 0)).unwrap();
+    // The session in progress commits to the routine's Tuesday.
+    s.commit_to_routine(routine.id, date(5, 12), utc(5, 12, 7, 30)).unwrap();
+
+    let (text, whole, counts) = backup(&s, &everything());
+    assert_eq!(whole.version, 2);
+    let raw: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(serde_json::to_value(&whole).unwrap(), raw, "read back and written again, the same JSON");
+    assert_eq!(text.lines().count(), 2 + 5, "the schedule is in the head's line");
+    assert_eq!((counts.blocks, counts.routines), (2, 1));
+    let schedule = whole.schedule.unwrap();
+    let blocks: Vec<_> = schedule.blocks.iter().map(|b| (b.id, b.draft(), b.created_at)).collect();
+    let stored: Vec<_> = s.blocks().unwrap().into_iter().map(|b| (b.id, b.draft)).collect();
+    assert_eq!(blocks.iter().map(|(id, d, _)| (*id, d.clone())).collect::<Vec<_>>(), stored, "as stored, in order");
+    assert_eq!((blocks[0].2, blocks[1].2), (utc(5, 1, 8, 0), utc(5, 1, 8, 1)));
+    let day = |d, skipped| BackupBlockDay {
+        day: date(5, d),
+        skipped,
+        moved_to: None,
+        moved_minutes: None,
+        reminded_at: None,
+        snoozed_until: None,
+        session_id: None,
+    };
+    assert_eq!(
+        schedule.blocks[0].days,
+        [
+            day(5, true),
+            BackupBlockDay { moved_to: Some(berlin(6, 15, 0)), moved_minutes: Some(120), ..day(6, false) },
+            BackupBlockDay { reminded_at: Some(berlin(7, 8, 50)), ..day(7, false) },
+            BackupBlockDay { snoozed_until: Some(berlin(8, 9, 5)), ..day(8, false) },
+        ]
+    );
+    assert_eq!(schedule.blocks[1].days, [], "a day of the old rule is left out");
+    assert_eq!(schedule.routines.len(), 1);
+    let r = &schedule.routines[0];
+    assert_eq!((r.id, r.draft(), r.created_at), (routine.id, routine.draft.clone(), utc(5, 1, 8, 2)));
+    let kept = BackupRoutineDay { day: date(5, 5), done_at: berlin(5, 17, 0), commitment_id: None };
+    assert_eq!(r.kept_days, [kept], "kept by hand");
+    let d = whole.sessions.iter().find(|x| x.id == w.d).unwrap();
+    let linked: Vec<_> = d.commitments.iter().map(|c| (c.text.as_str(), c.routine.clone())).collect();
+    let link = BackupRoutineLink { routine_id: routine.id, day: date(5, 12) };
+    assert_eq!(linked, [("Plan", None), ("Rechnungen", Some(link))]);
+    assert!(whole.sessions.iter().filter(|x| x.id != w.d).flat_map(|x| &x.commitments).all(|c| c.routine.is_none()));
+
+    // Only a whole backup holds it.
+    let (text, partial, counts) = backup(&s, &Selection::new(Some(date(5, 12)), None, None).unwrap());
+    assert_eq!((partial.schedule, counts.blocks, counts.routines), (None, 0, 0));
+    assert!(text.contains(r#""settings":{"language":"de"},"schedule":null,"sessions":["#), "{text}");
+    assert!(partial.sessions[0].commitments[1].routine.is_some(), "the links stay: the routine may be where it goes");
 }
 
 #[test]

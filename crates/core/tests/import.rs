@@ -1,13 +1,15 @@
 //! The JSON backup's import: a history made through the store's real operations (own and
 //! built-in templates, a room, pauses, a sleep, notes, a carried-over commitment, an abandoned
-//! session and one in progress, settings) exported, imported into an empty database and
-//! exported again byte for byte; imported twice; imported beside another history (templates
-//! and settings merged); partial backups; and a table of broken files, each refused with its
-//! own message while the database stays exactly as it was.
+//! session and one in progress, settings, work blocks with skipped, moved, reminded and snoozed
+//! days and a session started from one, routines kept by hand and through a commitment)
+//! exported, imported into an empty database and exported again byte for byte; imported twice;
+//! imported beside another history (templates, settings and the schedule merged); partial
+//! backups; a version-1 file; and a table of broken files, each refused with its own message
+//! while the database stays exactly as it was.
 
 mod common;
 
-use chrono::{Duration, TimeZone, Utc};
+use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use common::{close_with, store};
 use serde_json::{Value, json};
 use std::collections::HashMap;
@@ -15,6 +17,7 @@ use std::io::Read;
 use uuid::Uuid;
 use worktogether_core::export::{Backup, Selection};
 use worktogether_core::import::{ImportError, ImportSummary, read_backup, validate};
+use worktogether_core::schedule::{BlockDay, BlockDraft, Day, Ends, Exception, Recurrence, Repeat, RoutineDraft};
 use worktogether_core::{
     ClosingReport, CommitmentDraft, LanguageChoice, Outcome, OutcomeEntry, PhaseKind, PlannedPhase, RoomLink,
     SettingChange, SleepMode, Store, Template, TemplateDraft, Timestamp,
@@ -109,13 +112,80 @@ fn close(s: &mut Store, end: Timestamp, outcomes: &[(Outcome, Option<&str>)], no
     s.close_session(ClosingReport { outcomes, overall_note: note.map(Into::into), focus_rating: rating }, end).unwrap();
 }
 
+fn day(m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, m, d).unwrap()
+}
+
+fn weekdays(first: NaiveDate) -> Recurrence {
+    Recurrence { first, repeat: Repeat::Weeks { interval: 1, days: Day::WORKDAYS.to_vec() }, ends: Ends::Never }
+}
+
+/// Weekday mornings at 7:00 UTC, four hours, from `template`, reminded ten minutes before.
+fn morning(template: Option<Uuid>) -> BlockDraft {
+    BlockDraft {
+        title: "Morning".into(),
+        template_id: template,
+        recurrence: weekdays(day(5, 4)),
+        start_minute: 7 * 60,
+        length_minutes: 240,
+        expected_minutes: None,
+        remind_minutes: Some(10),
+    }
+}
+
+/// Every Monday.
+fn review() -> RoutineDraft {
+    RoutineDraft {
+        title: "Weekly review".into(),
+        tag: Some("Admin".into()),
+        recurrence: Recurrence {
+            first: day(5, 4),
+            repeat: Repeat::Weeks { interval: 1, days: vec![Day::Mo] },
+            ends: Ends::Never,
+        },
+        steps: vec!["Inbox to zero".into(), "Plan the week".into()],
+        estimate_minutes: Some(30),
+    }
+}
+
 /// A week of May 2026: Monday shared with a room (a pause, three commitments, notes), Wednesday
 /// night with a sleep, Friday abandoned, the next Monday carrying Monday's "Call Jo" on, and
-/// Tuesday still running. German, a shortcut, seven backups.
+/// Tuesday still running. German, a shortcut, seven backups. The schedule: weekday mornings
+/// from "Long" (Monday's session started from its reminder, Tuesday skipped, Wednesday moved,
+/// Thursday snoozed), a nap window from a built-in, the weekly review (kept by hand on the 4th,
+/// through a commitment on the 11th) and the monthly bookkeeping (kept on 1 May).
 fn week(s: &mut Store) {
     let t = long_template(s, "Long");
     let m = |d, h, mi| utc(5, d, h, mi);
-    s.start_session(t.id, m(4, 7, 0)).unwrap();
+    let block = s.save_block(None, morning(Some(t.id)), m(1, 8, 0)).unwrap().id;
+    let short = s.list_templates().unwrap().into_iter().find(|t| t.builtin).map(|t| t.id);
+    let nap = BlockDraft {
+        title: "Nap".into(),
+        template_id: short,
+        start_minute: 13 * 60,
+        length_minutes: 120,
+        expected_minutes: Some(60),
+        remind_minutes: None,
+        ..morning(None)
+    };
+    s.save_block(None, nap, m(1, 8, 1)).unwrap();
+    let review = s.save_routine(None, review(), m(1, 8, 2)).unwrap().id;
+    let books = RoutineDraft {
+        title: "Bookkeeping".into(),
+        tag: None,
+        recurrence: Recurrence {
+            first: day(5, 1),
+            repeat: Repeat::MonthWorkday { interval: 1, nth: 1 },
+            ends: Ends::Never,
+        },
+        steps: Vec::new(),
+        estimate_minutes: None,
+    };
+    let books = s.save_routine(None, books, m(1, 8, 3)).unwrap().id;
+    s.mark_routine_day(books, day(5, 1), true, m(1, 17, 0)).unwrap();
+    let on = |d| BlockDay { block_id: block, day: day(5, d) };
+    s.mark_reminded(&[on(4)], m(4, 6, 50)).unwrap();
+    s.start_block(on(4), chrono_tz::UTC, m(4, 7, 0)).unwrap();
     commit(s, "Write the offer, v2", Some("Acme"), Some(30), m(4, 7, 1));
     commit(s, "Taxes\nreceipts", Some("acme"), None, m(4, 7, 2));
     commit(s, "Call Jo", None, None, m(4, 7, 3));
@@ -133,6 +203,10 @@ fn week(s: &mut Store) {
         (Outcome::NotDone, None),
     ];
     close(s, m(4, 8, 40), &a, Some("Good start.\nStraße, Müller"), Some(4));
+    s.mark_routine_day(review, day(5, 4), true, m(4, 9, 0)).unwrap();
+    s.change_occurrence(block, day(5, 5), Some(Exception::Skip)).unwrap();
+    s.change_occurrence(block, day(5, 6), Some(Exception::Move { to: m(6, 14, 0), length_minutes: 180 })).unwrap();
+    s.snooze(on(7), 15, m(7, 6, 50)).unwrap();
 
     s.start_session(t.id, m(6, 21, 0)).unwrap();
     commit(s, "Homepage", Some("Kunde B"), None, m(6, 21, 1));
@@ -150,8 +224,10 @@ fn week(s: &mut Store) {
     s.start_session(t.id, m(11, 7, 0)).unwrap();
     s.carry_over(&[call_jo], m(11, 7, 0)).unwrap();
     commit(s, "Invoice", Some("ACME"), None, m(11, 7, 1));
+    s.commit_to_routine(review, day(5, 11), m(11, 7, 2)).unwrap();
     s.skip_phase(m(11, 7, 10)).unwrap();
-    close(s, m(11, 7, 40), &[(Outcome::Done, None), (Outcome::Done, None)], None, Some(5));
+    let done = [(Outcome::Done, None), (Outcome::Done, None), (Outcome::Done, None)];
+    close(s, m(11, 7, 40), &done, None, Some(5));
 
     let builtin = s.list_templates().unwrap().into_iter().find(|t| t.builtin).unwrap();
     s.start_session(builtin.id, m(12, 7, 0)).unwrap();
@@ -184,9 +260,10 @@ fn a_backup_imported_into_an_empty_database_exports_as_the_same_file() {
     let (mut copy, _copy_dir) = empty();
     let summary = import(&mut copy, file.as_bytes()).unwrap();
     assert_eq!((summary.sessions.added, summary.sessions.present), (5, 0));
-    assert_eq!((summary.commitments.added, summary.templates.added), (8, 4), "3 + 1 + 1 + 2 + 1; 3 built-ins and Long");
+    assert_eq!((summary.commitments.added, summary.templates.added), (9, 4), "3 + 1 + 1 + 3 + 1; 3 built-ins and Long");
     assert_eq!((summary.settings.added, summary.settings.present), (4, 0));
-    assert!(summary.renamed_templates.is_empty() && summary.links_left_out == 0);
+    assert_eq!((summary.blocks.added, summary.routines.added, summary.blocks.present), (2, 2, 0));
+    assert!(summary.renamed_templates.is_empty() && summary.links_left_out + summary.routine_links_left_out == 0);
     assert_eq!(export(&copy), file, "byte for byte");
 
     // What the app reads is the same too: the session in progress, the timeline, the settings,
@@ -200,6 +277,22 @@ fn a_backup_imported_into_an_empty_database_exports_as_the_same_file() {
         assert_eq!(copy.search_history(query, 10).unwrap(), source.search_history(query, 10).unwrap(), "{query}");
     }
     assert_eq!(copy.search_history("strasse", 10).unwrap().len(), 1);
+
+    // The schedule: the blocks with their skipped and moved days, the week as the app shows it
+    // (the session started from Monday's reminder holds it), the reminders, the routines.
+    assert_eq!(copy.blocks_with_exceptions().unwrap(), source.blocks_with_exceptions().unwrap());
+    assert_eq!(copy.blocks_with_exceptions().unwrap()[0].1.len(), 2, "Tuesday skipped, Wednesday moved");
+    let (from, to) = (utc(5, 4, 0, 0), utc(5, 18, 0, 0));
+    let week = copy.schedule(chrono_tz::UTC, from, to, now).unwrap();
+    assert_eq!(week, source.schedule(chrono_tz::UTC, from, to, now).unwrap());
+    for at in [utc(5, 7, 6, 55), utc(5, 7, 7, 5), utc(5, 12, 6, 55)] {
+        let pending = |s: &Store| s.pending_block(chrono_tz::UTC, at).unwrap();
+        assert_eq!(pending(&copy), pending(&source), "the block offered at {at}");
+    }
+    assert_eq!(copy.routines().unwrap(), source.routines().unwrap());
+    let statuses = copy.routine_statuses(day(5, 12)).unwrap();
+    assert_eq!(statuses, source.routine_statuses(day(5, 12)).unwrap());
+    assert_eq!(statuses[0].streak, 2, "the review kept by hand on the 4th and through a commitment on the 11th");
 }
 
 #[test]
@@ -210,8 +303,10 @@ fn importing_twice_adds_nothing() {
     for s in [&mut copy, &mut source] {
         let summary = import(s, file.as_bytes()).unwrap();
         assert_eq!((summary.sessions.added, summary.sessions.present), (0, 5));
-        assert_eq!((summary.commitments.added, summary.commitments.present), (0, 8));
+        assert_eq!((summary.commitments.added, summary.commitments.present), (0, 9));
         assert_eq!((summary.templates.added, summary.templates.present), (0, 4));
+        assert_eq!((summary.blocks.added, summary.blocks.present), (0, 2));
+        assert_eq!((summary.routines.added, summary.routines.present), (0, 2));
         assert_eq!((summary.settings.added, summary.settings.present, summary.settings_differing), (0, 4, 0));
         assert_eq!(export(s), file, "nothing added, nothing changed");
     }
@@ -256,7 +351,8 @@ fn a_backup_imported_beside_another_history_keeps_both() {
     let builtins_before: Vec<Template> = other.list_templates().unwrap().into_iter().filter(|t| t.builtin).collect();
 
     let summary = import(&mut other, file.as_bytes()).unwrap();
-    assert_eq!((summary.sessions.added, summary.commitments.added), (5, 8));
+    assert_eq!((summary.sessions.added, summary.commitments.added), (5, 9));
+    assert_eq!((summary.blocks.added, summary.routines.added), (2, 2));
     assert_eq!((summary.templates.added, summary.templates.present), (1, 3), "the built-ins are the database's");
     assert_eq!(summary.renamed_templates, [("Long".to_owned(), "Long (2)".to_owned())], "its phases differ");
     assert_eq!((summary.settings.added, summary.settings.present, summary.settings_differing), (3, 1, 1));
@@ -277,8 +373,85 @@ fn a_backup_imported_beside_another_history_keeps_both() {
     for s in &imported.sessions {
         assert_eq!(after.sessions.iter().find(|x| x.id == s.id), Some(s), "{} is imported as it was", s.id);
     }
+    // The blocks keep their templates: "Long" as "Long (2)", the built-in as this database's.
+    let blocks = other.blocks().unwrap();
+    let long_2 = templates.iter().find(|t| t.name == "Long (2)").unwrap().id;
+    assert_eq!((blocks[0].draft.template_id, blocks[1].draft.template_id), (Some(long_2), Some(builtins_before[0].id)));
+    assert_eq!(
+        after.schedule,
+        imported.schedule.map(|mut s| {
+            s.blocks[1].template_id = Some(builtins_before[0].id);
+            s
+        })
+    );
     let again = import(&mut other, file.as_bytes()).unwrap();
     assert_eq!((again.sessions.added, again.templates.added, again.templates.present), (0, 0, 4), "Long (2) is Long");
+    assert_eq!((again.blocks.added, again.blocks.present, again.routines.present), (0, 2, 2));
+}
+
+#[test]
+fn the_persons_own_schedule_wins_and_its_limits_count_the_database() {
+    let (mut source, _dir, file) = source();
+    // Changed in the file: the person's own are kept as they are, and so are their days.
+    let changed = edit(&file, |v| {
+        v["schedule"]["blocks"][0]["title"] = json!("Changed");
+        v["schedule"]["blocks"][0]["days"].as_array_mut().unwrap().remove(1);
+        v["schedule"]["routines"][0]["steps"] = json!([]);
+    });
+    let summary = import(&mut source, changed.as_slice()).unwrap();
+    assert_eq!((summary.blocks.present, summary.routines.present, summary.blocks.added), (2, 2, 0));
+    assert_eq!(export(&source), file, "nothing changed");
+
+    // A template the database does not have is the default template.
+    let (mut copy, _copy_dir) = empty();
+    let unknown = edit(&file, set("/schedule/blocks/1/templateId", json!(Uuid::from_u128(0xe1).to_string())));
+    import(&mut copy, unknown.as_slice()).unwrap();
+    assert_eq!(copy.blocks().unwrap()[1].draft.template_id, None);
+
+    // 50 blocks at most, counting the database's: 3 own, the file's 2, and 45 more fit.
+    let (mut other, _other_dir) = store();
+    for n in 0..3 {
+        other.save_block(None, BlockDraft { title: format!("Own {n}"), ..morning(None) }, utc(4, 1, 0, n)).unwrap();
+    }
+    let more = |count: usize| {
+        edit(&file, move |v: &mut Value| {
+            let blocks = v["schedule"]["blocks"].as_array_mut().unwrap();
+            for n in 0..count {
+                let mut b = blocks[1].clone();
+                b["id"] = json!(Uuid::from_u128(0xf000 + n as u128).to_string());
+                blocks.push(b);
+            }
+        })
+    };
+    let before = export(&other);
+    let refused = import(&mut other, more(46).as_slice()).unwrap_err();
+    assert_eq!(refused.message_key().0, "error.block.too_many", "{refused}");
+    assert!(refused.message(&words("en")).contains("schedule.blocks[47]"), "the first one too many: {refused}");
+    assert_eq!(export(&other), before, "nothing imported");
+    let summary = import(&mut other, more(45).as_slice()).unwrap();
+    assert_eq!(summary.blocks.added, 47);
+    assert_eq!(other.blocks().unwrap().len(), 50);
+}
+
+#[test]
+fn a_version_1_file_still_imports() {
+    let (source, _dir, file) = source();
+    // What the app wrote before the schedule: no schedule, no routine links, version 1.
+    let old = edit(&file, |v| {
+        v["version"] = json!(1);
+        v.as_object_mut().unwrap().remove("schedule").unwrap();
+        for s in v["sessions"].as_array_mut().unwrap() {
+            for c in s["commitments"].as_array_mut().unwrap() {
+                c.as_object_mut().unwrap().remove("routine").unwrap();
+            }
+        }
+    });
+    let (mut copy, _copy_dir) = empty();
+    let summary = import(&mut copy, old.as_slice()).unwrap();
+    assert_eq!((summary.sessions.added, summary.commitments.added, summary.blocks.added), (5, 9, 0));
+    assert_eq!(copy.list_sessions(None, 100).unwrap(), source.list_sessions(None, 100).unwrap());
+    let again: Backup = serde_json::from_str(&export(&copy)).unwrap();
+    assert_eq!((again.version, again.schedule.map(|s| s.blocks.len() + s.routines.len())), (2, Some(0)));
 }
 
 #[test]
@@ -290,14 +463,20 @@ fn a_partial_backup_leaves_out_links_to_what_it_does_not_hold() {
     assert_eq!(sessions_of(&partial).len(), 1);
 
     let (mut copy, _copy_dir) = empty();
+    // Nor the schedule, which only a whole backup holds: the review it was for is not there.
+    let value: Value = serde_json::from_str(&partial).unwrap();
+    assert_eq!(value["schedule"], Value::Null);
+    assert_eq!(value["sessions"][0]["commitments"][2]["routine"]["day"], json!("2026-05-11"));
     let summary = import(&mut copy, partial.as_bytes()).unwrap();
-    assert_eq!((summary.sessions.added, summary.links_left_out), (1, 1));
+    assert_eq!((summary.sessions.added, summary.links_left_out, summary.routine_links_left_out), (1, 1, 1));
     let call_jo = copy.list_sessions(None, 10).unwrap()[0].commitments[0].clone();
     assert_eq!((call_jo.text.as_str(), call_jo.carried_from, call_jo.carry_count), ("Call Jo", None, 1));
+    let again: Value = serde_json::from_str(&export(&copy)).unwrap();
+    assert_eq!(again["sessions"][0]["commitments"][2]["routine"], Value::Null, "imported without the link");
 
-    // Into the history it came from the link stays, and nothing is added.
+    // Into the history it came from the links stay, and nothing is added.
     let summary = import(&mut source, partial.as_bytes()).unwrap();
-    assert_eq!((summary.sessions.present, summary.links_left_out), (1, 0));
+    assert_eq!((summary.sessions.present, summary.links_left_out, summary.routine_links_left_out), (1, 0, 0));
 
     // A complete backup must hold what it links to.
     let mut whole: Value = serde_json::from_str(&partial).unwrap();
@@ -412,10 +591,10 @@ fn cases(file: &str) -> Vec<Case> {
         },
         Case { name: "a format that is no text", file: edited(set("/format", json!(1))), key: "import.foreign" },
         Case { name: "version 0", file: edited(set("/version", json!(0))), key: "import.foreign" },
-        Case { name: "a newer version", file: edited(set("/version", json!(2))), key: "import.newer" },
+        Case { name: "a newer version", file: edited(set("/version", json!(3))), key: "import.newer" },
         Case {
             name: "a newer version with fields this one does not know",
-            file: text(&file.replacen("\"version\":1,", "\"version\":3,\"moods\":[\"calm\"],", 1)),
+            file: text(&file.replacen("\"version\":2,", "\"version\":3,\"moods\":[\"calm\"],", 1)),
             key: "import.newer",
         },
         Case {
@@ -875,6 +1054,7 @@ fn cases(file: &str) -> Vec<Case> {
             key: "error.shortcut_too_long",
         },
     ];
+    cases.extend(schedule_cases(file));
     cases.push(Case {
         name: "100 MB of nonsense",
         file: Box::new(std::io::repeat(0x9c).take(100 << 20)),
@@ -896,6 +1076,194 @@ fn cases(file: &str) -> Vec<Case> {
     cases
 }
 
+/// Broken schedules. The morning block's days: the 4th (reminded, its session), the 5th
+/// (skipped), the 6th (moved), the 7th (snoozed).
+fn schedule_cases(file: &str) -> Vec<Case> {
+    let edited = |e: Edit| -> Box<dyn Read> { Box::new(std::io::Cursor::new(edit(file, e))) };
+    let value: Value = serde_json::from_str(file).unwrap();
+    assert_eq!(value["schedule"]["blocks"][0]["days"][2]["movedMinutes"], json!(180));
+    assert_eq!(value["sessions"][3]["commitments"][2]["routine"]["day"], json!("2026-05-11"));
+    let b0 = "/schedule/blocks/0";
+    vec![
+        Case {
+            name: "February 30th",
+            file: edited(set(
+                "/schedule/blocks/0/recurrence/repeat",
+                json!({"every": "years", "interval": 1, "month": 2, "day": 30}),
+            )),
+            key: "error.rule.impossible_date",
+        },
+        Case {
+            name: "a rule that ends before it starts",
+            file: edited(set("/schedule/routines/0/recurrence/ends", json!({"ends": "on", "date": "2026-04-30"}))),
+            key: "error.rule.end_before_first",
+        },
+        Case {
+            name: "a rule every 0 weeks",
+            file: edited(set("/schedule/blocks/0/recurrence/repeat/interval", json!(0))),
+            key: "error.rule.interval_out_of_range",
+        },
+        Case {
+            name: "a window shorter than its work",
+            file: edited(set("/schedule/blocks/1/lengthMinutes", json!(30))),
+            key: "error.block.window_shorter_than_expected",
+        },
+        Case {
+            name: "a block starting at minute 1440",
+            file: edited(set("/schedule/blocks/0/startMinute", json!(1440))),
+            key: "error.block.start_out_of_range",
+        },
+        Case {
+            name: "a block of no name",
+            file: edited(set("/schedule/blocks/0/title", json!("\u{200B}"))),
+            key: "error.block.title_empty",
+        },
+        Case {
+            name: "a block title with a space after it",
+            file: edited(set("/schedule/blocks/0/title", json!("Morning "))),
+            key: "import.rule.untrimmed",
+        },
+        Case {
+            name: "weekdays out of order",
+            file: edited(set("/schedule/blocks/0/recurrence/repeat/days", json!(["tu", "mo", "we", "th", "fr"]))),
+            key: "import.schedule.rule.unsorted",
+        },
+        Case {
+            name: "a blank step",
+            file: edited(set("/schedule/routines/0/steps/1", json!(" "))),
+            key: "import.rule.invisible",
+        },
+        Case {
+            name: "a routine tag of white space",
+            file: edited(set("/schedule/routines/0/tag", json!("  "))),
+            key: "import.rule.invisible",
+        },
+        Case {
+            name: "a checklist of 21 steps",
+            file: edited(set("/schedule/routines/0/steps", json!(vec!["Step"; 21]))),
+            key: "error.routine.too_many_steps",
+        },
+        Case {
+            name: "an unknown repeat kind",
+            file: edited(set("/schedule/blocks/0/recurrence/repeat/every", json!("fortnightly"))),
+            key: "import.malformed",
+        },
+        Case {
+            name: "an unknown field in a block",
+            file: edited(add(b0, "colour", json!("blue"))),
+            key: "import.malformed",
+        },
+        Case {
+            name: "a block's day as a number",
+            file: edited(set("/schedule/blocks/0/days/0/day", json!(20260504))),
+            key: "import.malformed",
+        },
+        Case {
+            name: "a block on a Saturday",
+            file: edited(set("/schedule/blocks/0/days/1/day", json!("2026-05-09"))),
+            key: "error.block.not_an_occurrence",
+        },
+        Case {
+            name: "a routine kept on a day it is not due",
+            file: edited(set("/schedule/routines/0/keptDays/0/day", json!("2026-05-05"))),
+            key: "error.routine.not_a_due_day",
+        },
+        Case {
+            name: "a block's day twice",
+            file: edited(Box::new(|v: &mut Value| {
+                let days = v["schedule"]["blocks"][0]["days"].as_array_mut().unwrap();
+                let d = days[1].clone();
+                days.push(d);
+            })),
+            key: "import.schedule.rule.day_twice",
+        },
+        Case {
+            name: "a move without its length",
+            file: edited(set("/schedule/blocks/0/days/2/movedMinutes", Value::Null)),
+            key: "import.schedule.rule.move_partial",
+        },
+        Case {
+            name: "a day skipped and moved",
+            file: edited(set("/schedule/blocks/0/days/2/skipped", json!(true))),
+            key: "import.schedule.rule.skipped_and_moved",
+        },
+        Case {
+            name: "a move to the year 2300",
+            file: edited(set("/schedule/blocks/0/days/2/movedTo", json!("2300-05-06T14:00:00Z"))),
+            key: "error.rule.year_out_of_range",
+        },
+        Case {
+            name: "a move shorter than the window's work",
+            file: edited(Box::new(|v: &mut Value| {
+                let days = v["schedule"]["blocks"][0]["days"][2].clone();
+                v["schedule"]["blocks"][1]["days"] = json!([days]);
+                v["schedule"]["blocks"][1]["days"][0]["movedMinutes"] = json!(30);
+            })),
+            key: "error.block.window_shorter_than_expected",
+        },
+        Case {
+            name: "a block twice",
+            file: edited(Box::new(|v: &mut Value| {
+                let b = v["schedule"]["blocks"][0].clone();
+                v["schedule"]["blocks"].as_array_mut().unwrap().push(b);
+            })),
+            key: "import.rule.duplicate",
+        },
+        Case {
+            name: "51 blocks",
+            file: edited(Box::new(|v: &mut Value| {
+                let blocks = v["schedule"]["blocks"].as_array_mut().unwrap();
+                for n in 0..49 {
+                    let mut b = blocks[1].clone();
+                    b["id"] = json!(Uuid::from_u128(0xb000 + n).to_string());
+                    blocks.push(b);
+                }
+            })),
+            key: "error.block.too_many",
+        },
+        Case {
+            name: "a commitment for a routine in neither the file nor the history",
+            file: edited(Box::new(|v: &mut Value| {
+                // A session the history does not have, so that it gets as far as the database.
+                let s = &mut v["sessions"][3];
+                s["id"] = json!(Uuid::from_u128(0xc1).to_string());
+                for (n, c) in s["commitments"].as_array_mut().unwrap().iter_mut().enumerate() {
+                    c["id"] = json!(Uuid::from_u128(0xc2 + n as u128).to_string());
+                }
+                s["commitments"][2]["routine"]["routineId"] = json!(Uuid::from_u128(0xc9).to_string());
+            })),
+            key: "import.schedule.rule.routine_unknown",
+        },
+        Case {
+            name: "a commitment for a routine day in the year 2500",
+            file: edited(set("/sessions/3/commitments/2/routine/day", json!("2500-01-01"))),
+            key: "error.rule.year_out_of_range",
+        },
+        Case {
+            name: "a block's day naming a session in neither the file nor the history",
+            file: edited(Box::new(|v: &mut Value| {
+                // A block the history does not have, so that it gets as far as the database.
+                v["schedule"]["blocks"][0]["id"] = json!(Uuid::from_u128(0xd1).to_string());
+                v["schedule"]["blocks"][0]["days"][0]["sessionId"] = json!(Uuid::from_u128(0xd2).to_string());
+            })),
+            key: "import.schedule.rule.session_unknown",
+        },
+        Case {
+            name: "a kept day naming a commitment in neither the file nor the history",
+            file: edited(Box::new(|v: &mut Value| {
+                v["schedule"]["routines"][0]["id"] = json!(Uuid::from_u128(0xd3).to_string());
+                v["schedule"]["routines"][0]["keptDays"][1]["commitmentId"] = json!(Uuid::from_u128(0xd4).to_string());
+            })),
+            key: "import.schedule.rule.commitment_unknown",
+        },
+        Case {
+            name: "a block made in the year 0",
+            file: edited(set("/schedule/blocks/0/createdAt", json!("0000-06-01T00:00:00Z"))),
+            key: "import.rule.out_of_calendar",
+        },
+    ]
+}
+
 #[test]
 fn broken_files_are_refused_with_their_reason_and_change_nothing() {
     let (_source, _dir, file) = source();
@@ -903,6 +1271,7 @@ fn broken_files_are_refused_with_their_reason_and_change_nothing() {
     let (mut target, _target_dir) = empty();
     import(&mut target, file.as_bytes()).unwrap();
     let now = utc(5, 12, 8, 0);
+    // The export holds the schedule as stored.
     let before = (export(&target), common::snapshot(&target, now), target.settings().unwrap());
     let (en, de) = (words("en"), words("de"));
     let cases = cases(&file);
@@ -934,10 +1303,11 @@ fn messages_say_where_and_what() {
 
     let text = message(edit(&file, set("/sessions/0/commitments/1/estimateMinutes", json!("ten"))), &mut target);
     assert!(text.contains("sessions[0].commitments[1].estimateMinutes"), "the path to the value: {text}");
-    let text = message(edit(&file, set("/version", json!(2))), &mut target);
+    let text = message(edit(&file, set("/version", json!(3))), &mut target);
     assert!(text.contains("newer Worktogether") && text.contains("Update Worktogether first"), "{text}");
     let text = message(file.as_bytes()[..file.len() / 2].to_vec(), &mut target);
-    assert!(text.contains("line 3"), "where it ends: {text}");
+    let line = file[..file.len() / 2].lines().count();
+    assert!(text.contains(&format!("line {line},")), "where it ends: {text}");
     let text = message(edit(&file, set("/sessions/0/commitments/0/text", json!("x".repeat(501)))), &mut target);
     assert!(text.contains("Write the offer") || text.contains("xxxx"), "the commitment is named by its text: {text}");
     assert!(text.contains("500") && text.contains("501"), "the core's own words: {text}");
@@ -946,4 +1316,19 @@ fn messages_say_where_and_what() {
     let refused = import(&mut target, edit(&file, set("/sessions/1/phases/1/seq", json!(5))).as_slice()).unwrap_err();
     let text = refused.message(&de);
     assert!(text.contains("2026-05-06 21:00:00 UTC") && text.contains('5'), "{text}");
+
+    // In the schedule: the item, the path to the value, the core's words.
+    let feb30 = json!({"every": "years", "interval": 1, "month": 2, "day": 30});
+    let feb30 = edit(&file, set("/schedule/blocks/0/recurrence/repeat", feb30));
+    let refused = import(&mut target, feb30.as_slice()).unwrap_err();
+    let text = refused.message(&en);
+    assert!(text.contains("“Morning”") && text.contains("schedule.blocks[0].recurrence.repeat.day"), "{text}");
+    assert!(text.contains("Month 2 never has a day 30"), "{text}");
+    let text = refused.message(&de);
+    assert!(text.contains("Arbeitsblock „Morning“") && text.contains("Monat 2 hat nie einen 30. Tag"), "{text}");
+    let saturday = edit(&file, set("/schedule/routines/0/keptDays/1/day", json!("2026-05-09")));
+    let text = message(saturday, &mut target);
+    assert!(text.contains("“Weekly review”") && text.contains("schedule.routines[0].keptDays[1].day"), "{text}");
+    let text = message(edit(&file, set("/schedule/blocks/0/startMinute", json!("seven"))), &mut target);
+    assert!(text.contains("schedule.blocks[0].startMinute"), "a value of the wrong type, where: {text}");
 }

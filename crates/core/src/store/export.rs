@@ -1,7 +1,8 @@
 //! The exports' reads (the writing is `crate::export`'s), each export in one read transaction so
 //! it sees one state of the history. Bulk reads, never a query per session: the CSV tables and
-//! the report take two queries, the invoices the statistics' four, and the backup three per
-//! 512 sessions, written as they are read, so ten years of history are never in memory twice.
+//! the report take two queries, the invoices the statistics' four, and the backup four for the
+//! schedule and three per 512 sessions, written as they are read, so ten years of history are
+//! never in memory twice.
 
 use super::commitments::{COLUMNS, from_row};
 use super::history::{SESSION_COLUMNS, session_from_row};
@@ -10,15 +11,18 @@ use super::{Store, corrupt, parse_opt_ts, parse_ts, parse_uuid, to_millis, ts};
 use crate::Timestamp;
 use crate::error::Result;
 use crate::export::{
-    BACKUP_FORMAT, BACKUP_VERSION, BackupCommitment, BackupCounts, BackupHead, BackupPause, BackupPhase,
-    BackupSelection, BackupSession, BackupTemplate, BackupTotals, BackupWriter, CsvKind, CsvStyle, ExportError, Report,
-    Selection, Translate, invoice_rows, write_commitments_csv, write_invoices_csv, write_report, write_sessions_csv,
+    BACKUP_FORMAT, BACKUP_VERSION, BackupBlock, BackupBlockDay, BackupCommitment, BackupCounts, BackupHead,
+    BackupPause, BackupPhase, BackupRoutine, BackupRoutineDay, BackupRoutineLink, BackupSchedule, BackupSelection,
+    BackupSession, BackupTemplate, BackupTotals, BackupWriter, CsvKind, CsvStyle, ExportError, Report, Selection,
+    Translate, invoice_rows, write_commitments_csv, write_invoices_csv, write_report, write_sessions_csv,
 };
 use crate::model::{EndReason, Outcome, PauseKind, PhaseKind, SessionStatus};
+use crate::schedule::Recurrence;
 use crate::view::SessionSummary;
+use chrono::NaiveDate;
 use chrono_tz::Tz;
 use rusqlite::{Connection, OptionalExtension, Row};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write;
 
 /// Sessions per batch of the backup's reads.
@@ -78,6 +82,102 @@ fn settings(conn: &Connection) -> Result<BTreeMap<String, serde_json::Value>> {
         Ok((r.get::<_, String>(0)?, value))
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn json<T: serde::de::DeserializeOwned>(r: &Row, i: usize) -> rusqlite::Result<T> {
+    serde_json::from_str(text(r, i)?)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
+}
+
+fn day(r: &Row, i: usize) -> rusqlite::Result<NaiveDate> {
+    let value = text(r, i)?;
+    NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| corrupt("day", value))
+}
+
+/// The days of `days` that `rule` falls on: the rows the app reads (one of a day an earlier rule
+/// fell on stays in the database when the rule is changed, and is never read again).
+fn on_rule<T>(rule: &Recurrence, days: Vec<T>, day_of: impl Fn(&T) -> NaiveDate) -> Vec<T> {
+    let (Some(first), Some(last)) = (days.iter().map(&day_of).min(), days.iter().map(&day_of).max()) else {
+        return days;
+    };
+    let falls: HashSet<NaiveDate> = rule.days(first, last).unwrap_or_default().into_iter().collect();
+    days.into_iter().filter(|d| falls.contains(&day_of(d))).collect()
+}
+
+/// The schedule as the backup holds it: every block and routine in the order they were made,
+/// with their days in order. Four queries.
+fn schedule(conn: &Connection) -> Result<BackupSchedule> {
+    let mut block_days: HashMap<String, Vec<BackupBlockDay>> = HashMap::new();
+    let mut stmt = conn.prepare(
+        "SELECT block_id, day, skipped, moved_to, moved_minutes, reminded_at, snoozed_until, session_id
+         FROM block_days ORDER BY block_id, day",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        block_days.entry(r.get(0)?).or_default().push(BackupBlockDay {
+            day: day(r, 1)?,
+            skipped: r.get(2)?,
+            moved_to: parse_opt_ts(r.get(3)?)?,
+            moved_minutes: r.get(4)?,
+            reminded_at: parse_opt_ts(r.get(5)?)?,
+            snoozed_until: parse_opt_ts(r.get(6)?)?,
+            session_id: opt_uuid(r, 7)?,
+        });
+    }
+    let mut stmt = conn.prepare(
+        "SELECT id, title, template_id, recurrence, start_minute, length_minutes, expected_minutes, remind_minutes,
+                created_at
+         FROM blocks ORDER BY created_at, id",
+    )?;
+    let blocks = stmt
+        .query_map([], |r| {
+            let recurrence: Recurrence = json(r, 3)?;
+            let days = block_days.remove(text(r, 0)?).unwrap_or_default();
+            Ok(BackupBlock {
+                id: parse_uuid(text(r, 0)?)?,
+                title: r.get(1)?,
+                template_id: opt_uuid(r, 2)?,
+                start_minute: r.get(4)?,
+                length_minutes: r.get(5)?,
+                expected_minutes: r.get(6)?,
+                remind_minutes: r.get(7)?,
+                created_at: parse_ts(text(r, 8)?)?,
+                days: on_rule(&recurrence, days, |d| d.day),
+                recurrence,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut kept_days: HashMap<String, Vec<BackupRoutineDay>> = HashMap::new();
+    let mut stmt =
+        conn.prepare("SELECT routine_id, day, done_at, commitment_id FROM routine_days ORDER BY routine_id, day")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        kept_days.entry(r.get(0)?).or_default().push(BackupRoutineDay {
+            day: day(r, 1)?,
+            done_at: parse_ts(text(r, 2)?)?,
+            commitment_id: opt_uuid(r, 3)?,
+        });
+    }
+    let mut stmt = conn.prepare(
+        "SELECT id, title, tag, recurrence, steps, estimate_minutes, created_at FROM routines ORDER BY created_at, id",
+    )?;
+    let routines = stmt
+        .query_map([], |r| {
+            let recurrence: Recurrence = json(r, 3)?;
+            let days = kept_days.remove(text(r, 0)?).unwrap_or_default();
+            Ok(BackupRoutine {
+                id: parse_uuid(text(r, 0)?)?,
+                title: r.get(1)?,
+                tag: r.get(2)?,
+                steps: json(r, 4)?,
+                estimate_minutes: r.get(5)?,
+                created_at: parse_ts(text(r, 6)?)?,
+                kept_days: on_rule(&recurrence, days, |d| d.day),
+                recurrence,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(BackupSchedule { blocks, routines })
 }
 
 fn code<T>(parse: fn(&str) -> Option<T>, what: &str, value: &str) -> rusqlite::Result<T> {
@@ -177,8 +277,10 @@ fn fill(conn: &Connection, batch: &mut [BackupSession]) -> Result<()> {
         });
     }
     let columns = "t.id, t.position, t.text, t.tag, t.estimate_minutes, t.outcome, t.note, t.feedback_wanted, \
-         t.carried_from, t.carry_count, t.created_at, t.room_queued_at, t.room_commitment_id, t.room_outcome_queued";
-    let mut stmt = conn.prepare_cached(&of_sessions(columns, "commitments", ""))?;
+         t.carried_from, t.carry_count, t.created_at, t.room_queued_at, t.room_commitment_id, t.room_outcome_queued, \
+         r.routine_id, r.day";
+    let routine = "LEFT JOIN commitment_routines r ON r.commitment_id = t.id";
+    let mut stmt = conn.prepare_cached(&of_sessions(columns, "commitments", routine))?;
     let mut rows = stmt.query([&ids])?;
     while let Some(r) = rows.next()? {
         let Some(&i) = index.get(text(r, 0)?) else { continue };
@@ -197,6 +299,10 @@ fn fill(conn: &Connection, batch: &mut [BackupSession]) -> Result<()> {
             room_queued_at: parse_opt_ts(r.get(12)?)?,
             room_commitment_id: opt_uuid(r, 13)?,
             room_outcome_queued: r.get(14)?,
+            routine: match opt_uuid(r, 15)? {
+                Some(routine_id) => Some(BackupRoutineLink { routine_id, day: day(r, 16)? }),
+                None => None,
+            },
         });
     }
     // In order (sorting here is cheaper than SQLite's temporary B-tree).
@@ -254,7 +360,8 @@ impl Store {
 
     /// Writes the JSON backup (`crate::export::Backup`) of `selection` to `out`: every session
     /// started on its days (in progress too) with a commitment of its tag, or with
-    /// [`Selection::everything`] the whole history. `exported_at` is recorded in it.
+    /// [`Selection::everything`] the whole history and the schedule. `exported_at` is recorded
+    /// in it.
     pub fn export_backup<W: Write>(
         &self,
         selection: &Selection,
@@ -277,6 +384,7 @@ impl Store {
             }),
             templates: templates(&tx)?,
             settings: settings(&tx)?,
+            schedule: if everything { Some(schedule(&tx)?) } else { None },
         };
         let (from, to) = selection.bounds(zone);
         let mut stmt = tx.prepare(&format!(

@@ -15,15 +15,28 @@
 //! - Settings: the person's current settings win. The file's fill in only the keys the database
 //!   does not have (all of them in a new database); the default template follows its template
 //!   when that was one of the database's.
+//! - The schedule: a work block or routine whose id the database has is kept as the person has
+//!   it (their own wins), with its days; the others are added with theirs, up to `BLOCKS_MAX`
+//!   blocks and `ROUTINES_MAX` routines with the database's. A block's template follows its
+//!   template when that was left out for one of the database's, and is none (the default
+//!   template) when the database has no such template. A day's session and a kept day's
+//!   commitment must be in the file or the database.
+//! - A commitment's routine day (`commitment_routines`) is written with the commitment; a link
+//!   to a routine in neither the file nor the database is refused, or, in a partial backup, left
+//!   out.
 //! - The search index follows the written texts by its triggers (`migrations.rs`, V6).
 
 use super::export::stored_backup_session;
+use super::schedule::day_text;
 use super::sessions::in_progress_id;
 use super::{Store, parse_uuid, ts};
-use crate::export::{BackupSession, BackupTemplate, BackupTotals};
+use crate::error::CoreError;
+use crate::export::{Backup, BackupSession, BackupTemplate, BackupTotals};
 use crate::import::{ImportError, ImportSummary, Place, Rule, ValidatedBackup, invalid};
 use crate::limits::TEMPLATE_NAME_MAX_CHARS;
 use crate::model::{EndReason, PlannedPhase};
+use crate::schedule::blocks::{BLOCKS_MAX, BlockProblem};
+use crate::schedule::routines::{ROUTINES_MAX, RoutineProblem};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use uuid::Uuid;
@@ -44,8 +57,11 @@ impl Store {
         let (sessions, left_out) = new_sessions(&tx, backup, &mut summary)?;
         let merged = import_templates(&tx, &backup.backup().templates, &mut summary)?;
         import_settings(&tx, &backup.backup().settings, &merged, &mut summary)?;
+        import_schedule(&tx, backup.backup(), &merged, &mut summary)?;
         for session in sessions {
-            summary.links_left_out += insert_session(&tx, session, &left_out)?;
+            let (links, routine_links) = insert_session(&tx, session, &left_out)?;
+            summary.links_left_out += links;
+            summary.routine_links_left_out += routine_links;
             summary.sessions.added += 1;
             summary.commitments.added += session.commitments.len() as u64;
         }
@@ -57,16 +73,28 @@ impl Store {
 // ---------------------------------------------------------------------------------------------
 // Sessions
 
-/// The file's sessions the database lacks, and the commitments named by their `carriedFrom`
-/// that are in neither (a partial backup's): refused when any conflicts with the database.
+/// What a partial backup links to that is in neither it nor the database: those links are left
+/// out.
+#[derive(Default)]
+struct LeftOut {
+    /// Commitments named by a `carriedFrom`.
+    commitments: HashSet<Uuid>,
+    /// Routines named by a commitment's `routine`.
+    routines: HashSet<Uuid>,
+}
+
+/// The file's sessions the database lacks, and what their links name that is in neither (a
+/// partial backup's): refused when any conflicts with the database.
 fn new_sessions<'a>(
     tx: &Transaction,
     backup: &'a ValidatedBackup,
     summary: &mut ImportSummary,
-) -> Result<(Vec<&'a BackupSession>, HashSet<Uuid>), ImportError> {
+) -> Result<(Vec<&'a BackupSession>, LeftOut), ImportError> {
     let in_progress = in_progress_id(tx)?;
     let mut new = Vec::new();
-    let mut left_out = HashSet::new();
+    let mut left_out = LeftOut::default();
+    let in_file: HashSet<Uuid> =
+        backup.backup().schedule.iter().flat_map(|s| s.routines.iter().map(|r| r.id)).collect();
     for s in &backup.backup().sessions {
         match stored_backup_session(tx, s.id)? {
             Some(stored) if stored == *s => {
@@ -84,6 +112,14 @@ fn new_sessions<'a>(
             if commitment_exists(tx, c.id)? {
                 return Err(invalid(&Place::commitment(s, c), Rule::Conflict));
             }
+            if let Some(routine) = c.routine.as_ref().map(|l| l.routine_id).filter(|id| !in_file.contains(id))
+                && !exists(tx, "routines", routine)?
+            {
+                if !backup.is_partial() {
+                    return Err(invalid(&Place::commitment(s, c), Rule::RoutineUnknown { id: routine }));
+                }
+                left_out.routines.insert(routine);
+            }
             let Some(original) = c.carried_from.filter(|id| backup.is_outside(*id)) else { continue };
             if commitment_exists(tx, original)? {
                 continue;
@@ -91,7 +127,7 @@ fn new_sessions<'a>(
             if !backup.is_partial() {
                 return Err(invalid(&Place::commitment(s, c), Rule::CarriedFromUnknown { id: original }));
             }
-            left_out.insert(original);
+            left_out.commitments.insert(original);
         }
         new.push(s);
     }
@@ -99,13 +135,18 @@ fn new_sessions<'a>(
 }
 
 fn commitment_exists(conn: &Connection, id: Uuid) -> rusqlite::Result<bool> {
-    conn.prepare_cached("SELECT EXISTS (SELECT 1 FROM commitments WHERE id = ?1)")?
+    exists(conn, "commitments", id)
+}
+
+/// Whether `table` has a row of `id`.
+fn exists(conn: &Connection, table: &str, id: Uuid) -> rusqlite::Result<bool> {
+    conn.prepare_cached(&format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE id = ?1)"))?
         .query_row([id.to_string()], |r| r.get(0))
 }
 
-/// Writes a session with its phase runs, pauses and commitments; a link to a commitment in
-/// `left_out` is left out. Returns how many were.
-fn insert_session(tx: &Transaction, s: &BackupSession, left_out: &HashSet<Uuid>) -> Result<u64, ImportError> {
+/// Writes a session with its phase runs, pauses and commitments (with their routine days); a
+/// link to a commitment or routine in `left_out` is left out. Returns how many of each were.
+fn insert_session(tx: &Transaction, s: &BackupSession, left_out: &LeftOut) -> Result<(u64, u64), ImportError> {
     let id = s.id.to_string();
     let totals = s.totals;
     let total = |f: fn(&BackupTotals) -> i64| totals.as_ref().map(f);
@@ -178,9 +219,11 @@ fn insert_session(tx: &Transaction, s: &BackupSession, left_out: &HashSet<Uuid>)
                                   room_outcome_queued)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     )?;
-    let mut links_left_out = 0;
+    let mut link =
+        tx.prepare_cached("INSERT INTO commitment_routines (commitment_id, routine_id, day) VALUES (?1, ?2, ?3)")?;
+    let (mut links_left_out, mut routine_links_left_out) = (0, 0);
     for c in &s.commitments {
-        let carried_from = c.carried_from.filter(|original| !left_out.contains(original));
+        let carried_from = c.carried_from.filter(|original| !left_out.commitments.contains(original));
         links_left_out += u64::from(carried_from != c.carried_from);
         insert.execute(params![
             c.id.to_string(),
@@ -199,8 +242,15 @@ fn insert_session(tx: &Transaction, s: &BackupSession, left_out: &HashSet<Uuid>)
             c.room_commitment_id.map(|u| u.to_string()),
             c.room_outcome_queued,
         ])?;
+        match &c.routine {
+            Some(r) if left_out.routines.contains(&r.routine_id) => routine_links_left_out += 1,
+            Some(r) => {
+                link.execute(params![c.id.to_string(), r.routine_id.to_string(), day_text(r.day)])?;
+            }
+            None => {}
+        }
     }
-    Ok(links_left_out)
+    Ok((links_left_out, routine_links_left_out))
 }
 
 fn plan_json(plan: &[PlannedPhase]) -> String {
@@ -323,6 +373,128 @@ fn import_settings(
                 summary.settings.added += 1;
             }
         }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The schedule
+
+/// Adds the file's blocks and routines the database lacks, with their days.
+fn import_schedule(
+    tx: &Transaction,
+    backup: &Backup,
+    merged: &HashMap<Uuid, Uuid>,
+    summary: &mut ImportSummary,
+) -> Result<(), ImportError> {
+    let Some(schedule) = &backup.schedule else { return Ok(()) };
+    let sessions: HashSet<Uuid> = backup.sessions.iter().map(|s| s.id).collect();
+    let commitments: HashSet<Uuid> = backup.sessions.iter().flat_map(|s| &s.commitments).map(|c| c.id).collect();
+    let count = |table: &str| -> rusqlite::Result<usize> {
+        let n: i64 = tx.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?;
+        Ok(usize::try_from(n).unwrap_or(usize::MAX))
+    };
+
+    let mut blocks = count("blocks")?;
+    let mut insert_day = tx.prepare_cached(
+        "INSERT INTO block_days (block_id, day, skipped, moved_to, moved_minutes, reminded_at, snoozed_until, session_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for (i, b) in schedule.blocks.iter().enumerate() {
+        if exists(tx, "blocks", b.id)? {
+            summary.blocks.present += 1;
+            continue;
+        }
+        if blocks >= BLOCKS_MAX {
+            return Err(invalid(&Place::block(i, &b.title, ""), Rule::Core(CoreError::Block(BlockProblem::TooMany))));
+        }
+        blocks += 1;
+        // The database's template it was merged into, or none when the database has none of it.
+        let template = b.template_id.map(|t| merged.get(&t).copied().unwrap_or(t));
+        let template = match template {
+            Some(t) if exists(tx, "templates", t)? => Some(t),
+            _ => None,
+        };
+        tx.execute(
+            "INSERT INTO blocks (id, title, template_id, recurrence, start_minute, length_minutes, expected_minutes,
+                                 remind_minutes, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                b.id.to_string(),
+                b.title,
+                template.map(|t| t.to_string()),
+                serde_json::to_string(&b.recurrence).expect("a rule serializes"),
+                b.start_minute,
+                b.length_minutes,
+                b.expected_minutes,
+                b.remind_minutes,
+                ts(b.created_at),
+            ],
+        )?;
+        for (j, d) in b.days.iter().enumerate() {
+            if let Some(session) = d.session_id
+                && !sessions.contains(&session)
+                && !exists(tx, "sessions", session)?
+            {
+                let place = Place::block(i, &b.title, &format!("days[{j}].sessionId"));
+                return Err(invalid(&place, Rule::SessionUnknown { id: session }));
+            }
+            insert_day.execute(params![
+                b.id.to_string(),
+                day_text(d.day),
+                d.skipped,
+                d.moved_to.map(ts),
+                d.moved_minutes,
+                d.reminded_at.map(ts),
+                d.snoozed_until.map(ts),
+                d.session_id.map(|s| s.to_string()),
+            ])?;
+        }
+        summary.blocks.added += 1;
+    }
+
+    let mut routines = count("routines")?;
+    let mut insert_day = tx
+        .prepare_cached("INSERT INTO routine_days (routine_id, day, done_at, commitment_id) VALUES (?1, ?2, ?3, ?4)")?;
+    for (i, r) in schedule.routines.iter().enumerate() {
+        if exists(tx, "routines", r.id)? {
+            summary.routines.present += 1;
+            continue;
+        }
+        if routines >= ROUTINES_MAX {
+            let too_many = Rule::Core(CoreError::Routine(RoutineProblem::TooMany));
+            return Err(invalid(&Place::routine(i, &r.title, ""), too_many));
+        }
+        routines += 1;
+        tx.execute(
+            "INSERT INTO routines (id, title, tag, recurrence, steps, estimate_minutes, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                r.id.to_string(),
+                r.title,
+                r.tag,
+                serde_json::to_string(&r.recurrence).expect("a rule serializes"),
+                serde_json::to_string(&r.steps).expect("texts serialize"),
+                r.estimate_minutes,
+                ts(r.created_at),
+            ],
+        )?;
+        for (j, d) in r.kept_days.iter().enumerate() {
+            if let Some(commitment) = d.commitment_id
+                && !commitments.contains(&commitment)
+                && !commitment_exists(tx, commitment)?
+            {
+                let place = Place::routine(i, &r.title, &format!("keptDays[{j}].commitmentId"));
+                return Err(invalid(&place, Rule::CommitmentUnknown { id: commitment }));
+            }
+            insert_day.execute(params![
+                r.id.to_string(),
+                day_text(d.day),
+                ts(d.done_at),
+                d.commitment_id.map(|c| c.to_string()),
+            ])?;
+        }
+        summary.routines.added += 1;
     }
     Ok(())
 }
