@@ -72,17 +72,22 @@ pub struct FirstScreen {
     pub open_view: Option<OpenView>,
 }
 
-/// A screen the window opens on instead of home: `WORKTOGETHER_OPEN_VIEW=history`. The benchmark
-/// times history's first render this way (`bench/run.py`): the window reports ready once the
-/// timeline's first page is shown.
+/// A screen the window opens on instead of home: `WORKTOGETHER_OPEN_VIEW=history|schedule`. The
+/// benchmark times history's first render this way (`bench/run.py`): the window reports ready
+/// once the timeline's first page is shown; tests and screenshots open the week.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "lowercase")]
 pub enum OpenView {
     History,
+    Schedule,
 }
 
 fn open_view() -> Option<OpenView> {
-    (std::env::var("WORKTOGETHER_OPEN_VIEW").as_deref() == Ok("history")).then_some(OpenView::History)
+    match std::env::var("WORKTOGETHER_OPEN_VIEW").as_deref() {
+        Ok("history") => Some(OpenView::History),
+        Ok("schedule") => Some(OpenView::Schedule),
+        _ => None,
+    }
 }
 
 #[tauri::command]

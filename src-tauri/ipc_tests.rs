@@ -628,6 +628,14 @@ fn a_work_block_reminds_once_on_the_moved_clock_again_after_a_snooze_and_its_sta
     crate::schedule::reminders::wake(h.app.handle());
     eventually("the reminder after the snooze", || reminded().filter(|r| *r != first));
 
+    // Moved an hour later and back, as the week's move form sends it.
+    let later =
+        (start + chrono::TimeDelta::hours(1)).with_timezone(&chrono::Utc).format("%Y-%m-%dT%H:%M:00Z").to_string();
+    h.ok("change_occurrence", json!({ "at": at, "exception": { "change": "move", "to": later, "lengthMinutes": 45 } }));
+    let week = h.ok("schedule", json!({ "from": day, "days": 2 }));
+    assert_eq!((&week["occurrences"][0]["moved"], &week["occurrences"][0]["startsAt"]), (&json!(true), &json!(later)));
+    h.ok("change_occurrence", json!({ "at": at, "exception": null }));
+
     // Its start holds it: the session runs from the default template, and the week says so.
     let view = h.ok("start_block", json!({ "at": at }));
     assert_eq!(view["phase"]["kind"], "commitment");

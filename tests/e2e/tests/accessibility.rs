@@ -212,6 +212,24 @@ fn tour(app: &App, audit: &mut Audit, texts: &Texts) -> Result<()> {
     audit.screen("review")?;
     app.click("history-tab-timeline")?;
 
+    // The week with a weekday block and a routine, and the block form with its rule in words.
+    app.click("nav-schedule")?;
+    app.wait_testid("schedule", UI_TIMEOUT)?;
+    let today = chrono::Utc::now().date_naive();
+    let weekdays = json!({ "first": today, "repeat": { "every": "weeks", "interval": 1,
+        "days": ["mo", "tu", "we", "th", "fr"] }, "ends": { "ends": "never" } });
+    app.invoke("save_block", json!({ "id": null, "draft": { "title": texts.now[0], "templateId": null,
+        "recurrence": weekdays, "startMinute": 540, "lengthMinutes": 240, "expectedMinutes": null,
+        "remindMinutes": 10 } }))?;
+    app.invoke("save_routine", json!({ "id": null, "draft": { "title": texts.now[1], "tag": null,
+        "recurrence": { "first": today, "repeat": { "every": "days", "interval": 1 }, "ends": { "ends": "never" } },
+        "steps": [], "estimateMinutes": null } }))?;
+    app.wait_testid("block-item", UI_TIMEOUT)?;
+    audit.screen("schedule")?;
+    app.click("block-new")?;
+    app.wait_testid("block-words", UI_TIMEOUT)?;
+    audit.screen("block-form")?;
+
     app.click("nav-settings")?;
     app.wait_testid("settings", UI_TIMEOUT)?;
     app.wait_testid("sleep-mode-keep_wall_clock", UI_TIMEOUT)?;

@@ -362,7 +362,7 @@ export type ErrorCode = "invalid_input" | "not_found" | "wrong_state" | "storage
 /**  A change to one occurrence: left out, or held at another time. */
 export type Exception = { change: "skip" } | 
 /**  Held at `to` for `lengthMinutes` instead. */
-{ change: "move"; to: string; length_minutes: number };
+{ change: "move"; to: string; lengthMinutes: number };
 
 /**  Where an export went. */
 export type ExportDone = {
@@ -572,11 +572,11 @@ export type OccurrenceState =
 "missed" | "skipped";
 
 /**
- *  A screen the window opens on instead of home: `WORKTOGETHER_OPEN_VIEW=history`. The benchmark
- *  times history's first render this way (`bench/run.py`): the window reports ready once the
- *  timeline's first page is shown.
+ *  A screen the window opens on instead of home: `WORKTOGETHER_OPEN_VIEW=history|schedule`. The
+ *  benchmark times history's first render this way (`bench/run.py`): the window reports ready
+ *  once the timeline's first page is shown; tests and screenshots open the week.
  */
-export type OpenView = "history";
+export type OpenView = "history" | "schedule";
 
 /**  What became of a commitment. */
 export type Outcome = "pending" | "done" | "partly" | "not_done";

@@ -87,6 +87,17 @@ export const {
   weeklyReview,
   planCarries,
   unplanCarries,
+  schedule,
+  previewBlock,
+  saveBlock,
+  deleteBlock,
+  changeOccurrence,
+  startBlock,
+  snoozeBlock,
+  saveRoutine,
+  deleteRoutine,
+  markRoutineDay,
+  commitToRoutine,
   settings,
   changeSetting,
   openDataFolder,
@@ -153,3 +164,5 @@ export const onRooms = (handler: (list: Payload<typeof events.rooms>) => void) =
 export const onJoinLink = (handler: (link: Payload<typeof events.joinLink>) => void) => on(events.joinLink, handler);
 export const onShowSession = (handler: () => void) => on(events.showSession, handler);
 export const onShowReview = (handler: () => void) => on(events.showReview, handler);
+/** A block or routine changed, or what became of one of their days: read the schedule again. */
+export const onScheduleChanged = (handler: () => void) => on(events.scheduleChanged, handler);

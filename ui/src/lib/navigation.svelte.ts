@@ -2,7 +2,7 @@
 // a screen comes back, and whether this window is a compact ritual window.
 import type { Template } from "../bindings/ipc";
 
-export type View = "home" | "history" | "rooms" | "template" | "settings";
+export type View = "home" | "schedule" | "history" | "rooms" | "template" | "settings";
 
 /** History's tabs. */
 export type HistoryTab = "timeline" | "statistics" | "review";

@@ -61,8 +61,8 @@ export async function init(): Promise<void> {
     applySettings(first.settings);
     applySession(first.session);
     prefetchedHome = { templates: first.templates, today: first.today };
-    // the benchmark of history's first render (WORKTOGETHER_OPEN_VIEW=history)
-    if (first.openView === "history" && !navigation.compact) navigation.view = "history";
+    // the benchmark of history's first render, and tests of the week (WORKTOGETHER_OPEN_VIEW)
+    if (first.openView && !navigation.compact) navigation.view = first.openView;
   } catch (e) {
     startup.loadError = api.toApiError(e).message;
     await useLanguage(i18n.lang); // the messages around the error
@@ -115,6 +115,14 @@ function listenForRooms(): void {
 }
 
 let readySent = false;
+let readyDone: () => void = () => undefined;
+const ready = new Promise<void>((resolve) => (readyDone = resolve));
+
+/**
+ * Resolves once Rust was told that the first screen is up (see `markReady`): a screen's reads
+ * that can wait (the home screen's schedule) start then, so they never delay it.
+ */
+export const afterReady = (): Promise<void> => ready;
 
 /**
  * Resolves once the frame holding the current DOM has been painted and handed on: the second
@@ -143,6 +151,7 @@ export function markReady(): void {
     .then(() => {
       listenForChanges();
       preloadLaterViews();
+      readyDone();
     })
     .catch(() => undefined);
 }

@@ -9,13 +9,17 @@ export const loadStatistics = () => import("../components/Statistics.svelte");
 // History's third tab, the weekly review (its summary and tag table are the statistics' parts).
 export const loadReview = () => import("../components/WeeklyReview.svelte");
 export const loadRooms = () => import("../components/Rooms.svelte");
+// The week: blocks, their occurrences, routines (and their forms).
+export const loadSchedule = () => import("../components/Schedule.svelte");
+// Home's budget and next block: after the first screen is up (see Home.svelte).
+export const loadHomeSchedule = () => import("../components/HomeSchedule.svelte");
 export const loadSettings = () => import("../components/Settings.svelte");
 export const loadTemplateEditor = () => import("../components/TemplateEditor.svelte");
 export const loadSessionViews = () => import("../components/sessionViews");
 
 /** Fetch every later screen's code now (after the first screen is up). */
 export function preloadLaterViews(): void {
-  for (const load of [loadSessionViews, loadHistory, loadRooms, loadSettings, loadTemplateEditor]) {
+  for (const load of [loadSessionViews, loadSchedule, loadHistory, loadRooms, loadSettings, loadTemplateEditor]) {
     void load().catch(() => undefined);
   }
 }

@@ -26,6 +26,7 @@
 //          and &step=answered (the answered questions unfolded)
 //        | commitment-room | focus-room | closing-room (the session's screens, following room 0;
 //          &left=1, &shared=1 as above)
+//        | schedule (the week: blocks and routines kept in memory, no dates: ./schedule.ts)
 //        history: one of the sessions was a room's
 //        &backups=…, &export=…, &import=…: the backups and the import in the settings, the export in
 //          History (./data.ts)
@@ -34,6 +35,7 @@ import type { Language } from "../bindings/ipc";
 import { MockData, stage } from "./data";
 import { Replay, type SessionsFixture } from "./replay";
 import { MockRooms } from "./rooms";
+import { MockSchedule } from "./schedule";
 import { starts } from "./states";
 
 const params = new URLSearchParams(location.search);
@@ -57,6 +59,7 @@ if (state.startsWith("settings")) {
 }
 
 const data = new MockData(() => rust.language());
+const schedule = new MockSchedule();
 const rooms = new MockRooms(() => rust.language(), story !== "empty", rust);
 rooms.secretStore = params.get("tokens") !== "file";
 if (state === "rooms-link") rooms.waitingLink = "worktogether://join/rooms.example.org/FRDY2-FCS34";
@@ -108,7 +111,7 @@ if (past) rust.roomNames.set(past.id, "Social Media Kitchen");
 mockIPC(
   (cmd, payload) => {
     const args = (payload ?? {}) as Record<string, unknown>;
-    const room = rooms.handle(cmd, args) ?? data.handle(cmd, args);
+    const room = rooms.handle(cmd, args) ?? data.handle(cmd, args) ?? schedule.handle(cmd, args);
     return room ? room.answer : rust.handle(cmd, args);
   },
   { shouldMockEvents: true },
@@ -169,6 +172,8 @@ if (state.startsWith("settings")) {
     clickWhenThere(`sleep-mode-${other}`);
   });
 }
+
+if (state === "schedule") clickWhenThere("nav-schedule");
 
 if (state.startsWith("history")) {
   const click = () => {

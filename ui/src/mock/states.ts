@@ -9,6 +9,7 @@ export const starts: Record<string, [story: string, step: string]> = {
   paused: ["main", "paused"],
   break: ["main", "break"],
   closing: ["main", "closing"],
+  schedule: ["main", "home"],
   history: ["main", "home"],
   "history-empty": ["empty", "home"],
   "history-stats": ["main", "home"],

@@ -113,7 +113,7 @@ impl BlockDraft {
 
 /// A change to one occurrence: left out, or held at another time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
-#[serde(tag = "change", rename_all = "camelCase", deny_unknown_fields)]
+#[serde(tag = "change", rename_all = "camelCase", rename_all_fields = "camelCase", deny_unknown_fields)]
 pub enum Exception {
     Skip,
     /// Held at `to` for `lengthMinutes` instead.
