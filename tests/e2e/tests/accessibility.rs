@@ -218,12 +218,18 @@ fn tour(app: &App, audit: &mut Audit, texts: &Texts) -> Result<()> {
     let today = chrono::Utc::now().date_naive();
     let weekdays = json!({ "first": today, "repeat": { "every": "weeks", "interval": 1,
         "days": ["mo", "tu", "we", "th", "fr"] }, "ends": { "ends": "never" } });
-    app.invoke("save_block", json!({ "id": null, "draft": { "title": texts.now[0], "templateId": null,
+    app.invoke(
+        "save_block",
+        json!({ "id": null, "draft": { "title": texts.now[0], "templateId": null,
         "recurrence": weekdays, "startMinute": 540, "lengthMinutes": 240, "expectedMinutes": null,
-        "remindMinutes": 10 } }))?;
-    app.invoke("save_routine", json!({ "id": null, "draft": { "title": texts.now[1], "tag": null,
+        "remindMinutes": 10 } }),
+    )?;
+    app.invoke(
+        "save_routine",
+        json!({ "id": null, "draft": { "title": texts.now[1], "tag": null,
         "recurrence": { "first": today, "repeat": { "every": "days", "interval": 1 }, "ends": { "ends": "never" } },
-        "steps": [], "estimateMinutes": null } }))?;
+        "steps": [], "estimateMinutes": null } }),
+    )?;
     app.wait_testid("block-item", UI_TIMEOUT)?;
     audit.screen("schedule")?;
     app.click("block-new")?;
