@@ -23,6 +23,8 @@ pub const EXTEND_MAX_MINUTES: u32 = 60;
 pub const SHORTCUT_MAX_CHARS: usize = 60;
 /// A reminder comes at most this long before what it reminds of.
 pub const REMINDER_MAX_MINUTES: u32 = 120;
+/// "Snooze" on a work block's reminder (its notice, the tray, the week): again this much later.
+pub const SNOOZE_MINUTES: u32 = 15;
 /// At most this many daily backups are kept.
 pub const BACKUPS_MAX_KEPT: u32 = 100;
 /// History pages hold at most this many sessions.
@@ -34,7 +36,7 @@ pub const SEARCH_TERMS_MAX: usize = 16;
 /// The limits as TypeScript constants, so the UI's instant checks agree with these. Written
 /// to `ui/src/bindings/limits.ts` by a test, like the IPC contract, and checked the same way.
 pub fn typescript() -> String {
-    let consts: [(&str, u64); 15] = [
+    let consts: [(&str, u64); 16] = [
         ("COMMITMENT_MAX_CHARS", COMMITMENT_MAX_CHARS as u64),
         ("TAG_MAX_CHARS", TAG_MAX_CHARS as u64),
         ("NOTE_MAX_CHARS", NOTE_MAX_CHARS as u64),
@@ -47,6 +49,7 @@ pub fn typescript() -> String {
         ("EXTEND_MAX_MINUTES", u64::from(EXTEND_MAX_MINUTES)),
         ("SHORTCUT_MAX_CHARS", SHORTCUT_MAX_CHARS as u64),
         ("REMINDER_MAX_MINUTES", u64::from(REMINDER_MAX_MINUTES)),
+        ("SNOOZE_MINUTES", u64::from(SNOOZE_MINUTES)),
         ("BACKUPS_MAX_KEPT", u64::from(BACKUPS_MAX_KEPT)),
         ("LIST_MAX", u64::from(LIST_MAX)),
         ("SEARCH_TERMS_MAX", SEARCH_TERMS_MAX as u64),

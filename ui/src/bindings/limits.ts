@@ -11,6 +11,7 @@ export const TEMPLATE_NAME_MAX_CHARS = 60;
 export const EXTEND_MAX_MINUTES = 60;
 export const SHORTCUT_MAX_CHARS = 60;
 export const REMINDER_MAX_MINUTES = 120;
+export const SNOOZE_MINUTES = 15;
 export const BACKUPS_MAX_KEPT = 100;
 export const LIST_MAX = 500;
 export const SEARCH_TERMS_MAX = 16;

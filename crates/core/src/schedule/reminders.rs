@@ -11,8 +11,7 @@ use uuid::Uuid;
 /// A reminder given more than this after its moment (the computer slept, the app was closed)
 /// says it is late.
 pub const LATE_AFTER: Duration = Duration::minutes(2);
-/// "Snooze": the reminder comes again this much later.
-pub const SNOOZE_MINUTES: u32 = 15;
+pub use crate::limits::SNOOZE_MINUTES;
 
 /// What is stored about one occurrence's reminder.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
