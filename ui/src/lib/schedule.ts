@@ -21,52 +21,12 @@ import type { SessionSummary } from "../bindings/ipc";
 import type { MessageKey } from "./i18n.svelte";
 import { memoize } from "./format";
 
-/** A day on the person's calendar, as Rust writes it: `YYYY-MM-DD`. */
-export type Day = string;
+import { addDays, type Day, dayOf, makeDay, pad, parseDay, utc, weekdayIndex } from "./days";
 
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-const pad = (n: number, width = 2) => String(n).padStart(width, "0");
-
-/** Noon UTC of a calendar day (days beyond the month roll over): a moment that is that day in
- * every formatter told `timeZone: "UTC"`. */
-function utcNoon(year: number, month: number, day: number): Date {
-  const d = new Date(Date.UTC(2000, 0, 1, 12));
-  d.setUTCFullYear(year, month - 1, day);
-  return d;
-}
-
-/** A day's year, month (1–12) and day of month; null for anything else. */
-export function parseDay(day: string): { year: number; month: number; day: number } | null {
-  const m = DAY.exec(day);
-  if (!m) return null;
-  const [year, month, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const check = utcNoon(year, month, d);
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== d) return null;
-  return { year, month, day: d };
-}
-
-/** The `YYYY-MM-DD` of a year, month (1–12) and day; days beyond the month roll over. */
-export function makeDay(year: number, month: number, day: number): Day {
-  const d = utcNoon(year, month, day);
-  return `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
-}
-
-/** The day `date` falls on, on this computer's calendar. */
-export const dayOf = (date: Date): Day => makeDay(date.getFullYear(), date.getMonth() + 1, date.getDate());
+export { addDays, dayInstant, dayOf, makeDay, parseDay, weekdayIndex, type Day } from "./days";
 
 /** The day an instant (RFC 3339) falls on, on this computer's calendar. */
 export const dayOfInstant = (iso: string): Day => dayOf(new Date(iso));
-
-export function addDays(day: Day, n: number): Day {
-  const p = parseDay(day);
-  return p ? makeDay(p.year, p.month, p.day + n) : day;
-}
-
-/** 0 for Monday to 6 for Sunday. */
-export function weekdayIndex(day: Day): number {
-  const p = parseDay(day);
-  return p ? (utcNoon(p.year, p.month, p.day).getUTCDay() + 6) % 7 : 0;
-}
 
 /** The Monday of the week that holds `day`. */
 export const mondayOf = (day: Day): Day => addDays(day, -weekdayIndex(day));
@@ -78,19 +38,10 @@ export const weekFrom = (monday: Day): Day[] => Array.from({ length: 7 }, (_, i)
 export function isoWeek(day: Day): number {
   const thursday = addDays(day, 3 - weekdayIndex(day));
   const p = parseDay(thursday)!;
-  const jan1 = utcNoon(p.year, 1, 1);
-  return Math.floor((utcNoon(p.year, p.month, p.day).getTime() - jan1.getTime()) / (7 * 86_400_000)) + 1;
+  const jan1 = utc(p.year, 1, 1);
+  return Math.floor((utc(p.year, p.month, p.day).getTime() - jan1.getTime()) / (7 * 86_400_000)) + 1;
 }
 
-/** Noon of `day` on this computer's calendar, as an instant: what the app's date formatters take
- * (noon, so no shift of the clock moves it to another day). */
-export function dayInstant(day: Day): string {
-  const p = parseDay(day);
-  if (!p) return day;
-  const d = new Date(2000, 0, 1, 12);
-  d.setFullYear(p.year, p.month - 1, p.day);
-  return d.toISOString();
-}
 
 // ---------------------------------------------------------------------------------------------
 // Times of day
@@ -153,7 +104,7 @@ const ordinals = memoize((locale) => new Intl.PluralRules(locale, { type: "ordin
 
 const at = (day: Day) => {
   const p = parseDay(day)!;
-  return utcNoon(p.year, p.month, p.day);
+  return utc(p.year, p.month, p.day);
 };
 
 /** "30 June" ("30. Juni"), with the year when it is not the year of `today`. */
@@ -166,12 +117,12 @@ export function dayMonthWords(day: Day, lang: Language, today: Day, weekday = fa
 /** A weekday's full name: "Monday", "Montag". */
 export function weekdayName(day: Weekday, lang: Language): string {
   // 2024-01-01 was a Monday
-  return formats(`${localeOf(lang)} weekday`).format(utcNoon(2024, 1, 1 + WEEKDAYS.indexOf(day)));
+  return formats(`${localeOf(lang)} weekday`).format(utc(2024, 1, 1 + WEEKDAYS.indexOf(day)));
 }
 
 /** A month's full name (1–12): "October", "Oktober". */
 export function monthName(month: number, lang: Language): string {
-  return formats(`${localeOf(lang)} month`).format(utcNoon(2024, month, 1));
+  return formats(`${localeOf(lang)} month`).format(utc(2024, month, 1));
 }
 
 /** "29 Jun – 5 Jul 2026" ("29. Juni – 5. Juli 2026"): the span of a week. */
@@ -230,7 +181,7 @@ export function repeatWords(rule: Recurrence, w: Words, today: Day): string {
       // any year with that day, for the words (2000 is a leap year: February 29th shows)
       const p = makeDay(2000, r.month, r.day);
       const date = p.slice(5) === `${pad(r.month)}-${pad(r.day)}`
-        ? formats(`${localeOf(w.lang)} dayMonth`).format(utcNoon(2000, r.month, r.day))
+        ? formats(`${localeOf(w.lang)} dayMonth`).format(utc(2000, r.month, r.day))
         : w.t("schedule.rule.dayOfMonth", { day: r.day, month: monthName(r.month, w.lang) });
       return w.tn("schedule.rule.yearly", r.interval, { date });
     }
