@@ -9,6 +9,11 @@ pub trait Clock: Send + Sync {
     fn now(&self) -> Timestamp;
     /// Moves the clock on by `by`; `false` when this clock cannot be moved (the system's).
     fn advance(&self, by: TimeDelta) -> bool;
+    /// The system's time when this clock shows `at` (they differ on a moved clock): what a
+    /// wait for `at` on the system's clock waits for.
+    fn to_system(&self, at: Timestamp) -> Timestamp {
+        at
+    }
 }
 
 /// The wall clock.
@@ -39,6 +44,10 @@ impl Clock for MovedClock {
     fn advance(&self, by: TimeDelta) -> bool {
         self.offset_ms.fetch_add(by.num_milliseconds(), Ordering::AcqRel);
         true
+    }
+
+    fn to_system(&self, at: Timestamp) -> Timestamp {
+        at - TimeDelta::milliseconds(self.offset_ms.load(Ordering::Acquire))
     }
 }
 

@@ -389,17 +389,19 @@ fn a_moved_clock_ends_a_fifty_minute_focus_block_at_once() {
 }
 
 #[test]
-fn the_ticker_sleeps_until_the_deadline_or_a_coarse_look() {
-    use std::time::Duration;
+fn the_ticker_sleeps_until_the_deadline_and_not_at_all_while_nothing_ends_by_time() {
     let h = harness(Language::En);
     let quick = h.ok("list_templates", json!({}))[2]["id"].clone();
-    let view: worktogether_core::SessionView =
-        serde_json::from_value(h.ok("start_session", json!({ "templateId": quick }))).expect("a session view");
-    let deadline = view.phase.as_ref().expect("a phase").deadline;
-    let wait = |now| crate::ticker::until_next_look(&view, now);
-    assert_eq!(wait(deadline - chrono::TimeDelta::seconds(3)), Duration::from_millis(3020), "just past the deadline");
-    assert_eq!(wait(deadline - chrono::TimeDelta::hours(1)), Duration::from_secs(10), "a coarse look for sleeps");
-    assert_eq!(wait(deadline + chrono::TimeDelta::seconds(1)), Duration::from_millis(20), "past it: the look is due");
+    h.ok("start_session", json!({ "templateId": quick }));
+    let look = |view: serde_json::Value| {
+        let view: worktogether_core::SessionView = serde_json::from_value(view).expect("a session view");
+        let deadline = view.phase.as_ref().expect("a phase").deadline;
+        (crate::ticker::next_look(&view), deadline)
+    };
+    let (next, deadline) = look(h.ok("skip_phase", json!({})));
+    assert_eq!(next, Some(deadline + chrono::TimeDelta::milliseconds(20)), "just past the deadline");
+    let (paused, _) = look(h.ok("pause_session", json!({ "note": null })));
+    assert_eq!(paused, None, "a paused phase waits for resume");
 }
 
 /// Starts a session of the first template with one commitment and abandons it.

@@ -1,6 +1,7 @@
 //! Worktogether's desktop shell: Tauri commands over the core, the ticker, notifications
 //! and events. No business rules live here.
 
+mod alarm;
 mod autostart;
 mod backups;
 pub mod cli;

@@ -24,7 +24,8 @@ use worktogether_core::{ReviewReminder, Timestamp};
 
 type Result<T> = std::result::Result<T, ApiError>;
 
-/// The longest the reminder task sleeps without looking at the clock.
+/// The longest the reminder task sleeps without looking at the clock, where no alarm ends its
+/// wait at a resume or a change of the clock.
 const COARSE_LOOK: std::time::Duration = std::time::Duration::from_secs(60);
 /// A notice more than this late (the computer slept through the evening) is not worth giving.
 const LATE_AT_MOST: TimeDelta = TimeDelta::hours(12);
@@ -115,6 +116,7 @@ pub async fn remind<R: Runtime>(app: AppHandle<R>) {
     let Some(state) = app.try_state::<AppState>() else { return };
     let mut given = state.now();
     let mut setting = None;
+    let mut alarm = crate::alarm::Alarm::new();
     loop {
         let reminder = state.with_store(|s| s.settings()).map(|s| s.review_reminder).unwrap_or_else(|e| {
             log::warn!("the review reminder setting could not be read: {}", e.message);
@@ -126,19 +128,23 @@ pub async fn remind<R: Runtime>(app: AppHandle<R>) {
             setting = reminder;
             given = now;
         }
-        let sleep = match reminder {
+        let next = match reminder {
             Some(reminder) => {
                 let (due, next_given, next) = look(reminder, crate::zone::person_zone(), given, now);
                 given = next_given;
                 if let Some(due) = due {
                     notify(&app, now - due > TimeDelta::minutes(1));
                 }
-                (next - now).to_std().unwrap_or_default().min(COARSE_LOOK)
+                next.min(now + crate::alarm::ZONE_LOOK)
             }
-            None => COARSE_LOOK,
+            // Only a new setting (which wakes the task) can bring a reminder.
+            None => Timestamp::MAX_UTC,
         };
         let Some(reminders) = app.try_state::<ReviewReminders>() else { return };
-        let _ = tokio::time::timeout(sleep, reminders.wake.notified()).await;
+        tokio::select! {
+            () = alarm.until(state.system_time(next), COARSE_LOOK) => {}
+            () = reminders.wake.notified() => {}
+        }
     }
 }
 

@@ -110,6 +110,11 @@ impl AppState {
         self.clock.now()
     }
 
+    /// The system's time when the app's clock shows `at`: what a wait for `at` waits for.
+    pub fn system_time(&self, at: Timestamp) -> Timestamp {
+        self.clock.to_system(at)
+    }
+
     /// Moves a test clock on and lets the ticker look; `false` on the system clock.
     pub fn advance_clock(&self, by: chrono::TimeDelta) -> bool {
         let moved = self.clock.advance(by);

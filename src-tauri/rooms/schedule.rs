@@ -1,9 +1,9 @@
 //! A room's schedule in the app: the upcoming sessions the server computes from its RRULE
 //! entries, shown in the room's view, and a reminder notice before each one.
 //!
-//! The reminders run on one task for all rooms. It sleeps until the next reminder is due, or
-//! a minute at most (tokio's timers stop while the computer sleeps, so the coarse look is what
-//! notices a wake-up), and is woken when a schedule changes. A reminder whose time passed while
+//! The reminders run on one task for all rooms. It sleeps until the next reminder is due (on
+//! the wall clock, `alarm.rs`, which also wakes it after a sleep of the computer), and is
+//! woken when a schedule changes. A reminder whose time passed while
 //! the computer slept is given once, late, as long as the session has not begun.
 
 use super::Rooms;
@@ -15,7 +15,8 @@ use tauri::{AppHandle, Manager, Runtime};
 use uuid::Uuid;
 use worktogether_sync::protocol::Occurrence;
 
-/// The longest the reminder task sleeps without looking at the clock.
+/// The longest the reminder task sleeps without looking at the clock, where no alarm ends its
+/// wait at a resume or a change of the clock.
 const COARSE_LOOK: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// One reminder: the room, its name and the occurrence.
@@ -56,6 +57,7 @@ pub fn due(
 /// runs. Woken when a schedule or the setting changes.
 pub async fn remind<R: Runtime>(app: AppHandle<R>) {
     let mut reminded = HashSet::new();
+    let mut alarm = crate::alarm::Alarm::new();
     loop {
         let (Some(rooms), Some(state)) = (app.try_state::<Rooms>(), app.try_state::<AppState>()) else { return };
         let minutes = state.with_store(|s| s.settings()).map(|s| s.room_reminder_minutes).unwrap_or_else(|e| {
@@ -73,8 +75,11 @@ pub async fn remind<R: Runtime>(app: AppHandle<R>) {
             }
             None => None,
         };
-        let sleep = next.and_then(|at| (at - Utc::now()).to_std().ok()).unwrap_or(COARSE_LOOK).min(COARSE_LOOK);
-        let _ = tokio::time::timeout(sleep, rooms.schedule_changed.notified()).await;
+        // The occurrences are instants from the server: a change of time zone moves none.
+        tokio::select! {
+            () = alarm.until(next.unwrap_or(DateTime::<Utc>::MAX_UTC), COARSE_LOOK) => {}
+            () = rooms.schedule_changed.notified() => {}
+        }
     }
 }
 

@@ -1,9 +1,9 @@
 //! The work blocks' reminders (Start / Snooze 15 min / Skip today) and the daily budget's
 //! "time to stop", on one task.
 //!
-//! It sleeps until the next reminder or the moment the budget is reached, or a minute at most
-//! (tokio's timers stop while the computer sleeps; the coarse look notices a wake-up), and is
-//! woken when the schedule, the settings or the session change. Occurrences are computed from
+//! It sleeps until the next reminder or the moment the budget is reached (on the wall clock:
+//! `alarm.rs`; a change of time zone shows within [`crate::alarm::ZONE_LOOK`]), and is woken
+//! when the schedule, the settings or the session change. Occurrences are computed from
 //! the rules at each look, so midnight, days the app was closed and DST changes need nothing.
 //! What was reminded is stored, so a reminder comes once, also across a restart.
 
@@ -18,7 +18,8 @@ use worktogether_core::schedule::{BlockDay, Exception, Reminder};
 use worktogether_core::stats::local_day;
 use worktogether_core::{PhaseKind, SessionStatus, Timestamp};
 
-/// The longest the task sleeps without looking at the clock.
+/// The longest the task sleeps without looking at the clock, where no alarm ends its wait at a
+/// resume or a change of the clock.
 const COARSE_LOOK: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Wakes the task: the schedule, the settings or the session changed, or a test moved the clock.
@@ -38,12 +39,16 @@ pub fn wake<R: Runtime>(app: &AppHandle<R>) {
 pub async fn run<R: Runtime>(app: AppHandle<R>) {
     app.manage(Reminders::default());
     let Some(state) = app.try_state::<AppState>() else { return };
+    let mut alarm = crate::alarm::Alarm::new();
     loop {
         let now = state.now();
         let next = [remind(&app, &state, now), budget(&app, &state, now)].into_iter().flatten().min();
-        let sleep = next.and_then(|at| (at - now).to_std().ok()).unwrap_or(COARSE_LOOK).min(COARSE_LOOK);
+        let at = next.unwrap_or(Timestamp::MAX_UTC).min(now + crate::alarm::ZONE_LOOK);
         let Some(reminders) = app.try_state::<Reminders>() else { return };
-        let _ = tokio::time::timeout(sleep, reminders.wake.notified()).await;
+        tokio::select! {
+            () = alarm.until(state.system_time(at), COARSE_LOOK) => {}
+            () = reminders.wake.notified() => {}
+        }
     }
 }
 

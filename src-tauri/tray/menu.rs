@@ -205,6 +205,32 @@ pub fn tray_model(
     TrayModel { entries, title }
 }
 
+/// The top-level items whose label alone changed from `shown` to `next` (index, new label):
+/// the minute of a running phase, or the language. `None` when anything else changed, and the
+/// menu is to be built anew. Relabelling an item is one call to the desktop's menu; building
+/// the menu is dozens, each waking the main thread and the tray host.
+pub fn relabels<'a>(shown: &[TrayEntry], next: &'a [TrayEntry]) -> Option<Vec<(usize, &'a str)>> {
+    if shown.len() != next.len() {
+        return None;
+    }
+    let mut changed = Vec::new();
+    for (i, (was, is)) in shown.iter().zip(next).enumerate() {
+        match (was, is) {
+            (
+                TrayEntry::Item { command: c1, label: l1, enabled: e1 },
+                TrayEntry::Item { command: c2, label: l2, enabled: e2 },
+            ) if c1 == c2 && e1 == e2 => {
+                if l1 != l2 {
+                    changed.push((i, l2.as_str()));
+                }
+            }
+            _ if was == is => {}
+            _ => return None,
+        }
+    }
+    Some(changed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -309,6 +335,30 @@ mod tests {
         let de = model(&s, Language::De, at(0));
         assert_eq!(render(&de.entries)[0], "Session starten (worktogether)");
         assert_eq!(render(&de.entries)[3], "Worktogether öffnen");
+    }
+
+    #[test]
+    fn a_new_minute_or_language_relabels_the_menu_and_anything_else_rebuilds_it() {
+        let mut s = store();
+        let pomodoro = s.list_templates().unwrap()[1].id;
+        s.start_session(pomodoro, at(0)).unwrap();
+        s.skip_phase(at(10)).unwrap();
+        let en = model(&s, Language::En, at(70)).entries;
+        assert_eq!(relabels(&en, &en), Some(vec![]));
+        let later = model(&s, Language::En, at(190)).entries;
+        let minute = relabels(&en, &later).unwrap();
+        assert_eq!(minute, [(0, "Focus · 22 min left")], "only the phase line says the minutes");
+        let de = model(&s, Language::De, at(70)).entries;
+        let language = relabels(&en, &de).unwrap();
+        assert!(language.len() > 3, "{language:?}");
+        let labels = render(&de);
+        assert!(language.iter().all(|(i, label)| labels[*i].trim_matches(['(', ')']) == *label), "{language:?}");
+
+        let idle = model(&store(), Language::En, at(70)).entries;
+        assert_eq!(relabels(&en, &idle), None, "another shape of menu is built anew");
+        s.pause_session(None, at(80)).unwrap();
+        let paused = model(&s, Language::En, at(80)).entries;
+        assert_eq!(relabels(&en, &paused), None, "Pause becoming Resume, Skip disabled: built anew");
     }
 
     #[test]

@@ -118,7 +118,8 @@ fn until_next_minute(session: Option<&SessionView>) -> Option<Duration> {
 async fn keep_current<R: Runtime>(app: AppHandle<R>) {
     let state = app.state::<AppState>();
     let Some(tray) = app.tray_by_id(TRAY_ID) else { return };
-    let mut shown: Option<(TrayModel, TrayLook)> = None;
+    let mut shown: Option<Shown<R>> = None;
+    let mut alarm = crate::alarm::Alarm::new();
     loop {
         let snapshot = state.read(|s, now| {
             Ok((s.current_session(now)?, s.list_templates()?, s.default_template().ok(), schedule(s, now)?))
@@ -129,13 +130,13 @@ async fn keep_current<R: Runtime>(app: AppHandle<R>) {
                 let model =
                     tray_model(&state.catalog(), session.as_ref(), &templates, default.as_ref(), &joinable, &schedule);
                 let look = look(session.as_ref());
-                if shown.as_ref() != Some(&(model.clone(), look)) {
+                if shown.as_ref().is_none_or(|s| s.model != model || s.look != look) {
                     log::debug!("tray: showing {look:?}, title {:?}", model.title);
-                    if let Err(e) = show(&app, &tray, &model, look) {
-                        log::warn!("could not update the tray: {e}");
-                    }
+                    // After a failure the next change builds everything anew.
+                    shown = show(&app, &tray, shown.take(), model, look)
+                        .inspect_err(|e| log::warn!("could not update the tray: {e}"))
+                        .ok();
                     log::debug!("tray: shown");
-                    shown = Some((model, look));
                 }
                 until_next_minute(session.as_ref())
             }
@@ -147,7 +148,11 @@ async fn keep_current<R: Runtime>(app: AppHandle<R>) {
         match next {
             // A little late rather than early, so the new minute has begun.
             Some(wait) => {
-                let _ = tokio::time::timeout(wait + Duration::from_millis(200), state.tray_wake.notified()).await;
+                let at = crate::state::now() + wait + Duration::from_millis(200);
+                tokio::select! {
+                    () = alarm.until(at, wait + Duration::from_millis(200)) => {}
+                    () = state.tray_wake.notified() => {}
+                }
             }
             None => state.tray_wake.notified().await,
         }
@@ -174,19 +179,61 @@ fn schedule(store: &worktogether_core::Store, now: Timestamp) -> Result<TraySche
     Ok(TraySchedule { pending, budget, overdue_routines })
 }
 
-fn show<R: Runtime>(app: &AppHandle<R>, tray: &TrayIcon<R>, model: &TrayModel, look: TrayLook) -> tauri::Result<()> {
-    let menu = Menu::new(app)?;
-    for entry in &model.entries {
-        menu.append(native(app, entry)?.as_ref())?;
+/// What the tray shows, with the native items of the top-level entries (`None` for
+/// separators and submenus), so that a new label can be written into its item.
+struct Shown<R: Runtime> {
+    model: TrayModel,
+    look: TrayLook,
+    items: Vec<Option<MenuItem<R>>>,
+}
+
+/// Changes the tray from `before` to `model` and `look`, touching only what differs: each
+/// change is a round trip to the main thread, and a new menu wakes the tray host too.
+fn show<R: Runtime>(
+    app: &AppHandle<R>,
+    tray: &TrayIcon<R>,
+    before: Option<Shown<R>>,
+    model: TrayModel,
+    look: TrayLook,
+) -> tauri::Result<Shown<R>> {
+    let relabels = before.as_ref().and_then(|b| menu::relabels(&b.model.entries, &model.entries));
+    let items = match (&before, relabels) {
+        (Some(before), Some(relabels)) => {
+            for (i, label) in relabels {
+                if let Some(item) = &before.items[i] {
+                    item.set_text(native_label(label))?;
+                }
+            }
+            before.items.clone()
+        }
+        _ => {
+            let menu = Menu::new(app)?;
+            let mut items = Vec::with_capacity(model.entries.len());
+            for entry in &model.entries {
+                let native = native(app, entry)?;
+                menu.append(native.as_ref())?;
+                items.push(native.kind().as_menuitem().cloned());
+            }
+            tray.set_menu(Some(menu))?;
+            items
+        }
+    };
+    if before.as_ref().is_none_or(|b| b.look != look) {
+        tray.set_icon(Some(Image::new_owned(draw(look, ICON_SIZE), ICON_SIZE, ICON_SIZE)))?;
     }
-    tray.set_menu(Some(menu))?;
-    tray.set_icon(Some(Image::new_owned(draw(look, ICON_SIZE), ICON_SIZE, ICON_SIZE)))?;
-    tray.set_title(model.title.as_deref())
+    if before.as_ref().is_none_or(|b| b.model.title != model.title) {
+        tray.set_title(model.title.as_deref())?;
+    }
+    Ok(Shown { model, look, items })
+}
+
+/// "&" would mark a mnemonic in a native label; a template may be called "Kids & chores".
+fn native_label(label: &str) -> String {
+    label.replace('&', "&&")
 }
 
 fn native<R: Runtime>(app: &AppHandle<R>, entry: &TrayEntry) -> tauri::Result<Box<dyn IsMenuItem<R>>> {
-    // "&" would mark a mnemonic in a native label; a template may be called "Kids & chores".
-    let text = |label: &str| label.replace('&', "&&");
+    let text = native_label;
     Ok(match entry {
         TrayEntry::Item { command, label, enabled } => {
             let id = command.map_or_else(|| "status".to_owned(), TrayCommand::id);
