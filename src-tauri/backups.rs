@@ -1,5 +1,6 @@
 //! Daily backups of the database, in `backups/` in the data folder: one a day while the app
-//! runs (the first a minute after start-up, so the first screen never waits for it), made with
+//! runs (the first five minutes after start-up, once WebKit and the rooms have settled, so
+//! start-up never waits or competes for it), made with
 //! SQLite's online backup API on a connection of its own — the store stays unlocked — and
 //! the oldest dropped beyond the number the settings keep.
 //!
@@ -25,7 +26,7 @@ const NAME_TIME: &str = "%Y-%m-%dT%H%M%SZ";
 const EVERY: chrono::Duration = chrono::Duration::hours(24);
 /// The first look after start-up, and how often the task looks again (the computer may have
 /// slept through a day).
-const FIRST_LOOK: Duration = Duration::from_secs(60);
+const FIRST_LOOK: Duration = Duration::from_secs(5 * 60);
 const LOOK_EVERY: Duration = Duration::from_secs(3600);
 
 /// A backup on disk, and when it was made.

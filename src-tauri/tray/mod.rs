@@ -133,7 +133,8 @@ async fn keep_current<R: Runtime>(app: AppHandle<R>) {
                 if shown.as_ref().is_none_or(|s| s.model != model || s.look != look) {
                     log::debug!("tray: showing {look:?}, title {:?}", model.title);
                     // After a failure the next change builds everything anew.
-                    shown = show(&app, &tray, shown.take(), model, look)
+                    shown = show_on_main_thread(&app, &tray, shown.take(), model, look)
+                        .await
                         .inspect_err(|e| log::warn!("could not update the tray: {e}"))
                         .ok();
                     log::debug!("tray: shown");
@@ -187,8 +188,26 @@ struct Shown<R: Runtime> {
     items: Vec<Option<MenuItem<R>>>,
 }
 
-/// Changes the tray from `before` to `model` and `look`, touching only what differs: each
-/// change is a round trip to the main thread, and a new menu wakes the tray host too.
+/// [`show`] as one task of the main thread: called from there, each of the tray's and the
+/// menu's calls is made directly; from elsewhere, each would be a round trip, waking both
+/// threads.
+async fn show_on_main_thread<R: Runtime>(
+    app: &AppHandle<R>,
+    tray: &TrayIcon<R>,
+    before: Option<Shown<R>>,
+    model: TrayModel,
+    look: TrayLook,
+) -> tauri::Result<Shown<R>> {
+    let (done, shown) = tokio::sync::oneshot::channel();
+    let (handle, tray) = (app.clone(), tray.clone());
+    app.run_on_main_thread(move || {
+        let _ = done.send(show(&handle, &tray, before, model, look));
+    })?;
+    shown.await.map_err(|_| tauri::Error::FailedToReceiveMessage)?
+}
+
+/// Changes the tray from `before` to `model` and `look`, touching only what differs: a new
+/// menu wakes the tray host, where a new label is one small message.
 fn show<R: Runtime>(
     app: &AppHandle<R>,
     tray: &TrayIcon<R>,
