@@ -1,10 +1,10 @@
-//! The `/v1` handlers: check the input, call the store, answer. Each write takes an
+//! The `/v1` handlers: check the input, call the rules ([`crate::domain`]), answer. Each write takes an
 //! optional `Idempotency-Key`; each room request needs a member token of that room.
 
 use crate::error::{AppError, Result, name, optional_text, text};
 use crate::extract::{Bearer, Body, ClientAddr, IdempotencyKey, Params, room_code};
 use crate::store::to_millis;
-use crate::{AppState, as_member, blocking, schedule};
+use crate::{AppState, as_member, cpu_bound, detached, schedule};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -80,8 +80,8 @@ pub async fn create_room(
     };
     app.rate.create(addr)?;
     let idem = key.bind_at(addr, "create_room", &req);
-    let store = app.store.clone();
-    let m = blocking(move || store.create_room(req, idem.as_ref(), now())).await?;
+    let rooms = app.rooms.clone();
+    let m = detached(async move { rooms.create_room(req, idem.as_ref(), now()).await }).await?;
     app.presence.touch(m.member_id, now());
     Ok((StatusCode::CREATED, Json(m)))
 }
@@ -109,8 +109,8 @@ pub async fn join(
     let code = room_code(&code)?;
     let display_name = name("display name", &req.display_name, app.limits.max_name_chars)?;
     let idem = key.bind_at(addr, &format!("join {code}"), &display_name);
-    let (store, max) = (app.store.clone(), app.limits.max_members);
-    let m = blocking(move || store.join(&code, display_name, max, idem.as_ref(), now())).await?;
+    let (rooms, max) = (app.rooms.clone(), app.limits.max_members);
+    let m = detached(async move { rooms.join(&code, display_name, max, idem.as_ref(), now()).await }).await?;
     app.presence.touch(m.member_id, now());
     Ok((StatusCode::CREATED, Json(m)))
 }
@@ -124,8 +124,8 @@ pub async fn room_state(
     Bearer(token): Bearer,
 ) -> Result<Json<RoomState>> {
     let code = room_code(&code)?;
-    let store = app.store.clone();
-    let mut state = as_member(&app, addr, move || store.room_state(&code, &token)).await?;
+    let rooms = app.rooms.clone();
+    let mut state = as_member(&app, addr, async move { rooms.room_state(&code, &token).await }).await?;
     let now = now();
     for m in &mut state.members {
         if app.presence.is_away(m.id, now) {
@@ -159,8 +159,11 @@ pub async fn update_room(
             .transpose()?,
     };
     let idem = key.bind("update_room", &update);
-    let store = app.store.clone();
-    Ok(Json(as_member(&app, addr, move || store.update_room(&code, &token, update, idem.as_ref(), now())).await?))
+    let rooms = app.rooms.clone();
+    Ok(Json(
+        as_member(&app, addr, async move { rooms.update_room(&code, &token, update, idem.as_ref(), now()).await })
+            .await?,
+    ))
 }
 
 #[utoipa::path(delete, path = "/v1/rooms/{code}", tag = "rooms",
@@ -182,8 +185,8 @@ pub async fn delete_room(
 ) -> Result<StatusCode> {
     let code = room_code(&code)?;
     let idem = key.bind("delete_room", &());
-    let store = app.store.clone();
-    as_member(&app, addr, move || store.delete_room(&code, &token, idem.as_ref(), now())).await?;
+    let rooms = app.rooms.clone();
+    as_member(&app, addr, async move { rooms.delete_room(&code, &token, idem.as_ref(), now()).await }).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -204,8 +207,8 @@ pub async fn leave(
 ) -> Result<StatusCode> {
     let code = room_code(&code)?;
     let idem = key.bind("leave", &());
-    let store = app.store.clone();
-    as_member(&app, addr, move || store.leave(&code, &token, idem.as_ref(), now())).await?;
+    let rooms = app.rooms.clone();
+    as_member(&app, addr, async move { rooms.leave(&code, &token, idem.as_ref(), now()).await }).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -228,8 +231,9 @@ pub async fn remove_member(
 ) -> Result<StatusCode> {
     let code = room_code(&code)?;
     let idem = key.bind("remove_member", &member_id);
-    let store = app.store.clone();
-    as_member(&app, addr, move || store.remove_member(&code, &token, member_id, idem.as_ref(), now())).await?;
+    let rooms = app.rooms.clone();
+    as_member(&app, addr, async move { rooms.remove_member(&code, &token, member_id, idem.as_ref(), now()).await })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -250,8 +254,8 @@ pub async fn change_code(
 ) -> Result<Json<Room>> {
     let code = room_code(&code)?;
     let idem = key.bind("change_code", &());
-    let store = app.store.clone();
-    Ok(Json(as_member(&app, addr, move || store.change_code(&code, &token, idem.as_ref(), now())).await?))
+    let rooms = app.rooms.clone();
+    Ok(Json(as_member(&app, addr, async move { rooms.change_code(&code, &token, idem.as_ref(), now()).await }).await?))
 }
 
 #[utoipa::path(post, path = "/v1/rooms/{code}/host", tag = "rooms", request_body = HandOver,
@@ -267,8 +271,11 @@ pub async fn hand_over(
 ) -> Result<Json<Room>> {
     let code = room_code(&code)?;
     let idem = key.bind("hand_over", &req);
-    let store = app.store.clone();
-    Ok(Json(as_member(&app, addr, move || store.hand_over(&code, &token, req.member_id, idem.as_ref(), now())).await?))
+    let rooms = app.rooms.clone();
+    Ok(Json(
+        as_member(&app, addr, async move { rooms.hand_over(&code, &token, req.member_id, idem.as_ref(), now()).await })
+            .await?,
+    ))
 }
 
 #[utoipa::path(put, path = "/v1/rooms/{code}/presence", tag = "rooms", request_body = SetPresence,
@@ -284,9 +291,14 @@ pub async fn set_presence(
 ) -> Result<Json<Member>> {
     let code = room_code(&code)?;
     let idem = key.bind("set_presence", &req);
-    let store = app.store.clone();
+    let rooms = app.rooms.clone();
     Ok(Json(
-        as_member(&app, addr, move || store.set_presence(&code, &token, req.presence, idem.as_ref(), now())).await?,
+        as_member(
+            &app,
+            addr,
+            async move { rooms.set_presence(&code, &token, req.presence, idem.as_ref(), now()).await },
+        )
+        .await?,
     ))
 }
 
@@ -316,8 +328,9 @@ pub async fn start_session(
     let req =
         StartSession { template_name: name("template name", &req.template_name, app.limits.max_name_chars)?, ..req };
     let idem = key.bind("start_session", &req);
-    let store = app.store.clone();
-    let s = as_member(&app, addr, move || store.start_session(&code, &token, req, idem.as_ref(), now())).await?;
+    let rooms = app.rooms.clone();
+    let s = as_member(&app, addr, async move { rooms.start_session(&code, &token, req, idem.as_ref(), now()).await })
+        .await?;
     Ok((StatusCode::CREATED, Json(s)))
 }
 
@@ -330,8 +343,10 @@ pub async fn list_sessions(
     Bearer(token): Bearer,
 ) -> Result<Json<SessionList>> {
     let code = room_code(&code)?;
-    let store = app.store.clone();
-    Ok(Json(SessionList { sessions: as_member(&app, addr, move || store.list_sessions(&code, &token)).await? }))
+    let rooms = app.rooms.clone();
+    Ok(Json(SessionList {
+        sessions: as_member(&app, addr, async move { rooms.list_sessions(&code, &token).await }).await?,
+    }))
 }
 
 #[utoipa::path(get, path = "/v1/rooms/{code}/sessions/{session_id}", tag = "sessions",
@@ -344,8 +359,8 @@ pub async fn session_detail(
     Bearer(token): Bearer,
 ) -> Result<Json<SessionDetail>> {
     let code = room_code(&code)?;
-    let store = app.store.clone();
-    Ok(Json(as_member(&app, addr, move || store.session_detail(&code, &token, session_id)).await?))
+    let rooms = app.rooms.clone();
+    Ok(Json(as_member(&app, addr, async move { rooms.session_detail(&code, &token, session_id).await }).await?))
 }
 
 #[utoipa::path(post, path = "/v1/rooms/{code}/sessions/{session_id}/control", tag = "sessions",
@@ -362,10 +377,10 @@ pub async fn control_session(
 ) -> Result<Json<SharedSession>> {
     let code = room_code(&code)?;
     let idem = key.bind("control_session", &(session_id, req));
-    let store = app.store.clone();
+    let rooms = app.rooms.clone();
     Ok(Json(
-        as_member(&app, addr, move || {
-            store.control_session(&code, &token, session_id, req.action, idem.as_ref(), now())
+        as_member(&app, addr, async move {
+            rooms.control_session(&code, &token, session_id, req.action, idem.as_ref(), now()).await
         })
         .await?,
     ))
@@ -386,10 +401,11 @@ pub async fn publish_commitment(
     let code = room_code(&code)?;
     let text = text("commitment", &req.text, app.limits.max_commitment_chars)?;
     let idem = key.bind("publish_commitment", &(session_id, &text));
-    let store = app.store.clone();
-    let c =
-        as_member(&app, addr, move || store.publish_commitment(&code, &token, session_id, text, idem.as_ref(), now()))
-            .await?;
+    let rooms = app.rooms.clone();
+    let c = as_member(&app, addr, async move {
+        rooms.publish_commitment(&code, &token, session_id, text, idem.as_ref(), now()).await
+    })
+    .await?;
     Ok((StatusCode::CREATED, Json(c)))
 }
 
@@ -417,8 +433,9 @@ pub async fn post_ahead(
     let code = room_code(&code)?;
     let text = text("commitment", &req.text, app.limits.max_commitment_chars)?;
     let idem = key.bind("post_ahead", &text);
-    let store = app.store.clone();
-    let c = as_member(&app, addr, move || store.post_ahead(&code, &token, text, idem.as_ref(), now())).await?;
+    let rooms = app.rooms.clone();
+    let c =
+        as_member(&app, addr, async move { rooms.post_ahead(&code, &token, text, idem.as_ref(), now()).await }).await?;
     Ok((StatusCode::CREATED, Json(c)))
 }
 
@@ -437,10 +454,12 @@ pub async fn report_outcome(
     let code = room_code(&code)?;
     let req = ReportOutcome { note: optional_text("note", req.note.as_deref(), app.limits.max_note_chars)?, ..req };
     let idem = key.bind("report_outcome", &(commitment_id, &req));
-    let store = app.store.clone();
+    let rooms = app.rooms.clone();
     Ok(Json(
-        as_member(&app, addr, move || store.report_outcome(&code, &token, commitment_id, req, idem.as_ref(), now()))
-            .await?,
+        as_member(&app, addr, async move {
+            rooms.report_outcome(&code, &token, commitment_id, req, idem.as_ref(), now()).await
+        })
+        .await?,
     ))
 }
 
@@ -456,8 +475,15 @@ pub async fn give_kudos(
 ) -> Result<Json<RoomCommitment>> {
     let code = room_code(&code)?;
     let idem = key.bind("give_kudos", &commitment_id);
-    let store = app.store.clone();
-    Ok(Json(as_member(&app, addr, move || store.give_kudos(&code, &token, commitment_id, idem.as_ref(), now())).await?))
+    let rooms = app.rooms.clone();
+    Ok(Json(
+        as_member(
+            &app,
+            addr,
+            async move { rooms.give_kudos(&code, &token, commitment_id, idem.as_ref(), now()).await },
+        )
+        .await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/v1/rooms/{code}/commitments/{commitment_id}/questions", tag = "sessions",
@@ -483,9 +509,11 @@ pub async fn ask_question(
     let code = room_code(&code)?;
     let text = text("question", &req.text, app.limits.max_commitment_chars)?;
     let idem = key.bind("ask_question", &(commitment_id, &text));
-    let store = app.store.clone();
-    let q = as_member(&app, addr, move || store.ask_question(&code, &token, commitment_id, text, idem.as_ref(), now()))
-        .await?;
+    let rooms = app.rooms.clone();
+    let q = as_member(&app, addr, async move {
+        rooms.ask_question(&code, &token, commitment_id, text, idem.as_ref(), now()).await
+    })
+    .await?;
     Ok((StatusCode::CREATED, Json(q)))
 }
 
@@ -505,9 +533,14 @@ pub async fn mark_answered(
 ) -> Result<Json<Question>> {
     let code = room_code(&code)?;
     let idem = key.bind("mark_answered", &question_id);
-    let store = app.store.clone();
+    let rooms = app.rooms.clone();
     Ok(Json(
-        as_member(&app, addr, move || store.mark_answered(&code, &token, question_id, idem.as_ref(), now())).await?,
+        as_member(
+            &app,
+            addr,
+            async move { rooms.mark_answered(&code, &token, question_id, idem.as_ref(), now()).await },
+        )
+        .await?,
     ))
 }
 
@@ -541,16 +574,15 @@ pub async fn put_schedule(
         });
     }
     let idem = key.bind("put_schedule", &entries);
-    let store = app.store.clone();
-    // Rules are checked and expanded on a blocking thread: bounded work, but not async work.
-    let schedule = as_member(&app, addr, move || {
+    let rooms = app.rooms.clone();
+    let schedule = as_member(&app, addr, async move {
         let now = now();
         // Only the host's rules are worth checking, and only within the host's request limit
         // (so this request counts twice); the write checks the token again.
-        store.authenticate(&code, &token)?.require_host()?;
-        schedule::validate_all(&entries, now)?;
-        let entries = store.put_schedule(&code, &token, entries, idem.as_ref(), now)?;
-        Ok(Schedule { upcoming: schedule::upcoming(&entries, now), entries })
+        rooms.authenticate(&code, &token).await?.require_host()?;
+        let entries = cpu_bound(move || schedule::validate_all(&entries, now).map(|()| entries)).await?;
+        let entries = rooms.put_schedule(&code, &token, entries, idem.as_ref(), now).await?;
+        cpu_bound(move || Ok(Schedule { upcoming: schedule::upcoming(&entries, now), entries })).await
     })
     .await?;
     Ok(Json(schedule))
@@ -565,10 +597,10 @@ pub async fn get_schedule(
     Bearer(token): Bearer,
 ) -> Result<Json<Schedule>> {
     let code = room_code(&code)?;
-    let store = app.store.clone();
-    let schedule = as_member(&app, addr, move || {
-        let entries = store.schedule(&code, &token)?;
-        Ok(Schedule { upcoming: schedule::upcoming(&entries, now()), entries })
+    let rooms = app.rooms.clone();
+    let schedule = as_member(&app, addr, async move {
+        let entries = rooms.schedule(&code, &token).await?;
+        cpu_bound(move || Ok(Schedule { upcoming: schedule::upcoming(&entries, now()), entries })).await
     })
     .await?;
     Ok(Json(schedule))

@@ -38,8 +38,9 @@ pub enum AppError {
     RateLimited { what: &'static str, retry_after: u64 },
     #[error("too many open event streams {what} (at most {max}); close one first")]
     TooManyStreams { what: &'static str, max: u32 },
+    /// The database failed (the backend's own error, logged and never shown).
     #[error("storage: {0}")]
-    Storage(#[from] rusqlite::Error),
+    Storage(Box<dyn std::error::Error + Send + Sync>),
     /// The database could not be opened or holds something this version cannot read.
     #[error("storage: {0}")]
     StoreBroken(String),

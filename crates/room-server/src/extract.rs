@@ -1,9 +1,9 @@
 //! Request extractors whose refusals are `{ code, message }` like every other error.
 
 use crate::AppState;
+use crate::domain::Idempotency;
 use crate::error::{AppError, excerpt};
 use crate::secrets::sha256;
-use crate::store::Idempotency;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod config;
+pub mod domain;
 pub mod error;
 pub mod extract;
 pub mod hub;
@@ -29,13 +30,15 @@ use tokio::sync::watch;
 use worktogether_room_protocol::SERVER_TIME_HEADER;
 
 pub use config::{Config, Limits};
+use domain::Rooms;
 use error::AppError;
-use store::Store;
 
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Arc<Store>,
+    pub rooms: Arc<Rooms>,
+    /// The rooms' live events in this process, as the store publishes them.
+    pub hub: Arc<hub::Hub>,
     pub limits: Arc<Limits>,
     pub rate: Arc<limits::RateLimits>,
     pub streams: Arc<limits::StreamSlots>,
@@ -46,13 +49,14 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(store: Arc<Store>, limits: Limits, shutdown: watch::Receiver<bool>) -> Self {
+    pub fn new(rooms: Arc<Rooms>, hub: Arc<hub::Hub>, limits: Limits, shutdown: watch::Receiver<bool>) -> Self {
         let presence = presence::Tracker::new(Duration::from_secs(limits.presence_grace_secs), Utc::now());
         let rate = Arc::new(limits::RateLimits::new(&limits));
         let per_member = rate.clone();
-        store.admit_with(Arc::new(move |actor: &store::Actor| per_member.request(actor.member_id)));
+        rooms.admit_with(Arc::new(move |actor: &domain::Actor| per_member.request(actor.member_id)));
         Self {
-            store,
+            rooms,
+            hub,
             rate,
             streams: Arc::new(limits::StreamSlots::new(&limits)),
             presence: Arc::new(presence),
@@ -184,24 +188,38 @@ async fn limit_body(req: Request, next: Next, max: usize) -> Response {
     res
 }
 
-/// Runs blocking store work off the async threads.
-pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> error::Result<T> + Send + 'static) -> error::Result<T> {
-    match tokio::task::spawn_blocking(f).await {
+/// Runs `work` to its end as a task of its own, also when the request that started it is
+/// dropped (the client went away): a write that began is committed or refused, never cut
+/// off halfway.
+pub async fn detached<T: Send + 'static>(
+    work: impl std::future::Future<Output = error::Result<T>> + Send + 'static,
+) -> error::Result<T> {
+    match tokio::spawn(work).await {
         Ok(r) => r,
         Err(e) => std::panic::resume_unwind(e.into_panic()),
     }
 }
 
-/// Runs a member's request (`f` authenticates the token) on a blocking thread. An address
-/// over its failed authentications is refused before any work; a token found not valid
-/// counts against the address.
+/// Runs bounded but CPU-heavy work (expanding a schedule's rules) off the async threads.
+pub async fn cpu_bound<T: Send + 'static>(
+    work: impl FnOnce() -> error::Result<T> + Send + 'static,
+) -> error::Result<T> {
+    match tokio::task::spawn_blocking(work).await {
+        Ok(r) => r,
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    }
+}
+
+/// Runs a member's request (`work` authenticates the token). An address over its failed
+/// authentications is refused before any work; a token found not valid counts against the
+/// address.
 pub async fn as_member<T: Send + 'static>(
     app: &AppState,
     addr: IpAddr,
-    f: impl FnOnce() -> error::Result<T> + Send + 'static,
+    work: impl std::future::Future<Output = error::Result<T>> + Send + 'static,
 ) -> error::Result<T> {
     app.rate.address_allowed(addr)?;
-    match blocking(f).await {
+    match detached(work).await {
         Err(AppError::Unauthorized) => Err(app.rate.failed_authentication(addr)),
         other => other,
     }
@@ -212,10 +230,9 @@ pub async fn maintain(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(3600));
     loop {
         tick.tick().await;
-        let store = state.store.clone();
         let days = chrono::Duration::days(i64::from(state.limits.inactive_days));
-        let now = Utc::now();
-        match blocking(move || store.expire(now - days, now - chrono::Duration::days(1))).await {
+        let now = store::to_millis(Utc::now());
+        match state.rooms.expire(now - days, now - chrono::Duration::days(1), now).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(rooms = n, "deleted inactive rooms"),
             Err(e) => tracing::warn!(error = %e, "could not delete inactive rooms"),

@@ -60,7 +60,7 @@ impl RateLimits {
         self.joins.check_key(&addr).map_err(|e| refused("join attempts from this address", &e))
     }
 
-    /// Counted per member once the token is found valid (see [`crate::store::Admission`]).
+    /// Counted per member once the token is found valid (see [`crate::domain::Admission`]).
     pub fn request(&self, member: Uuid) -> Result<(), AppError> {
         self.requests.check_key(&member).map_err(|e| refused("requests with this token", &e))
     }

@@ -4,7 +4,7 @@ use clap::Parser;
 use std::sync::Arc;
 use tokio::sync::watch;
 use tracing_subscriber::EnvFilter;
-use worktogether_room_server::{AppState, Config, hub::Hub, maintain, serve, store::Store};
+use worktogether_room_server::{AppState, Config, domain::Rooms, hub::Hub, maintain, serve, store};
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
@@ -26,9 +26,10 @@ async fn main() -> std::process::ExitCode {
 
 async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let db = config.db_path();
-    let store = Arc::new(Store::open(&db, Arc::new(Hub::default()))?);
+    let hub = Arc::new(Hub::default());
+    let repo = store::open(&db.to_string_lossy(), hub.clone()).await?;
     let (stop, stopped) = watch::channel(false);
-    let state = AppState::new(store, config.limits.clone(), stopped);
+    let state = AppState::new(Arc::new(Rooms::new(repo)), hub, config.limits.clone(), stopped);
     tokio::spawn(maintain(state.clone()));
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     tracing::info!(

@@ -62,8 +62,8 @@ pub async fn events(
                 .ok_or_else(|| AppError::BadRequest("Last-Event-ID must be an event id (a whole number)".into()))?,
         ),
     };
-    let store = app.store.clone();
-    let (actor, latest) = crate::as_member(&app, addr, move || store.follow(&code, &token)).await?;
+    let rooms = app.rooms.clone();
+    let (actor, latest) = crate::as_member(&app, addr, async move { rooms.follow(&code, &token).await }).await?;
     // Every id a client has seen is at most the latest stored: a later one is no event of
     // this room (yet). Refused, so the client re-reads the room instead of waiting for
     // events it would drop as already seen.
@@ -75,7 +75,7 @@ pub async fn events(
     let member_slot = app.streams.member(actor.member_id)?;
     // Subscribe before reading the backlog: an event committed in between arrives on both
     // paths and is dropped once by its id.
-    let live = app.store.hub().subscribe(actor.room_id);
+    let live = app.hub.subscribe(actor.room_id);
     let presence = PresenceGuard::connect(app.clone(), actor.room_id, actor.member_id);
     let state = StreamState {
         app: app.clone(),
@@ -152,10 +152,9 @@ impl StreamState {
                 continue;
             }
             if !self.caught_up {
-                let (store, room, member, after) = (self.app.store.clone(), self.room, self.member, self.last_sent);
                 // `None`: the room was deleted, perhaps before this stream subscribed (then its
                 // channel is a new one that nothing will close).
-                let batch = crate::blocking(move || store.events_after(room, member, after, BATCH)).await.ok()??;
+                let batch = self.app.rooms.events_after(self.room, self.member, self.last_sent, BATCH).await.ok()??;
                 self.caught_up = (batch.len() as u32) < BATCH;
                 self.backlog.extend(batch);
                 continue;
@@ -190,12 +189,12 @@ impl PresenceGuard {
     fn connect(app: AppState, room: i64, member: Uuid) -> Self {
         let now = to_millis(Utc::now());
         if app.presence.connect(member, now) {
-            let store = app.store.clone();
+            let rooms = app.rooms.clone();
             tokio::spawn(async move {
-                let result = crate::blocking(move || {
-                    let own = store.own_presence(member)?;
-                    store.announce_presence(room, member, own, now)
-                })
+                let result = async {
+                    let own = rooms.own_presence(member).await?;
+                    rooms.announce_presence(room, member, own, now).await
+                }
                 .await;
                 if let Err(e) = result {
                     tracing::warn!(error = %e, "could not announce a member back");
@@ -214,12 +213,9 @@ impl Drop for PresenceGuard {
         runtime.spawn(async move {
             tokio::time::sleep(app.presence.grace().to_std().unwrap_or_default()).await;
             if app.presence.went_away(member, generation) {
-                let store = app.store.clone();
                 let now = to_millis(Utc::now());
-                let result = crate::blocking(move || {
-                    store.announce_presence(room, member, worktogether_room_protocol::Presence::Away, now)
-                })
-                .await;
+                let result =
+                    app.rooms.announce_presence(room, member, worktogether_room_protocol::Presence::Away, now).await;
                 if let Err(e) = result {
                     tracing::warn!(error = %e, "could not announce a member away");
                 }

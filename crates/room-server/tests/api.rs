@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::Duration;
 use tower::ServiceExt;
-use worktogether_room_server::{AppState, Limits, app, hub::Hub, store::Store};
+use worktogether_room_server::{AppState, Limits, app, domain::Rooms, hub::Hub, store};
 
 struct Server {
     router: axum::Router,
@@ -111,17 +111,25 @@ impl EventStream {
     }
 }
 
+/// The rules on a new database in `dir`, and the hub its events reach.
+async fn open_rooms(dir: &tempfile::TempDir) -> (Arc<Rooms>, Arc<Hub>) {
+    let hub = Arc::new(Hub::default());
+    let db = dir.path().join("rooms.sqlite3");
+    let repo = store::open(&db.to_string_lossy(), hub.clone()).await.unwrap();
+    (Arc::new(Rooms::new(repo)), hub)
+}
+
 impl Server {
-    fn new() -> Self {
-        Self::with_limits(Limits::default())
+    async fn new() -> Self {
+        Self::with_limits(Limits::default()).await
     }
 
-    fn with_limits(limits: Limits) -> Self {
+    async fn with_limits(limits: Limits) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(Store::open(&dir.path().join("rooms.sqlite3"), Arc::new(Hub::default())).unwrap());
+        let (rooms, hub) = open_rooms(&dir).await;
         let (_stop, stopped) = tokio::sync::watch::channel(false);
         std::mem::forget(_stop);
-        Self { router: app(AppState::new(store, limits, stopped)), _dir: dir }
+        Self { router: app(AppState::new(rooms, hub, limits, stopped)), _dir: dir }
     }
 
     async fn call(
@@ -181,7 +189,7 @@ fn assert_refused(r: &Reply, status: StatusCode, code: &str) {
 
 #[tokio::test]
 async fn create_join_and_read_a_room() {
-    let s = Server::new();
+    let s = Server::new().await;
     let (code, host, member, member_id) = s.room().await;
     assert!(code.len() == 11 && code.as_bytes()[5] == b'-', "codes read like ABCDE-FGHJK: {code}");
     let r =
@@ -195,7 +203,7 @@ async fn create_join_and_read_a_room() {
 
 #[tokio::test]
 async fn bad_input_is_refused_with_a_clear_error_and_changes_nothing() {
-    let s = Server::with_limits(Limits { max_body_bytes: 2048, ..Limits::default() });
+    let s = Server::with_limits(Limits { max_body_bytes: 2048, ..Limits::default() }).await;
     let (code, host, _, _) = s.room().await;
     let before = s.call("GET", &format!("/v1/rooms/{code}"), Some(&host), None, None).await.body;
 
@@ -286,7 +294,7 @@ async fn bad_input_is_refused_with_a_clear_error_and_changes_nothing() {
 
 #[tokio::test]
 async fn host_actions_and_other_members_entries_are_refused_to_members() {
-    let s = Server::new();
+    let s = Server::new().await;
     let (code, host, member, member_id) = s.room().await;
     let r = s.json("PATCH", &format!("/v1/rooms/{code}"), Some(&member), json!({"name": "Mine now"})).await;
     assert_refused(&r, StatusCode::FORBIDDEN, "forbidden");
@@ -338,7 +346,7 @@ async fn host_actions_and_other_members_entries_are_refused_to_members() {
 
 #[tokio::test]
 async fn a_retried_write_applies_once_and_a_reused_key_is_refused() {
-    let s = Server::new();
+    let s = Server::new().await;
     let (code, _, _, _) = s.room().await;
     let body = r#"{"displayName":"Cem"}"#;
     let path = format!("/v1/rooms/{code}/members");
@@ -356,7 +364,7 @@ async fn a_retried_write_applies_once_and_a_reused_key_is_refused() {
 
 #[tokio::test]
 async fn join_attempts_per_address_are_limited() {
-    let s = Server::with_limits(Limits { joins_per_minute: 3, ..Limits::default() });
+    let s = Server::with_limits(Limits { joins_per_minute: 3, ..Limits::default() }).await;
     let (code, _, _, _) = s.room().await; // one join
     for _ in 0..2 {
         let r = s.json("POST", "/v1/rooms/ABCDE-FGHJK/members", None, json!({"displayName": "Guess"})).await;
@@ -368,7 +376,7 @@ async fn join_attempts_per_address_are_limited() {
 
 #[tokio::test]
 async fn membership_changes_host_hand_over_and_limits() {
-    let s = Server::with_limits(Limits { max_members: 2, ..Limits::default() });
+    let s = Server::with_limits(Limits { max_members: 2, ..Limits::default() }).await;
     let (code, host, member, member_id) = s.room().await;
     let full = s.json("POST", &format!("/v1/rooms/{code}/members"), None, json!({"displayName": "Third"})).await;
     assert_refused(&full, StatusCode::CONFLICT, "room_full");
@@ -394,7 +402,7 @@ async fn membership_changes_host_hand_over_and_limits() {
 
 #[tokio::test]
 async fn schedules_list_upcoming_occurrences() {
-    let s = Server::new();
+    let s = Server::new().await;
     let (code, host, member, _) = s.room().await;
     let entries = json!({"entries": [{"title": "Monthly Worktogether", "startsAt": "2026-01-06T09:00:00", "timeZone": "Europe/Berlin", "durationMinutes": 130, "rrule": "FREQ=MONTHLY;BYDAY=1TU"}]});
     let r = s.json("PUT", &format!("/v1/rooms/{code}/schedule"), Some(&host), entries.clone()).await;
@@ -411,7 +419,7 @@ async fn schedules_list_upcoming_occurrences() {
 
 #[tokio::test]
 async fn the_checked_in_openapi_document_is_current() {
-    let s = Server::new();
+    let s = Server::new().await;
     let served = s.call("GET", "/v1/openapi.json", None, None, None).await;
     assert_eq!(served.status, StatusCode::OK);
     let generated = serde_json::to_string_pretty(&served.body).unwrap() + "\n";
@@ -428,7 +436,7 @@ async fn the_checked_in_openapi_document_is_current() {
 
 #[tokio::test]
 async fn behind_a_trusted_proxy_limits_count_the_forwarded_address() {
-    let s = Server::with_limits(Limits { joins_per_minute: 1, trust_forwarded_for: true, ..Limits::default() });
+    let s = Server::with_limits(Limits { joins_per_minute: 1, trust_forwarded_for: true, ..Limits::default() }).await;
     let join = |from: &'static str| {
         let req = Request::builder()
             .method("POST")
@@ -452,16 +460,20 @@ async fn behind_a_trusted_proxy_limits_count_the_forwarded_address() {
 #[tokio::test]
 async fn inactive_rooms_are_deleted_with_everything_in_them() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(Store::open(&dir.path().join("rooms.sqlite3"), Arc::new(Hub::default())).unwrap());
+    let (rooms, hub) = open_rooms(&dir).await;
     let (_stop, stopped) = tokio::sync::watch::channel(false);
-    let s = Server { router: app(AppState::new(store.clone(), Limits::default(), stopped)), _dir: dir };
+    let s = Server { router: app(AppState::new(rooms.clone(), hub, Limits::default(), stopped)), _dir: dir };
     let (code, host, member, _) = s.room().await;
     let Ok(mut stream) = EventStream::open(&s.router, &code, &member, None).await else { panic!("a stream") };
     assert!(matches!(stream.next(Duration::from_millis(100)).await, Next::Silent));
     let now = chrono::Utc::now();
-    assert_eq!(store.expire(now - chrono::Duration::days(180), now).unwrap(), 0, "active rooms stay");
+    assert_eq!(rooms.expire(now - chrono::Duration::days(180), now, now).await.unwrap(), 0, "active rooms stay");
     assert_eq!(s.call("GET", &format!("/v1/rooms/{code}"), Some(&host), None, None).await.status, StatusCode::OK);
-    assert_eq!(store.expire(now + chrono::Duration::seconds(1), now).unwrap(), 1, "no activity since: deleted");
+    assert_eq!(
+        rooms.expire(now + chrono::Duration::seconds(1), now, now).await.unwrap(),
+        1,
+        "no activity since: deleted"
+    );
     assert!(matches!(stream.next(Duration::from_secs(3)).await, Next::Ended), "its streams end");
     let db = rusqlite::Connection::open(s.db()).unwrap();
     let retired: String = db.query_row("SELECT code FROM retired_codes", [], |r| r.get(0)).unwrap();
@@ -477,7 +489,7 @@ async fn inactive_rooms_are_deleted_with_everything_in_them() {
 
 #[tokio::test]
 async fn an_event_stream_needs_a_token_and_a_valid_last_event_id() {
-    let s = Server::new();
+    let s = Server::new().await;
     let (code, host, _, _) = s.room().await;
     assert_refused(
         &s.call("GET", &format!("/v1/rooms/{code}/events"), None, None, None).await,
@@ -517,7 +529,7 @@ fn days_ago(days: i64) -> String {
 
 #[tokio::test]
 async fn schedule_rules_that_cannot_be_bounded_are_refused() {
-    let s = Server::new();
+    let s = Server::new().await;
     let (code, host, _, _) = s.room().await;
     let path = format!("/v1/rooms/{code}/schedule");
     let recent = days_ago(30);
@@ -545,7 +557,7 @@ async fn schedule_rules_that_cannot_be_bounded_are_refused() {
 
 #[tokio::test]
 async fn schedules_stored_before_the_limits_never_stall_a_read() {
-    let s = Server::new();
+    let s = Server::new().await;
     let (code, host, member, _) = s.room().await;
     let path = format!("/v1/rooms/{code}/schedule");
     let r = s.json("PUT", &path, Some(&host), schedule_of(&days_ago(3), Some("FREQ=WEEKLY"))).await;
@@ -581,7 +593,7 @@ async fn schedules_stored_before_the_limits_never_stall_a_read() {
 
 #[tokio::test]
 async fn a_last_event_id_after_the_rooms_latest_is_refused() {
-    let s = Server::new();
+    let s = Server::new().await;
     let (code, host, member, _) = s.room().await;
     let latest = s.call("GET", &format!("/v1/rooms/{code}"), Some(&host), None, None).await.body["lastEventId"]
         .as_u64()
@@ -614,7 +626,7 @@ async fn a_last_event_id_after_the_rooms_latest_is_refused() {
 
 #[tokio::test]
 async fn a_removed_member_or_one_who_left_hears_nothing_more() {
-    let s = Server::new();
+    let s = Server::new().await;
     let (code, host, member, member_id) = s.room().await;
     let j = s.json("POST", &format!("/v1/rooms/{code}/members"), None, json!({"displayName": "Cem"})).await;
     let (cem, cem_id) = (j.body["token"].as_str().unwrap().to_owned(), j.body["memberId"].as_str().unwrap().to_owned());
@@ -648,7 +660,7 @@ async fn a_removed_member_or_one_who_left_hears_nothing_more() {
 
 #[tokio::test]
 async fn event_streams_per_member_are_capped() {
-    let s = Server::new();
+    let s = Server::new().await;
     let (code, host, member, _) = s.room().await;
     let mut open = Vec::new();
     for i in 0..4 {
@@ -669,7 +681,7 @@ async fn event_streams_per_member_are_capped() {
 
 #[tokio::test]
 async fn the_request_limit_counts_a_member_once_however_the_id_is_spelled() {
-    let s = Server::with_limits(Limits { requests_per_second: 1, ..Limits::default() }); // bursts of 2
+    let s = Server::with_limits(Limits { requests_per_second: 1, ..Limits::default() }).await; // bursts of 2
     let (code, _, member, member_id) = s.room().await;
     let secret = member.split_once('.').unwrap().1;
     let id = uuid::Uuid::parse_str(&member_id).unwrap();
@@ -695,7 +707,8 @@ async fn the_request_limit_counts_a_member_once_however_the_id_is_spelled() {
 
 #[tokio::test]
 async fn wrong_secrets_count_against_their_address_not_the_member_they_name() {
-    let s = Server::with_limits(Limits { requests_per_second: 2, trust_forwarded_for: true, ..Limits::default() });
+    let s =
+        Server::with_limits(Limits { requests_per_second: 2, trust_forwarded_for: true, ..Limits::default() }).await;
     let (code, host, _, _) = s.room().await;
     let forged = format!("{}.{}", host.split_once('.').unwrap().0, "0".repeat(64));
     let from = |address: &str, token: &str| {
@@ -731,7 +744,7 @@ fn from(addr: &str, method: &str, path: &str, key: Option<&str>, body: &Value) -
 
 #[tokio::test]
 async fn names_a_person_cannot_see_are_refused_and_names_are_stored_in_nfc() {
-    let s = Server::with_limits(Limits { joins_per_minute: 1000, rooms_per_hour: 1000, ..Limits::default() });
+    let s = Server::with_limits(Limits { joins_per_minute: 1000, rooms_per_hour: 1000, ..Limits::default() }).await;
     let (code, host, member, _) = s.room().await;
     let join = |name: &str| json!({"displayName": name});
     let invisible = [
@@ -800,7 +813,7 @@ async fn names_a_person_cannot_see_are_refused_and_names_are_stored_in_nfc() {
 
 #[tokio::test]
 async fn answers_are_never_stored_by_caches_or_sniffed() {
-    let s = Server::new();
+    let s = Server::new().await;
     let create = Request::builder()
         .method("POST")
         .uri("/v1/rooms")
@@ -823,7 +836,7 @@ async fn answers_are_never_stored_by_caches_or_sniffed() {
 
 #[tokio::test]
 async fn error_messages_are_short_and_never_the_parsers_or_the_clients_text() {
-    let s = Server::new();
+    let s = Server::new().await;
     let (code, host, _, _) = s.room().await;
     let zone = "Europe/".to_owned() + &"x".repeat(10_000);
     let schedule = |zone: &str| json!({"entries": [{"title": "T", "startsAt": "2026-12-01T09:00:00", "timeZone": zone, "durationMinutes": 60}]});
@@ -868,7 +881,7 @@ async fn error_messages_are_short_and_never_the_parsers_or_the_clients_text() {
 
 #[tokio::test]
 async fn video_links_are_http_or_https_urls_with_a_host_and_no_credentials() {
-    let s = Server::with_limits(Limits { rooms_per_hour: 1000, ..Limits::default() });
+    let s = Server::with_limits(Limits { rooms_per_hour: 1000, ..Limits::default() }).await;
     let (code, host, _, _) = s.room().await;
     let path = format!("/v1/rooms/{code}");
     for link in [
@@ -897,7 +910,7 @@ async fn video_links_are_http_or_https_urls_with_a_host_and_no_credentials() {
 
 #[tokio::test]
 async fn an_idempotency_key_for_create_or_join_counts_per_client_address() {
-    let s = Server::with_limits(Limits { trust_forwarded_for: true, ..Limits::default() });
+    let s = Server::with_limits(Limits { trust_forwarded_for: true, ..Limits::default() }).await;
     let (code, _, _, _) = s.room().await;
     let join = json!({"displayName": "Cem"});
     let path = format!("/v1/rooms/{code}/members");
@@ -929,7 +942,7 @@ fn rows(s: &Server, table: &str) -> i64 {
 #[tokio::test]
 async fn an_idempotency_key_too_short_to_be_secret_is_refused_for_create_and_join_and_changes_nothing() {
     // One join a minute more than the room's own: refused keys must not use it up.
-    let s = Server::with_limits(Limits { joins_per_minute: 2, trust_forwarded_for: true, ..Limits::default() });
+    let s = Server::with_limits(Limits { joins_per_minute: 2, trust_forwarded_for: true, ..Limits::default() }).await;
     let (code, host, _, _) = s.room().await;
     let join = json!({"displayName": "Cem"});
     let create = json!({"name": "R", "hostName": "Ada"});
@@ -997,7 +1010,7 @@ fn old_seal(key: &str, plain: &[u8]) -> Vec<u8> {
 
 #[tokio::test]
 async fn answers_sealed_by_the_old_scheme_are_forgotten_and_altered_answers_refused() {
-    let s = Server::with_limits(Limits { trust_forwarded_for: true, ..Limits::default() });
+    let s = Server::with_limits(Limits { trust_forwarded_for: true, ..Limits::default() }).await;
     let (code, host, _, _) = s.room().await;
     let join = json!({"displayName": "Cem"});
     let path = format!("/v1/rooms/{code}/members");
@@ -1043,7 +1056,7 @@ async fn answers_sealed_by_the_old_scheme_are_forgotten_and_altered_answers_refu
 
 #[tokio::test]
 async fn a_host_alone_closes_the_room_by_leaving_and_a_new_code_keeps_a_removed_member_out() {
-    let s = Server::new();
+    let s = Server::new().await;
     let (code, host, member, member_id) = s.room().await;
 
     // A member cannot change the code; the host can, and the old code stops letting people join.
@@ -1117,7 +1130,7 @@ async fn mark_answered(s: &Server, code: &str, question: &str, token: &str) -> R
 
 #[tokio::test]
 async fn members_ask_the_host_about_their_own_commitments_and_the_host_marks_them_answered() {
-    let s = Server::new();
+    let s = Server::new().await;
     let (code, host, member, member_id) = s.room().await;
     let (sid, host_commitment, member_commitment) = session_with_commitments(&s, &code, &host, &member).await;
     let Ok(mut stream) = EventStream::open(&s.router, &code, &host, None).await else { panic!("the host follows") };
@@ -1196,7 +1209,8 @@ async fn members_ask_the_host_about_their_own_commitments_and_the_host_marks_the
 
 #[tokio::test]
 async fn open_questions_are_bounded_per_member_and_per_session() {
-    let s = Server::with_limits(Limits { joins_per_minute: 1000, requests_per_second: 1000, ..Limits::default() });
+    let s =
+        Server::with_limits(Limits { joins_per_minute: 1000, requests_per_second: 1000, ..Limits::default() }).await;
     let (code, host, member, _) = s.room().await;
     let (sid, _, member_commitment) = session_with_commitments(&s, &code, &host, &member).await;
     let mut first = None;
@@ -1256,7 +1270,7 @@ async fn open_questions_are_bounded_per_member_and_per_session() {
 
 #[tokio::test]
 async fn the_host_deletes_the_room_and_everything_in_it() {
-    let s = Server::new();
+    let s = Server::new().await;
     let (code, host, member, _) = s.room().await;
     let (_, _, member_commitment) = session_with_commitments(&s, &code, &host, &member).await;
     // A commitment posted ahead (written straight into the store: a session runs).
@@ -1371,7 +1385,7 @@ async fn room_state(s: &Server, code: &str, token: &str) -> Value {
 
 #[tokio::test]
 async fn commitments_posted_ahead_move_into_the_next_session_when_the_host_starts_it() {
-    let s = Server::with_limits(Limits { requests_per_second: 1000, ..Limits::default() });
+    let s = Server::with_limits(Limits { requests_per_second: 1000, ..Limits::default() }).await;
     let (code, host, member, member_id) = s.room().await;
     let Ok(mut stream) = EventStream::open(&s.router, &code, &host, None).await else { panic!("the host follows") };
 
@@ -1474,7 +1488,7 @@ async fn commitments_posted_ahead_move_into_the_next_session_when_the_host_start
 
 #[tokio::test]
 async fn commitments_ahead_are_checked_bounded_and_go_with_their_member() {
-    let s = Server::with_limits(Limits { requests_per_second: 1000, ..Limits::default() });
+    let s = Server::with_limits(Limits { requests_per_second: 1000, ..Limits::default() }).await;
     let (code, host, member, member_id) = s.room().await;
     let path = format!("/v1/rooms/{code}/commitments");
     let before = room_state(&s, &code, &host).await;
