@@ -9,13 +9,14 @@ cd "$(dirname "$0")/.."
 # a session bus, a notification server, screenshots (imagemagick `import`), xwininfo, xdotool,
 # an XEmbed tray (trayer) for the tray icon, DejaVu (the fonts test sets the desktop
 # font to DejaVu Serif), and a Secret Service (gnome-keyring, read back with secret-tool) for
-# the room tokens. The package test (scripts/package-test.sh): appstreamcli, desktop-file-validate
+# the room tokens; PostgreSQL for the room server's second store (scripts/postgres.sh starts a
+# throw-away cluster of its own). The package test (scripts/package-test.sh): appstreamcli, desktop-file-validate
 # (and the desktop database's trigger), xdg-mime and gio, systemd-analyze, strace, curl.
 PACKAGES=(
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev
   libgtk-3-dev libxdo-dev libasound2-dev pkg-config build-essential
   webkit2gtk-driver xvfb dbus-x11 dunst imagemagick x11-utils xdotool trayer fonts-dejavu-core
-  gnome-keyring libsecret-tools
+  gnome-keyring libsecret-tools postgresql
   appstream desktop-file-utils xdg-utils libglib2.0-bin systemd strace curl
 )
 

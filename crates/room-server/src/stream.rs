@@ -5,6 +5,7 @@
 use crate::AppState;
 use crate::error::{AppError, Result};
 use crate::extract::{Bearer, ClientAddr, Params, room_code};
+use crate::hub::Live;
 use crate::limits::StreamSlot;
 use crate::store::to_millis;
 use axum::extract::State;
@@ -14,7 +15,6 @@ use chrono::Utc;
 use futures_util::Stream;
 use std::collections::VecDeque;
 use std::convert::Infallible;
-use std::sync::Arc;
 use tokio::sync::broadcast::error::RecvError;
 use uuid::Uuid;
 use worktogether_room_protocol::{ErrorBody, RoomChange, RoomEvent};
@@ -112,7 +112,7 @@ struct StreamState {
     last_sent: u64,
     backlog: VecDeque<RoomEvent>,
     caught_up: bool,
-    live: tokio::sync::broadcast::Receiver<Arc<RoomEvent>>,
+    live: tokio::sync::broadcast::Receiver<Live>,
     shutdown: tokio::sync::watch::Receiver<bool>,
     _presence: PresenceGuard,
     _slots: [StreamSlot; 2],
@@ -161,11 +161,12 @@ impl StreamState {
             }
             tokio::select! {
                 received = self.live.recv() => match received {
-                    Ok(e) if e.id > self.last_sent => {
+                    Ok(Live::Event(e)) if e.id > self.last_sent => {
                         self.last_sent = e.id;
                         return Some((*e).clone());
                     }
-                    Ok(_) => {}
+                    Ok(Live::Event(_)) => {}
+                    Ok(Live::Resync) => self.caught_up = false,
                     // Fell behind the channel: the store has everything.
                     Err(RecvError::Lagged(_)) => self.caught_up = false,
                     // The room was deleted (`Hub::close`).

@@ -9,6 +9,7 @@
 //! a room's events are committed in the order of their ids. Events are published to the open
 //! streams (in [`crate::hub`]) by the implementation once its transaction commits.
 
+pub mod postgres;
 pub mod sqlite;
 
 use crate::error::Result;
@@ -31,10 +32,20 @@ pub trait Repository: Send + Sync {
     async fn read(&self) -> Result<Box<dyn Tx>>;
 }
 
-/// Opens the database `db` names: a `postgres://` URL, or else a SQLite file's path.
-/// Its schema is brought to the latest version first.
+/// Opens the database `db` names: a `postgres://` (or `postgresql://`) URL, or else a SQLite
+/// file's path. Its schema is brought to the latest version first; the store publishes the
+/// events it commits to `hub`.
 pub async fn open(db: &str, hub: Arc<Hub>) -> Result<Arc<dyn Repository>> {
-    Ok(Arc::new(sqlite::SqliteStore::open(std::path::Path::new(db), hub)?))
+    if is_postgres(db) {
+        Ok(Arc::new(postgres::PgStore::open(db, hub).await?))
+    } else {
+        Ok(Arc::new(sqlite::SqliteStore::open(std::path::Path::new(db), hub)?))
+    }
+}
+
+/// Whether `db` names a PostgreSQL database rather than a file.
+pub fn is_postgres(db: &str) -> bool {
+    db.starts_with("postgres://") || db.starts_with("postgresql://")
 }
 
 /// What authenticating a member needs: their token's hash and their room, while they are in it.
@@ -159,6 +170,16 @@ pub trait Tx: Send {
     async fn forget_answer(&mut self, key_hash: &[u8; 32]) -> Result<()>;
     /// Forgets the answers kept before `before`.
     async fn forget_answers_before(&mut self, before: DateTime<Utc>) -> Result<()>;
+}
+
+/// A stored enum value in its serde form (`"focusing"`).
+fn enum_text<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v).ok().and_then(|j| j.as_str().map(str::to_owned)).expect("a unit enum")
+}
+
+/// An enum value from its stored serde form.
+fn parse_enum<T: serde::de::DeserializeOwned>(s: &str) -> serde_json::Result<T> {
+    serde_json::from_value(serde_json::Value::String(s.to_owned()))
 }
 
 /// Times are stored with milliseconds; cutting `now` to them keeps answers and storage equal.

@@ -10,13 +10,12 @@ mod rooms;
 mod schedule;
 mod sessions;
 
-use super::{Credentials, QuestionCounts, Repository, StoredAnswer, Tx};
+use super::{Credentials, QuestionCounts, Repository, StoredAnswer, Tx, enum_text};
 use crate::error::{AppError, Result};
 use crate::hub::Hub;
 use async_trait::async_trait;
 use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::path::Path;
 use std::sync::Arc;
@@ -435,11 +434,6 @@ fn conversion(e: impl std::error::Error + Send + Sync + 'static) -> rusqlite::Er
     rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
 }
 
-/// A stored enum value in its serde form (`"focusing"`), and back.
-fn enum_text<T: Serialize>(v: &T) -> String {
-    serde_json::to_value(v).ok().and_then(|j| j.as_str().map(str::to_owned)).expect("a unit enum")
-}
-
 fn parse_enum<T: DeserializeOwned>(s: &str) -> rusqlite::Result<T> {
-    serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(conversion)
+    super::parse_enum(s).map_err(conversion)
 }
