@@ -10,9 +10,10 @@ pub struct Config {
     /// Address and port to listen on.
     #[arg(long, env = "WT_ROOM_LISTEN", default_value = "127.0.0.1:8787")]
     pub listen: SocketAddr,
-    /// The SQLite file (default: worktogether-room.sqlite3 in the data directory).
+    /// The database: a SQLite file (default: worktogether-room.sqlite3 in the data directory),
+    /// or a PostgreSQL URL (postgres://user:password@host/database) for several instances.
     #[arg(long, env = "WT_ROOM_DB")]
-    pub db: Option<PathBuf>,
+    pub db: Option<String>,
     /// The address clients use, e.g. https://rooms.example.org (shown in the start-up log).
     #[arg(long, env = "WT_ROOM_PUBLIC_URL")]
     pub public_url: Option<String>,
@@ -108,12 +109,28 @@ impl Default for Limits {
 }
 
 impl Config {
-    pub fn db_path(&self) -> PathBuf {
+    /// The database `--db` names, or the default SQLite file.
+    pub fn db(&self) -> String {
         self.db.clone().unwrap_or_else(|| {
-            dirs::data_dir()
+            let file = dirs::data_dir()
                 .unwrap_or_else(|| PathBuf::from("."))
                 .join("worktogether-room")
-                .join("worktogether-room.sqlite3")
+                .join("worktogether-room.sqlite3");
+            file.to_string_lossy().into_owned()
         })
+    }
+
+    /// The database as it may be logged: a URL's password left out.
+    pub fn db_for_log(&self) -> String {
+        let db = self.db();
+        match url::Url::parse(&db) {
+            Ok(mut url) if crate::store::is_postgres(&db) => {
+                if url.password().is_some() {
+                    let _ = url.set_password(Some("***"));
+                }
+                url.to_string()
+            }
+            _ => db,
+        }
     }
 }

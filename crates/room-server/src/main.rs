@@ -25,16 +25,16 @@ async fn main() -> std::process::ExitCode {
 }
 
 async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
-    let db = config.db_path();
+    let db = config.db();
     let hub = Arc::new(Hub::default());
-    let repo = store::open(&db.to_string_lossy(), hub.clone()).await?;
+    let repo = store::open(&db, hub.clone()).await?;
     let (stop, stopped) = watch::channel(false);
     let state = AppState::new(Arc::new(Rooms::new(repo)), hub, config.limits.clone(), stopped);
     tokio::spawn(maintain(state.clone()));
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     tracing::info!(
         listen = %listener.local_addr()?,
-        db = %db.display(),
+        db = %config.db_for_log(),
         public_url = config.public_url.as_deref().unwrap_or("-"),
         "worktogether-room is ready"
     );
