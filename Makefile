@@ -56,13 +56,13 @@ rust-test: ui
 	$(CARGO) test --workspace --exclude worktogether-e2e --locked
 	$(MAKE) room-postgres-test
 
-# The room server's handler tests again, on PostgreSQL: a throw-away cluster (Debian's
+# The room server's handler, live and attack tests again, on PostgreSQL: a throw-away cluster (Debian's
 # postgresql, run as an unprivileged user) in target/room-postgres, stopped afterwards.
 .PHONY: room-postgres-test
 room-postgres-test:
 	scripts/postgres.sh stop target/room-postgres; rm -rf target/room-postgres
 	url=$$(scripts/postgres.sh start target/room-postgres) && \
-	  ROOM_TEST_POSTGRES=$$url $(CARGO) test --locked -p worktogether-room-server --test api; \
+	  ROOM_TEST_POSTGRES=$$url $(CARGO) test --locked -p worktogether-room-server --test api --test live --test attacks; \
 	  status=$$?; scripts/postgres.sh stop target/room-postgres; exit $$status
 
 # The starts of a few hundred generated RFC 5545 rules (clock changes in Berlin and New York,

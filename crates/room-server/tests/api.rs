@@ -9,6 +9,9 @@ use std::time::Duration;
 use tower::ServiceExt;
 use worktogether_room_server::{AppState, Limits, app, domain::Rooms, hub::Hub, store};
 
+mod common;
+use common::{new_db, on_postgres};
+
 struct Server {
     router: axum::Router,
     _dir: tempfile::TempDir,
@@ -115,31 +118,10 @@ impl EventStream {
     }
 }
 
-/// The PostgreSQL server the handler tests run on instead of SQLite, if set: an
-/// administrator's URL, as `scripts/postgres.sh` prints it (`make test` runs them on both).
-const POSTGRES: &str = "ROOM_TEST_POSTGRES";
-
-fn on_postgres() -> bool {
-    std::env::var_os(POSTGRES).is_some()
-}
-
-/// A new database: a SQLite file in `dir`, or a database of its own on [`POSTGRES`].
-async fn new_db(dir: &tempfile::TempDir) -> String {
-    let Ok(url) = std::env::var(POSTGRES) else {
-        return dir.path().join("rooms.sqlite3").to_string_lossy().into_owned();
-    };
-    let name = format!("api_{}", uuid::Uuid::new_v4().simple());
-    let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
-    tokio::spawn(connection);
-    client.batch_execute(&format!("CREATE DATABASE {name}")).await.unwrap();
-    let (server, _) = url.rsplit_once('/').expect("a URL with a database");
-    format!("{server}/{name}")
-}
-
 /// The rules on a new database, the hub its events reach, and the database.
 async fn open_rooms(dir: &tempfile::TempDir) -> (Arc<Rooms>, Arc<Hub>, String) {
     let hub = Arc::new(Hub::default());
-    let db = new_db(dir).await;
+    let db = new_db(dir.path());
     let repo = store::open(&db, hub.clone()).await.unwrap();
     (Arc::new(Rooms::new(repo)), hub, db)
 }

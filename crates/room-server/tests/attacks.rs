@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::{HANG_GUARD, ServerProcess, connect_from};
+use common::{HANG_GUARD, ServerProcess, connect_from, new_db};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -266,7 +266,7 @@ fn start(dir: &tempfile::TempDir, env: &[(&'static str, &'static str)]) -> Serve
     // Nobody shows as away during a test: rooms read the same before and after an attack.
     let mut all = vec![("WT_ROOM_PRESENCE_GRACE_SECS", "3600")];
     all.extend_from_slice(env);
-    ServerProcess::start_with(&dir.path().join("rooms.sqlite3"), &all)
+    ServerProcess::start_with(&new_db(dir.path()), &all)
 }
 
 /// A member's id and token.

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{HANG_GUARD, ServerProcess, closed_within, connect_from, health_within};
+use common::{HANG_GUARD, ServerProcess, closed_within, connect_from, health_within, new_db};
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::process::Command;
@@ -169,7 +169,7 @@ async fn wait_for_phase(server: &RoomServer, client: &mut Client, kind: PhaseKin
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_host_and_three_members_share_a_session() {
     let dir = tempfile::tempdir().unwrap();
-    let process = ServerProcess::start(&dir.path().join("rooms.sqlite3"));
+    let process = ServerProcess::start(&new_db(dir.path()));
     let server = RoomServer::new(&process.address()).unwrap();
     let mut clients = room(&server, 3).await;
     let joined =
@@ -258,7 +258,7 @@ async fn a_host_and_three_members_share_a_session() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_killed_mid_session_loses_no_acknowledged_write() {
     let dir = tempfile::tempdir().unwrap();
-    let mut process = ServerProcess::start(&dir.path().join("rooms.sqlite3"));
+    let mut process = ServerProcess::start(&new_db(dir.path()));
     let server = RoomServer::new(&process.address()).unwrap();
     let mut clients = room(&server, 3).await;
     let session = clients[0]
@@ -323,7 +323,7 @@ async fn a_server_killed_mid_session_loses_no_acknowledged_write() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_vanished_member_shows_as_away_and_sigterm_closes_streams() {
     let dir = tempfile::tempdir().unwrap();
-    let process = ServerProcess::start(&dir.path().join("rooms.sqlite3"));
+    let process = ServerProcess::start(&new_db(dir.path()));
     let server = RoomServer::new(&process.address()).unwrap();
     let mut clients = room(&server, 1).await;
     let member_id = clients[1].member.member_id;
@@ -373,7 +373,7 @@ async fn an_hour_offline_then_back_everything_arrives_once_in_order() {
     use worktogether_sync::{Outbox, RoomWrite, room_view};
 
     let dir = tempfile::tempdir().unwrap();
-    let mut process = ServerProcess::start(&dir.path().join("rooms.sqlite3"));
+    let mut process = ServerProcess::start(&new_db(dir.path()));
     let server = RoomServer::new(&process.address()).unwrap();
     let clients = room(&server, 1).await;
     let (host, member) = (clients[0].member.clone(), clients[1].member.clone());
@@ -465,7 +465,7 @@ async fn clients_get_errors_a_person_can_act_on() {
     drop(held);
 
     let dir = tempfile::tempdir().unwrap();
-    let process = ServerProcess::start(&dir.path().join("rooms.sqlite3"));
+    let process = ServerProcess::start(&new_db(dir.path()));
     let server = RoomServer::new(&process.address()).unwrap();
     assert!(matches!(server.join("ABC-0", "Ada", &key()).await, Err(SyncError::NotARoomCode { .. })));
     assert_eq!(server.join("ABCDE-FGHJK", "Ada", &key()).await.err(), Some(SyncError::RoomNotFound));
@@ -508,7 +508,7 @@ fn raw_stream(address: SocketAddr, code: &str, token: &str) -> (u16, String, std
 async fn event_streams_per_address_are_capped() {
     let dir = tempfile::tempdir().unwrap();
     let env = [("WT_ROOM_MAX_STREAMS_PER_ADDRESS", "3"), ("WT_ROOM_KEEP_ALIVE_SECS", "1")];
-    let process = ServerProcess::start_with(&dir.path().join("rooms.sqlite3"), &env);
+    let process = ServerProcess::start_with(&new_db(dir.path()), &env);
     let server = RoomServer::new(&process.address()).unwrap();
     let create = CreateRoom { name: "Worktogether".into(), host_name: "Host".into(), link: None, description: None };
     let (host, state) = server.create_room(&create, &key()).await.unwrap();
@@ -553,7 +553,7 @@ async fn slow_loris_connections_are_closed_and_health_still_answers() {
         ("WT_ROOM_MAX_CONNECTIONS", "60"),
         ("WT_ROOM_KEEP_ALIVE_SECS", "1"),
     ];
-    let process = ServerProcess::start_with(&dir.path().join("rooms.sqlite3"), &env);
+    let process = ServerProcess::start_with(&new_db(dir.path()), &env);
     let address = process.address;
     let server = RoomServer::new(&process.address()).unwrap();
     let create = CreateRoom { name: "Worktogether".into(), host_name: "Host".into(), link: None, description: None };
@@ -609,7 +609,7 @@ async fn connections_are_capped_and_a_freed_place_is_served() {
     use tokio::io::AsyncWriteExt;
     let dir = tempfile::tempdir().unwrap();
     let env = [("WT_ROOM_HEADER_READ_TIMEOUT_SECS", "2"), ("WT_ROOM_MAX_CONNECTIONS", "5")];
-    let process = ServerProcess::start_with(&dir.path().join("rooms.sqlite3"), &env);
+    let process = ServerProcess::start_with(&new_db(dir.path()), &env);
     let address = process.address;
     let mut stalled = Vec::new();
     for _ in 0..5 {
@@ -631,7 +631,7 @@ async fn one_address_cannot_take_every_connection() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let dir = tempfile::tempdir().unwrap();
     let env = [("WT_ROOM_HEADER_READ_TIMEOUT_SECS", "30"), ("WT_ROOM_MAX_CONNECTIONS_PER_ADDRESS", "5")];
-    let process = ServerProcess::start_with(&dir.path().join("rooms.sqlite3"), &env);
+    let process = ServerProcess::start_with(&new_db(dir.path()), &env);
     let address = process.address;
     let mut stalled = Vec::new();
     for _ in 0..5 {
@@ -662,7 +662,7 @@ async fn one_address_cannot_take_every_connection() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_host_keeps_a_removed_member_out_with_a_new_code() {
     let dir = tempfile::tempdir().unwrap();
-    let process = ServerProcess::start(&dir.path().join("rooms.sqlite3"));
+    let process = ServerProcess::start(&new_db(dir.path()));
     let server = RoomServer::new(&process.address()).unwrap();
     let create = CreateRoom { name: "Worktogether".into(), host_name: "Host".into(), link: None, description: None };
     let (host, state) = server.create_room(&create, &key()).await.unwrap();
@@ -681,7 +681,7 @@ async fn a_host_keeps_a_removed_member_out_with_a_new_code() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn members_ask_the_host_and_the_host_deletes_the_room_for_everyone() {
     let dir = tempfile::tempdir().unwrap();
-    let process = ServerProcess::start(&dir.path().join("rooms.sqlite3"));
+    let process = ServerProcess::start(&new_db(dir.path()));
     let server = RoomServer::new(&process.address()).unwrap();
     let mut clients = room(&server, 2).await;
     let (host, asker, other) = (clients[0].member.clone(), clients[1].member.clone(), clients[2].member.clone());
@@ -743,7 +743,7 @@ async fn a_commitment_posted_ahead_through_the_outbox_reaches_the_next_session()
     use worktogether_sync::{Outbox, RoomWrite, room_view};
 
     let dir = tempfile::tempdir().unwrap();
-    let process = ServerProcess::start(&dir.path().join("rooms.sqlite3"));
+    let process = ServerProcess::start(&new_db(dir.path()));
     let server = RoomServer::new(&process.address()).unwrap();
     let mut clients = room(&server, 1).await;
     let (host, member) = (clients[0].member.clone(), clients[1].member.clone());

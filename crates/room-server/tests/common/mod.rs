@@ -1,15 +1,45 @@
 //! The real server binary for the tests that talk to it over TCP (`live.rs`, `attacks.rs`):
-//! started on a port of its own, killed and restarted; and a few raw-TCP probes.
-//! Each test crate uses a part of it.
+//! started on a port of its own, killed and restarted; a few raw-TCP probes; and the database
+//! a test runs on (SQLite, or PostgreSQL when [`POSTGRES`] is set). Each test crate uses a
+//! part of it.
 #![allow(dead_code)]
 
 use std::io::BufRead;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 use tokio::time::timeout;
+
+/// The PostgreSQL server the tests run on instead of SQLite, if set: an administrator's URL,
+/// as `scripts/postgres.sh` prints it (`make test` runs the handler and live tests on both).
+pub const POSTGRES: &str = "ROOM_TEST_POSTGRES";
+
+pub fn on_postgres() -> bool {
+    std::env::var_os(POSTGRES).is_some()
+}
+
+/// A new, empty database for one test: a SQLite file in `dir`, or a database of its own on
+/// [`POSTGRES`] (created from a thread of its own, so this works inside a runtime too).
+pub fn new_db(dir: &Path) -> String {
+    let Ok(url) = std::env::var(POSTGRES) else { return dir.join("rooms.sqlite3").to_string_lossy().into_owned() };
+    let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+    let create = format!("CREATE DATABASE {name}");
+    let admin = url.clone();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async {
+            let (client, connection) = tokio_postgres::connect(&admin, tokio_postgres::NoTls).await.unwrap();
+            tokio::spawn(connection);
+            client.batch_execute(&create).await.unwrap();
+        });
+    })
+    .join()
+    .expect("the test database is created");
+    let (server, _) = url.rsplit_once('/').expect("a URL with a database");
+    format!("{server}/{name}")
+}
 
 /// Only against hangs; never reached when things work.
 pub const HANG_GUARD: Duration = Duration::from_secs(60);
@@ -28,7 +58,7 @@ fn ports() -> MutexGuard<'static, ()> {
 pub struct ServerProcess {
     pub child: Child,
     pub address: SocketAddr,
-    db: PathBuf,
+    db: String,
     /// Extra environment variables (limits) the server starts with.
     env: Vec<(&'static str, &'static str)>,
     /// While the server is down: no other server starts and takes its port.
@@ -36,11 +66,12 @@ pub struct ServerProcess {
 }
 
 impl ServerProcess {
-    pub fn start(db: &Path) -> Self {
+    /// Starts a server on `db` (a path or URL, as [`new_db`] gives).
+    pub fn start(db: &str) -> Self {
         Self::start_with(db, &[])
     }
 
-    pub fn start_with(db: &Path, env: &[(&'static str, &'static str)]) -> Self {
+    pub fn start_with(db: &str, env: &[(&'static str, &'static str)]) -> Self {
         let _ports = ports();
         let (child, address) = Self::spawn(db, "127.0.0.1:0".parse().unwrap(), env);
         Self { child, address, db: db.to_owned(), env: env.to_vec(), down: None }
@@ -48,9 +79,9 @@ impl ServerProcess {
 
     /// Starts the server on `listen` and returns once it listens, with the address it
     /// listens on (from its "ready" log line, so it is this server's and no other's).
-    fn spawn(db: &Path, listen: SocketAddr, env: &[(&str, &str)]) -> (Child, SocketAddr) {
+    fn spawn(db: &str, listen: SocketAddr, env: &[(&str, &str)]) -> (Child, SocketAddr) {
         let mut child = Command::new(env!("CARGO_BIN_EXE_worktogether-room"))
-            .args(["--listen", &listen.to_string(), "--db", db.to_str().unwrap(), "--log-json"])
+            .args(["--listen", &listen.to_string(), "--db", db, "--log-json"])
             .env("WT_ROOM_REQUESTS_PER_SECOND", "10000")
             .env("WT_ROOM_JOINS_PER_MINUTE", "10000")
             .env("WT_ROOM_PRESENCE_GRACE_SECS", "1")
@@ -62,7 +93,7 @@ impl ServerProcess {
         let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
         let (ready_tx, ready) = std::sync::mpsc::channel();
         // Reads the log to its end (the server never blocks on a full pipe); shown with a failure.
-        let name = db.display().to_string();
+        let name = db.to_owned();
         std::thread::spawn(move || {
             let mut ready_tx = Some(ready_tx);
             for line in stdout.lines().map_while(Result::ok) {
