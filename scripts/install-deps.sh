@@ -10,13 +10,13 @@ cd "$(dirname "$0")/.."
 # an XEmbed tray (trayer) for the tray icon, DejaVu (the fonts test sets the desktop
 # font to DejaVu Serif), and a Secret Service (gnome-keyring, read back with secret-tool) for
 # the room tokens; PostgreSQL for the room server's second store (scripts/postgres.sh starts a
-# throw-away cluster of its own). The package test (scripts/package-test.sh): appstreamcli, desktop-file-validate
+# throw-away cluster of its own) and HAProxy in front of several instances of it. The package test (scripts/package-test.sh): appstreamcli, desktop-file-validate
 # (and the desktop database's trigger), xdg-mime and gio, systemd-analyze, strace, curl.
 PACKAGES=(
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev
   libgtk-3-dev libxdo-dev libasound2-dev pkg-config build-essential
   webkit2gtk-driver xvfb dbus-x11 dunst imagemagick x11-utils xdotool trayer fonts-dejavu-core
-  gnome-keyring libsecret-tools postgresql
+  gnome-keyring libsecret-tools postgresql haproxy
   appstream desktop-file-utils xdg-utils libglib2.0-bin systemd strace curl
 )
 

@@ -1,13 +1,16 @@
 //! The real server binary over real TCP, with the real client library: a host and three
 //! members through a shared session, a member cut off and catching up, the server killed
-//! with SIGKILL mid-session and restarted, forged entries and host actions refused.
+//! with SIGKILL mid-session and restarted, forged entries and host actions refused; on
+//! PostgreSQL also three instances behind a load balancer, one of them killed.
 //!
 //! No assertion depends on timing: waits are for events or states, with a generous limit
 //! only so that a broken build fails instead of hanging.
 
 mod common;
 
-use common::{HANG_GUARD, ServerProcess, closed_within, connect_from, health_within, new_db};
+use common::{
+    HANG_GUARD, LoadBalancer, POSTGRES, ServerProcess, closed_within, connect_from, health_within, new_db, on_postgres,
+};
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::process::Command;
@@ -23,13 +26,16 @@ struct Client {
     follower: Option<Follower>,
     /// Whether the follower's stream is open, as far as its feed has told.
     connected: bool,
+    /// How often its stream broke (and the follower connected again).
+    breaks: usize,
     events: Vec<RoomEvent>,
     session: Option<SharedSession>,
 }
 
 impl Client {
     fn new(member: RoomMember, state: &RoomState) -> Self {
-        let mut client = Self { member, follower: None, connected: false, events: Vec::new(), session: None };
+        let mut client =
+            Self { member, follower: None, connected: false, breaks: 0, events: Vec::new(), session: None };
         client.session = state.session.clone();
         client.follow(state.last_event_id);
         client
@@ -85,6 +91,7 @@ impl Client {
             Feed::Disconnected(e) => {
                 assert!(e.is_transient(), "only transient breaks: {e}");
                 self.connected = false;
+                self.breaks += 1;
             }
         }
     }
@@ -318,6 +325,92 @@ async fn a_server_killed_mid_session_loses_no_acknowledged_write() {
         assert_eq!(published.iter().copied().collect::<HashSet<_>>(), stored);
         assert!(c.events.windows(2).all(|w| w[0].id < w[1].id), "in order");
     }
+}
+
+/// Publishes `each` commitments as `member`, each retried with its key until acknowledged,
+/// and sends each acknowledged id.
+fn write_commitments(
+    member: &RoomMember,
+    session: Uuid,
+    each: usize,
+    acked: tokio::sync::mpsc::UnboundedSender<Uuid>,
+) -> tokio::task::JoinHandle<()> {
+    let member = member.clone();
+    tokio::spawn(async move {
+        for i in 0..each {
+            let key = key();
+            let text = format!("{} #{i}", member.member_id);
+            let id = loop {
+                match member.publish_commitment(session, &text, &key).await {
+                    Ok(c) => break c.id,
+                    Err(e) if e.is_transient() => tokio::time::sleep(Duration::from_millis(50)).await,
+                    Err(e) => panic!("refused: {e}"),
+                }
+            };
+            acked.send(id).unwrap();
+        }
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_instances_behind_one_address_lose_and_repeat_nothing_when_one_is_killed() {
+    if !on_postgres() {
+        return eprintln!("skipped: several instances share a PostgreSQL database ({POSTGRES}; make test sets it)");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = new_db(dir.path());
+    let writer = ServerProcess::start(&db);
+    let mut listeners = [ServerProcess::start(&db), ServerProcess::start(&db)];
+    let lb = LoadBalancer::start(dir.path(), writer.address, &[listeners[0].address, listeners[1].address]);
+    // The host writes through one instance; the members join, write and listen through the others.
+    let host_side = RoomServer::new(&format!("http://{}", lb.host)).unwrap();
+    let member_side = RoomServer::new(&format!("http://{}", lb.members)).unwrap();
+    let create = CreateRoom { name: "Everywhere".into(), host_name: "Host".into(), link: None, description: None };
+    let (host, state) = host_side.create_room(&create, &key()).await.unwrap();
+    let mut clients = Vec::new();
+    for i in 0..4 {
+        let (m, state) = member_side.join(&state.room.code, &format!("Member {i}"), &key()).await.unwrap();
+        clients.push(Client::new(m, &state));
+    }
+    for c in clients.iter_mut() {
+        c.until_connected().await;
+    }
+    let session =
+        host.start_session(&plan(&[(PhaseKind::Commitment, 600), (PhaseKind::Closing, 600)]), &key()).await.unwrap();
+
+    const EACH: usize = 12;
+    let (acked_tx, mut acked_rx) = tokio::sync::mpsc::unbounded_channel::<Uuid>();
+    let mut writers = vec![write_commitments(&host, session.id, EACH, acked_tx.clone())];
+    for c in &clients {
+        writers.push(write_commitments(&c.member, session.id, EACH, acked_tx.clone()));
+    }
+    drop(acked_tx);
+    let mut acked = Vec::new();
+    while acked.len() < 15 {
+        acked.push(acked_rx.recv().await.unwrap());
+    }
+    // Mid-session, one of the members' instances dies: its streams and requests fail over.
+    listeners[0].kill_for_good();
+    while let Some(id) = acked_rx.recv().await {
+        acked.push(id);
+    }
+    for w in writers {
+        w.await.unwrap();
+    }
+
+    let total = 5 * EACH;
+    let detail = host.session(session.id).await.unwrap();
+    let stored: HashSet<Uuid> = detail.commitments.iter().map(|c| c.id).collect();
+    assert!(acked.iter().all(|id| stored.contains(id)), "every acknowledged write is stored");
+    assert_eq!(detail.commitments.len(), total, "a retry through another instance applied once");
+    for c in clients.iter_mut() {
+        c.until("every commitment", count_published(total)).await;
+        let published = c.published();
+        assert_eq!(published.len(), total, "nothing twice");
+        assert_eq!(published.iter().copied().collect::<HashSet<_>>(), stored, "nothing lost");
+        assert!(c.events.windows(2).all(|w| w[0].id + 1 == w[1].id), "in order, with no gap in the room's ids");
+    }
+    assert!(clients.iter().any(|c| c.breaks > 0), "the killed instance served streams, which failed over");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

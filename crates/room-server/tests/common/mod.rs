@@ -128,6 +128,12 @@ impl ServerProcess {
         self.down = Some(down);
     }
 
+    /// SIGKILL, for good: it is not restarted, so its port is not kept.
+    pub fn kill_for_good(&mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
     /// On the same port: the clients find it where it was.
     pub fn restart(&mut self) {
         let down = self.down.take().expect("killed before");
@@ -137,6 +143,58 @@ impl ServerProcess {
 }
 
 impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// HAProxy (Debian's `haproxy`) in front of running servers, with two addresses: `host`
+/// passes to the first server only, `members` balances over the others (the server with the
+/// fewest connections, so long-lived event streams spread out; a server that stops answering
+/// `/health` is left out within a few tenths of a second, and a connection it refuses is
+/// retried on another).
+pub struct LoadBalancer {
+    child: Child,
+    pub host: SocketAddr,
+    pub members: SocketAddr,
+}
+
+impl LoadBalancer {
+    pub fn start(dir: &Path, host: SocketAddr, members: &[SocketAddr]) -> Self {
+        let _ports = ports();
+        let free = || std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+        let (front_host, front_members) = (free(), free());
+        let servers: String =
+            members.iter().enumerate().map(|(i, address)| format!("    server m{i} {address} check\n")).collect();
+        let config = format!(
+            "global\n    maxconn 4000\n\
+             defaults\n    mode http\n    option forwardfor\n    timeout connect 1s\n    timeout client 1h\n\
+             \x20   timeout server 1h\n    timeout tunnel 1h\n    retries 3\n    option redispatch 1\n\
+             frontend host\n    bind {front_host}\n    default_backend host\n\
+             frontend members\n    bind {front_members}\n    default_backend members\n\
+             backend host\n    server h {host}\n\
+             backend members\n    balance leastconn\n    option httpchk GET /health\n\
+             \x20   default-server inter 100ms fall 1 rise 2\n{servers}"
+        );
+        let file = dir.join("haproxy.cfg");
+        std::fs::write(&file, config).unwrap();
+        let child = Command::new("haproxy")
+            .args(["-db", "-f", file.to_str().unwrap()])
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("haproxy starts (Debian's haproxy package; make deps installs it)");
+        let listening = |a: SocketAddr| std::net::TcpStream::connect(a).is_ok();
+        let deadline = std::time::Instant::now() + HANG_GUARD;
+        while !(listening(front_host) && listening(front_members)) {
+            assert!(std::time::Instant::now() < deadline, "haproxy never listened");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Self { child, host: front_host, members: front_members }
+    }
+}
+
+impl Drop for LoadBalancer {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
