@@ -133,11 +133,17 @@ bench: deps ui
 # 1,000 generated requests, no 5xx, every answer as documented. About a minute here.
 room-fuzz:
 	scripts/room-fuzz.sh
+	scripts/room-fuzz.sh --postgres
 
-# Release server and load generator; 2,000 member streams over 200 rooms on loopback, then
-# the figures go into docs/benchmarks.md (between the room-bench markers). Measurement
-# only. About 6 min from scratch here (the release build), 20 s when it is fresh.
-bench-room:
+# Release server and load generator, three deployments in one run (then the figures go into
+# docs/benchmarks.md between the room-bench markers): 10,000 member streams over 1,000 rooms on
+# one instance with SQLite; 6,000 over 600 on one instance with PostgreSQL and on three behind
+# HAProxy (a throw-away cluster in target/bench-postgres). Measurement only. About 6 min from
+# scratch here (the release build), then 3 min.
+bench-room: deps
 	$(CARGO) build --release --locked -p worktogether-room-server --bin worktogether-room --example room_load
-	ulimit -n "$$(ulimit -Hn)" && ./target/release/examples/room_load --members 2000 --rooms 200 --rounds 10 \
-	  --server target/release/worktogether-room --doc docs/benchmarks.md
+	scripts/postgres.sh stop target/bench-postgres; rm -rf target/bench-postgres
+	url=$$(scripts/postgres.sh start target/bench-postgres) && ulimit -n "$$(ulimit -Hn)" && \
+	  ./target/release/examples/room_load --server target/release/worktogether-room --postgres "$$url" \
+	    --doc docs/benchmarks.md; \
+	  status=$$?; scripts/postgres.sh stop target/bench-postgres; exit $$status

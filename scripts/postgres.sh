@@ -4,7 +4,8 @@
 #                                   its URL, also written to DIR/url
 #   scripts/postgres.sh stop DIR    stops it
 # PostgreSQL refuses to run as root: as root, the cluster runs as the `postgres` user (Debian's
-# package creates it) or else `nobody`.
+# package creates it) or else `nobody`, and DIR's parent folders must let that user through
+# (a folder in target/ does; one from mktemp does not).
 set -euo pipefail
 cmd=${1:?start or stop}
 dir=$(realpath -m "${2:?a folder}")

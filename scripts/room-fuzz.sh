@@ -2,6 +2,8 @@
 # Fuzzes the room server against its own OpenAPI document with schemathesis (installed from
 # PyPI into target/room-fuzz-venv): every answer must be a documented status with a body that
 # matches the document, and none a 5xx. Fails below MIN_REQUESTS generated requests.
+#   scripts/room-fuzz.sh              the server on a SQLite file
+#   scripts/room-fuzz.sh --postgres   the server on PostgreSQL (a throw-away cluster)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,13 +18,22 @@ fi
 
 cargo build --locked -q -p worktogether-room-server
 work=$(mktemp -d)
+stop_postgres=:
+db="$work/rooms.sqlite3"
+if [[ ${1:-} == --postgres ]]; then
+  # In target/: the cluster's user must reach its folder (mktemp's is private to us).
+  pg=target/room-fuzz-postgres
+  scripts/postgres.sh stop "$pg"; rm -rf "$pg"
+  db=$(scripts/postgres.sh start "$pg")
+  stop_postgres="scripts/postgres.sh stop $pg"
+fi
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 base="http://127.0.0.1:$port"
 # Limits high enough that the fuzzer tests the API, not the rate limiter (tested elsewhere).
 WT_ROOM_REQUESTS_PER_SECOND=100000 WT_ROOM_JOINS_PER_MINUTE=100000 WT_ROOM_ROOMS_PER_HOUR=100000 \
-  WT_ROOM_FAILED_AUTHS_PER_MINUTE=100000 RUST_LOG=warn target/debug/worktogether-room --listen "127.0.0.1:$port" --db "$work/rooms.sqlite3" &
+  WT_ROOM_FAILED_AUTHS_PER_MINUTE=100000 RUST_LOG=warn target/debug/worktogether-room --listen "127.0.0.1:$port" --db "$db" &
 server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; $stop_postgres; rm -rf "$work"' EXIT
 for _ in $(seq 100); do curl -fs "$base/health" >/dev/null && break; sleep 0.1; done
 
 # A room with a second member, a running session, a commitment and a question about it, for
@@ -61,7 +72,7 @@ root=$PWD
 # One worker: hypothesis' lambda descriptions call ast.parse, which CPython 3.11 does not
 # make thread-safe (seen here as "AST constructor recursion depth mismatch").
 requests=$(awk '/^Test cases:/ { getline; print $1; exit }' "$work/output")
-echo "room-fuzz: ${requests:-0} generated requests, every answer documented, none a 5xx"
+echo "room-fuzz: ${requests:-0} generated requests on ${1:-SQLite}, every answer documented, none a 5xx"
 if (( ${requests:-0} < MIN_REQUESTS )); then
   echo "room-fuzz: expected at least $MIN_REQUESTS generated requests" >&2
   exit 1

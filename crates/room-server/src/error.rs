@@ -25,7 +25,7 @@ pub enum AppError {
     #[error("{0} not found")]
     NotFound(&'static str),
     #[error("{0}")]
-    WrongState(&'static str),
+    WrongState(std::borrow::Cow<'static, str>),
     #[error("this idempotency key was used for a different request")]
     IdempotencyKeyReused,
     #[error("the room has reached its limit of {0} members")]
@@ -64,6 +64,11 @@ impl AppError {
             }
             Self::Storage(_) | Self::StoreBroken(_) => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Unavailable),
         }
+    }
+
+    /// Refused in the state things are in (a session running, a limit reached…).
+    pub fn wrong_state(message: impl Into<std::borrow::Cow<'static, str>>) -> Self {
+        Self::WrongState(message.into())
     }
 
     /// A text too long, empty or otherwise unacceptable.

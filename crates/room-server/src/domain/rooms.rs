@@ -95,7 +95,7 @@ impl Rooms {
         let actor = w.actor();
         let alone = w.members(actor.room_id).await?.len() == 1;
         if actor.is_host && !alone {
-            return Err(AppError::WrongState("the host hands the host role to another member before leaving"));
+            return Err(AppError::wrong_state("the host hands the host role to another member before leaving"));
         }
         // The member's own streams still hear that they left (published after the commit).
         remove(&mut w, &actor, actor.member_id, false).await?;

@@ -4,6 +4,8 @@
 //! part of it.
 #![allow(dead_code)]
 
+pub mod haproxy;
+
 use std::io::BufRead;
 use std::net::SocketAddr;
 use std::path::Path;
@@ -150,10 +152,7 @@ impl Drop for ServerProcess {
 }
 
 /// HAProxy (Debian's `haproxy`) in front of running servers, with two addresses: `host`
-/// passes to the first server only, `members` balances over the others (the server with the
-/// fewest connections, so long-lived event streams spread out; a server that stops answering
-/// `/health` is left out within a few tenths of a second, and a connection it refuses is
-/// retried on another).
+/// passes to the first server only, `members` balances over the others (see [`haproxy`]).
 pub struct LoadBalancer {
     child: Child,
     pub host: SocketAddr,
@@ -165,17 +164,12 @@ impl LoadBalancer {
         let _ports = ports();
         let free = || std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
         let (front_host, front_members) = (free(), free());
-        let servers: String =
-            members.iter().enumerate().map(|(i, address)| format!("    server m{i} {address} check\n")).collect();
-        let config = format!(
-            "global\n    maxconn 4000\n\
-             defaults\n    mode http\n    option forwardfor\n    timeout connect 1s\n    timeout client 1h\n\
-             \x20   timeout server 1h\n    timeout tunnel 1h\n    retries 3\n    option redispatch 1\n\
-             frontend host\n    bind {front_host}\n    default_backend host\n\
-             frontend members\n    bind {front_members}\n    default_backend members\n\
-             backend host\n    server h {host}\n\
-             backend members\n    balance leastconn\n    option httpchk GET /health\n\
-             \x20   default-server inter 100ms fall 1 rise 2\n{servers}"
+        let config = haproxy::config(
+            &[
+                haproxy::Frontend { name: "host", bind: front_host, servers: &[host] },
+                haproxy::Frontend { name: "members", bind: front_members, servers: members },
+            ],
+            4000,
         );
         let file = dir.join("haproxy.cfg");
         std::fs::write(&file, config).unwrap();
