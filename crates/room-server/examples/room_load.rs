@@ -361,7 +361,8 @@ fn table(columns: &[(&str, &Figures, Option<u64>)]) -> String {
     });
     row("server memory: streams open, idle / peak / end", &|f, target| {
         let peak = f.peak_kib as f64 / 1024.0;
-        let target = target.map(|mb| format!(" (target < {mb} MB: {})", verdict(peak * 1024.0 * 1024.0 < mb as f64 * 1e6)));
+        let target =
+            target.map(|mb| format!(" (target < {mb} MB: {})", verdict(peak * 1024.0 * 1024.0 < mb as f64 * 1e6)));
         format!(
             "{:.0} / {:.0} / {:.0} MiB{}",
             f.idle_kib as f64 / 1024.0,
@@ -373,7 +374,11 @@ fn table(columns: &[(&str, &Figures, Option<u64>)]) -> String {
     row("server CPU during the load", &|f, _| format!("{:.0} % of one core", f.cpu_percent));
     row("server CPU per write", &|f, _| format!("{:.2} ms", f.cpu_per_write_ms));
     row("setup (rooms created, joins)", &|f, _| format!("{:.1} s", f.setup_secs));
-    let mut t = format!("| figure | {} |\n| --- |{}\n", columns.iter().map(|c| c.0).collect::<Vec<_>>().join(" | "), " --- |".repeat(columns.len()));
+    let mut t = format!(
+        "| figure | {} |\n| --- |{}\n",
+        columns.iter().map(|c| c.0).collect::<Vec<_>>().join(" | "),
+        " --- |".repeat(columns.len())
+    );
     for (name, cells) in rows {
         t.push_str(&format!("| {name} | {} |\n", cells.join(" | ")));
     }

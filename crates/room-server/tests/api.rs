@@ -166,6 +166,28 @@ impl Server {
         &self.db
     }
 
+    /// The texts `sql` reads straight from the database (written to run on SQLite and PostgreSQL).
+    async fn texts(&self, sql: &str) -> Vec<String> {
+        if !on_postgres() {
+            let db = rusqlite::Connection::open(self.db()).unwrap();
+            let mut statement = db.prepare(sql).unwrap();
+            return statement.query_map([], |r| r.get(0)).unwrap().collect::<Result<_, _>>().unwrap();
+        }
+        let (client, connection) = tokio_postgres::connect(self.db(), tokio_postgres::NoTls).await.unwrap();
+        tokio::spawn(connection);
+        client.query(sql, &[]).await.unwrap().iter().map(|r| r.get(0)).collect()
+    }
+
+    /// The number `sql` reads straight from the database (as [`Server::texts`]).
+    async fn count(&self, sql: &str) -> i64 {
+        if !on_postgres() {
+            return rusqlite::Connection::open(self.db()).unwrap().query_row(sql, [], |r| r.get(0)).unwrap();
+        }
+        let (client, connection) = tokio_postgres::connect(self.db(), tokio_postgres::NoTls).await.unwrap();
+        tokio::spawn(connection);
+        client.query_one(sql, &[]).await.unwrap().get(0)
+    }
+
     async fn json(&self, method: &str, path: &str, token: Option<&str>, body: Value) -> Reply {
         self.call(method, path, token, None, Some(&body.to_string())).await
     }
@@ -482,12 +504,11 @@ async fn inactive_rooms_are_deleted_with_everything_in_them() {
         "no activity since: deleted"
     );
     assert!(matches!(stream.next(Duration::from_secs(3)).await, Next::Ended), "its streams end");
-    if on_postgres() {
-        return; // What follows reads or changes the SQLite file itself.
-    }
-    let db = rusqlite::Connection::open(s.db()).unwrap();
-    let retired: String = db.query_row("SELECT code FROM retired_codes", [], |r| r.get(0)).unwrap();
-    assert_eq!(retired, code, "its code is never handed out again");
+    assert_eq!(
+        s.texts("SELECT code FROM retired_codes").await,
+        vec![code.clone()],
+        "its code is never handed out again"
+    );
     assert_refused(
         &s.call("GET", &format!("/v1/rooms/{code}"), Some(&host), None, None).await,
         StatusCode::UNAUTHORIZED,
@@ -574,7 +595,7 @@ async fn schedules_stored_before_the_limits_never_stall_a_read() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     // Entries a database from before the limits may hold.
     if on_postgres() {
-        return; // What follows reads or changes the SQLite file itself.
+        return; // What follows writes rows as an older SQLite store held them.
     }
     let db = rusqlite::Connection::open(s.db()).unwrap();
     let room: i64 = db.query_row("SELECT id FROM rooms WHERE code = ?1", [&code], |r| r.get(0)).unwrap();
@@ -948,13 +969,7 @@ async fn an_idempotency_key_for_create_or_join_counts_per_client_address() {
 
 /// How many rows `table` has, read straight from the database.
 async fn rows(s: &Server, table: &str) -> i64 {
-    let sql = format!("SELECT count(*) FROM {table}");
-    if !on_postgres() {
-        return rusqlite::Connection::open(s.db()).unwrap().query_row(&sql, [], |r| r.get(0)).unwrap();
-    }
-    let (client, connection) = tokio_postgres::connect(s.db(), tokio_postgres::NoTls).await.unwrap();
-    tokio::spawn(connection);
-    client.query_one(&sql, &[]).await.unwrap().get(0)
+    s.count(&format!("SELECT count(*) FROM {table}")).await
 }
 
 #[tokio::test]
@@ -1045,7 +1060,7 @@ async fn answers_sealed_by_the_old_scheme_are_forgotten_and_altered_answers_refu
 
     // The answer as a server before the upgrade stored it.
     if on_postgres() {
-        return; // What follows reads or changes the SQLite file itself.
+        return; // What follows writes rows as an older SQLite store held them.
     }
     let db = rusqlite::Connection::open(s.db()).unwrap();
     let old = old_seal(&format!("10.0.0.1 {key}"), first.body.to_string().as_bytes());
@@ -1116,15 +1131,12 @@ async fn a_host_alone_closes_the_room_by_leaving_and_a_new_code_keeps_a_removed_
     assert_eq!(left.status, StatusCode::NO_CONTENT, "{}", left.body);
     let join = s.json("POST", &format!("/v1/rooms/{new_code}/members"), None, json!({"displayName": "Dora"})).await;
     assert_refused(&join, StatusCode::NOT_FOUND, "not_found");
-    if on_postgres() {
-        return; // What follows reads or changes the SQLite file itself.
-    }
-    let conn = rusqlite::Connection::open(s.db()).unwrap();
-    let rooms: i64 = conn.query_row("SELECT COUNT(*) FROM rooms", [], |r| r.get(0)).unwrap();
-    assert_eq!(rooms, 0, "a room without members is deleted, never left without a host");
-    let retired: i64 = conn
-        .query_row("SELECT COUNT(*) FROM retired_codes WHERE code IN (?1, ?2)", [&code, &new_code], |r| r.get(0))
-        .unwrap();
+    assert_eq!(
+        s.count("SELECT COUNT(*) FROM rooms").await,
+        0,
+        "a room without members is deleted, never left without a host"
+    );
+    let retired = s.count(&format!("SELECT COUNT(*) FROM retired_codes WHERE code IN ('{code}', '{new_code}')")).await;
     assert_eq!(retired, 2, "neither of its codes is handed out again");
 }
 
@@ -1276,7 +1288,7 @@ async fn open_questions_are_bounded_per_member_and_per_session() {
 
     // Answered ones count too, up to 1,000 in a session (written straight into the store).
     if on_postgres() {
-        return; // What follows reads or changes the SQLite file itself.
+        return; // What follows writes rows as an older SQLite store held them.
     }
     let db = rusqlite::Connection::open(s.db()).unwrap();
     db.execute("UPDATE questions SET answered_at = asked_at WHERE session_id = ?1 AND answered_at IS NULL", [&sid])
@@ -1380,26 +1392,15 @@ async fn the_host_deletes_the_room_and_everything_in_it() {
     }
 
     // Nothing of it is left but its codes, kept so that they are never handed out again.
-    if on_postgres() {
-        return; // What follows reads or changes the SQLite file itself.
-    }
-    let db = rusqlite::Connection::open(s.db()).unwrap();
-    let count = |sql: &str| db.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
-    assert_eq!(count("SELECT COUNT(*) FROM rooms"), 1, "only the other room");
+    assert_eq!(s.count("SELECT COUNT(*) FROM rooms").await, 1, "only the other room");
     for table in ["members", "events", "former_codes"] {
         let other = format!("SELECT COUNT(*) FROM {table} WHERE room_id != (SELECT id FROM rooms)");
-        assert_eq!(count(&other), 0, "{table} of the deleted room");
+        assert_eq!(s.count(&other).await, 0, "{table} of the deleted room");
     }
     for table in ["sessions", "commitments", "questions", "kudos", "schedule_entries", "ahead_commitments"] {
-        assert_eq!(count(&format!("SELECT COUNT(*) FROM {table}")), 0, "{table}");
+        assert_eq!(s.count(&format!("SELECT COUNT(*) FROM {table}")).await, 0, "{table}");
     }
-    let retired: Vec<String> = db
-        .prepare("SELECT code FROM retired_codes ORDER BY code")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let retired = s.texts("SELECT code FROM retired_codes ORDER BY code").await;
     let mut codes = vec![code.clone(), new_code.clone()];
     codes.sort();
     assert_eq!(retired, codes);
@@ -1585,12 +1586,7 @@ async fn commitments_ahead_are_checked_bounded_and_go_with_their_member() {
     let by: std::collections::BTreeSet<_> = ahead.iter().map(|c| c["memberId"].as_str().unwrap().to_owned()).collect();
     let host_id = before["room"]["hostId"].as_str().unwrap().to_owned();
     assert_eq!(by, [member_id.clone(), host_id].into_iter().collect(), "only those still in the room");
-    if on_postgres() {
-        return; // What follows reads or changes the SQLite file itself.
-    }
-    let db = rusqlite::Connection::open(s.db()).unwrap();
-    let left: i64 = db.query_row("SELECT COUNT(*) FROM ahead_commitments", [], |r| r.get(0)).unwrap();
-    assert_eq!(left, 21, "deleted, not only hidden");
+    assert_eq!(s.count("SELECT COUNT(*) FROM ahead_commitments").await, 21, "deleted, not only hidden");
 
     // Moved into the session, the 20 count there: the member shares no 21st.
     let start = json!({"templateName": "Kitchen", "phases": [{"kind": "commitment", "durationSecs": 3600}]});
