@@ -1,11 +1,12 @@
 //! Hands the events any instance commits to this instance's open streams. Each write's
-//! transaction sends a notice at commit ("room R has events first..=last"), and PostgreSQL
-//! delivers notices in commit order to every listening instance, this one included. One task
-//! listens, reads each announced range once from the table and publishes it to the [`Hub`]:
-//! so every stream sees a room's events in id order, whichever instance wrote them.
+//! transaction sends a notice at commit ("room R has events first..=last", with the events
+//! when they fit in a notice), and PostgreSQL delivers notices in commit order to every
+//! listening instance, this one included. One task listens and publishes each room's events
+//! to the [`Hub`] in id order, whichever instance wrote them; it reads them from the table
+//! only when they did not fit, or to fill a gap.
 //!
-//! Notices are small (ids, not events) and may be lost while the listening connection is
-//! down: after a reconnect, every stream here is told to read the store for what it missed.
+//! Notices may be lost while the listening connection is down: after a reconnect, every
+//! stream here is told to read the store for what it missed.
 
 use super::CHANNEL;
 use crate::hub::Hub;
@@ -28,8 +29,8 @@ const RECONNECT_AFTER: Duration = Duration::from_millis(500);
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub(super) enum Notice {
-    /// The room has new events, ids `first..=last`.
-    Added { room: i64, first: u64, last: u64 },
+    /// The room has new events, ids `first..=last`: these (empty if they would not fit).
+    Added { room: i64, first: u64, last: u64, events: Vec<RoomEvent> },
     /// The room was deleted, its events with it: the last ones it got travel in the notice
     /// (left out if they would not fit, as `expire` deletes rooms with none).
     Deleted { room: i64, events: Vec<RoomEvent> },
@@ -38,11 +39,14 @@ pub(super) enum Notice {
 impl Notice {
     pub(super) fn payload(&self) -> String {
         let payload = serde_json::to_string(self).expect("notices serialize");
+        if payload.len() <= PAYLOAD_MAX {
+            return payload;
+        }
         match self {
-            Self::Deleted { room, events } if payload.len() > PAYLOAD_MAX && !events.is_empty() => {
-                Self::Deleted { room: *room, events: Vec::new() }.payload()
+            Self::Added { room, first, last, .. } => {
+                Self::Added { room: *room, first: *first, last: *last, events: Vec::new() }.payload()
             }
-            _ => payload,
+            Self::Deleted { room, .. } => Self::Deleted { room: *room, events: Vec::new() }.payload(),
         }
     }
 }
@@ -104,16 +108,22 @@ async fn listen(
 
 async fn handle(pool: &Pool, hub: &Hub, published: &mut HashMap<i64, u64>, notice: Notice) {
     match notice {
-        Notice::Added { room, first, last } => {
+        Notice::Added { room, first, last, events } => {
             if !hub.is_followed(room) {
                 // A stream that comes reads the store first: nothing to keep for it.
                 published.remove(&room);
                 return;
             }
             let after = published.get(&room).copied().unwrap_or(first.saturating_sub(1));
-            if after < last {
-                publish(pool, hub, published, room, after, last).await;
+            if after >= last {
+                return;
             }
+            if events.is_empty() || after + 1 < first {
+                // Too many to travel in the notice, or a gap before them: read from the table.
+                return publish(pool, hub, published, room, after, last).await;
+            }
+            published.insert(room, last);
+            hub.publish(room, events.into_iter().filter(|e| e.id > after).collect());
         }
         Notice::Deleted { room, events } => {
             let after = published.remove(&room).unwrap_or(0);
@@ -154,6 +164,35 @@ mod tests {
     use super::*;
     use chrono::Utc;
     use worktogether_room_protocol::RoomChange;
+
+    #[test]
+    fn a_notice_carries_its_events_when_they_fit_and_only_their_ids_otherwise() {
+        let event = |id, text: &str| RoomEvent {
+            id,
+            at: Utc::now(),
+            change: RoomChange::RoomUpdated {
+                room: worktogether_room_protocol::Room {
+                    code: "AAAAA-AAAAA".into(),
+                    name: text.into(),
+                    link: None,
+                    description: None,
+                    host_id: uuid::Uuid::nil(),
+                    created_at: Utc::now(),
+                },
+            },
+        };
+        let small = Notice::Added { room: 3, first: 5, last: 6, events: vec![event(5, "a"), event(6, "b")] }.payload();
+        let Ok(Notice::Added { room: 3, first: 5, last: 6, events }) = serde_json::from_str(&small) else {
+            panic!("{small}")
+        };
+        assert_eq!(events.len(), 2);
+        let big =
+            Notice::Added { room: 3, first: 5, last: 6, events: vec![event(5, &"x".repeat(9000)), event(6, "b")] };
+        let big = big.payload();
+        assert!(big.len() <= PAYLOAD_MAX, "{} bytes", big.len());
+        let Ok(Notice::Added { first: 5, last: 6, events, .. }) = serde_json::from_str(&big) else { panic!("{big}") };
+        assert!(events.is_empty(), "read from the table instead");
+    }
 
     #[test]
     fn a_deleted_rooms_notice_fits_or_goes_without_its_events() {

@@ -2,7 +2,8 @@
 //! room's row (`SELECT … FOR UPDATE`), so the rules' checks hold at commit and each room's
 //! events are numbered (`rooms.last_event_id`) and committed in order, whichever instance
 //! writes. At commit the transaction says which events it added (`NOTIFY`, delivered in commit
-//! order); every instance listens and hands them to its own streams ([`fanout`]).
+//! order, with the events when they fit); every instance listens and hands them to its own
+//! streams ([`fanout`]).
 
 mod fanout;
 
@@ -99,8 +100,8 @@ impl Repository for PgStore {
 struct PgTx {
     /// Taken when the transaction ends.
     client: Option<Object>,
-    /// Per room, the first and last id of the events this transaction added.
-    added: BTreeMap<i64, (u64, u64)>,
+    /// Per room, the events this transaction added, in id order (consecutive).
+    added: BTreeMap<i64, Vec<RoomEvent>>,
     /// Rooms deleted, with the events added to them before (gone from the table with them).
     deleted: BTreeMap<i64, Vec<RoomEvent>>,
 }
@@ -284,13 +285,16 @@ impl Tx for PgTx {
     }
 
     async fn commit(mut self: Box<Self>) -> Result<()> {
-        // Sent with the commit and delivered in commit order. Payloads are ids, far under
-        // NOTIFY's 8,000 bytes; a deleted room's last events travel in its notice when they fit.
-        let mut notices: Vec<fanout::Notice> = self
-            .added
-            .iter()
-            .filter(|(room, _)| !self.deleted.contains_key(room))
-            .map(|(&room, &(first, last))| fanout::Notice::Added { room, first, last })
+        // Sent with the commit and delivered in commit order, with the events themselves when
+        // they fit in NOTIFY's 8,000 bytes (otherwise listeners read them: see `fanout`).
+        let mut notices: Vec<fanout::Notice> = std::mem::take(&mut self.added)
+            .into_iter()
+            .map(|(room, events)| fanout::Notice::Added {
+                room,
+                first: events.first().map_or(0, |e| e.id),
+                last: events.last().map_or(0, |e| e.id),
+                events,
+            })
             .collect();
         notices.extend(
             std::mem::take(&mut self.deleted)
@@ -366,11 +370,8 @@ impl Tx for PgTx {
     }
 
     async fn delete_room(&mut self, room: i64, now: DateTime<Utc>) -> Result<()> {
-        let events = match self.added.get(&room) {
-            Some(&(first, _)) => self.events_after(room, first - 1, u32::MAX).await?,
-            None => Vec::new(),
-        };
         self.delete_rooms(&[room], now).await?;
+        let events = self.added.remove(&room).unwrap_or_default();
         self.deleted.insert(room, events);
         Ok(())
     }
@@ -670,8 +671,7 @@ impl Tx for PgTx {
         let event = RoomEvent { id: id as u64, at, change };
         let body = serde_json::to_string(&event).expect("events serialize");
         self.exec("INSERT INTO events (room_id, id, body) VALUES ($1, $2, $3)", &[&room, &id, &body]).await?;
-        let range = self.added.entry(room).or_insert((event.id, event.id));
-        range.1 = event.id;
+        self.added.entry(room).or_default().push(event.clone());
         Ok(event)
     }
 
