@@ -29,6 +29,8 @@ struct Args {
     pg_rooms: usize,
     instances: usize,
     rounds: usize,
+    /// Writes per second offered, over all rooms (each room's turn comes round at that pace).
+    rate: usize,
     server: PathBuf,
     postgres: Option<String>,
     doc: Option<PathBuf>,
@@ -42,6 +44,7 @@ fn args() -> Args {
         pg_rooms: 600,
         instances: 3,
         rounds: 10,
+        rate: 400,
         server: "target/release/worktogether-room".into(),
         postgres: None,
         doc: None,
@@ -57,6 +60,7 @@ fn args() -> Args {
             "--pg-rooms" => a.pg_rooms = number(),
             "--instances" => a.instances = number(),
             "--rounds" => a.rounds = number(),
+            "--rate" => a.rate = number(),
             "--server" => a.server = value.into(),
             "--postgres" => a.postgres = Some(value),
             "--doc" => a.doc = Some(value.into()),
@@ -217,7 +221,10 @@ struct Figures {
 }
 
 /// Rooms and members through `address`, a stream per member, then `rounds` rounds of load.
-async fn measure(address: SocketAddr, pids: &[u32], members: usize, rooms_n: usize, rounds: usize) -> Figures {
+async fn measure(address: SocketAddr, pids: &[u32], members: usize, rooms_n: usize, a: &Args) -> Figures {
+    let rounds = a.rounds;
+    // Two writes per room and round, the rooms' turns spread evenly over the round.
+    let round_ms = (rooms_n * 2 * 1000 / a.rate.max(1)).max(1) as u64;
     let server = RoomServer::new(&format!("http://{address}")).unwrap();
     let key = || Uuid::now_v7().to_string();
 
@@ -281,7 +288,7 @@ async fn measure(address: SocketAddr, pids: &[u32], members: usize, rooms_n: usi
             let session =
                 host.start_session(&StartSession { template_name: "Load".into(), phases }, &key()).await.unwrap();
             // Spread the rooms over the round so writes do not all arrive at once.
-            tokio::time::sleep(Duration::from_millis((r as u64 * 997) % 1000)).await;
+            tokio::time::sleep(Duration::from_millis((r as u64 * 997) % round_ms)).await;
             for round in 0..rounds {
                 let action = if round % 2 == 0 { SessionAction::Pause } else { SessionAction::Resume };
                 let sent = Instant::now();
@@ -291,7 +298,7 @@ async fn measure(address: SocketAddr, pids: &[u32], members: usize, rooms_n: usi
                 let sent = Instant::now();
                 let c = member.publish_commitment(session.id, &format!("Round {round}"), &key()).await.unwrap();
                 acks.lock().unwrap().insert(c.id.to_string(), (sent, Instant::now()));
-                tokio::time::sleep(Duration::from_millis(1000)).await;
+                tokio::time::sleep(Duration::from_millis(round_ms)).await;
             }
         }));
     }
@@ -401,7 +408,7 @@ async fn main() {
     let sqlite = {
         let db = dir.path().join("rooms.sqlite3");
         let deployment = Deployment::start(&a.server, db.to_str().unwrap(), 1, dir.path());
-        measure(deployment.address, &deployment.pids(), a.members, a.rooms, a.rounds).await
+        measure(deployment.address, &deployment.pids(), a.members, a.rooms, &a).await
     };
     let mut columns = vec![("one instance, SQLite", &sqlite, Some(500))];
     let postgres = match &a.postgres {
@@ -410,12 +417,12 @@ async fn main() {
             let one = {
                 let db = new_postgres_db(admin, "bench_one").await;
                 let deployment = Deployment::start(&a.server, &db, 1, dir.path());
-                measure(deployment.address, &deployment.pids(), a.pg_members, a.pg_rooms, a.rounds).await
+                measure(deployment.address, &deployment.pids(), a.pg_members, a.pg_rooms, &a).await
             };
             let several = {
                 let db = new_postgres_db(admin, "bench_several").await;
                 let deployment = Deployment::start(&a.server, &db, a.instances, dir.path());
-                measure(deployment.address, &deployment.pids(), a.pg_members, a.pg_rooms, a.rounds).await
+                measure(deployment.address, &deployment.pids(), a.pg_members, a.pg_rooms, &a).await
             };
             Some((one, several))
         }
@@ -440,14 +447,16 @@ async fn main() {
     let report = format!(
         "## Room server (`make bench-room`)\n\n\
          One event stream per member, on loopback; the load generator (crates/room-server/examples/room_load.rs) runs \
-         on the same 2 cores as the release servers (and PostgreSQL, and HAProxy). In every room, once a second for \
-         {rounds} rounds, the host pauses or resumes the shared session and one member posts a commitment. Latency is \
+         on the same 2 cores as the release servers (and PostgreSQL, and HAProxy). {rate} writes a second are offered \
+         over all rooms, for {rounds} rounds: in each, every room's host pauses or resumes the shared session and one \
+         member posts a commitment, the rooms' turns spread over the round. Latency is \
          from the write's acknowledgement at its writer to the event's arrival at each member (an event that arrives \
          before the acknowledgement counts 0: a server publishes an event when it commits, before it answers); the \
          time from sending the write is given as well. Behind HAProxy every request and stream goes to the instance \
          with the fewest connections, so most events reach their streams through another instance (PostgreSQL's \
          LISTEN/NOTIFY). Memory is the servers' resident memory, summed over the instances.\n\n{table}{fan_out}",
         rounds = a.rounds,
+        rate = a.rate,
         table = table(&columns),
     );
     print!("{report}");
