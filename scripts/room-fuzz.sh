@@ -20,7 +20,9 @@ cargo build --locked -q -p worktogether-room-server
 work=$(mktemp -d)
 stop_postgres=:
 db="$work/rooms.sqlite3"
+store=SQLite
 if [[ ${1:-} == --postgres ]]; then
+  store=PostgreSQL
   # In target/: the cluster's user must reach its folder (mktemp's is private to us).
   pg=target/room-fuzz-postgres
   scripts/postgres.sh stop "$pg"; rm -rf "$pg"
@@ -72,7 +74,7 @@ root=$PWD
 # One worker: hypothesis' lambda descriptions call ast.parse, which CPython 3.11 does not
 # make thread-safe (seen here as "AST constructor recursion depth mismatch").
 requests=$(awk '/^Test cases:/ { getline; print $1; exit }' "$work/output")
-echo "room-fuzz: ${requests:-0} generated requests on ${1:-SQLite}, every answer documented, none a 5xx"
+echo "room-fuzz: ${requests:-0} generated requests on $store, every answer documented, none a 5xx"
 if (( ${requests:-0} < MIN_REQUESTS )); then
   echo "room-fuzz: expected at least $MIN_REQUESTS generated requests" >&2
   exit 1
