@@ -51,6 +51,11 @@ ROOT = Path(__file__).resolve().parent.parent
 MARKER = "<!-- Everything below this line is written by bench/run.py (`make bench`). -->"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 # App ÷ empty window, except `shown_cpu_s_per_min`: the app's own CPU time per minute.
+# The hidden figures' second window starts this long after the launch: the web process has
+# finished start-up's compiling and collecting (about a minute and a half here), as it has for
+# a tray app that runs all day.
+HIDDEN_SETTLED_S = 120
+
 TARGETS = {"start": 1.05, "memory": 1.15, "hidden_cpu": 1.5, "hidden_switches": 1.5, "shown_cpu_s_per_min": 1.0}
 # The app with three rooms joined ÷ the app with none.
 ROOMS_TARGET = 1.1
@@ -468,11 +473,13 @@ def measure_memory(subject, workdir, seed_tool, after_s):
 
 
 def measure_cpu(subject, workdir, seed_tool, settle_s, window_s, hidden):
-    """CPU time and context switches of the tree over `window_s` after `settle_s`."""
+    """CPU time and context switches of the tree over `window_s` after `settle_s`. Hidden, the
+    tray app's steady state matters (it sits there for hours): the result is a second window
+    from HIDDEN_SETTLED_S after the launch on, with the first one kept as `first_minute`."""
     launch = Launch(subject, workdir, {"WORKTOGETHER_HIDDEN": "1"} if hidden else {}, seed_tool)
     what = "hidden" if hidden else "shown"
-    try:
-        time.sleep(settle_s)
+
+    def window(label):
         counters = TreeCounters(launch.proc.pid)
         counters.start()
         deadline = counters.t0 + window_s
@@ -481,10 +488,19 @@ def measure_cpu(subject, workdir, seed_tool, settle_s, window_s, hidden):
             counters.poll()
         res = counters.result()
         log(
-            f"cpu {what} {subject.name}: {res['s_per_min']:.3f} s/min (ticks {res['ticks_s_per_min']:.2f}) "
+            f"cpu {what}{label} {subject.name}: {res['s_per_min']:.3f} s/min (ticks {res['ticks_s_per_min']:.2f}) "
             f"over {res['elapsed_s']:.0f} s, {res['switches_per_s']:.1f} context switches/s; "
             f"by process { {k: round(v, 3) for k, v in res['by_comm'].items()} }"
         )
+        return res
+
+    try:
+        time.sleep(settle_s)
+        res = window(" (first minute)" if hidden else "")
+        if hidden:
+            first = res
+            time.sleep(max(0.0, launch.t0 + HIDDEN_SETTLED_S - time.monotonic()))
+            res = dict(window(" (settled)"), first_minute=first)
         return dict(res, session=launch.session, alive=launch.proc.poll() is None)
     finally:
         launch.stop()
@@ -627,6 +643,18 @@ def thread_table(title, app, fix, n=8):
     return lines + [""]
 
 
+def first_minute_rows(app, floor, args):
+    """The hidden figures' first window (start-up's tail included), for information."""
+    a, f = app["first_minute"], floor["first_minute"]
+    when = f"{args.cpu_settle}–{args.cpu_settle + args.cpu_window} s after launch"
+    return [
+        f"| CPU, window hidden, {when} (s per min) | {a['s_per_min']:.3f} | {f['s_per_min']:.3f} | "
+        f"{ratio(a['s_per_min'], f['s_per_min']):.2f} | | |",
+        f"| Context switches, window hidden, {when} (per s) | {a['switches_per_s']:.2f} | "
+        f"{f['switches_per_s']:.2f} | {ratio(a['switches_per_s'], f['switches_per_s']):.2f} | | |",
+    ]
+
+
 def render(info, args, startup, memory, hidden, shown):
     app_s, fix_s = startup["app"], startup["empty window"]
     lines = [MARKER, "", "## Latest run", ""]
@@ -661,11 +689,13 @@ def render(info, args, startup, memory, hidden, shown):
         f"| Memory, PSS of the process tree at {args.mem_after} s, window shown (MiB) | "
         f"{memory[A]['total_kib'] / 1024:.1f} | {memory[F]['total_kib'] / 1024:.1f} | "
         f"{mem_r:.2f} | ≤ {TARGETS['memory']:.2f}× | {verdict(mem_r <= TARGETS['memory'])} |",
-        f"| CPU, window hidden (s per min) | {hidden[A]['s_per_min']:.3f} | {hidden[F]['s_per_min']:.3f} | "
-        f"{hcpu_r:.2f} | ≤ {TARGETS['hidden_cpu']:.2f}× | {verdict(hcpu_r <= TARGETS['hidden_cpu'])} |",
-        f"| Context switches, window hidden (voluntary + involuntary, per s) | {hidden[A]['switches_per_s']:.2f} | "
-        f"{hidden[F]['switches_per_s']:.2f} | {hsw_r:.2f} | ≤ {TARGETS['hidden_switches']:.2f}× | "
-        f"{verdict(hsw_r <= TARGETS['hidden_switches'])} |",
+        f"| CPU, window hidden, from {HIDDEN_SETTLED_S} s after launch (s per min) | {hidden[A]['s_per_min']:.3f} | "
+        f"{hidden[F]['s_per_min']:.3f} | {hcpu_r:.2f} | ≤ {TARGETS['hidden_cpu']:.2f}× | "
+        f"{verdict(hcpu_r <= TARGETS['hidden_cpu'])} |",
+        f"| Context switches, window hidden, from {HIDDEN_SETTLED_S} s (voluntary + involuntary, per s) | "
+        f"{hidden[A]['switches_per_s']:.2f} | {hidden[F]['switches_per_s']:.2f} | {hsw_r:.2f} | "
+        f"≤ {TARGETS['hidden_switches']:.2f}× | {verdict(hsw_r <= TARGETS['hidden_switches'])} |",
+        *first_minute_rows(hidden[A], hidden[F], args),
         f"| CPU, window shown (s per min) | {shown[A]['s_per_min']:.3f} | {shown[F]['s_per_min']:.3f} | "
         f"{scpu_r:.2f} | ≤ {shown_target:g} s/min (app) | {verdict(shown[A]['s_per_min'] <= shown_target)} |",
         f"| Context switches, window shown (per s) | {shown[A]['switches_per_s']:.2f} | "
@@ -738,7 +768,8 @@ def render(info, args, startup, memory, hidden, shown):
     lines += [
         f"Start-up: {args.runs} runs each after one warm-up each, alternating. "
         f"Memory: one run each. CPU: one run each for hidden and for shown, {args.cpu_settle} s settle then "
-        f"{args.cpu_window} s. CPU time and context switches are the kernel's per-thread counters "
+        f"{args.cpu_window} s; hidden, a second window of {args.cpu_window} s from {HIDDEN_SETTLED_S} s after the "
+        "launch, when start-up's compiling and collecting in the web process is over (the target's figure). CPU time and context switches are the kernel's per-thread counters "
         f"(run time in ns from `schedstat`; switches from `status`), read every {POLL_S:g} s so that "
         "threads that end within the window still count; names ending in digits are merged as `#`. "
         "Cross-check, the tree's CPU in ticks of 10 ms from `/proc/<pid>/stat`: "
@@ -780,9 +811,11 @@ def measure_schedule(args, workdir, floor):
 def schedule_figures(schedule):
     """(label, app with the schedule, empty window) for the schedule measurement."""
     busy, floor = list(schedule)
+    settled = f"from {HIDDEN_SETTLED_S} s after launch"
     return [
-        ("CPU, window hidden (s per min)", schedule[busy]["s_per_min"], schedule[floor]["s_per_min"]),
-        ("Context switches, window hidden (per s)", schedule[busy]["switches_per_s"], schedule[floor]["switches_per_s"]),
+        (f"CPU, window hidden, {settled} (s per min)", schedule[busy]["s_per_min"], schedule[floor]["s_per_min"]),
+        (f"Context switches, window hidden, {settled} (per s)", schedule[busy]["switches_per_s"],
+         schedule[floor]["switches_per_s"]),
     ]
 
 
@@ -801,6 +834,14 @@ def render_schedule(schedule):
     for label, a, b in schedule_figures(schedule):
         r = ratio(a, b)
         lines.append(f"| {label} | {a:.3f} | {b:.3f} | {r:.2f} | ≤ {SCHEDULE_TARGET:.2f}× | {verdict(r <= SCHEDULE_TARGET)} |")
+    busy, floor = list(schedule)
+    a, f = schedule[busy]["first_minute"], schedule[floor]["first_minute"]
+    lines += [
+        f"| CPU, window hidden, the first minute (s per min) | {a['s_per_min']:.3f} | {f['s_per_min']:.3f} | "
+        f"{ratio(a['s_per_min'], f['s_per_min']):.2f} | | |",
+        f"| Context switches, window hidden, the first minute (per s) | {a['switches_per_s']:.3f} | "
+        f"{f['switches_per_s']:.3f} | {ratio(a['switches_per_s'], f['switches_per_s']):.2f} | | |",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -811,8 +852,10 @@ def rooms_figures(rooms):
     return [
         ("Memory, PSS of the process tree, window shown (MiB)",
          mem[none]["total_kib"] / 1024, mem[joined]["total_kib"] / 1024),
-        ("CPU, window hidden (s per min)", hid[none]["s_per_min"], hid[joined]["s_per_min"]),
-        ("Context switches, window hidden (per s)", hid[none]["switches_per_s"], hid[joined]["switches_per_s"]),
+        (f"CPU, window hidden, from {HIDDEN_SETTLED_S} s after launch (s per min)", hid[none]["s_per_min"],
+         hid[joined]["s_per_min"]),
+        (f"Context switches, window hidden, from {HIDDEN_SETTLED_S} s (per s)", hid[none]["switches_per_s"],
+         hid[joined]["switches_per_s"]),
     ]
 
 
@@ -974,6 +1017,7 @@ def write_report(out, generated):
 
 
 def main():
+    global HIDDEN_SETTLED_S
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--app", default=ROOT / "target/release/worktogether", type=Path)
     p.add_argument("--fixture", default=ROOT / "target/release/worktogether-empty-window", type=Path)
@@ -988,6 +1032,8 @@ def main():
     p.add_argument("--mem-after", default=30, type=int)
     p.add_argument("--cpu-settle", default=10, type=int)
     p.add_argument("--cpu-window", default=60, type=int)
+    p.add_argument("--hidden-settled", default=HIDDEN_SETTLED_S, type=int,
+                   help="seconds after launch at which the hidden figures' second window starts")
     p.add_argument("--quick", action="store_true", help="a short trial run; writes nothing unless --out is given")
     p.add_argument("--startup-only", action="store_true", help="measure start-up only and print it; writes nothing")
     p.add_argument(
@@ -1003,9 +1049,10 @@ def main():
         os.execvp("dbus-run-session", ["dbus-run-session", "--", sys.executable, *sys.argv])
 
     if args.quick:
-        args.runs, args.mem_after, args.cpu_settle, args.cpu_window = 2, 5, 2, 5
+        args.runs, args.mem_after, args.cpu_settle, args.cpu_window, args.hidden_settled = 2, 5, 2, 5, 8
         if "--out" not in sys.argv:
             args.out = None
+    HIDDEN_SETTLED_S = args.hidden_settled
     for b in (args.app, args.fixture, args.seed, args.room_server, args.seed_rooms, args.history_bench, args.seed_schedule):
         if not b.is_file():
             raise SystemExit(f"bench: {b} is missing; `make bench` builds it")

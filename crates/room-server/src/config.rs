@@ -128,9 +128,34 @@ impl Config {
                 if url.password().is_some() {
                     let _ = url.set_password(Some("***"));
                 }
+                // A password may also be given as a parameter.
+                let pairs: Vec<(String, String)> = url
+                    .query_pairs()
+                    .map(|(k, v)| (k.to_string(), if k == "password" { "***".to_owned() } else { v.to_string() }))
+                    .collect();
+                if !pairs.is_empty() {
+                    url.query_pairs_mut().clear().extend_pairs(pairs);
+                }
                 url.to_string()
             }
             _ => db,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn logged(db: &str) -> String {
+        Config::parse_from(["worktogether-room", "--db", db]).db_for_log()
+    }
+
+    #[test]
+    fn a_database_password_never_reaches_the_log() {
+        assert_eq!(logged("postgres://rooms:s3cret@db/rooms"), "postgres://rooms:***@db/rooms");
+        let with_parameter = logged("postgresql://rooms@db/rooms?sslmode=disable&password=s3cret");
+        assert!(!with_parameter.contains("s3cret") && with_parameter.contains("sslmode=disable"), "{with_parameter}");
+        assert_eq!(logged("/var/lib/rooms.sqlite3"), "/var/lib/rooms.sqlite3", "a file's path as it is");
     }
 }

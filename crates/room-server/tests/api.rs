@@ -1601,3 +1601,31 @@ async fn commitments_ahead_are_checked_bounded_and_go_with_their_member() {
         .await;
     assert_refused(&live, StatusCode::CONFLICT, "wrong_state");
 }
+
+/// On PostgreSQL, writes from other instances interleave: a join that found the room by its
+/// code, then waited for the room while its host gave it a new code, is refused (the new code
+/// keeps removed members out), and never lands after the change.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_join_that_waited_while_the_code_changed_is_refused() {
+    if !on_postgres() {
+        return; // SQLite has one writer: nothing interleaves.
+    }
+    let s = Server::new().await;
+    let (code, _, _, _) = s.room().await;
+    // Another instance's write holds the room.
+    let (other, connection) = tokio_postgres::connect(s.db(), tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(connection);
+    other.batch_execute("BEGIN").await.unwrap();
+    other.execute("SELECT 1 FROM rooms WHERE code = $1 FOR UPDATE", &[&code]).await.unwrap();
+    let path = format!("/v1/rooms/{code}/members");
+    let join = send(s.router.clone(), from("10.0.0.9", "POST", &path, None, &json!({"displayName": "Late"})));
+    let change = async {
+        // While the join waits for the room (had it not waited, it would have joined: 201).
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        other.execute("UPDATE rooms SET code = 'ZZZZZ-ZZZZZ' WHERE code = $1", &[&code]).await.unwrap();
+        other.batch_execute("COMMIT").await.unwrap();
+    };
+    let (joined, ()) = tokio::join!(join, change);
+    assert_refused(&joined, StatusCode::NOT_FOUND, "not_found");
+    assert_eq!(s.count("SELECT COUNT(*) FROM members").await, 2, "nobody joined");
+}

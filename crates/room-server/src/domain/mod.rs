@@ -175,6 +175,7 @@ impl Rooms {
         if let Some(i) = idempotency {
             let scope = actor.as_ref().map(|a| a.member_id.to_string()).unwrap_or_default();
             let hash = secrets::sha256(&[b"idem", scope.as_bytes(), i.key.as_bytes()]);
+            tx.hold_answer(&hash).await?;
             if let Some(stored) = tx.answer(&hash).await? {
                 if stored.fingerprint != i.fingerprint {
                     return Err(AppError::IdempotencyKeyReused);

@@ -43,7 +43,11 @@ impl Rooms {
     ) -> Result<Membership> {
         let mut w = begin!(self, None, idem, now);
         let room_id = w.room_by_code(code).await?.ok_or(AppError::NotFound("room"))?;
-        w.hold_room(room_id).await?;
+        // Held, the room may turn out deleted or given a new code meanwhile: then the code
+        // no longer leads to it.
+        if !w.hold_room(room_id).await? || w.room(room_id).await?.code != code {
+            return Err(AppError::NotFound("room"));
+        }
         if w.members(room_id).await?.len() >= max_members as usize {
             return Err(AppError::RoomFull(max_members));
         }
@@ -215,8 +219,7 @@ impl Rooms {
         now: DateTime<Utc>,
     ) -> Result<()> {
         let mut w = begin!(self, None, None, now);
-        w.hold_room(room).await?;
-        if w.is_member_of(room, member_id).await? {
+        if w.hold_room(room).await? && w.is_member_of(room, member_id).await? {
             w.emit(room, RoomChange::PresenceChanged { member_id, presence }).await?;
         }
         w.finish(()).await

@@ -2,7 +2,7 @@
 
 use super::{Idempotency, Rooms, begin};
 use crate::error::Result;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Timelike, Utc};
 use uuid::Uuid;
 use worktogether_room_protocol::{RoomChange, ScheduleEntry, ScheduleEntryDraft};
 
@@ -24,7 +24,8 @@ impl Rooms {
             .map(|e| ScheduleEntry {
                 id: Uuid::now_v7(),
                 title: e.title,
-                starts_at: e.starts_at,
+                // Stored to the second, as the rule's times are.
+                starts_at: e.starts_at.with_nanosecond(0).unwrap_or(e.starts_at),
                 time_zone: e.time_zone,
                 duration_minutes: e.duration_minutes,
                 rrule: e.rrule,

@@ -78,8 +78,12 @@ pub struct StoredAnswer {
 /// commitments and questions by theirs; a "room" argument keeps a lookup inside that room.
 #[async_trait]
 pub trait Tx: Send {
-    /// Takes `room` for this transaction: other writes to it wait until this one ends.
-    async fn hold_room(&mut self, room: i64) -> Result<()>;
+    /// Takes `room` for this transaction: other writes to it wait until this one ends. False
+    /// if the room is gone (deleted meanwhile).
+    async fn hold_room(&mut self, room: i64) -> Result<bool>;
+    /// Takes the answer kept under `key_hash` for this transaction, before it is looked up:
+    /// a second first try with the same key waits, then finds the first one's answer.
+    async fn hold_answer(&mut self, key_hash: &[u8; 32]) -> Result<()>;
     /// Commits, then publishes the events it appended and ends the streams of rooms it deleted.
     async fn commit(self: Box<Self>) -> Result<()>;
 

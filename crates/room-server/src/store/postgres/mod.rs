@@ -46,8 +46,9 @@ impl PgStore {
     /// take turns), and starts handing the events every instance writes to this instance's
     /// streams.
     pub async fn open(url: &str, hub: Arc<Hub>) -> Result<Self> {
-        let config: tokio_postgres::Config =
+        let mut config: tokio_postgres::Config =
             url.parse().map_err(|e| AppError::StoreBroken(format!("not a PostgreSQL URL: {e}")))?;
+        guard(&mut config);
         let manager =
             Manager::from_config(config.clone(), NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
         let pool = Pool::builder(manager)
@@ -69,6 +70,20 @@ impl PgStore {
         client.batch_execute(mode).await?;
         Ok(Box::new(PgTx { client: Some(client), added: BTreeMap::new(), deleted: BTreeMap::new() }))
     }
+}
+
+/// What every connection gets, whatever the URL says: a connection that died silently (a
+/// network cut) is noticed within half a minute, so the listener connects again and resyncs;
+/// a write waits at most 10 s for a room another instance holds, and a transaction left idle
+/// by a frozen instance ends after a minute, so one stuck instance cannot stall the others.
+fn guard(config: &mut tokio_postgres::Config) {
+    config
+        .keepalives(true)
+        .keepalives_idle(Duration::from_secs(10))
+        .keepalives_interval(Duration::from_secs(5))
+        .keepalives_retries(3);
+    let options = config.get_options().unwrap_or_default().to_owned();
+    config.options(format!("{options} -c lock_timeout=10s -c idle_in_transaction_session_timeout=60s").trim());
 }
 
 /// Applies the migrations not yet applied, one instance at a time.
@@ -279,8 +294,13 @@ const MEMBER_COLUMNS: &str = "id, display_name, presence, joined_at";
 
 #[async_trait]
 impl Tx for PgTx {
-    async fn hold_room(&mut self, room: i64) -> Result<()> {
-        self.exec("SELECT 1 FROM rooms WHERE id = $1 FOR UPDATE", &[&room]).await?;
+    async fn hold_room(&mut self, room: i64) -> Result<bool> {
+        Ok(self.exec("SELECT 1 FROM rooms WHERE id = $1 FOR UPDATE", &[&room]).await? > 0)
+    }
+
+    async fn hold_answer(&mut self, key_hash: &[u8; 32]) -> Result<()> {
+        let key = i64::from_be_bytes(key_hash[..8].try_into().expect("8 bytes"));
+        self.exec("SELECT pg_advisory_xact_lock($1)", &[&key]).await?;
         Ok(())
     }
 

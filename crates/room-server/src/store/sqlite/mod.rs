@@ -49,7 +49,13 @@ impl SqliteStore {
 
     async fn begin(&self, conn: &Arc<Mutex<Connection>>, begin: &str) -> Result<Box<dyn Tx>> {
         let conn = conn.clone().lock_owned().await;
-        blocking(|| conn.execute_batch(begin))?;
+        blocking(|| {
+            // A transaction whose rollback failed when it was dropped: ended now.
+            if !conn.is_autocommit() {
+                conn.execute_batch("ROLLBACK")?;
+            }
+            conn.execute_batch(begin)
+        })?;
         Ok(Box::new(SqliteTx { conn, open: true, hub: self.hub.clone(), events: Vec::new(), deleted: Vec::new() }))
     }
 }
@@ -89,16 +95,23 @@ impl SqliteTx {
 
 impl Drop for SqliteTx {
     fn drop(&mut self) {
-        if self.open {
+        if self.open
             // Nothing was written for good: quick, no sync to disk.
-            let _ = self.conn.execute_batch("ROLLBACK");
+            && let Err(e) = self.conn.execute_batch("ROLLBACK")
+        {
+            tracing::warn!(error = %e, "could not roll back; the next transaction will");
         }
     }
 }
 
 #[async_trait]
 impl Tx for SqliteTx {
-    async fn hold_room(&mut self, _room: i64) -> Result<()> {
+    // One writer at a time holds every room and every answer already.
+    async fn hold_room(&mut self, room: i64) -> Result<bool> {
+        self.run(|c| c.query_row("SELECT EXISTS (SELECT 1 FROM rooms WHERE id = ?1)", [room], |r| r.get(0)))
+    }
+
+    async fn hold_answer(&mut self, _key_hash: &[u8; 32]) -> Result<()> {
         Ok(())
     }
 
