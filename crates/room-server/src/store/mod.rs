@@ -190,3 +190,33 @@ fn parse_enum<T: serde::de::DeserializeOwned>(s: &str) -> serde_json::Result<T> 
 pub fn to_millis(t: DateTime<Utc>) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(t.timestamp_millis()).unwrap_or(t)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A `--db` that names no database the server can use stops it at start with a message a
+    /// person can act on (logged, exit status 1), before it listens.
+    #[tokio::test]
+    async fn a_database_that_cannot_be_used_is_refused_with_a_clear_message() {
+        let refused = |db: &'static str| async move {
+            match open(db, Arc::new(Hub::default())).await {
+                Err(crate::error::AppError::StoreBroken(message)) => message,
+                Err(e) => panic!("{db}: {e}"),
+                Ok(_) => panic!("{db}: opened"),
+            }
+        };
+        assert!(refused("postgres://rooms@db:notaport/rooms").await.contains("not a PostgreSQL URL"));
+        // Port 9 (discard) on loopback: nothing listens there.
+        let closed = refused("postgres://rooms@127.0.0.1:9/rooms").await;
+        assert!(closed.contains("PostgreSQL"), "{closed}");
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("file"), "").unwrap();
+        let inside_a_file = format!("{}/file/rooms.sqlite3", dir.path().display());
+        let message = match open(&inside_a_file, Arc::new(Hub::default())).await {
+            Err(e) => e.to_string(),
+            Ok(_) => panic!("a database inside a file opened"),
+        };
+        assert!(message.contains("cannot create"), "{message}");
+    }
+}
