@@ -360,7 +360,8 @@ fn a_room_survives_a_cut_network_a_killed_server_and_a_late_joiner() -> Result<(
     let joined = member.invoke("join_room", json!({ "server": proxy.url(), "code": code, "displayName": "Mia" }))?;
     let member_id = joined["membershipId"].clone();
     // The host's app follows the room: it has seen the member join (the event stream is up).
-    wait_for(ROOM_TIMEOUT, "the member in the host's room", || {
+    // A first connection refused on a loaded machine backs off up to 15 s, so this waits longer.
+    wait_for(ROOM_TIMEOUT * 3, "the member in the host's room", || {
         let rooms = rooms_of(&host)?;
         Ok(rooms.first().and_then(|r| r["members"].as_array()).is_some_and(|m| m.len() == 2).then_some(()))
     })?;
