@@ -459,6 +459,7 @@ def measure_memory(subject, workdir, seed_tool, after_s):
                 foreign += bool(st and st[0].startswith("WebKit"))
         log(f"memory {subject.name}: {total / 1024:.1f} MiB PSS in {len(procs)} processes {by_comm}")
         return {
+            "web_env": web_process_env(procs),
             "total_kib": total,
             "by_comm": by_comm,
             "kinds": kinds,
@@ -470,6 +471,21 @@ def measure_memory(subject, workdir, seed_tool, after_s):
         }
     finally:
         launch.stop()
+
+
+def web_process_env(procs):
+    """The JavaScriptCore and WebKit settings the tree's web processes were started with (the app
+    passes some through the environment, `src-tauri/webview.rs`): the floor must have the same."""
+    found = set()
+    for pid, (comm, _) in procs.items():
+        if not comm.startswith("WebKitWebProces"):
+            continue
+        try:
+            env = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        found.update(e.decode(errors="replace") for e in env if e.startswith((b"JSC_", b"WEBKIT_")))
+    return sorted(found)
 
 
 def measure_cpu(subject, workdir, seed_tool, settle_s, window_s, hidden):
@@ -722,6 +738,11 @@ def render(info, args, startup, memory, hidden, shown):
             for name, res in memory.items()
         )
         + " (other WebKit processes share library pages and lower the PSS; load slows start-up).",
+        "",
+        "The web processes' settings from the environment: "
+        + "; ".join(f"{name}: {', '.join(res.get('web_env') or ['none'])}" for name, res in memory.items())
+        + ("." if len({tuple(res.get("web_env") or []) for res in memory.values()}) <= 1
+           else " — **they differ: the comparison is not like with like.**"),
         "",
     ]
     for what, results in (("memory", memory), ("hidden CPU", hidden), ("shown CPU", shown)):

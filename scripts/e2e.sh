@@ -24,7 +24,11 @@ APP=$ROOT/target/debug/worktogether
 ROOM_SERVER=$ROOT/target/debug/worktogether-room
 if ((${#RUN_CMD[@]} == 0)); then
   log "building the app and the room server"
-  cargo build --locked -p worktogether -p worktogether-room-server --bin worktogether --bin worktogether-room
+  # One package per build, as `tauri build` (package-test) and room-fuzz build them: built
+  # together, their dependencies' features would be unified differently and those later
+  # builds would compile ~80 crates again.
+  cargo build --locked -p worktogether --bin worktogether
+  cargo build --locked -p worktogether-room-server --bin worktogether-room
   [[ -x $APP ]] || { log "no binary at $APP"; exit 1; }
 fi
 

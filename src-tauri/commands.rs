@@ -355,11 +355,15 @@ pub async fn session_record(state: State<'_, AppState>, id: Uuid) -> Result<Sess
 /// Shows the data folder in the file manager.
 #[tauri::command]
 #[specta::specta]
-pub async fn open_data_folder<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Result<()> {
-    use tauri_plugin_opener::OpenerExt;
-    app.opener()
-        .open_path(state.data_dir.display().to_string(), None::<&str>)
-        .map_err(|e| ApiError::invalid(&state.catalog(), "error.open_folder", &[("detail", e.to_string())]))
+pub async fn open_data_folder(state: State<'_, AppState>) -> Result<()> {
+    let folder = state.data_dir.display().to_string();
+    let opened = tauri::async_runtime::spawn_blocking(move || crate::launch::open(&folder)).await;
+    let detail = match opened {
+        Ok(Ok(())) => return Ok(()),
+        Ok(Err(e)) => e.to_string(),
+        Err(e) => e.to_string(),
+    };
+    Err(ApiError::invalid(&state.catalog(), "error.open_folder", &[("detail", detail)]))
 }
 
 /// The UI's first screen is interactive. With `WORKTOGETHER_EXIT_WHEN_READY` set (the

@@ -62,7 +62,7 @@ macro_rules! contract {
                         review::weekly_review,
                         review::plan_carries::<$runtime>,
                         review::unplan_carries::<$runtime>,
-                        commands::open_data_folder::<$runtime>,
+                        commands::open_data_folder,
                         data_commands::list_backups,
                         data_commands::make_backup,
                         data_commands::restore_backup::<$runtime>,

@@ -20,6 +20,7 @@ mod i18n;
 mod ipc;
 #[cfg(test)]
 mod ipc_tests;
+mod launch;
 mod notifier;
 mod review;
 mod rooms;
@@ -132,6 +133,7 @@ fn follow_invite_links<R: Runtime>(app: &tauri::AppHandle<R>) {
 }
 
 pub fn run() {
+    webview::prepare_web_process();
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     let data_dir = state::data_dir();
     let opening = {

@@ -22,3 +22,30 @@ pub fn calm_rendering<R: Runtime>(window: &WebviewWindow<R>) {
     #[cfg(not(target_os = "linux"))]
     let _ = window;
 }
+
+/// The environment WebKitGTK's web processes are given (they inherit the app's): JavaScriptCore
+/// without its JIT compilers, as in WebKit's Lockdown Mode. The page is small and mostly waits;
+/// the JIT tiers cost the web process ~8 MiB (executable memory, compiler state) and wake a
+/// compiler thread while a session runs, for speed this page does not need. Measured in
+/// `make bench` (docs/benchmarks.md); `bench/empty-window` runs with the same. Children the app
+/// starts for the person (a browser, the file manager) get the environment without these
+/// (`launch.rs`): a browser built on WebKit must keep its JIT.
+#[cfg(target_os = "linux")]
+pub const WEB_PROCESS_ENV: [(&str, &str); 1] = [("JSC_useJIT", "false")];
+#[cfg(not(target_os = "linux"))]
+pub const WEB_PROCESS_ENV: [(&str, &str); 0] = [];
+
+/// Puts [`WEB_PROCESS_ENV`] into this process's environment, where the web processes started
+/// later inherit it; a value set already (a developer's, to compare) is kept. Only while the
+/// process has a single thread: `run` calls it first. Later, another thread reading the
+/// environment at the same moment would race with the change.
+#[allow(unsafe_code)]
+pub fn prepare_web_process() {
+    for (name, value) in WEB_PROCESS_ENV {
+        if std::env::var_os(name).is_none() {
+            // SAFETY: `run` calls this before it starts a thread, and `main` before it only
+            // parses the arguments: no other thread exists to read the environment meanwhile.
+            unsafe { std::env::set_var(name, value) };
+        }
+    }
+}

@@ -211,7 +211,7 @@ pub async fn delete_room<R: Runtime>(app: AppHandle<R>, membership_id: Uuid) -> 
 #[specta::specta]
 pub async fn open_video_link<R: Runtime>(app: AppHandle<R>, membership_id: Uuid) -> Result<()> {
     let (state, rooms) = services(&app)?;
-    super::open_video_link(&app, &state, &rooms, membership_id)
+    super::open_video_link(&state, &rooms, membership_id)
 }
 
 /// Whether the room's video-call link opens by itself when the person joins its session.

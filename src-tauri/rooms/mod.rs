@@ -151,20 +151,13 @@ const UPCOMING_SHOWN: usize = 5;
 
 /// Opens the room's video-call link in the browser: only an http or https address with a host
 /// (the server checks the same when the host sets it; this app checks again before opening).
-pub fn open_video_link<R: Runtime>(
-    app: &AppHandle<R>,
-    state: &AppState,
-    rooms: &Rooms,
-    id: Uuid,
-) -> Result<(), ApiError> {
-    use tauri_plugin_opener::OpenerExt;
+pub fn open_video_link(state: &AppState, rooms: &Rooms, id: Uuid) -> Result<(), ApiError> {
     let link = rooms.live().get(&id).and_then(|live| live.state.room.link.clone());
     let link = link
         .and_then(|l| url::Url::parse(&l).ok())
         .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
         .ok_or_else(|| ApiError::invalid(&state.catalog(), "rooms.error.noVideoLink", &[]))?;
-    app.opener()
-        .open_url(link.as_str(), None::<&str>)
+    crate::launch::open(link.as_str())
         .map_err(|e| ApiError::invalid(&state.catalog(), "rooms.error.openLink", &[("detail", e.to_string())]))
 }
 

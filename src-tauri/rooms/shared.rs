@@ -92,7 +92,7 @@ pub fn join<R: Runtime>(
         other => return Err(crate::commands::unexpected(state, &other)),
     };
     let open_link = rooms.live().get(&id).is_some_and(|live| live.open_link_at_start);
-    if open_link && let Err(e) = super::open_video_link(app, state, rooms, id) {
+    if open_link && let Err(e) = super::open_video_link(state, rooms, id) {
         log::warn!("the room's video link did not open: {}", e.message);
     }
     Ok(view)

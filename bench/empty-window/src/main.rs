@@ -1,7 +1,8 @@
 //! An empty Tauri 2 window with a tray icon (one item in its menu): the floor `make bench`
 //! measures the app against, since every desktop app of this kind has a tray. It behaves
 //! like the app only where the benchmark looks: the WebView's settings (no GPU compositing
-//! on Linux, as the app's `webview::calm_rendering`), `ui_ready` (printed and quit with
+//! on Linux, as the app's `webview::calm_rendering`; JavaScriptCore without its JIT, as the
+//! app's `webview::WEB_PROCESS_ENV`), `ui_ready` (printed and quit with
 //! `WORKTOGETHER_EXIT_WHEN_READY`) and `WORKTOGETHER_HIDDEN` (the window hidden at setup).
 
 use std::time::Instant;
@@ -39,7 +40,19 @@ fn calm_rendering<R: Runtime>(window: &WebviewWindow<R>) {
     let _ = window;
 }
 
+/// A copy of the app's `webview::prepare_web_process`: the environment its web process starts
+/// with (`make bench` checks that the two trees' web processes got the same).
+#[allow(unsafe_code)]
+fn prepare_web_process() {
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("JSC_useJIT").is_none() {
+        // SAFETY: first in `main`, before any other thread exists.
+        unsafe { std::env::set_var("JSC_useJIT", "false") };
+    }
+}
+
 fn main() {
+    prepare_web_process();
     tauri::Builder::default()
         .manage(Started(Instant::now()))
         .invoke_handler(tauri::generate_handler![ui_ready])

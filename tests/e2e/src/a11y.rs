@@ -195,6 +195,29 @@ if (!window.__a11y) window.__a11y = {
     return [seen ? __a11y.look(el) : 'unseen', label && label !== el ? __a11y.look(label) : '-',
       el.nextElementSibling ? __a11y.look(el.nextElementSibling) : '-'].join(' || ');
   },
+  // A focused control: which one (its mark from the walk), how it looks, its focus ring's
+  // contrast, and what is drawn over it.
+  focused(el) {
+    const i = el.getAttribute('data-a11y-i');
+    // an outline ring sits on what is behind the control: it needs 3:1 there (WCAG 1.4.11)
+    const s = getComputedStyle(el);
+    const ring = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 && parseFloat(s.opacity) > 0
+      ? __a11y.ratio(__a11y.rgba(s.outlineColor), __a11y.behind(el)) : null;
+    // what is drawn at the middle of the focused control: it, or something over it
+    // (a sticky header or footer the page did not scroll it clear of)
+    const r = el.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    const label = el.closest('label');
+    const covered = hit && !el.contains(hit) && !(label && label.contains(hit)) ? __a11y.describe(hit) : null;
+    return { index: i === null ? null : Number(i), name: __a11y.describe(el), style: __a11y.style(el), ring, covered };
+  },
+  // How each marked control looks without the focus.
+  blurred() {
+    document.activeElement && document.activeElement.blur();
+    document.getElementById('a11y-tab-start')?.remove();
+    return Object.fromEntries(Array.from(document.querySelectorAll('[data-a11y-i]'),
+      (el) => [el.getAttribute('data-a11y-i'), __a11y.style(el)]));
+  },
 };
 ";
 
@@ -210,6 +233,19 @@ struct Stop {
     covered: Option<String>,
 }
 
+impl Stop {
+    /// From `__a11y.focused`'s answer.
+    fn from_page(v: &Value) -> Self {
+        Self {
+            index: v["index"].as_u64(),
+            name: text(&v["name"]),
+            style: text(&v["style"]),
+            ring: v["ring"].as_f64(),
+            covered: v["covered"].as_str().map(str::to_owned),
+        }
+    }
+}
+
 /// What the walk with Tab found.
 #[derive(Debug)]
 pub struct KeyboardReport {
@@ -217,6 +253,8 @@ pub struct KeyboardReport {
     pub controls: usize,
     /// how many stops Tab made before it left the page or came round again
     pub stops: usize,
+    /// the marks (`data-a11y-i`) of the controls Tab reached, in its order
+    pub reached: Vec<u64>,
     pub problems: Vec<String>,
 }
 
@@ -274,33 +312,14 @@ pub fn check_keyboard(app: &App) -> Result<KeyboardReport> {
                 "{PAGE_HELPERS}
                 const el = document.activeElement;
                 if (!el || el === document.body || el.id === 'a11y-tab-start') return null;
-                const i = el.getAttribute('data-a11y-i');
-                // an outline ring sits on what is behind the control: it needs 3:1 there (WCAG 1.4.11)
-                const s = getComputedStyle(el);
-                const ring = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 && parseFloat(s.opacity) > 0
-                  ? __a11y.ratio(__a11y.rgba(s.outlineColor), __a11y.behind(el)) : null;
-                // what is drawn at the middle of the focused control: it, or something over it
-                // (a sticky header or footer the page did not scroll it clear of)
-                const r = el.getBoundingClientRect();
-                const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-                const label = el.closest('label');
-                const covered = hit && !el.contains(hit) && !(label && label.contains(hit))
-                  ? __a11y.describe(hit) : null;
-                return {{ index: i === null ? null : Number(i), name: __a11y.describe(el), style: __a11y.style(el), ring,
-                  covered }};"
+                return __a11y.focused(el);"
             ),
             vec![],
         )?;
         if now.is_null() {
             break; // Tab left the page
         }
-        let stop = Stop {
-            index: now["index"].as_u64(),
-            name: text(&now["name"]),
-            style: text(&now["style"]),
-            ring: now["ring"].as_f64(),
-            covered: now["covered"].as_str().map(str::to_owned),
-        };
+        let stop = Stop::from_page(&now);
         // The same control again right away: Tab moved within it (a date field's parts).
         if stop.index.is_some() && stops.last().is_some_and(|s| s.index == stop.index) {
             continue;
@@ -311,18 +330,7 @@ pub fn check_keyboard(app: &App) -> Result<KeyboardReport> {
         stops.push(stop);
     }
 
-    // How each control looks without the focus.
-    let blurred = app.session.execute(
-        &format!(
-            "{PAGE_HELPERS}
-            document.activeElement && document.activeElement.blur();
-            document.getElementById('a11y-tab-start')?.remove();
-            return Object.fromEntries(Array.from(document.querySelectorAll('[data-a11y-i]'),
-              (el) => [el.getAttribute('data-a11y-i'), __a11y.style(el)]));"
-        ),
-        vec![],
-    )?;
-
+    let blurred = app.session.execute(&format!("{PAGE_HELPERS} return __a11y.blurred();"), vec![])?;
     let reached: BTreeSet<u64> = stops.iter().filter_map(|s| s.index).collect();
     let reached_groups: BTreeSet<&str> =
         reached.iter().filter_map(|i| controls.get(usize::try_from(*i).ok()?)?["group"].as_str()).collect();
@@ -339,7 +347,56 @@ pub fn check_keyboard(app: &App) -> Result<KeyboardReport> {
             problems.push(format!("{name} takes the focus but is no native control and has no role"));
         }
     }
-    for stop in &stops {
+    problems.extend(focus_problems(&stops, &blurred));
+    if stops.is_empty() && !controls.is_empty() {
+        problems.push(format!("Tab reached nothing of the {} controls on the page", controls.len()));
+    }
+    let reached = stops.iter().filter_map(|s| s.index).collect();
+    Ok(KeyboardReport { controls: controls.len(), stops: stops.len(), reached, problems })
+}
+
+/// The focus indicators again, after a change of theme, without a second walk (Tab order and
+/// reach do not change with the colours): the controls `walk` reached, still marked, focused
+/// from script in Tab's order and measured as the walk measured them. One Tab first puts a
+/// keyboard focus on the page, so that WebKit shows each focus moved on from it by script as
+/// it shows keyboard focus (`:focus-visible`).
+pub fn check_focus_indicators(app: &App, walk: &KeyboardReport) -> Result<Vec<String>> {
+    if walk.reached.is_empty() {
+        return Ok(Vec::new());
+    }
+    app.session.execute(
+        "const start = document.createElement('span'); start.id = 'a11y-tab-start'; start.tabIndex = -1; \
+         document.body.prepend(start); start.focus(); return null;",
+        vec![],
+    )?;
+    app.session.press_key(keys::TAB)?;
+    let answer = app.session.execute(
+        &format!(
+            "{PAGE_HELPERS}
+            const stops = arguments[0].map((i) => {{
+              const el = document.querySelector(`[data-a11y-i=\"${{i}}\"]`);
+              if (!el) return null;
+              el.focus();
+              return __a11y.focused(el);
+            }});
+            return {{ stops, blurred: __a11y.blurred() }};"
+        ),
+        vec![json!(walk.reached)],
+    )?;
+    let stops = answer["stops"].as_array().context("the page gave no stops")?;
+    ensure!(
+        stops.iter().all(|s| !s.is_null()),
+        "a control Tab reached in the first theme is gone from the page: {answer}"
+    );
+    let stops: Vec<Stop> = stops.iter().map(Stop::from_page).collect();
+    Ok(focus_problems(&stops, &answer["blurred"]))
+}
+
+/// What is wrong with how the focused controls show their focus: a faint ring, a control
+/// hidden under something, no visible change (`blurred`: each mark's look without the focus).
+fn focus_problems(stops: &[Stop], blurred: &Value) -> Vec<String> {
+    let mut problems = Vec::new();
+    for stop in stops {
         if let Some(ring) = stop.ring.filter(|r| *r < 3.0) {
             problems.push(format!("{}: its focus ring has {ring:.2}:1 against the background, 3:1 needed", stop.name));
         }
@@ -359,10 +416,7 @@ pub fn check_keyboard(app: &App) -> Result<KeyboardReport> {
             ));
         }
     }
-    if stops.is_empty() && !controls.is_empty() {
-        problems.push(format!("Tab reached nothing of the {} controls on the page", controls.len()));
-    }
-    Ok(KeyboardReport { controls: controls.len(), stops: stops.len(), problems })
+    problems
 }
 
 /// Text that does not fit: the page scrolls sideways, or an element's content is wider than

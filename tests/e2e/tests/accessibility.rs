@@ -560,7 +560,10 @@ impl Audit<'_> {
         Ok(())
     }
 
+    /// Everything in each theme, except the walk with Tab: its order and reach do not change
+    /// with the colours, so the later themes check only how the focus shows.
     fn themes(&mut self, name: &str) -> Result<()> {
+        let mut walk: Option<a11y::KeyboardReport> = None;
         for theme in THEMES {
             a11y::set_theme(self.app, theme)?;
             let files = a11y::save_page(self.app, &self.screens, &format!("{:02}-{name}-{theme}", self.count))?;
@@ -576,10 +579,19 @@ impl Audit<'_> {
                     eprintln!("note ({place}): axe {v}");
                 }
             }
-            let keyboard = a11y::check_keyboard(self.app)?;
-            for problem in &keyboard.problems {
+            let problems = match &walk {
+                None => {
+                    let report = a11y::check_keyboard(self.app)?;
+                    let problems = report.problems.clone();
+                    walk = Some(report);
+                    problems
+                }
+                Some(report) => a11y::check_focus_indicators(self.app, report)?,
+            };
+            for problem in &problems {
                 self.findings.push(format!("{place}: keyboard: {problem}"));
             }
+            let keyboard = walk.as_ref().context("the walk ran in the first theme")?;
             let keyboard_secs = started.elapsed().as_secs_f64();
             for problem in a11y::check_overflow(self.app)? {
                 self.findings.push(format!("{place}: layout: {problem}"));
