@@ -9,6 +9,7 @@ import {
   TAG_MAX_CHARS,
   commitmentTextProblem,
   dayPart,
+  formatTimeOfDay,
   estimateProblem,
   estimateValue,
   formatClock,
@@ -64,6 +65,18 @@ describe("formatOvertime", () => {
     expect(formatOvertime(0)).toBe("+0:00");
     expect(formatOvertime(75)).toBe("+1:15");
     expect(formatOvertime(3725)).toBe("+1:02:05");
+  });
+});
+
+describe("formatTimeOfDay", () => {
+  it("writes every minute of a day as Intl does for German and British English", () => {
+    const intl = ["de-DE", "en-GB"].map(
+      (locale) => new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", hour12: false }),
+    );
+    for (let minute = 0; minute < 24 * 60; minute++) {
+      const date = new Date(2026, 2, 29, 0, minute);
+      for (const format of intl) expect(formatTimeOfDay(date)).toBe(format.format(date));
+    }
   });
 });
 

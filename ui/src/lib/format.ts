@@ -40,6 +40,17 @@ export function formatOvertime(overSecs: number): string {
   return h > 0 ? `+${h}:${pad(m)}:${pad(sec)}` : `+${m}:${pad(sec)}`;
 }
 
+/**
+ * A time of day as both languages write it, "09:05" (24 hours, two digits each): what
+ * `Intl.DateTimeFormat` gives for de-DE and en-GB with `hour: "2-digit", minute: "2-digit",
+ * hour12: false` (a test compares every minute of a day). Written out: the session screen shows
+ * one all day, and a page's first `Intl.DateTimeFormat` loads ICU's date data into the web
+ * process, about 2 MiB for a screen that needs none of it.
+ */
+export function formatTimeOfDay(date: Date): string {
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
 /** A duration as "h:mm" (focus time in lists). */
 export function formatHoursMinutes(totalSecs: number): string {
   const mins = Math.max(0, Math.round(totalSecs / 60));

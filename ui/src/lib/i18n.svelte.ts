@@ -5,7 +5,7 @@ import type en from "../../../locales/en.json";
 import type { Language } from "../bindings/ipc";
 import type { PhaseKind } from "../bindings/ipc";
 
-import { memoize } from "./format";
+import { formatTimeOfDay, memoize } from "./format";
 
 export type MessageKey = keyof typeof en;
 export type Catalog = Record<string, string>;
@@ -83,9 +83,6 @@ const weekdayDateFormat = memoize(
 const weekdayDayFormat = memoize(
   (locale) => new Intl.DateTimeFormat(locale, { weekday: "short", day: "numeric", month: "short" }),
 );
-const timeFormat = memoize(
-  (locale) => new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", hour12: false }),
-);
 
 export function formatDate(iso: string): string {
   return dateFormat(locale()).format(new Date(iso));
@@ -100,8 +97,9 @@ export function formatWeekdayDay(iso: string): string {
   return weekdayDayFormat(locale()).format(new Date(iso));
 }
 
+/** A time of day, "09:05", in both languages (see `formatTimeOfDay`). */
 export function formatTime(iso: string): string {
-  return timeFormat(locale()).format(new Date(iso));
+  return formatTimeOfDay(new Date(iso));
 }
 
 // The data files' lists (backups, importable backups): when a file was made and its size.
