@@ -316,9 +316,8 @@ pub async fn show_export<R: Runtime>(app: AppHandle<R>, state: State<'_, AppStat
     let shown = tauri::async_runtime::spawn_blocking(move || {
         app.opener()
             .reveal_item_in_dir(&path)
-            .map_err(|e| e.to_string())
-            .or_else(|_| crate::launch::open(&folder.display().to_string()).map_err(|e| e.to_string()))
-            .map_err(|detail| ApiError::invalid(&catalog, "error.open_folder", &[("detail", detail)]))
+            .or_else(|_| crate::launch::open(&folder.display().to_string()))
+            .map_err(|e| ApiError::invalid(&catalog, "error.open_folder", &[("detail", e.to_string())]))
     });
     joined(&state, shown.await)
 }

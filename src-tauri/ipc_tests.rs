@@ -513,6 +513,17 @@ fn an_export_goes_into_the_exports_folder_and_never_over_a_file() {
 }
 
 #[test]
+fn a_video_link_opens_only_for_a_room_that_has_one() {
+    for (language, words) in [(Language::En, "no video-call link"), (Language::De, "keinen Videocall-Link")] {
+        let h = harness(language);
+        let err = h.call("open_video_link", json!({ "membershipId": uuid::Uuid::now_v7() })).unwrap_err();
+        assert_eq!(err["code"], "invalid_input", "{err}");
+        assert!(err["message"].as_str().unwrap().contains(words), "{err}");
+        assert!(h.call("open_video_link", json!({ "membershipId": "not an id" })).is_err());
+    }
+}
+
+#[test]
 fn a_json_backup_from_the_exports_folder_is_imported_once_and_a_bad_one_changes_nothing() {
     use tauri::Manager;
     let exports = tempfile::tempdir().expect("a temporary directory");

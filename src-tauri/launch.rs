@@ -41,7 +41,8 @@ fn went_ahead(mut child: Child) -> io::Result<()> {
         Ok(Ok(status)) if status.success() => Ok(()),
         Ok(Ok(status)) => Err(io::Error::other(format!("the launcher ended with {status}"))),
         Ok(Err(e)) => Err(e),
-        Err(_) => Ok(()),
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Ok(()),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(io::Error::other("the launcher was lost")),
     }
 }
 
