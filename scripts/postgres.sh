@@ -4,8 +4,9 @@
 #                                   its URL, also written to DIR/url
 #   scripts/postgres.sh stop DIR    stops it
 # PostgreSQL refuses to run as root: as root, the cluster runs as the `postgres` user (Debian's
-# package creates it) or else `nobody`, and DIR's parent folders must let that user through
-# (a folder in target/ does; one from mktemp does not).
+# package creates it) or else `nobody`. When DIR's parent folders keep that user out (a checkout
+# inside a folder from mktemp, mode 0700), the cluster lives in a folder of its own under /tmp
+# instead, named in DIR/home and removed by `stop`.
 set -euo pipefail
 cmd=${1:?start or stop}
 dir=$(realpath -m "${2:?a folder}")
@@ -22,16 +23,26 @@ fi
 case $cmd in
 start)
   mkdir -p "$dir"
-  [[ -z ${owner:-} ]] || chown "$owner" "$dir"
+  home=$dir
+  if [[ -n ${owner:-} ]]; then
+    chown "$owner" "$dir"
+    if ! "${as_owner[@]}" test -w "$dir"; then
+      home=$(mktemp -d /tmp/worktogether-postgres.XXXXXX)
+      chown "$owner" "$home"
+    fi
+  fi
+  echo "$home" >"$dir/home"
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  "${as_owner[@]}" "$bin/initdb" -D "$dir/data" -U worktogether --auth=trust -E UTF8 --no-sync >"$dir/initdb.log"
-  "${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o \
-    "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=400" \
+  "${as_owner[@]}" "$bin/initdb" -D "$home/data" -U worktogether --auth=trust -E UTF8 --no-sync >"$dir/initdb.log"
+  "${as_owner[@]}" "$bin/pg_ctl" -D "$home/data" -l "$home/server.log" -w -o \
+    "-p $port -k $home -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c max_connections=400" \
     start >/dev/null
   echo "postgres://worktogether@127.0.0.1:$port/postgres" | tee "$dir/url"
   ;;
 stop)
-  [[ -d $dir/data ]] && "${as_owner[@]}" "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null || true
+  home=$(cat "$dir/home" 2>/dev/null || echo "$dir")
+  [[ -d $home/data ]] && "${as_owner[@]}" "$bin/pg_ctl" -D "$home/data" -m immediate -w stop >/dev/null || true
+  [[ $home == "$dir" ]] || rm -rf "$home"
   ;;
 *) echo "postgres.sh: start or stop" >&2; exit 2 ;;
 esac
