@@ -42,7 +42,8 @@ start)
 stop)
   home=$(cat "$dir/home" 2>/dev/null || echo "$dir")
   [[ -d $home/data ]] && "${as_owner[@]}" "$bin/pg_ctl" -D "$home/data" -m immediate -w stop >/dev/null || true
-  [[ $home == "$dir" ]] || rm -rf "$home"
+  # The server's log stays in DIR for whoever looks into a failed run.
+  [[ $home == "$dir" ]] || { cp "$home/server.log" "$dir/" 2>/dev/null || true; rm -rf "$home"; }
   ;;
 *) echo "postgres.sh: start or stop" >&2; exit 2 ;;
 esac
