@@ -57,15 +57,16 @@ rust-test: ui
 	$(MAKE) room-postgres-test
 
 # The room server's handler, live and attack tests again, on PostgreSQL: a throw-away cluster (Debian's
-# postgresql, run as an unprivileged user) in target/room-postgres, stopped afterwards. Selected
+# postgresql, run as an unprivileged user) in target/room-postgres, stopped afterwards (also when a
+# test fails: the recipe runs under `set -e`, hence `|| status=`). Selected
 # from the whole workspace, as `rust-test` builds it: `-p worktogether-room-server` alone would
 # unify dependencies' features differently and compile ~80 crates again (1.5 min in CI).
 .PHONY: room-postgres-test
 room-postgres-test:
 	scripts/postgres.sh stop target/room-postgres; rm -rf target/room-postgres
 	url=$$(scripts/postgres.sh start target/room-postgres) && \
-	  ROOM_TEST_POSTGRES=$$url $(CARGO) test --locked --workspace --exclude worktogether-e2e --test api --test live --test attacks; \
-	  status=$$?; scripts/postgres.sh stop target/room-postgres; exit $$status
+	  status=0; ROOM_TEST_POSTGRES=$$url $(CARGO) test --locked --workspace --exclude worktogether-e2e --test api --test live --test attacks \
+	    || status=$$?; scripts/postgres.sh stop target/room-postgres; exit $$status
 
 # The starts of a few hundred generated RFC 5545 rules (clock changes in Berlin and New York,
 # month ends, leap days, n-th weekdays and working days, COUNT and UNTIL) against
@@ -146,6 +147,5 @@ bench-room: deps
 	$(CARGO) build --release --locked -p worktogether-room-server --bin worktogether-room --example room_load
 	scripts/postgres.sh stop target/bench-postgres; rm -rf target/bench-postgres
 	url=$$(scripts/postgres.sh start target/bench-postgres) && ulimit -n "$$(ulimit -Hn)" && \
-	  ./target/release/examples/room_load --server target/release/worktogether-room --postgres "$$url" \
-	    --doc docs/benchmarks.md; \
-	  status=$$?; scripts/postgres.sh stop target/bench-postgres; exit $$status
+	  status=0; ./target/release/examples/room_load --server target/release/worktogether-room --postgres "$$url" \
+	    --doc docs/benchmarks.md || status=$$?; scripts/postgres.sh stop target/bench-postgres; exit $$status
