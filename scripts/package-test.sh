@@ -285,7 +285,8 @@ if [[ $(id -u) -eq 0 ]]; then
   AS_SERVICE=(setpriv --reuid=65534 --regid=65534 --clear-groups --)
 fi
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"${AS_SERVICE[@]}" strace -f -qq -o "$RUNDIR/trace" "$SERVER" --listen "127.0.0.1:$PORT" \
+# The copy in the unit's root: the checkout may lie in a folder that user cannot enter (mktemp's 0700).
+"${AS_SERVICE[@]}" strace -f -qq -o "$RUNDIR/trace" "$SDROOT$exec_path" --listen "127.0.0.1:$PORT" \
   --db "$RUNDIR/worktogether-room.sqlite3" >"$ART/room-server.log" 2>&1 &
 STRACE_PID=$!
 PIDS+=("$STRACE_PID")
