@@ -93,6 +93,7 @@ fn open_view() -> Option<OpenView> {
 #[tauri::command]
 #[specta::specta]
 pub async fn first_screen<R: Runtime>(app: AppHandle<R>, since: Timestamp) -> Result<FirstScreen> {
+    log::debug!("start-up: first_screen asked");
     let Some(state) = app.try_state::<AppState>() else { return Err(ApiError::unavailable(&app)) };
     let (session, settings, templates, today) = state.read(|s, now| {
         Ok((s.current_session(now)?, s.settings()?, s.list_templates()?, s.list_sessions(Some(since), 50)?))
@@ -101,6 +102,7 @@ pub async fn first_screen<R: Runtime>(app: AppHandle<R>, since: Timestamp) -> Re
     let catalog = crate::i18n::catalog_for_ui(settings.language);
     let fonts = app.try_state::<crate::fonts::PageFonts>().and_then(|f| f.0.clone());
     let open_view = open_view();
+    log::debug!("start-up: first_screen answered");
     Ok(FirstScreen { info: app_info(state.clone()), session, settings, templates, today, catalog, fonts, open_view })
 }
 

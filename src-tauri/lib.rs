@@ -77,6 +77,7 @@ pub fn builder<R: ipc::IpcRuntime>(base: tauri::Builder<R>, state: StateSource) 
         .invoke_handler(R::contract().invoke_handler())
         .on_window_event(windows::on_window_event)
         .setup(|app| {
+            log::debug!("start-up: setup begins");
             if let Some(open) = opening {
                 match open() {
                     Ok(state) => app.manage(state),
@@ -110,6 +111,7 @@ pub fn builder<R: ipc::IpcRuntime>(base: tauri::Builder<R>, state: StateSource) 
             tauri::async_runtime::spawn(review::remind(app.handle().clone()));
             tauri::async_runtime::spawn(schedule::reminders::run(app.handle().clone()));
             follow_invite_links(app.handle());
+            log::debug!("start-up: setup ends");
             Ok(())
         })
 }
@@ -140,6 +142,7 @@ pub fn run() {
         let data_dir = data_dir.clone();
         std::thread::spawn(move || {
             let opened = AppState::open_with_clock(&data_dir, Language::detect(), clock::from_env());
+            log::debug!("start-up: database opened");
             opened.map(AppState::with_desktop_integration).map_err(|e| {
                 i18n::Catalog::new(Language::detect()).t(
                     "error.databaseUnavailable",
