@@ -41,9 +41,17 @@ TAURI=$ROOT/ui/node_modules/.bin/tauri
 # bundler rewrites the main binary in place after each bundle (to undo its updater marker,
 # even with --no-binary-patching), which fails with "Text file busy" while anyone runs
 # target/*/worktogether (the e2e tests do) and would change it under their feet otherwise.
-# 1. `tauri build --no-bundle` compiles as `cargo build` does (--locked passed on).
-log "tauri build ${TAURI_ARGS[*]} --no-bundle"
-CI=true "$TAURI" build "${TAURI_ARGS[@]}" --no-bundle --ci -- --locked
+# 1. `tauri build --no-bundle` compiles as `cargo build` does (--locked passed on). The debug
+#    package takes the binary `make test` built for its tests (scripts/debug-build.sh): the
+#    same program (the UI embedded, no beforeBuildCommand), without compiling it a second time
+#    with other dependency features.
+if [[ $PROFILE == debug ]]; then
+  log "scripts/debug-build.sh (the debug binary the tests use)"
+  scripts/debug-build.sh -q
+else
+  log "tauri build ${TAURI_ARGS[*]} --no-bundle"
+  CI=true "$TAURI" build "${TAURI_ARGS[@]}" --no-bundle --ci -- --locked
+fi
 # 2. `tauri bundle` on a copy, in a target directory of its own (the CLI asks cargo where
 #    the target directory is, so CARGO_TARGET_DIR points it there).
 STAGE=$ROOT/target/package-stage-$PROFILE

@@ -24,11 +24,8 @@ APP=$ROOT/target/debug/worktogether
 ROOM_SERVER=$ROOT/target/debug/worktogether-room
 if ((${#RUN_CMD[@]} == 0)); then
   log "building the app and the room server"
-  # One package per build, as `tauri build` (package-test) and room-fuzz build them: built
-  # together, their dependencies' features would be unified differently and those later
-  # builds would compile ~80 crates again.
-  cargo build --locked -p worktogether --bin worktogether
-  cargo build --locked -p worktogether-room-server --bin worktogether-room
+  scripts/debug-build.sh
+  [[ -x $ROOM_SERVER ]] || { log "no binary at $ROOM_SERVER"; exit 1; }
   [[ -x $APP ]] || { log "no binary at $APP"; exit 1; }
 fi
 

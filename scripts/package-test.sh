@@ -74,7 +74,7 @@ wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
 DEB=$(packaging/build-deb.sh --debug | tail -n1)
 [[ -f $DEB ]] || fail "packaging/build-deb.sh gave no package"
 # The room server for step 5 (debug, as `make e2e` builds it), while HOME is still the caller's.
-cargo build --locked -q -p worktogether-room-server --bin worktogether-room
+scripts/debug-build.sh -q
 SERVER=$ROOT/target/debug/worktogether-room
 log "package: ${DEB#"$ROOT"/} ($(stat -c %s "$DEB") bytes; the debug build, so far larger than a release)"
 

@@ -16,7 +16,7 @@ if [[ "$("$venv/bin/schemathesis" --version 2>/dev/null)" != *"$SCHEMATHESIS_VER
   "$venv/bin/pip" install --quiet "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 
-cargo build --locked -q -p worktogether-room-server
+scripts/debug-build.sh -q
 work=$(mktemp -d)
 stop_postgres=:
 db="$work/rooms.sqlite3"
