@@ -125,8 +125,10 @@ pub async fn restore_backup<R: Runtime>(
         Err(e) => return joined(&state, Err(e)),
     };
     log::info!("restored {} (the data before it: {})", done.restored.path.display(), done.kept.path.display());
-    // The store is unlocked again: now the app follows.
+    // The store is unlocked again: now the app follows, and so do the rooms (the restored data
+    // has the memberships it had then).
     follow_new_data(&app, &state, &before);
+    crate::rooms::follow_restored_data(app.clone()).await;
     Ok(RestoredBackup { restored: (&done.restored).into(), kept: (&done.kept).into() })
 }
 

@@ -226,6 +226,16 @@ pub async fn resume<R: Runtime>(app: AppHandle<R>) {
     rooms.publish(&app);
 }
 
+/// The database was replaced by a backup: the memberships followed are not its memberships. Every
+/// room is let go (dropping it stops its tasks), and the restored ones are followed as at start.
+pub async fn follow_restored_data<R: Runtime>(app: AppHandle<R>) {
+    let Some(rooms) = app.try_state::<Rooms>() else { return };
+    let let_go = std::mem::take(&mut *rooms.live());
+    drop(let_go);
+    rooms.publish(&app);
+    resume(app.clone()).await;
+}
+
 /// Tokens from before the vault: into it, then out of the database. A token stays where it
 /// was if the vault refuses it, so nothing is lost.
 async fn move_old_tokens(state: &AppState, vault: &Arc<TokenVault>) {

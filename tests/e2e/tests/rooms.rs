@@ -119,6 +119,9 @@ fn a_host_and_a_member_meet_in_a_room() -> Result<()> {
     ensure!(!no_name.is_empty(), "a blank name is refused");
     ctx.screenshot("member-join-refused")?;
 
+    // The member's data before the room, restored near the end.
+    let before_room = member.invoke("make_backup", json!({}))?;
+
     // The invite link from the command line reaches the open app, as a click on it would.
     let ran = Command::new(&ctx.env.app)
         .args(["join", &link])
@@ -151,6 +154,19 @@ fn a_host_and_a_member_meet_in_a_room() -> Result<()> {
     control(&host_dir, &json!({ "action": "abandon" }))?;
 
     shared_session(&ctx, &host, &member, &host_dir, &member_dir)?;
+
+    // A backup from before the room restored: the member's app lets the room go. The data the
+    // restore kept brings it back, followed again as at start (its token still in the vault).
+    let restored = member.invoke("restore_backup", json!({ "name": before_room["id"] }))?;
+    ensure!(rooms_of(&member)?.is_empty(), "no room in the data from before the room");
+    member.invoke("restore_backup", json!({ "name": restored["kept"]["id"] }))?;
+    wait_for(ROOM_TIMEOUT, "the restored room followed again, with both members", || {
+        let rooms = rooms_of(&member)?;
+        let followed = rooms.len() == 1
+            && rooms[0]["connection"]["state"] == "connected"
+            && rooms[0]["members"].as_array().map_or(0, Vec::len) == 2;
+        Ok(followed.then_some(()))
+    })?;
 
     // Tokens: in the Secret Service (gnome-keyring on the test bus), as the settings say, and
     // neither in a file nor in the databases.
