@@ -233,7 +233,7 @@ pub async fn follow_restored_data<R: Runtime>(app: AppHandle<R>) {
     let let_go = std::mem::take(&mut *rooms.live());
     drop(let_go);
     rooms.publish(&app);
-    resume(app.clone()).await;
+    resume(app).await;
 }
 
 /// Tokens from before the vault: into it, then out of the database. A token stays where it

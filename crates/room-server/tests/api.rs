@@ -40,12 +40,12 @@ fn get(path: &str, token: &str) -> Request<Body> {
     Request::builder().uri(path).header("authorization", format!("Bearer {token}")).body(Body::empty()).unwrap()
 }
 
-/// Runs `request` on a thread and runtime of its own and waits at most `limit` for the answer, so a
-/// request that never answers (or blocks its thread) fails the test instead of hanging it.
-/// The test's own runtime keeps running meanwhile. That runtime lives as long as the test
-/// process: a PostgreSQL connection the pool opens during the request, and the rollback of a
-/// transaction it drops, run on it — a runtime dropped after each request took them along,
-/// and the next request drew a dead connection from the pool (an occasional 503).
+/// Runs `request` on a thread of its own and waits at most `limit` for the answer, so a request
+/// that never answers (or blocks its thread) fails the test instead of hanging it; the test's
+/// own runtime keeps running meanwhile. The requests share one runtime that lives as long as
+/// the test process: a PostgreSQL connection the pool opens during a request, and the rollback
+/// of a transaction it drops, run on it. (A runtime dropped after each request took them along,
+/// and the next request drew a dead connection from the pool: an occasional 503.)
 async fn within(limit: Duration, router: &axum::Router, request: Request<Body>) -> Reply {
     static RUNTIME: std::sync::LazyLock<tokio::runtime::Runtime> =
         std::sync::LazyLock::new(|| tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap());
