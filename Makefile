@@ -53,7 +53,7 @@ clippy: ui
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
 rust-test: ui
-	$(CARGO) test --workspace --exclude worktogether-e2e --locked
+	$(CARGO) test --workspace --locked
 	$(MAKE) room-postgres-test
 
 # The room server's handler, live and attack tests again, on PostgreSQL: a throw-away cluster (Debian's
@@ -65,7 +65,7 @@ rust-test: ui
 room-postgres-test:
 	scripts/postgres.sh stop target/room-postgres; rm -rf target/room-postgres
 	url=$$(scripts/postgres.sh start target/room-postgres) && \
-	  status=0; ROOM_TEST_POSTGRES=$$url $(CARGO) test --locked --workspace --exclude worktogether-e2e --test api --test live --test attacks \
+	  status=0; ROOM_TEST_POSTGRES=$$url $(CARGO) test --locked --workspace --test api --test live --test attacks \
 	    || status=$$?; scripts/postgres.sh stop target/room-postgres; exit $$status
 
 # The starts of a few hundred generated RFC 5545 rules (clock changes in Berlin and New York,
@@ -94,7 +94,7 @@ ui-test:
 	$(NPM) --prefix ui test
 
 e2e: deps ui
-	scripts/e2e.sh
+	scripts/e2e.sh --split
 
 # The Debian package, built by the Tauri CLI (ui/node_modules/.bin/tauri) from tauri.conf.json's
 # `bundle` section and packaging/, then packed again with xz: target/package/worktogether_<version>_<arch>.deb.

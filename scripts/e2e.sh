@@ -3,28 +3,64 @@
 #   Xvfb on a free display, a private session bus, dunst as the notification server on it,
 #   gnome-keyring as its Secret Service,
 #   dbus-monitor recording every org.freedesktop.Notifications call, tauri-driver (from
-#   target/tools, installed once per checkout), then `cargo test -p worktogether-e2e`.
+#   target/tools, installed once per checkout), then the test binaries of tests/e2e.
 # Everything started here is stopped on exit, whatever happens. Artifacts: artifacts/e2e/.
 #
 #   scripts/e2e.sh [TEST FILTER...]       build, then run the tests (arguments go to the test binaries)
+#   scripts/e2e.sh --split                build, then every test in four groups side by side, each
+#                                         group in a desktop of its own (`make e2e`; see below)
 #   scripts/e2e.sh --with-services CMD... run CMD in the same environment instead (no build);
 #                                         e.g. `scripts/e2e.sh --with-services bash` to poke around
+# What --split gives each group: --prebuilt (no build step), --artifacts DIR (under the checkout),
+# --test NAME and --lib (the test targets of tests/e2e that run; all when none is given).
 set -euo pipefail
-RUN_CMD=()
-if [[ ${1:-} == --with-services ]]; then shift; RUN_CMD=("$@"); fi
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+RUN_CMD=()
+SPLIT=
+PREBUILT=
 ART=$ROOT/artifacts/e2e
+TARGETS=()
+while (($#)); do
+  case $1 in
+    --with-services) shift; RUN_CMD=("$@"); set --; break ;;
+    --split) SPLIT=1; shift ;;
+    --prebuilt) PREBUILT=1; shift ;;
+    --artifacts) ART=$ROOT/$2; shift 2 ;;
+    --test) TARGETS+=("$2"); shift 2 ;;
+    --lib) TARGETS+=(lib); shift ;;
+    *) break ;;
+  esac
+done
 TOOLS=$ROOT/target/tools
 mkdir -p "$ART"
 log() { echo "e2e: $*" >&2; }
 
-# 1. The app and the room server (debug: they share their build with `cargo test`) and tauri-driver.
+# 1. The app, the room server and the tests (debug: the build `cargo test` made) and tauri-driver.
 APP=$ROOT/target/debug/worktogether
 ROOM_SERVER=$ROOT/target/debug/worktogether-room
+BINARIES=()
 if ((${#RUN_CMD[@]} == 0)); then
-  log "building the app and the room server"
-  scripts/debug-build.sh
+  [[ -n $PREBUILT ]] || log "building the app, the room server and the tests"
+  # The test binaries as "NAME PATH" lines (NAME: the file in tests/e2e/tests, or lib), from the
+  # workspace's build: `cargo test -p worktogether-e2e` would compile ~20 crates again for its
+  # own dependency features.
+  build=$(scripts/debug-build.sh -q --message-format=json-render-diagnostics)
+  mapfile -t BINARIES < <(python3 -c '
+import json, sys
+root, found = sys.argv[1], set()
+for line in sys.stdin:
+    m = json.loads(line)
+    target = m.get("target") or {}
+    if m.get("executable") and target.get("src_path", "").startswith(root):
+        found.add(("lib" if "lib" in target["kind"] else target["name"], m["executable"]))
+for name, exe in sorted(found):
+    print(name, exe)
+' "$ROOT/tests/e2e/" <<<"$build")
+  ((${#BINARIES[@]})) || { log "no test binaries of tests/e2e in the build"; exit 1; }
+  for target in "${TARGETS[@]}"; do
+    [[ " ${BINARIES[*]} " == *" $target "* ]] || { log "no test named $target in tests/e2e/tests"; exit 2; }
+  done
   [[ -x $ROOM_SERVER ]] || { log "no binary at $ROOM_SERVER"; exit 1; }
   [[ -x $APP ]] || { log "no binary at $APP"; exit 1; }
 fi
@@ -37,6 +73,45 @@ if [[ ! -x $TAURI_DRIVER ]]; then
 fi
 NATIVE_DRIVER=$(command -v WebKitWebDriver || true)
 [[ -n $NATIVE_DRIVER ]] || { log "WebKitWebDriver missing: run 'make deps' (webkit2gtk-driver)"; exit 1; }
+
+# The tests in four groups, each in a desktop of its own (display, bus, notification server and
+# log, tray, keyring: nothing shared), side by side. The end-to-end tests mostly wait on the
+# app and WebDriver (a quarter of a core between them), so the groups are cut by time:
+# each language's accessibility tour ~1.5 min, the spine's stress test and its neighbours, and
+# every other test (a new test file lands there). Each group's artifacts: artifacts/e2e-<group>/.
+if [[ -n $SPLIT ]]; then
+  (($# == 0)) || { log "--split runs every test: no filter"; exit 2; }
+  declare -A TEST_GROUPS=(
+    [accessibility-en]="--test accessibility accessibility_english"
+    [accessibility-de]="--test accessibility accessibility_german"
+    [stress]="--test spine_stress --test crash_resume --test history_review"
+  )
+  others=(--lib)
+  for file in tests/e2e/tests/*.rs; do
+    name=$(basename "$file" .rs)
+    [[ " ${TEST_GROUPS[*]} " == *" --test $name "* ]] || others+=(--test "$name")
+  done
+  TEST_GROUPS[others]=${others[*]}
+  declare -A GROUP_PIDS=()
+  trap 'kill -TERM "${GROUP_PIDS[@]}" 2>/dev/null; exit 130' INT TERM
+  for group in "${!TEST_GROUPS[@]}"; do
+    # Each line says which group wrote it.
+    # shellcheck disable=SC2086 # the group's options are words
+    "$ROOT/scripts/e2e.sh" --prebuilt --artifacts "artifacts/e2e-$group" ${TEST_GROUPS[$group]} \
+      > >(sed -u "s/^/[$group] /") 2>&1 &
+    GROUP_PIDS[$group]=$!
+  done
+  failed=()
+  for group in "${!GROUP_PIDS[@]}"; do
+    wait "${GROUP_PIDS[$group]}" || failed+=("$group")
+  done
+  if ((${#failed[@]})); then
+    log "failed: ${failed[*]} (see artifacts/e2e-<group>/)"
+    exit 1
+  fi
+  log "every group passed"
+  exit 0
+fi
 
 # 2. Services. Each PID goes into PIDS; the trap stops them all, newest first.
 PIDS=()
@@ -161,10 +236,25 @@ if ((${#RUN_CMD[@]})); then
   exit $?
 fi
 
+# Every selected binary runs, also after one failed; from tests/e2e, as cargo would run them.
+run_tests() {
+  local status=0 entry name
+  cd "$ROOT/tests/e2e"
+  for entry in "${BINARIES[@]}"; do
+    name=${entry%% *}
+    ((${#TARGETS[@]} == 0)) || [[ " ${TARGETS[*]} " == *" $name "* ]] || continue
+    echo "     Running $name (${entry#* })"
+    "${entry#* }" --include-ignored --test-threads=1 "$@" || status=1
+  done
+  return "$status"
+}
+
 log "running the tests"
 set +e
-setsid cargo test -p worktogether-e2e --locked -- --include-ignored --test-threads=1 "$@" &
+set -m # the tests get a process group of their own
+run_tests "$@" &
 TEST_PGID=$!
+set +m
 wait "$TEST_PGID"
 rc=$?
 set -e

@@ -15,7 +15,8 @@ if [[ "$(cat "$venv/requirements.txt" 2>/dev/null)" != "${REQUIREMENTS[*]}" ]]; 
   echo "${REQUIREMENTS[*]}" >"$venv/requirements.txt"
 fi
 
-cargo build --locked -q -p worktogether-core --example schedule_corpus
+# The workspace build `make rust-test` made (see scripts/debug-build.sh).
+scripts/debug-build.sh -q
 corpus=$(mktemp)
 trap 'rm -f "$corpus"' EXIT
 target/debug/examples/schedule_corpus >"$corpus"

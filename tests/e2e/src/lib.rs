@@ -32,7 +32,7 @@ pub struct E2eEnv {
     pub app: PathBuf,
     pub tauri_driver: PathBuf,
     pub native_driver: PathBuf,
-    /// artifacts/e2e: screenshots, logs, the tests' data directories.
+    /// artifacts/e2e (or artifacts/e2e-<group> with `--split`): screenshots, logs, the tests' data directories.
     pub artifacts: PathBuf,
     /// dbus-monitor's record of org.freedesktop.Notifications calls on the test bus.
     pub notify_log: PathBuf,

@@ -1,7 +1,7 @@
 //! Accessibility, checked on every screen of the real app in both themes and both languages:
 //! axe-core finds no serious or critical violation, Tab reaches every control and shows where
 //! the focus is, no text is clipped, and a picture of each screen is saved
-//! (artifacts/e2e/screens/<lang>/). The Rooms screens are checked against a real room server. The session is driven partly by keyboard alone (Enter on
+//! (screens/<lang>/ in the artifacts). The Rooms screens are checked against a real room server. The session is driven partly by keyboard alone (Enter on
 //! a focused button, Enter in a field, Esc, Space on a radio), so "operable by keyboard" is
 //! exercised, not only looked at; refused input is shown too, where error colours must be readable. Everything wrong is collected and reported at the end, so
 //! one run lists every problem a person has to fix.
