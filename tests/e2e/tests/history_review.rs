@@ -165,8 +165,14 @@ fn review(ctx: &TestCtx, app: &App, data_dir: &Path) -> Result<usize> {
     app.click("history-tab-review")?;
     app.wait_testid("review-plan", UI_TIMEOUT)?;
     app.click("review-previous")?;
+    // This week's lists stay on screen until last week's answer: wait for the week to change
+    // (its "this week" button appears) before reading anything.
     wait_for(UI_TIMEOUT, "last week's commitments", || {
-        Ok((app.has("review-not-done")? && app.has("review-done")? && app.has("review-notes")?).then_some(()))
+        Ok((app.has("review-this-week")?
+            && app.has("review-not-done")?
+            && app.has("review-done")?
+            && app.has("review-notes")?)
+        .then_some(()))
     })?;
     ensure!(!app.has("review-next")? || app.attr_of("review-next", "disabled")?.is_none(), "last week has a next week");
     // The week's own open commitments (older slipping ones are offered one by one).
