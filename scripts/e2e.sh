@@ -77,14 +77,14 @@ NATIVE_DRIVER=$(command -v WebKitWebDriver || true)
 # The tests in four groups, each in a desktop of its own (display, bus, notification server and
 # log, tray, keyring: nothing shared), side by side. The end-to-end tests mostly wait on the
 # app and WebDriver (a quarter of a core between them), so the groups are cut by time:
-# each language's accessibility tour ~1.5 min, the spine's stress test and its neighbours, and
-# every other test (a new test file lands there). Each group's artifacts: artifacts/e2e-<group>/.
+# each language's accessibility tour, the spine's stress test (a minute by its spec) with three
+# neighbours, and every other test (a new test file lands there): ~2 min each on 2 cores. Each group's artifacts: artifacts/e2e-<group>/.
 if [[ -n $SPLIT ]]; then
   (($# == 0)) || { log "--split runs every test: no filter"; exit 2; }
   declare -A TEST_GROUPS=(
     [accessibility-en]="--test accessibility accessibility_english"
     [accessibility-de]="--test accessibility accessibility_german"
-    [stress]="--test spine_stress --test crash_resume --test history_review"
+    [stress]="--test spine_stress --test crash_resume --test history_review --test tray"
   )
   others=(--lib)
   for file in tests/e2e/tests/*.rs; do
