@@ -93,7 +93,9 @@ if [[ -n $SPLIT ]]; then
   done
   TEST_GROUPS[others]=${others[*]}
   declare -A GROUP_PIDS=()
-  trap 'kill -TERM "${GROUP_PIDS[@]}" 2>/dev/null; exit 130' INT TERM
+  # The groups run in the background, where Ctrl-C does not reach them: pass it on, and let
+  # them clean up before leaving.
+  trap 'trap "" INT TERM; kill -TERM "${GROUP_PIDS[@]}" 2>/dev/null; wait; exit 130' INT TERM
   for group in "${!TEST_GROUPS[@]}"; do
     # Each line says which group wrote it.
     # shellcheck disable=SC2086 # the group's options are words
@@ -121,6 +123,8 @@ RUNTIME_DIR=
 cleanup() {
   local rc=$?
   set +e
+  # A second signal (Ctrl-C twice, or --split passing one on) must not cut the cleanup short.
+  trap '' INT TERM
   # Only our own display: never photograph the desktop of whoever runs this.
   if [[ -n $XVFB_DISPLAY ]] && command -v import >/dev/null; then
     import -display "$XVFB_DISPLAY" -window root "$ART/screen-at-exit.png" 2>/dev/null
