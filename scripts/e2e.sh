@@ -11,8 +11,9 @@
 #                                         group in a desktop of its own (`make e2e`; see below)
 #   scripts/e2e.sh --with-services CMD... run CMD in the same environment instead (no build);
 #                                         e.g. `scripts/e2e.sh --with-services bash` to poke around
-# What --split gives each group: --prebuilt (no build step), --artifacts DIR (under the checkout),
-# --test NAME and --lib (the test targets of tests/e2e that run; all when none is given).
+#   scripts/e2e.sh --test NAME...         only these files of tests/e2e/tests (--lib: the harness's own)
+# What --split gives each group: --prebuilt (no build step), --artifacts DIR (relative to the
+# checkout, or absolute), --test NAME and --lib (the test targets that run; all when none is given).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -21,17 +22,21 @@ SPLIT=
 PREBUILT=
 ART=$ROOT/artifacts/e2e
 TARGETS=()
+need_value() { # need_value OPTION ARGS...: a clear word when the option has no value
+  [[ $# -ge 2 && -n $2 && $2 != --* ]] || { echo "e2e: $1 needs a value" >&2; exit 2; }
+}
 while (($#)); do
   case $1 in
     --with-services) shift; RUN_CMD=("$@"); set --; break ;;
     --split) SPLIT=1; shift ;;
     --prebuilt) PREBUILT=1; shift ;;
-    --artifacts) ART=$ROOT/$2; shift 2 ;;
-    --test) TARGETS+=("$2"); shift 2 ;;
+    --artifacts) need_value "$@"; [[ $2 == /* ]] && ART=$2 || ART=$ROOT/$2; shift 2 ;;
+    --test) need_value "$@"; TARGETS+=("$2"); shift 2 ;;
     --lib) TARGETS+=(lib); shift ;;
     *) break ;;
   esac
 done
+[[ -z $SPLIT ]] || (($# == 0 && ${#TARGETS[@]} == 0)) || { echo "e2e: --split runs every test: no filter" >&2; exit 2; }
 TOOLS=$ROOT/target/tools
 mkdir -p "$ART"
 log() { echo "e2e: $*" >&2; }
@@ -76,11 +81,11 @@ NATIVE_DRIVER=$(command -v WebKitWebDriver || true)
 
 # The tests in four groups, each in a desktop of its own (display, bus, notification server and
 # log, tray, keyring: nothing shared), side by side. The end-to-end tests mostly wait on the
-# app and WebDriver (a quarter of a core between them), so the groups are cut by time:
-# each language's accessibility tour, the spine's stress test (a minute by its spec) with three
-# neighbours, and every other test (a new test file lands there): ~2 min each on 2 cores. Each group's artifacts: artifacts/e2e-<group>/.
+# app and WebDriver (run one after another, they use a quarter of a core), so the groups are cut
+# by time: each language's accessibility tour, the spine's stress test (a minute by its spec)
+# with three neighbours, and every other test (a new test file lands there): ~2 min each on 2
+# cores. Each group's artifacts: artifacts/e2e-<group>/.
 if [[ -n $SPLIT ]]; then
-  (($# == 0)) || { log "--split runs every test: no filter"; exit 2; }
   declare -A TEST_GROUPS=(
     [accessibility-en]="--test accessibility accessibility_english"
     [accessibility-de]="--test accessibility accessibility_german"
