@@ -117,7 +117,10 @@ fn timeline(ctx: &TestCtx, app: &App, exports: &Path) -> Result<()> {
     })?;
     // The export takes the filter's tag: every session of the year and a half with Kunde A.
     app.click("history-export-toggle")?;
-    ensure!(app.value_of("export-tag")?.as_deref() == Some("kunde a"), "the export takes the filter's tag");
+    // The export's form is drawn a moment after the click (its code loads on first use).
+    wait_for(UI_TIMEOUT, "the export to take the filter's tag", || {
+        Ok((app.value_of("export-tag")?.as_deref() == Some("kunde a")).then_some(()))
+    })?;
     app.select("export-format", "sessions")?;
     app.click("export-start")?;
     app.wait_testid("export-result", UI_TIMEOUT)?;

@@ -443,10 +443,9 @@ fn a_room_survives_a_cut_network_a_killed_server_and_a_late_joiner() -> Result<(
     })?;
     member.click("nav-rooms")?;
     member.click("room-item")?;
-    ensure!(
-        member.attr_of("room-connection", "data-state")?.as_deref() == Some("offline"),
-        "the room view says offline"
-    );
+    wait_for(ROOM_TIMEOUT, "the room view to say offline", || {
+        Ok((member.attr_of("room-connection", "data-state")?.as_deref() == Some("offline")).then_some(()))
+    })?;
     ctx.screenshot("member-offline")?;
 
     // Back: everything arrives, once.
