@@ -342,6 +342,7 @@ async fn follow<R: Runtime>(app: AppHandle<R>, id: Uuid, member: RoomMember, aft
             let Some(room) = live.get_mut(&id) else { return };
             match feed {
                 Feed::Connected => {
+                    log::debug!("room {id}: the event stream is up");
                     room.connection = Connection::Connected;
                     moved = room.state.session.clone(); // caught up: the session may have moved meanwhile
                     read_commitments = room.state.session.as_ref().map(|s| s.id);
@@ -376,6 +377,8 @@ async fn follow<R: Runtime>(app: AppHandle<R>, id: Uuid, member: RoomMember, aft
                     Some(room.state.clone())
                 }
                 Feed::Disconnected(e) => {
+                    // Why a room shows as offline, in the person's log.
+                    log::info!("room {id}: the event stream ended: {e}");
                     let message = catalog.t(e.message_key(), &e.message_args());
                     room.connection = if ended {
                         Connection::Ended { message }

@@ -97,7 +97,8 @@ pub struct Limits {
     /// address). Keep it above --max-streams-per-address.
     #[arg(long, env = "WT_ROOM_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 256)]
     pub max_connections_per_address: u32,
-    /// Seconds between keep-alive comments on event streams.
+    /// Seconds between keep-alive comments on event streams. Keep it well under 60: the app
+    /// takes a minute without a byte as a broken stream and connects again.
     #[arg(long, env = "WT_ROOM_KEEP_ALIVE_SECS", default_value_t = 15)]
     pub keep_alive_secs: u64,
 }

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use worktogether_room_protocol::*;
 
 /// How long one request may take before the server counts as unreachable.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
+pub(crate) const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// Idle connections are dropped after this, before the server would close them.
 const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(5);
