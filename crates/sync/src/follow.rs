@@ -193,12 +193,18 @@ mod tests {
         assert_eq!(item.unwrap_err().kind(), std::io::ErrorKind::TimedOut);
         assert_eq!(started.elapsed(), STREAM_SILENCE);
 
-        // A keep-alive just before the limit starts the wait anew.
+        // A keep-alive a second before the limit starts the wait anew.
         let (tx, rx) = mpsc::unbounded_channel::<Result<Vec<u8>, std::io::Error>>();
         let mut body = Box::pin(silence_ends(tokio_stream_of(rx)));
-        tokio::time::sleep(STREAM_SILENCE - Duration::from_secs(1)).await;
-        tx.send(Ok(b": keep-alive\n\n".to_vec())).unwrap();
+        let just_in_time = STREAM_SILENCE - Duration::from_secs(1);
+        tokio::spawn(async move {
+            tokio::time::sleep(just_in_time).await;
+            tx.send(Ok(b": keep-alive\n\n".to_vec())).unwrap();
+            std::future::pending::<()>().await; // the sender stays: the stream is open
+        });
+        let waiting = tokio::time::Instant::now();
         assert!(body.next().await.unwrap().is_ok());
+        assert_eq!(waiting.elapsed(), just_in_time);
         let again = tokio::time::Instant::now();
         assert!(body.next().await.unwrap().is_err());
         assert_eq!(again.elapsed(), STREAM_SILENCE);
