@@ -260,32 +260,42 @@ fn start_following<R: Runtime>(app: &AppHandle<R>, rooms: &Rooms, member: RoomMe
     let id = member.member_id;
     let after = state.last_event_id;
     let send = Arc::new(Notify::new());
-    let mut tasks = vec![tauri::async_runtime::spawn(follow(app.clone(), id, member.clone(), after))];
-    if let Some(app_state) = app.try_state::<AppState>() {
-        let outbox = Outbox::new(app_state.shared_store());
-        tasks.push(tauri::async_runtime::spawn(outbox.run(member.clone(), send.clone())));
-    }
-    let open_link_at_start = app
-        .try_state::<AppState>()
-        .and_then(|s| s.with_store(|store| store.open_link_at_start(id)).ok())
-        .unwrap_or(false);
-    let live = Live {
-        member,
-        state,
-        connection: Connection::Connecting,
-        tasks,
-        send,
-        presence: None,
-        commitments: Vec::new(),
-        open_link_at_start,
-        upcoming: Vec::new(),
-        questions: Vec::new(),
-    };
-    rooms.live().insert(id, live);
-    if let Some(app_state) = app.try_state::<AppState>() {
+    let app_state = app.try_state::<AppState>();
+    let open_link_at_start =
+        app_state.as_ref().and_then(|s| s.with_store(|store| store.open_link_at_start(id)).ok()).unwrap_or(false);
+    enter(&rooms.live, id, || {
+        let mut tasks = vec![tauri::async_runtime::spawn(follow(app.clone(), id, member.clone(), after))];
+        if let Some(app_state) = &app_state {
+            let outbox = Outbox::new(app_state.shared_store());
+            tasks.push(tauri::async_runtime::spawn(outbox.run(member.clone(), send.clone())));
+        }
+        Live {
+            member,
+            state,
+            connection: Connection::Connecting,
+            tasks,
+            send,
+            presence: None,
+            commitments: Vec::new(),
+            open_link_at_start,
+            upcoming: Vec::new(),
+            questions: Vec::new(),
+        }
+    });
+    if let Some(app_state) = app_state {
         let session = app_state.read(|s, now| s.current_session(now)).ok().flatten();
         follow_session(app, session.as_ref(), false);
     }
+}
+
+/// Puts the entry `start` makes (spawning its tasks) into the map while the map stays locked,
+/// so that a task's first look finds its room: a follower that heard its stream was up before
+/// the room was entered took the room for one left and stopped, and the room showed
+/// "connecting" for as long as the app ran. An entry already there is replaced (its tasks end).
+fn enter<T>(map: &Mutex<BTreeMap<Uuid, T>>, id: Uuid, start: impl FnOnce() -> T) {
+    let mut map = map.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let entry = start();
+    map.insert(id, entry);
 }
 
 /// Where this person's session stands, as a room shows it. Without a session: done once one
@@ -665,4 +675,35 @@ async fn forget<R: Runtime>(app: &AppHandle<R>, state: &AppState, rooms: &Rooms,
 /// characters (the server refuses fewer than 32).
 fn token_request_key() -> String {
     Uuid::new_v4().simple().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::enter;
+    use std::collections::BTreeMap;
+    use std::sync::{Arc, Mutex};
+    use uuid::Uuid;
+
+    /// A room's task that looks for its room at once finds it, even when it runs before the
+    /// code that started it has finished entering the room.
+    #[test]
+    fn a_rooms_task_finds_its_room_from_its_first_look() {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).build().expect("a runtime");
+        let map: Arc<Mutex<BTreeMap<Uuid, ()>>> = Default::default();
+        let id = Uuid::now_v7();
+        let mut task = None;
+        enter(&map, id, || {
+            let (looking, about_to_look) = std::sync::mpsc::channel();
+            let seen_by_task = map.clone();
+            task = Some(runtime.spawn(async move {
+                looking.send(()).expect("the test waits");
+                seen_by_task.lock().expect("not poisoned").contains_key(&id)
+            }));
+            // The task is about to look; give it time to, before the room is entered.
+            about_to_look.recv().expect("the task runs");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        });
+        let task = task.expect("the task started");
+        assert!(runtime.block_on(task).expect("the task ends"), "the task found its room at its first look");
+    }
 }
