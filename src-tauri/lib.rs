@@ -94,6 +94,7 @@ pub fn builder<R: ipc::IpcRuntime>(base: tauri::Builder<R>, state: StateSource) 
             if app.try_state::<StartupFailure>().is_some() {
                 return Ok(()); // the window shows why; it stays visible even when started hidden
             }
+            webview::speak(app.handle(), app.state::<AppState>().catalog().language());
             // Start in the tray: from the autostart entry (`--hidden`), or for the idle-CPU benchmark.
             let hidden = std::env::var_os("WORKTOGETHER_HIDDEN").is_some()
                 || std::env::args().any(|a| a == autostart::HIDDEN_ARG);

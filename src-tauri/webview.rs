@@ -1,6 +1,7 @@
 //! Settings of the system WebView.
 
-use tauri::{Runtime, WebviewWindow};
+use crate::i18n::Language;
+use tauri::{AppHandle, Runtime, WebviewWindow};
 
 /// Draws the page without GPU compositing on Linux. The UI is a calm page with one
 /// countdown; WebKitGTK's accelerated compositing (software GL under Xvfb and on many
@@ -21,6 +22,35 @@ pub fn calm_rendering<R: Runtime>(window: &WebviewWindow<R>) {
     }
     #[cfg(not(target_os = "linux"))]
     let _ = window;
+}
+
+/// Time and date fields in the app's language, in every window. WebKitGTK draws them in its
+/// preferred language, not in the page's `lang`: in German on an English desktop, the block
+/// form's start showed "09:00 AM". English is British English, as the page's own times are
+/// (`i18n.svelte.ts`): 24 hours. The windows share one web context; a field drawn after a
+/// change of language speaks the new one.
+pub fn speak<R: Runtime>(app: &AppHandle<R>, language: Language) {
+    #[cfg(target_os = "linux")]
+    {
+        use tauri::Manager;
+        let tag = match language {
+            Language::De => "de-DE",
+            Language::En => "en-GB",
+        };
+        for window in app.webview_windows().into_values() {
+            let result = window.with_webview(move |webview| {
+                use webkit2gtk::{WebContextExt, WebViewExt};
+                if let Some(context) = webview.inner().context() {
+                    context.set_preferred_languages(&[tag]);
+                }
+            });
+            if let Err(e) = result {
+                log::warn!("could not set the WebView's language: {e}");
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (app, language);
 }
 
 /// The environment WebKitGTK's web processes are given (they inherit the app's): JavaScriptCore

@@ -81,6 +81,7 @@ pub fn show_compact<R: Runtime>(app: &AppHandle<R>, compact: Compact) {
     match built {
         Ok(window) => {
             crate::webview::calm_rendering(&window);
+            crate::webview::speak(app, app.state::<AppState>().catalog().language());
             // Should the page never say so, the window comes up anyway.
             tauri::async_runtime::spawn(async move {
                 tokio::time::sleep(PAGE_READY_GRACE).await;

@@ -70,9 +70,12 @@ fn change_everything(ctx: &TestCtx, app: &App, data_dir: &Path, home: &Path) -> 
     app.wait_testid("settings-language", UI_TIMEOUT)?;
     ctx.screenshot("1-settings-en")?;
 
-    // Language: the page and the Rust side speak German at once.
+    // Language: the page and the Rust side speak German at once, and so do WebKit's own time
+    // and date fields (24 hours in both: British English).
+    wait_js(app, "WebKit's fields in English", "return navigator.language;", json!("en-GB"))?;
     choose(app, "settings-language", "de")?;
     wait_js(app, "the page in German", "return document.documentElement.lang;", json!("de"))?;
+    wait_js(app, "WebKit's fields in German", "return navigator.language;", json!("de-DE"))?;
     let nav = app.text_of("nav-settings")?;
     ensure!(nav.as_deref() == Some("Einstellungen"), "the navigation speaks German: {nav:?}");
     let refusal = app.invoke("extend_phase", json!({ "minutes": 5 })).unwrap_err().to_string();
@@ -141,6 +144,7 @@ fn change_everything(ctx: &TestCtx, app: &App, data_dir: &Path, home: &Path) -> 
 fn still_there(ctx: &TestCtx, app: &App, data_dir: &Path) -> Result<()> {
     app.wait_testid("commitment-round", STARTUP_TIMEOUT).context("the paused session is back")?;
     wait_js(app, "German after the restart", "return document.documentElement.lang;", json!("de"))?;
+    wait_js(app, "WebKit's fields German after the restart", "return navigator.language;", json!("de-DE"))?;
     wait_js(app, "dark after the restart", "return document.documentElement.dataset.theme;", json!("dark"))?;
     let s = app.invoke("settings", json!({}))?;
     ensure!(s["language"] == "de" && s["settings"]["shortcut"] == SHORTCUT, "kept: {s}");
