@@ -235,6 +235,32 @@ fn tour(app: &App, audit: &mut Audit, texts: &Texts) -> Result<()> {
     app.click("block-new")?;
     app.wait_testid("block-words", UI_TIMEOUT)?;
     audit.screen("block-form")?;
+    // Saved from the form, the block is listed (and removed again: the tour goes on with one);
+    // Esc leaves the routine form without saving.
+    app.type_into("block-title", "E2E")?;
+    wait_for(UI_TIMEOUT, "Save allowed once Rust accepts the rule", || {
+        Ok(app
+            .session
+            .execute("return !document.querySelector('[data-testid=block-save]').disabled;", vec![])?
+            .as_bool()
+            .filter(|&enabled| enabled))
+    })?;
+    app.click("block-save")?;
+    wait_for(UI_TIMEOUT, "the block saved from its form", || {
+        Ok((!app.has("block-form")? && app.count("block-item")? == 2).then_some(()))
+    })?;
+    let week = app.invoke("schedule", json!({ "from": today, "days": 1 }))?;
+    let saved =
+        week["blocks"].as_array().into_iter().flatten().find(|b| b["title"] == "E2E").context("the saved block")?;
+    app.invoke("delete_block", json!({ "id": saved["id"] }))?;
+    wait_for(UI_TIMEOUT, "one block again", || Ok((app.count("block-item")? == 1).then_some(())))?;
+    app.click("routine-new")?;
+    app.wait_testid("routine-form", UI_TIMEOUT)?;
+    app.type_into("routine-title", "E2E")?;
+    app.session.press_key(keys::ESCAPE)?;
+    wait_for(UI_TIMEOUT, "Esc to close the routine form", || {
+        Ok((!app.has("routine-form")? && app.count("routine-item")? == 1).then_some(()))
+    })?;
 
     app.click("nav-settings")?;
     app.wait_testid("settings", UI_TIMEOUT)?;
