@@ -43,7 +43,7 @@ describe("the UI respects prefers-reduced-motion", () => {
   });
   it("no stylesheet animates past the reset", () => {
     const problems = [
-      ...unguardedMotion(global).map((p) => `styles.css: ${p}`),
+      ...files(srcDir, ".css").flatMap((f) => unguardedMotion(readFileSync(f, "utf8")).map((p) => `${f}: ${p}`)),
       ...files(srcDir, ".svelte").flatMap((f) => unguardedMotion(styleOf(readFileSync(f, "utf8"))).map((p) => `${f}: ${p}`)),
     ];
     expect(problems).toEqual([]);

@@ -31,7 +31,7 @@ describe("nothing moves between the countdown's seconds", () => {
   });
   it("no stylesheet runs an animation that never ends", () => {
     const problems = [
-      ...endlessAnimations(readFileSync(join(srcDir, "styles.css"), "utf8")).map((p) => `styles.css: ${p}`),
+      ...files(srcDir, ".css").flatMap((f) => endlessAnimations(readFileSync(f, "utf8")).map((p) => `${f}: ${p}`)),
       ...files(srcDir, ".svelte").flatMap((f) => endlessAnimations(styleOf(readFileSync(f, "utf8"))).map((p) => `${f}: ${p}`)),
     ];
     expect(problems).toEqual([]);
