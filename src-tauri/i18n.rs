@@ -27,6 +27,31 @@ impl Language {
         Self::from_locale(sys_locale::get_locale().as_deref())
     }
 
+    /// The language tag WebKit's own time and date fields are drawn in, from the desktop's
+    /// locale for times (`LC_TIME`, "en_US.UTF-8"): its region where it speaks the app's
+    /// language, so dates are typed as the person is used to (12/05 in the US, 05.12. in
+    /// Austria); otherwise the language's usual region, British English (24 hours, as the
+    /// page's own times) or Germany.
+    pub fn field_locale(self, desktop: Option<&str>) -> String {
+        let code = match self {
+            Self::De => "de",
+            Self::En => "en",
+        };
+        let region = desktop.and_then(|locale| {
+            let mut parts = locale.split(['_', '-', '.', '@']);
+            let (language, region) = (parts.next()?, parts.next()?);
+            (language.eq_ignore_ascii_case(code)
+                && region.len() == 2
+                && region.chars().all(|c| c.is_ascii_alphabetic()))
+            .then(|| region.to_ascii_uppercase())
+        });
+        match (self, region) {
+            (_, Some(region)) => format!("{code}-{region}"),
+            (Self::De, None) => "de-DE".to_owned(),
+            (Self::En, None) => "en-GB".to_owned(),
+        }
+    }
+
     /// The language the person chose, or the system's (`system`) when they left it open.
     pub fn chosen(choice: LanguageChoice, system: Self) -> Self {
         match choice {
@@ -120,6 +145,29 @@ mod tests {
         assert_eq!(Language::from_locale(Some("en-US")), Language::En);
         assert_eq!(Language::from_locale(Some("fr-FR")), Language::En);
         assert_eq!(Language::from_locale(None), Language::En);
+    }
+
+    #[test]
+    fn fields_take_the_desktops_region_only_where_it_speaks_the_apps_language() {
+        for (language, desktop, tag) in [
+            (Language::En, Some("en_US.UTF-8"), "en-US"),
+            (Language::En, Some("en-GB"), "en-GB"),
+            (Language::De, Some("de_AT.UTF-8@euro"), "de-AT"),
+            (Language::De, Some("de_CH"), "de-CH"),
+            // German chosen on an English desktop, and the other way round
+            (Language::De, Some("en_US.UTF-8"), "de-DE"),
+            (Language::En, Some("de_DE.UTF-8"), "en-GB"),
+            // no region, or none at all
+            (Language::En, Some("C.UTF-8"), "en-GB"),
+            (Language::En, Some("POSIX"), "en-GB"),
+            (Language::De, Some("de"), "de-DE"),
+            (Language::En, Some(""), "en-GB"),
+            (Language::De, None, "de-DE"),
+            // not a region
+            (Language::En, Some("en_123"), "en-GB"),
+        ] {
+            assert_eq!(language.field_locale(desktop), tag, "{language:?} on {desktop:?}");
+        }
     }
 
     #[test]

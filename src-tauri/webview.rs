@@ -26,22 +26,20 @@ pub fn calm_rendering<R: Runtime>(window: &WebviewWindow<R>) {
 
 /// Time and date fields in the app's language, in every window. WebKitGTK draws them in its
 /// preferred language, not in the page's `lang`: in German on an English desktop, the block
-/// form's start showed "09:00 AM". English is British English, as the page's own times are
-/// (`i18n.svelte.ts`): 24 hours. The windows share one web context; a field drawn after a
-/// change of language speaks the new one.
+/// form's start showed "09:00 AM". The region is the desktop's where it speaks the app's
+/// language ([`Language::field_locale`]). The windows share one web context; a field drawn
+/// after a change of language speaks the new one.
 pub fn speak<R: Runtime>(app: &AppHandle<R>, language: Language) {
     #[cfg(target_os = "linux")]
     {
         use tauri::Manager;
-        let tag = match language {
-            Language::De => "de-DE",
-            Language::En => "en-GB",
-        };
+        let tag = language.field_locale(desktop_time_locale().as_deref());
         for window in app.webview_windows().into_values() {
+            let tag = tag.clone();
             let result = window.with_webview(move |webview| {
                 use webkit2gtk::{WebContextExt, WebViewExt};
                 if let Some(context) = webview.inner().context() {
-                    context.set_preferred_languages(&[tag]);
+                    context.set_preferred_languages(&[&tag]);
                 }
             });
             if let Err(e) = result {
@@ -51,6 +49,12 @@ pub fn speak<R: Runtime>(app: &AppHandle<R>, language: Language) {
     }
     #[cfg(not(target_os = "linux"))]
     let _ = (app, language);
+}
+
+/// The desktop's locale for times, by POSIX precedence: `LC_ALL`, then `LC_TIME`, then `LANG`.
+#[cfg(target_os = "linux")]
+fn desktop_time_locale() -> Option<String> {
+    ["LC_ALL", "LC_TIME", "LANG"].into_iter().find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
 }
 
 /// The environment WebKitGTK's web processes are given (they inherit the app's): JavaScriptCore

@@ -71,8 +71,9 @@ fn change_everything(ctx: &TestCtx, app: &App, data_dir: &Path, home: &Path) -> 
     ctx.screenshot("1-settings-en")?;
 
     // Language: the page and the Rust side speak German at once, and so do WebKit's own time
-    // and date fields (24 hours in both: British English).
-    wait_js(app, "WebKit's fields in English", "return navigator.language;", json!("en-GB"))?;
+    // and date fields: in English as the desktop's region has them (LANG is en_US.UTF-8), in
+    // German as in Germany.
+    wait_js(app, "WebKit's fields in English", "return navigator.language;", json!("en-US"))?;
     choose(app, "settings-language", "de")?;
     wait_js(app, "the page in German", "return document.documentElement.lang;", json!("de"))?;
     wait_js(app, "WebKit's fields in German", "return navigator.language;", json!("de-DE"))?;
