@@ -95,7 +95,7 @@ fn fan_out<R: Runtime>(app: &AppHandle<R>, changes: Vec<Change>) {
             }
             Change::RoomWrites(membership) => crate::rooms::send_now(app, membership),
             Change::Settings(settings) => {
-                crate::webview::speak(app, state.catalog().language());
+                crate::webview::speak_if_changed(app, state.catalog().language());
                 let view = crate::settings::view(app, &state, *settings);
                 emit(app, UiEvent::Settings(&view));
                 state.tray_wake.notify_one();

@@ -30,6 +30,7 @@ pub fn calm_rendering<R: Runtime>(window: &WebviewWindow<R>) {
 /// language ([`Language::field_locale`]). The windows share one web context; a field drawn
 /// after a change of language speaks the new one.
 pub fn speak<R: Runtime>(app: &AppHandle<R>, language: Language) {
+    SPOKEN.store(language as u8, std::sync::atomic::Ordering::Relaxed);
     #[cfg(target_os = "linux")]
     {
         use tauri::Manager;
@@ -50,6 +51,17 @@ pub fn speak<R: Runtime>(app: &AppHandle<R>, language: Language) {
     #[cfg(not(target_os = "linux"))]
     let _ = (app, language);
 }
+
+/// [`speak`] after a change of settings: only when the language is another than last spoken,
+/// since every change of WebKit's languages goes to each web process.
+pub fn speak_if_changed<R: Runtime>(app: &AppHandle<R>, language: Language) {
+    if SPOKEN.swap(language as u8, std::sync::atomic::Ordering::Relaxed) != language as u8 {
+        speak(app, language);
+    }
+}
+
+/// The language [`speak`] last gave WebKit (`u8::MAX`: none yet).
+static SPOKEN: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(u8::MAX);
 
 /// The desktop's locale for times, by POSIX precedence: `LC_ALL`, then `LC_TIME`, then `LANG`.
 #[cfg(target_os = "linux")]
